@@ -24,6 +24,10 @@ export default defineNuxtConfig({
     presenceMergeMs: 100,
     /** NUXT_HISTORY_LIMIT: chat messages kept per room. */
     historyLimit: 500,
+    /** NUXT_ALLOWED_ORIGINS: comma-separated origins allowed besides the app's own. */
+    allowedOrigins: '',
+    /** NUXT_REQUIRE_ORIGIN: refuse WebSocket upgrades that carry no Origin header. */
+    requireOrigin: false,
     public: {
       /** NUXT_PUBLIC_HEARTBEAT_INTERVAL_MS: how often the browser pings. */
       heartbeatIntervalMs: 6000,

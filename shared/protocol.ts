@@ -71,6 +71,8 @@ export interface JoinedFrame {
   created: boolean
   history: ChatMessage[]
   presence: { online: number, members: number, users: MemberPresence[] }
+  /** The server's activity window: a client without a pong for this long may call the link dead. */
+  heartbeatWindowMs?: number
 }
 export interface PongFrame { type: 'pong', online: number, members: number }
 export interface PresenceFrame {

@@ -1,0 +1,32 @@
+import type { H3Event } from 'h3'
+import { isValidRoomId, LIMITS } from '../../shared/protocol'
+
+/**
+ * Reads `:id` and `{token}` of a member action. sendBeacon posts text/plain,
+ * so the body is parsed from text whatever its content type says.
+ */
+export async function readMemberAction(event: H3Event): Promise<{ roomId: string, token: string }> {
+  const roomId = getRouterParam(event, 'id')
+  if (!isValidRoomId(roomId)) throw badRequest('room id is not valid')
+  const raw = await readRawBody(event)
+  let body: unknown
+  try {
+    body = raw ? JSON.parse(raw) : undefined
+  }
+  catch {
+    throw badRequest('body must be JSON: {"token": "..."}')
+  }
+  const token = (body as { token?: unknown } | undefined)?.token
+  if (typeof token !== 'string' || token.length === 0 || token.length > LIMITS.tokenMaxLength) {
+    throw badRequest('body must carry the member token: {"token": "..."}')
+  }
+  return { roomId, token }
+}
+
+export function badRequest(message: string) {
+  return createError({ statusCode: 400, statusMessage: 'Bad Request', data: { code: 'BAD_REQUEST', message } })
+}
+
+export function notAMember() {
+  return createError({ statusCode: 403, statusMessage: 'Forbidden', data: { code: 'INVALID_TOKEN', message: 'that token belongs to no member of this room' } })
+}

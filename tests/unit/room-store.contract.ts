@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest'
+import type { MemberRecord, RoomStore } from '../../server/rooms/types'
+
+/**
+ * What every RoomStore must do. The memory store runs it now; a Redis store
+ * runs the same suite against a real redis-server.
+ */
+export function describeRoomStore(name: string, createStore: (historyLimit: number) => Promise<RoomStore> | RoomStore) {
+  const room = { id: 'lobby', passwordHash: null, createdAt: 1 }
+  const member = (id: string, name: string): MemberRecord => ({
+    id, roomId: 'lobby', name, tokenHash: `hash-${id}`, joinedAt: 1, lastSeenAt: 1, offline: false,
+  })
+
+  describe(`${name}: the RoomStore contract`, () => {
+    it('creates a room once; a second creator gets the first one', async () => {
+      const store = await createStore(10)
+      expect(await store.ensureRoom(room)).toEqual({ room, created: true })
+      const second = await store.ensureRoom({ ...room, passwordHash: 'other', createdAt: 2 })
+      expect(second).toEqual({ room, created: false })
+      expect(await store.listRoomIds()).toEqual(['lobby'])
+    })
+
+    it('keeps names unique per room, case-insensitive, and frees a name on removal', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room)
+      expect(await store.addMember(member('a', 'Ada'))).toBe('added')
+      expect(await store.addMember(member('b', 'ADA'))).toBe('name-taken')
+      await store.removeMember('lobby', 'a')
+      expect(await store.addMember(member('b', 'ADA'))).toBe('added')
+      expect((await store.listMembers('lobby')).map(m => m.name)).toEqual(['ADA'])
+    })
+
+    it('finds a member by token hash only in its own room', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room)
+      await store.ensureRoom({ ...room, id: 'other' })
+      await store.addMember(member('a', 'Ada'))
+      expect((await store.findMemberByTokenHash('lobby', 'hash-a'))?.id).toBe('a')
+      expect(await store.findMemberByTokenHash('other', 'hash-a')).toBeUndefined()
+      expect(await store.findMemberByTokenHash('lobby', 'hash-x')).toBeUndefined()
+    })
+
+    it('touch and markOffline return the member as it was before', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room)
+      await store.addMember(member('a', 'Ada'))
+      expect(await store.markOffline('lobby', 'a')).toMatchObject({ offline: false })
+      expect(await store.touchMember('lobby', 'a', 50)).toMatchObject({ offline: true, lastSeenAt: 1 })
+      expect((await store.listMembers('lobby'))[0]).toMatchObject({ offline: false, lastSeenAt: 50 })
+      expect(await store.touchMember('lobby', 'nobody', 60)).toBeUndefined()
+    })
+
+    it('numbers messages by one per room and keeps only the newest ones', async () => {
+      const store = await createStore(3)
+      await store.ensureRoom(room)
+      await store.ensureRoom({ ...room, id: 'other' })
+      for (let i = 1; i <= 5; i++) {
+        await store.appendMessage({ type: 'chat', id: `m${i}`, roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: `t${i}`, at: i })
+      }
+      const other = await store.appendMessage({ type: 'chat', id: 'o1', roomId: 'other', from: { id: 'a', name: 'Ada' }, text: 'x', at: 1 })
+      expect(other.seq).toBe(1)
+      expect((await store.recentMessages('lobby', 10)).map(m => m.seq)).toEqual([3, 4, 5])
+      expect((await store.recentMessages('lobby', 2)).map(m => m.text)).toEqual(['t4', 't5'])
+    })
+
+    it('deletes a room only when it has no members', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room)
+      await store.addMember(member('a', 'Ada'))
+      expect(await store.deleteRoomIfEmpty('lobby')).toBe(false)
+      await store.removeMember('lobby', 'a')
+      expect(await store.deleteRoomIfEmpty('lobby')).toBe(true)
+      expect(await store.getRoom('lobby')).toBeUndefined()
+      expect(await store.recentMessages('lobby', 10)).toEqual([])
+    })
+  })
+}
