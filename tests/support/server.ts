@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+export const SERVER_ENTRY = fileURLToPath(new URL('../../.output/server/index.mjs', import.meta.url))
+
+/** Small timings so presence tests run in seconds, not tens of seconds. */
+export const FAST_ENV = {
+  NUXT_PUBLIC_HEARTBEAT_INTERVAL_MS: '500',
+  NUXT_HEARTBEAT_WINDOW_MS: '1500',
+  NUXT_SWEEP_INTERVAL_MS: '100',
+  NUXT_PUBLIC_RECONNECT_MAX_RETRIES: '3',
+}
+
+export interface RunningServer {
+  url: string
+  wsUrl: string
+  process: ChildProcess
+  output: () => string
+  stop: () => Promise<void>
+}
+
+/** Starts the production build on a free port (PORT=0) and waits for it to listen. */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run "npm run build" first`)
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
+    env: { ...process.env, ...FAST_ENV, ...env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000)
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /Listening on https?:\/\/[^\s]*:(\d+)/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve(Number(match[1]))
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('exit', code => reject(new Error(`server exited with ${code}:\n${output}`)))
+  })
+  return {
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    process: child,
+    output: () => output,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve()
+      child.once('exit', () => resolve())
+      child.kill('SIGKILL')
+    }),
+  }
+}

@@ -1,0 +1,78 @@
+import WebSocket from 'ws'
+import type { ClientOptions } from 'ws'
+import type { ServerFrame } from '../../shared/protocol'
+
+type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>
+
+export interface TestClient {
+  ws: WebSocket
+  /** Every frame received so far, in order. */
+  frames: ServerFrame[]
+  send: (frame: object | string) => void
+  /** The next frame of that type not yet taken by next(); waits up to timeoutMs. */
+  next: <T extends ServerFrame['type']>(type: T, timeoutMs?: number) => Promise<FrameOf<T>>
+  /** Resolves with the close code once the server closes the socket. */
+  closed: Promise<number>
+  close: () => void
+}
+
+const openClients = new Set<WebSocket>()
+
+/** Opens a real `ws` socket; resolves when it is open. */
+export async function connect(url: string, options: ClientOptions = {}): Promise<TestClient> {
+  const ws = new WebSocket(url, options)
+  openClients.add(ws)
+  const frames: ServerFrame[] = []
+  const taken = new Map<string, number>()
+  let wake: (() => void) | undefined
+  ws.on('message', (data) => {
+    frames.push(JSON.parse(data.toString()) as ServerFrame)
+    wake?.()
+  })
+  const closed = new Promise<number>(resolve => ws.once('close', code => resolve(code)))
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('error', reject)
+  })
+  return {
+    ws,
+    frames,
+    closed,
+    send: frame => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
+    close: () => ws.close(),
+    async next(type, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const from = taken.get(type) ?? 0
+        const index = frames.findIndex((frame, i) => i >= from && frame.type === type)
+        if (index >= 0) {
+          taken.set(type, index + 1)
+          return frames[index] as FrameOf<typeof type>
+        }
+        const left = deadline - Date.now()
+        if (left <= 0) throw new Error(`no "${type}" frame within ${timeoutMs} ms; got ${JSON.stringify(frames.slice(-5))}`)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left)
+          wake = () => {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+      }
+    },
+  }
+}
+
+/** Joins and returns the client with its `joined` frame. */
+export async function joinRoom(url: string, roomId: string, name: string, extra: Record<string, unknown> = {}) {
+  const client = await connect(url)
+  client.send({ type: 'join', roomId, name, ...extra })
+  const joined = await client.next('joined')
+  return { client, joined }
+}
+
+/** For afterEach: no socket outlives its test. */
+export function closeAllClients(): void {
+  for (const ws of openClients) ws.terminate()
+  openClients.clear()
+}
