@@ -6,15 +6,11 @@ import { PresenceBatcher } from './presence-batcher'
 import type { PresenceDelta } from './presence-batcher'
 import { RoomView } from './room-view'
 import { hashToken, newId } from './secrets'
+import { SessionIndex } from './session-index'
+import type { Connection, Session } from './session-index'
 import type { MemberRecord, RoomStore } from './types'
 
-/** One socket as the hub sees it: whatever the transport, it can send and close. */
-export interface Connection {
-  send(data: string): void
-  close(code: number, reason: string): void
-  /** Drops the socket without a closing handshake, for links that no longer answer. */
-  terminate(): void
-}
+export type { Connection } from './session-index'
 
 export interface RoomHubOptions {
   /** @default new MemoryRoomStore(historyLimit) */
@@ -37,15 +33,6 @@ export interface RoomHubOptions {
   log?: (message: string) => void
 }
 
-interface Session {
-  conn: Connection
-  lastFrameAt: number
-  member?: { id: string, name: string, roomId: string }
-  /** Frames of one socket are handled in order even when the store is slow. */
-  queue: Promise<void>
-  closed: boolean
-}
-
 export class RoomHub {
   readonly store: RoomStore
   private readonly windowMs: number
@@ -55,10 +42,7 @@ export class RoomHub {
   private readonly idleTimeoutMs: number
   private readonly log: (message: string) => void
   private readonly sessions = new Map<Connection, Session>()
-  /** roomId -> its sockets on this process: fan-out never walks other rooms. */
-  private readonly roomSessions = new Map<string, Set<Session>>()
-  /** roomId:memberId -> that member's sockets (one per tab). */
-  private readonly memberSessions = new Map<string, Set<Session>>()
+  private readonly index = new SessionIndex()
   private readonly views = new Map<string, Promise<RoomView>>()
   private readonly emptySince = new Map<string, number>()
   private readonly batcher: PresenceBatcher
@@ -136,8 +120,8 @@ export class RoomHub {
     if (!session) return
     session.closed = true
     this.sessions.delete(conn)
-    const member = this.detach(session)
-    if (member && !this.memberSessions.has(memberKey(member.roomId, member.id))) {
+    const member = this.index.detach(session)
+    if (member && !this.index.hasSessions(member.roomId, member.id)) {
       void this.markOffline(member.roomId, member.id).catch(error => this.log(`offline failed: ${String(error)}`))
     }
   }
@@ -210,7 +194,7 @@ export class RoomHub {
     }
     this.send(session, joined)
     if (changed) this.batcher.changed(member.roomId, presence)
-    this.attach(session, member)
+    this.index.attach(session, { id: member.id, name: member.name, roomId: member.roomId })
     this.emptySince.delete(member.roomId)
     if (created) this.log(`room ${member.roomId} created`)
   }
@@ -227,7 +211,7 @@ export class RoomHub {
       at: Date.now(),
       ...(frame.clientId ? { clientId: frame.clientId } : {}),
     })
-    this.broadcast(member.roomId, JSON.stringify(message))
+    this.index.broadcast(member.roomId, JSON.stringify(message))
     await this.recordHeartbeat(member.roomId, member.id)
   }
 
@@ -241,8 +225,8 @@ export class RoomHub {
     await this.store.removeMember(roomId, memberId)
     const view = await this.viewOf(roomId)
     if (view.delete(memberId)) this.batcher.left(roomId, memberId)
-    for (const session of this.memberSessions.get(memberKey(roomId, memberId)) ?? []) {
-      this.detach(session)
+    for (const session of this.index.sessionsOf(roomId, memberId)) {
+      this.index.detach(session)
       this.send(session, { type: 'left', roomId })
     }
   }
@@ -342,28 +326,8 @@ export class RoomHub {
         changed: [...delta.changed.values()],
         left: [...delta.left],
       }
-      this.broadcast(roomId, JSON.stringify(frame))
+      this.index.broadcast(roomId, JSON.stringify(frame))
     })
-  }
-
-  /** Serialized once by the caller, written to this room's sockets only. */
-  private broadcast(roomId: string, data: string): void {
-    for (const session of this.roomSessions.get(roomId) ?? []) session.conn.send(data)
-  }
-
-  private attach(session: Session, member: MemberRecord): void {
-    session.member = { id: member.id, name: member.name, roomId: member.roomId }
-    addToIndex(this.roomSessions, member.roomId, session)
-    addToIndex(this.memberSessions, memberKey(member.roomId, member.id), session)
-  }
-
-  private detach(session: Session): Session['member'] {
-    const member = session.member
-    if (!member) return undefined
-    session.member = undefined
-    removeFromIndex(this.roomSessions, member.roomId, session)
-    removeFromIndex(this.memberSessions, memberKey(member.roomId, member.id), session)
-    return member
   }
 
   private send(session: Session, frame: ServerFrame): void {
@@ -373,21 +337,4 @@ export class RoomHub {
   private sendError(session: Session, code: ErrorCode, message: string): void {
     this.send(session, { type: 'error', code, message })
   }
-}
-
-function memberKey(roomId: string, memberId: string): string {
-  return `${roomId}\u0000${memberId}`
-}
-
-function addToIndex<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
-  let set = index.get(key)
-  if (!set) index.set(key, set = new Set())
-  set.add(value)
-}
-
-function removeFromIndex<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
-  const set = index.get(key)
-  if (!set) return
-  set.delete(value)
-  if (set.size === 0) index.delete(key)
 }

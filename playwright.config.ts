@@ -1,0 +1,46 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { chromium, defineConfig } from '@playwright/test'
+
+// Workers re-read this file, so the port is chosen once and handed down in the env.
+process.env.E2E_PORT ??= execFileSync(process.execPath, ['-e',
+  'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})',
+]).toString().trim()
+const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`
+
+// Playwright's own Chromium where it is installed (a laptop), Debian's
+// chromium package elsewhere: Playwright cannot download a browser here.
+const ownChromium = chromium.executablePath()
+const executablePath = existsSync(ownChromium) ? undefined : '/usr/bin/chromium'
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: 'list',
+  use: {
+    baseURL,
+    browserName: 'chromium',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  webServer: {
+    command: 'node .output/server/index.mjs',
+    url: `${baseURL}/`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    env: {
+      PORT: process.env.E2E_PORT,
+      HOST: '127.0.0.1',
+      NUXT_PUBLIC_HEARTBEAT_INTERVAL_MS: '1000',
+      NUXT_HEARTBEAT_WINDOW_MS: '2500',
+      NUXT_SWEEP_INTERVAL_MS: '100',
+      NUXT_PUBLIC_RECONNECT_MAX_RETRIES: '5',
+    },
+  },
+})
