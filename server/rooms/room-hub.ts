@@ -1,10 +1,8 @@
 import { LIMITS, parseClientFrame } from '../../shared/protocol'
-import type { ChatSendFrame, ErrorCode, JoinFrame, JoinedFrame, PresenceFrame, ServerFrame } from '../../shared/protocol'
+import type { ChatSendFrame, ErrorCode, JoinFrame, ServerFrame } from '../../shared/protocol'
 import { admitMember } from './admission'
 import { MemoryRoomStore } from './memory-store'
-import { PresenceBatcher } from './presence-batcher'
-import type { PresenceDelta } from './presence-batcher'
-import { RoomView } from './room-view'
+import { PresenceTracker } from './presence-tracker'
 import { hashToken, newId } from './secrets'
 import { SessionIndex } from './session-index'
 import type { Connection, Session } from './session-index'
@@ -33,19 +31,19 @@ export interface RoomHubOptions {
   log?: (message: string) => void
 }
 
+/**
+ * The server's room logic, free of Nitro: the WebSocket route hands it
+ * connections and raw frames, the API routes call its member actions.
+ */
 export class RoomHub {
   readonly store: RoomStore
   private readonly windowMs: number
   private readonly sweepIntervalMs: number
-  private readonly memberTtlMs: number
-  private readonly emptyRoomGraceMs: number
   private readonly idleTimeoutMs: number
   private readonly log: (message: string) => void
   private readonly sessions = new Map<Connection, Session>()
   private readonly index = new SessionIndex()
-  private readonly views = new Map<string, Promise<RoomView>>()
-  private readonly emptySince = new Map<string, number>()
-  private readonly batcher: PresenceBatcher
+  private readonly presence: PresenceTracker
   private sweepTimer: ReturnType<typeof setInterval> | undefined
   private sweeping = false
 
@@ -64,11 +62,17 @@ export class RoomHub {
     this.store = store
     this.windowMs = heartbeatWindowMs
     this.sweepIntervalMs = sweepIntervalMs
-    this.memberTtlMs = memberTtlMs
-    this.emptyRoomGraceMs = emptyRoomGraceMs
     this.idleTimeoutMs = idleTimeoutMs
     this.log = log
-    this.batcher = new PresenceBatcher(presenceMergeMs, (roomId, delta) => this.sendPresence(roomId, delta))
+    this.presence = new PresenceTracker(store, {
+      windowMs: heartbeatWindowMs,
+      memberTtlMs,
+      emptyRoomGraceMs,
+      presenceMergeMs,
+      broadcast: (roomId, data) => this.index.broadcast(roomId, data),
+      expireMember: (roomId, memberId) => this.removeMember(roomId, memberId),
+      log,
+    })
   }
 
   /** Starts the single server-wide sweep timer. */
@@ -81,7 +85,7 @@ export class RoomHub {
   stop(): void {
     clearInterval(this.sweepTimer)
     this.sweepTimer = undefined
-    this.batcher.dispose()
+    this.presence.dispose()
   }
 
   get connectionCount(): number {
@@ -122,7 +126,7 @@ export class RoomHub {
     this.sessions.delete(conn)
     const member = this.index.detach(session)
     if (member && !this.index.hasSessions(member.roomId, member.id)) {
-      void this.markOffline(member.roomId, member.id).catch(error => this.log(`offline failed: ${String(error)}`))
+      this.presence.offline(member.roomId, member.id).catch(error => this.log(`offline failed: ${String(error)}`))
     }
   }
 
@@ -130,7 +134,7 @@ export class RoomHub {
   async away(roomId: string, token: string): Promise<boolean> {
     const member = await this.store.findMemberByTokenHash(roomId, hashToken(token))
     if (!member) return false
-    await this.markOffline(roomId, member.id)
+    await this.presence.offline(roomId, member.id)
     return true
   }
 
@@ -145,18 +149,35 @@ export class RoomHub {
   async summary(roomId: string): Promise<{ roomId: string, online: number, members: number, protected: boolean } | undefined> {
     const room = await this.store.getRoom(roomId)
     if (!room) return undefined
-    const view = await this.viewOf(roomId)
+    const view = await this.presence.viewOf(roomId)
     return { roomId, online: view.online, members: view.members, protected: room.passwordHash !== null }
   }
 
+  /** Sweeps once; the timer calls it, and so can a test with fake time. */
+  async sweep(now = Date.now()): Promise<void> {
+    if (this.sweeping) return
+    this.sweeping = true
+    try {
+      for (const session of this.sessions.values()) {
+        if (now - session.lastFrameAt > this.idleTimeoutMs) session.conn.terminate()
+      }
+      await this.presence.sweep(now)
+    }
+    catch (error) {
+      this.log(`sweep failed: ${String(error)}`)
+    }
+    finally {
+      this.sweeping = false
+    }
+  }
+
+  // A heartbeat is answered first, from memory, and never stored or broadcast.
   private answerPing(session: Session): void {
     const member = session.member
     if (!member) return this.sendError(session, 'NOT_JOINED', 'join a room before sending ping')
-    const view = this.views.get(member.roomId)
-    void view?.then((v) => {
-      this.send(session, { type: 'pong', online: v.online, members: v.members })
-      return this.recordHeartbeat(member.roomId, member.id)
-    }).catch(error => this.log(`heartbeat failed: ${String(error)}`))
+    const view = this.presence.builtView(member.roomId)
+    if (view) this.send(session, { type: 'pong', online: view.online, members: view.members })
+    this.presence.heartbeat(member.roomId, member.id).catch(error => this.log(`heartbeat failed: ${String(error)}`))
   }
 
   private async join(session: Session, frame: JoinFrame): Promise<void> {
@@ -166,36 +187,30 @@ export class RoomHub {
     let token = frame.token
     let created = false
     if (token) member = await this.store.findMemberByTokenHash(frame.roomId, hashToken(token))
-    if (!member) {
+    if (!member || !token) {
       const admission = await admitMember(this.store, frame, now)
       if ('code' in admission) return this.sendError(session, admission.code, admission.message)
       ;({ member, token, created } = admission)
     }
     await this.store.touchMember(member.roomId, member.id, now)
-    if (session.closed) {
-      await this.store.markOffline(member.roomId, member.id)
-      return
-    }
+    if (session.closed) return this.presence.offline(member.roomId, member.id)
     const history = await this.store.recentMessages(member.roomId, LIMITS.historyOnJoin)
-    const view = await this.viewOf(member.roomId)
-    // From here on nothing awaits, so no frame of the room can slip between
-    // the snapshot below and this socket joining the fan-out.
+    const view = await this.presence.viewOf(member.roomId)
+    // Nothing below awaits, so no frame of the room can slip between the
+    // snapshot and this socket joining the fan-out.
     const presence = { id: member.id, name: member.name, active: true }
-    const changed = view.set(presence)
-    const joined: JoinedFrame = {
+    this.presence.record(member.roomId, view, presence)
+    this.send(session, {
       type: 'joined',
       roomId: member.roomId,
       you: { id: member.id, name: member.name },
-      token: token!,
+      token,
       created,
       history,
       presence: view.snapshot(),
       heartbeatWindowMs: this.windowMs,
-    }
-    this.send(session, joined)
-    if (changed) this.batcher.changed(member.roomId, presence)
+    })
     this.index.attach(session, { id: member.id, name: member.name, roomId: member.roomId })
-    this.emptySince.delete(member.roomId)
     if (created) this.log(`room ${member.roomId} created`)
   }
 
@@ -212,7 +227,7 @@ export class RoomHub {
       ...(frame.clientId ? { clientId: frame.clientId } : {}),
     })
     this.index.broadcast(member.roomId, JSON.stringify(message))
-    await this.recordHeartbeat(member.roomId, member.id)
+    await this.presence.heartbeat(member.roomId, member.id)
   }
 
   private async leave(session: Session): Promise<void> {
@@ -223,111 +238,11 @@ export class RoomHub {
 
   private async removeMember(roomId: string, memberId: string): Promise<void> {
     await this.store.removeMember(roomId, memberId)
-    const view = await this.viewOf(roomId)
-    if (view.delete(memberId)) this.batcher.left(roomId, memberId)
+    await this.presence.removed(roomId, memberId)
     for (const session of this.index.sessionsOf(roomId, memberId)) {
       this.index.detach(session)
       this.send(session, { type: 'left', roomId })
     }
-  }
-
-  private async recordHeartbeat(roomId: string, memberId: string): Promise<void> {
-    const now = Date.now()
-    const before = await this.store.touchMember(roomId, memberId, now)
-    if (before && !this.isActive(before, now)) await this.announce(roomId, { id: memberId, name: before.name, active: true })
-  }
-
-  private async markOffline(roomId: string, memberId: string): Promise<void> {
-    const before = await this.store.markOffline(roomId, memberId)
-    if (before) await this.announce(roomId, { id: memberId, name: before.name, active: false })
-  }
-
-  private async announce(roomId: string, presence: { id: string, name: string, active: boolean }): Promise<void> {
-    const view = await this.viewOf(roomId)
-    if (view.set(presence)) this.batcher.changed(roomId, presence)
-  }
-
-  /** The one timer's work: silent members go idle, stale ones and empty rooms go away. */
-  async sweep(now = Date.now()): Promise<void> {
-    if (this.sweeping) return
-    this.sweeping = true
-    try {
-      for (const session of this.sessions.values()) {
-        if (now - session.lastFrameAt > this.idleTimeoutMs) session.conn.terminate()
-      }
-      for (const roomId of await this.store.listRoomIds()) await this.sweepRoom(roomId, now)
-    }
-    catch (error) {
-      this.log(`sweep failed: ${String(error)}`)
-    }
-    finally {
-      this.sweeping = false
-    }
-  }
-
-  private async sweepRoom(roomId: string, now: number): Promise<void> {
-    const members = await this.store.listMembers(roomId)
-    if (members.length === 0) return this.forgetIfEmptyLongEnough(roomId, now)
-    this.emptySince.delete(roomId)
-    const view = await this.viewOf(roomId)
-    const present = new Set<string>()
-    for (const member of members) {
-      const active = this.isActive(member, now)
-      if (!active && now - member.lastSeenAt > this.memberTtlMs) {
-        await this.removeMember(roomId, member.id)
-        continue
-      }
-      present.add(member.id)
-      const presence = { id: member.id, name: member.name, active }
-      if (view.set(presence)) this.batcher.changed(roomId, presence)
-    }
-    for (const id of [...view.ids()]) {
-      if (!present.has(id) && view.delete(id)) this.batcher.left(roomId, id)
-    }
-  }
-
-  private async forgetIfEmptyLongEnough(roomId: string, now: number): Promise<void> {
-    const since = this.emptySince.get(roomId) ?? now
-    this.emptySince.set(roomId, since)
-    if (now - since < this.emptyRoomGraceMs) return
-    if (await this.store.deleteRoomIfEmpty(roomId)) {
-      this.views.delete(roomId)
-      this.emptySince.delete(roomId)
-      this.log(`room ${roomId} removed after standing empty`)
-    }
-  }
-
-  private isActive(member: MemberRecord, now: number): boolean {
-    return !member.offline && now - member.lastSeenAt <= this.windowMs
-  }
-
-  /** The room's view, built once from the store; concurrent callers share it. */
-  private viewOf(roomId: string): Promise<RoomView> {
-    let view = this.views.get(roomId)
-    if (!view) {
-      const now = Date.now()
-      view = this.store.listMembers(roomId).then((members) => {
-        const built = new RoomView()
-        for (const m of members) built.set({ id: m.id, name: m.name, active: this.isActive(m, now) })
-        return built
-      })
-      this.views.set(roomId, view)
-    }
-    return view
-  }
-
-  private sendPresence(roomId: string, delta: PresenceDelta): void {
-    void this.viewOf(roomId).then((view) => {
-      const frame: PresenceFrame = {
-        type: 'presence',
-        roomId,
-        online: view.online,
-        members: view.members,
-        changed: [...delta.changed.values()],
-        left: [...delta.left],
-      }
-      this.index.broadcast(roomId, JSON.stringify(frame))
-    })
   }
 
   private send(session: Session, frame: ServerFrame): void {

@@ -1,0 +1,142 @@
+import type { MemberPresence, PresenceFrame } from '../../shared/protocol'
+import { PresenceBatcher } from './presence-batcher'
+import type { PresenceDelta } from './presence-batcher'
+import { RoomView } from './room-view'
+import type { MemberRecord, RoomStore } from './types'
+
+export interface PresenceTrackerOptions {
+  windowMs: number
+  memberTtlMs: number
+  emptyRoomGraceMs: number
+  presenceMergeMs: number
+  /** Writes one serialized frame to every socket of the room on this process. */
+  broadcast: (roomId: string, data: string) => void
+  /** Removes a member whose TTL ran out, the same way a leave does. */
+  expireMember: (roomId: string, memberId: string) => Promise<void>
+  log: (message: string) => void
+}
+
+/**
+ * Who is online in each room, and telling the room when that changes. The
+ * store holds the truth (last heartbeat per member); the views hold what this
+ * process has announced, so that a change is sent once and a pong reads the
+ * counts in O(1).
+ */
+export class PresenceTracker {
+  private readonly views = new Map<string, Promise<RoomView>>()
+  /** The same views once built, for the paths that must not wait: pongs and flushes. */
+  private readonly builtViews = new Map<string, RoomView>()
+  private readonly emptySince = new Map<string, number>()
+  private readonly batcher: PresenceBatcher
+
+  constructor(private readonly store: RoomStore, private readonly options: PresenceTrackerOptions) {
+    this.batcher = new PresenceBatcher(options.presenceMergeMs, (roomId, delta) => this.sendPresence(roomId, delta))
+  }
+
+  isActive(member: MemberRecord, now: number): boolean {
+    return !member.offline && now - member.lastSeenAt <= this.options.windowMs
+  }
+
+  /** The room's view, built once from the store; concurrent callers share it. */
+  viewOf(roomId: string): Promise<RoomView> {
+    let view = this.views.get(roomId)
+    if (!view) {
+      const now = Date.now()
+      view = this.store.listMembers(roomId).then((members) => {
+        const built = new RoomView()
+        for (const m of members) built.set({ id: m.id, name: m.name, active: this.isActive(m, now) })
+        this.builtViews.set(roomId, built)
+        return built
+      })
+      this.views.set(roomId, view)
+    }
+    return view
+  }
+
+  /** The view if this process has built one: the ping path does not build one. */
+  builtView(roomId: string): RoomView | undefined {
+    return this.builtViews.get(roomId)
+  }
+
+  /** Records a member's state in a view the caller already holds, announcing a change. */
+  record(roomId: string, view: RoomView, presence: MemberPresence): void {
+    this.emptySince.delete(roomId)
+    if (view.set(presence)) this.batcher.changed(roomId, presence)
+  }
+
+  async heartbeat(roomId: string, memberId: string): Promise<void> {
+    const now = Date.now()
+    const before = await this.store.touchMember(roomId, memberId, now)
+    if (before && !this.isActive(before, now)) await this.announce(roomId, { id: memberId, name: before.name, active: true })
+  }
+
+  async offline(roomId: string, memberId: string): Promise<void> {
+    const before = await this.store.markOffline(roomId, memberId)
+    if (before) await this.announce(roomId, { id: memberId, name: before.name, active: false })
+  }
+
+  async removed(roomId: string, memberId: string): Promise<void> {
+    const view = await this.viewOf(roomId)
+    if (view.delete(memberId)) this.batcher.left(roomId, memberId)
+  }
+
+  /** One pass over every room: silent members go idle, stale ones and empty rooms go away. */
+  async sweep(now: number): Promise<void> {
+    for (const roomId of await this.store.listRoomIds()) await this.sweepRoom(roomId, now)
+  }
+
+  dispose(): void {
+    this.batcher.dispose()
+  }
+
+  private async announce(roomId: string, presence: MemberPresence): Promise<void> {
+    this.record(roomId, await this.viewOf(roomId), presence)
+  }
+
+  private async sweepRoom(roomId: string, now: number): Promise<void> {
+    const members = await this.store.listMembers(roomId)
+    if (members.length === 0) return this.forgetIfEmptyLongEnough(roomId, now)
+    this.emptySince.delete(roomId)
+    const view = await this.viewOf(roomId)
+    const present = new Set<string>()
+    for (const member of members) {
+      const active = this.isActive(member, now)
+      if (!active && now - member.lastSeenAt > this.options.memberTtlMs) {
+        await this.options.expireMember(roomId, member.id)
+        continue
+      }
+      present.add(member.id)
+      this.record(roomId, view, { id: member.id, name: member.name, active })
+    }
+    // Members removed by another path (or another process) leave the view too.
+    for (const id of [...view.ids()]) {
+      if (!present.has(id) && view.delete(id)) this.batcher.left(roomId, id)
+    }
+  }
+
+  private async forgetIfEmptyLongEnough(roomId: string, now: number): Promise<void> {
+    const since = this.emptySince.get(roomId) ?? now
+    this.emptySince.set(roomId, since)
+    if (now - since < this.options.emptyRoomGraceMs) return
+    if (await this.store.deleteRoomIfEmpty(roomId)) {
+      this.views.delete(roomId)
+      this.builtViews.delete(roomId)
+      this.emptySince.delete(roomId)
+      this.options.log(`room ${roomId} removed after standing empty`)
+    }
+  }
+
+  private sendPresence(roomId: string, delta: PresenceDelta): void {
+    const view = this.builtViews.get(roomId)
+    if (!view) return
+    const frame: PresenceFrame = {
+      type: 'presence',
+      roomId,
+      online: view.online,
+      members: view.members,
+      changed: [...delta.changed.values()],
+      left: [...delta.left],
+    }
+    this.options.broadcast(roomId, JSON.stringify(frame))
+  }
+}
