@@ -1,0 +1,98 @@
+import { expect, test } from '@playwright/test'
+import { freshRoomId, joinFromHome, joinFromLink, newPerson, onlineCount, say } from './room'
+
+test('two people in one room see each other, chat, and the count follows who is there', async ({ browser }) => {
+  const roomId = freshRoomId()
+  const ada = await newPerson(browser)
+  const bob = await newPerson(browser)
+
+  await joinFromHome(ada, 'Ada', roomId)
+  await expect(onlineCount(ada)).toHaveText(/^\s*1 online/)
+
+  await joinFromLink(bob, 'Bob', roomId)
+  await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  for (const page of [ada, bob]) {
+    await expect(onlineCount(page)).toHaveText(/^\s*2 online/)
+    await expect(page.getByTestId('member-count')).toHaveText(/2 members/)
+    await expect(page.getByTestId('member-item')).toHaveCount(2)
+  }
+  await expect(ada.getByTestId('system-item').filter({ hasText: 'Bob' })).toHaveCount(1)
+
+  await say(ada, 'hello from <b>Ada</b>')
+  await expect(bob.getByTestId('message-item').filter({ hasText: 'hello from <b>Ada</b>' })).toHaveCount(1)
+  await expect(bob.getByTestId('message-item').filter({ hasText: 'hello from <b>Ada</b>' })).toContainText('Ada')
+  await bob.getByTestId('message-input').fill('hi Ada')
+  await bob.getByTestId('send-button').click()
+  await expect(ada.getByTestId('message-item').filter({ hasText: 'hi Ada' })).toHaveCount(1)
+  await expect(ada.getByTestId('message-item')).toHaveCount(2)
+
+  await bob.context().close()
+  await expect(onlineCount(ada)).toHaveText(/^\s*1 online/, { timeout: 1500 })
+  await ada.context().close()
+})
+
+test('going offline shows reconnecting, and coming back online shows connected', async ({ browser }) => {
+  const roomId = freshRoomId()
+  const ada = await newPerson(browser)
+  await joinFromHome(ada, 'Ada', roomId)
+  await ada.context().setOffline(true)
+  // The pong stops coming; within the server's window (2.5 s here) the page gives up on the link.
+  await expect(ada.getByTestId('connection-status')).toHaveAttribute('data-state', 'reconnecting', { timeout: 6000 })
+  await ada.context().setOffline(false)
+  await expect(ada.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected', { timeout: 6000 })
+  await expect(onlineCount(ada)).toHaveText(/^\s*1 online/)
+  await ada.context().close()
+})
+
+test('a protected room turns away a wrong password and lets the right one in', async ({ browser }) => {
+  const roomId = freshRoomId()
+  const ada = await newPerson(browser)
+  const eve = await newPerson(browser)
+  await joinFromHome(ada, 'Ada', roomId, 'open sesame')
+
+  await joinFromLink(eve, 'Eve', roomId, 'guess')
+  await expect(eve.getByText('that password does not open this room')).toBeVisible()
+  await expect(onlineCount(ada)).toHaveText(/^\s*1 online/)
+
+  await eve.getByTestId('password-input').fill('open sesame')
+  await eve.getByTestId('join-button').click()
+  await expect(eve.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  await expect(onlineCount(ada)).toHaveText(/^\s*2 online/)
+  await ada.context().close()
+  await eve.context().close()
+})
+
+test('a reload comes back as the same member, with the messages already said', async ({ browser }) => {
+  const roomId = freshRoomId()
+  const ada = await newPerson(browser)
+  const bob = await newPerson(browser)
+  await joinFromHome(ada, 'Ada', roomId)
+  await joinFromLink(bob, 'Bob', roomId)
+  await say(bob, 'before the reload')
+  await expect(ada.getByTestId('message-item')).toHaveCount(1)
+
+  await bob.reload()
+  await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  await expect(bob.getByTestId('message-item').filter({ hasText: 'before the reload' })).toHaveCount(1)
+  await expect(onlineCount(ada)).toHaveText(/^\s*2 online/)
+  await expect(ada.getByTestId('member-item')).toHaveCount(2)
+  await expect(ada.getByTestId('member-count')).toHaveText(/2 members/)
+  await ada.context().close()
+  await bob.context().close()
+})
+
+test('leaving takes you back to the start and out of the member list', async ({ browser }) => {
+  const roomId = freshRoomId()
+  const ada = await newPerson(browser)
+  const bob = await newPerson(browser)
+  await joinFromHome(ada, 'Ada', roomId)
+  await joinFromLink(bob, 'Bob', roomId)
+  await expect(ada.getByTestId('member-item')).toHaveCount(2)
+  await bob.getByTestId('leave-button').click()
+  await expect(bob).toHaveURL(/\/$/)
+  await expect(bob.getByTestId('name-input')).toHaveValue('Bob')
+  await expect(ada.getByTestId('member-item')).toHaveCount(1)
+  await expect(ada.getByTestId('member-count')).toHaveText(/1 member\b/)
+  await ada.context().close()
+  await bob.context().close()
+})
