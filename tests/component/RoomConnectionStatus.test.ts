@@ -1,0 +1,43 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
+import RoomConnectionStatus from '~/components/room/RoomConnectionStatus.vue'
+
+type Props = InstanceType<typeof RoomConnectionStatus>['$props']
+
+function mountStatus(props: Partial<Props>) {
+  return mount(RoomConnectionStatus, { props: { status: 'connected', attempt: 0, maxRetries: 10, ...props } })
+}
+
+describe('RoomConnectionStatus', () => {
+  it.each([
+    ['idle', 'connecting', 'Connecting…'],
+    ['connecting', 'connecting', 'Connecting…'],
+    ['connected', 'connected', 'Connected'],
+    ['reconnecting', 'reconnecting', 'Reconnecting… attempt 3 of 10'],
+    ['disconnected', 'disconnected', 'Disconnected'],
+  ] as const)('status %s shows as data-state %s with "%s"', (status, state, text) => {
+    const wrapper = mountStatus({ status, attempt: 3 })
+    const element = wrapper.get('[data-testid="connection-status"]')
+    expect(element.attributes('data-state')).toBe(state)
+    expect(element.text()).toContain(text)
+  })
+
+  it('shows the round trip time when connected', () => {
+    expect(mountStatus({ rttMs: 41.6 }).text()).toContain('Connected · 42 ms')
+  })
+
+  it('offers Reconnect only when disconnected', async () => {
+    for (const status of ['idle', 'connecting', 'connected', 'reconnecting'] as const) {
+      expect(mountStatus({ status }).find('[data-testid="reconnect-button"]').exists()).toBe(false)
+    }
+    const wrapper = mountStatus({ status: 'disconnected' })
+    await wrapper.get('[data-testid="reconnect-button"]').trigger('click')
+    expect(wrapper.emitted('reconnect')).toHaveLength(1)
+  })
+
+  it('shows the error message as an alert', () => {
+    const wrapper = mountStatus({ status: 'disconnected', error: { code: 'INTERNAL', message: 'server is restarting' } })
+    expect(wrapper.get('[role="alert"]').text()).toBe('server is restarting')
+  })
+})

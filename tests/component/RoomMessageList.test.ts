@@ -1,0 +1,52 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
+import RoomMessageList from '~/components/room/RoomMessageList.vue'
+import type { TimelineEntry } from '~/utils/timeline'
+
+function chat(seq: number, mine = false): TimelineEntry {
+  return {
+    kind: 'chat',
+    key: `m${seq}`,
+    mine,
+    message: { type: 'chat', seq, id: `m${seq}`, roomId: 'r', from: { id: 'u', name: 'u' }, text: `#${seq}`, at: 0 },
+  }
+}
+
+// happy-dom does no layout, so the list's geometry is set by hand.
+function setGeometry(element: HTMLElement, scrollHeight: number, clientHeight: number) {
+  Object.defineProperty(element, 'scrollHeight', { configurable: true, value: scrollHeight })
+  Object.defineProperty(element, 'clientHeight', { configurable: true, value: clientHeight })
+}
+
+describe('RoomMessageList', () => {
+  it('says so when there are no messages yet', () => {
+    const wrapper = mount(RoomMessageList, { props: { timeline: [] } })
+    expect(wrapper.text()).toContain('No messages yet')
+    expect(wrapper.findAll('[data-testid="message-item"]')).toHaveLength(0)
+  })
+
+  it('scrolls to the newest message while the reader is at the bottom', async () => {
+    const wrapper = mount(RoomMessageList, { props: { timeline: [chat(1)] } })
+    const list = wrapper.get('[data-testid="message-list"]').element as HTMLElement
+    setGeometry(list, 1000, 400)
+    list.scrollTop = 600
+    await wrapper.setProps({ timeline: [chat(1), chat(2)] })
+    setGeometry(list, 1100, 400)
+    await wrapper.vm.$nextTick()
+    expect(list.scrollTop).toBe(1100)
+  })
+
+  it('leaves a reader who scrolled up in place, unless the new message is their own', async () => {
+    const wrapper = mount(RoomMessageList, { props: { timeline: [chat(1)] } })
+    const list = wrapper.get('[data-testid="message-list"]').element as HTMLElement
+    setGeometry(list, 1000, 400)
+    list.scrollTop = 100
+    await wrapper.setProps({ timeline: [chat(1), chat(2)] })
+    await wrapper.vm.$nextTick()
+    expect(list.scrollTop).toBe(100)
+    await wrapper.setProps({ timeline: [chat(1), chat(2), chat(3, true)] })
+    await wrapper.vm.$nextTick()
+    expect(list.scrollTop).toBe(1000)
+  })
+})

@@ -1,0 +1,83 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils'
+import { shallowRef } from 'vue'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import RoomSession from '~/components/room/RoomSession.vue'
+import { useHeartbeatSocket } from '~/composables/useHeartbeatSocket'
+
+vi.mock('~/composables/useHeartbeatSocket', () => ({ useHeartbeatSocket: vi.fn() }))
+
+function fakeSocket() {
+  return {
+    status: shallowRef('connected'),
+    attempt: shallowRef(0),
+    maxRetries: shallowRef(10),
+    online: shallowRef(1),
+    members: shallowRef(1),
+    users: shallowRef([{ id: 'u1', name: 'alice', active: true }]),
+    self: shallowRef({ id: 'u1', name: 'alice' }),
+    timeline: shallowRef([]),
+    rttMs: shallowRef(12),
+    error: shallowRef<{ code: string, message: string }>(),
+    send: vi.fn(() => true),
+    leave: vi.fn(),
+    reconnect: vi.fn(),
+    close: vi.fn(),
+  }
+}
+
+let socket: ReturnType<typeof fakeSocket>
+
+beforeEach(() => {
+  socket = fakeSocket()
+  vi.mocked(useHeartbeatSocket).mockReset().mockReturnValue(socket as never)
+})
+
+function mountSession() {
+  return mount(RoomSession, {
+    props: { roomId: 'lobby', name: 'alice', password: 'pw', heartbeatIntervalMs: 5000, maxRetries: 7 },
+  })
+}
+
+describe('RoomSession', () => {
+  it('joins with the name, password and runtime settings it was given', () => {
+    const wrapper = mountSession()
+    expect(useHeartbeatSocket).toHaveBeenCalledWith(
+      { roomId: 'lobby', name: 'alice', password: 'pw', heartbeatIntervalMs: 5000, maxRetries: 7 })
+    expect(wrapper.get('[data-testid="online-count"]').text()).toBe('1 online')
+    expect(wrapper.get('[data-testid="member-item"]').text()).toContain('(you)')
+  })
+
+  it('forwards sending and reconnecting to the socket', async () => {
+    const wrapper = mountSession()
+    await wrapper.get('[data-testid="message-input"]').setValue('hi')
+    await wrapper.get('[data-testid="message-input"]').trigger('keydown', { key: 'Enter' })
+    expect(socket.send).toHaveBeenCalledWith('hi')
+    socket.status.value = 'disconnected'
+    await wrapper.vm.$nextTick()
+    await wrapper.get('[data-testid="reconnect-button"]').trigger('click')
+    expect(socket.reconnect).toHaveBeenCalledOnce()
+  })
+
+  it('Leave leaves the room before telling the page', async () => {
+    const wrapper = mountSession()
+    await wrapper.get('[data-testid="leave-button"]').trigger('click')
+    expect(socket.leave).toHaveBeenCalledOnce()
+    expect(wrapper.emitted('left')).toHaveLength(1)
+  })
+
+  it.each(['WRONG_PASSWORD', 'NAME_TAKEN'])('a %s refusal goes back to the page', async (code) => {
+    const wrapper = mountSession()
+    socket.error.value = { code, message: 'refused' }
+    await wrapper.vm.$nextTick()
+    expect(wrapper.emitted('joinRefused')).toEqual([[{ code, message: 'refused' }]])
+  })
+
+  it('other errors stay in the room view', async () => {
+    const wrapper = mountSession()
+    socket.error.value = { code: 'TOO_LARGE', message: 'too long' }
+    await wrapper.vm.$nextTick()
+    expect(wrapper.emitted('joinRefused')).toBeUndefined()
+    expect(wrapper.get('[role="alert"]').text()).toBe('too long')
+  })
+})

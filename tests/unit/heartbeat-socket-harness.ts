@@ -1,0 +1,85 @@
+import { effectScope } from 'vue'
+import type { EffectScope } from 'vue'
+import type { UseHeartbeatSocketOptions, UseHeartbeatSocketReturn } from '../../composables/useHeartbeatSocket'
+import { useHeartbeatSocket } from '../../composables/useHeartbeatSocket'
+import type { ChatMessage, JoinedFrame, MemberPresence } from '../../shared/protocol'
+import { FakeWebSocket } from './fake-websocket'
+
+export const ada: MemberPresence = { id: 'm-ada', name: 'Ada', active: true }
+export const bob: MemberPresence = { id: 'm-bob', name: 'Bob', active: true }
+
+export function memoryStorage(initial: Record<string, string> = {}) {
+  const items = new Map(Object.entries(initial))
+  return {
+    items,
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => void items.set(key, value),
+    removeItem: (key: string) => void items.delete(key),
+  }
+}
+
+export interface MountedSocket {
+  chat: UseHeartbeatSocketReturn
+  scope: EffectScope
+  storage: ReturnType<typeof memoryStorage>
+}
+
+const mountedScopes: EffectScope[] = []
+
+/** Stops every scope mounted so far, so no composable outlives its test. */
+export function unmountAll(): void {
+  for (const scope of mountedScopes.splice(0)) scope.stop()
+}
+
+/**
+ * Runs the composable in its own effect scope against FakeWebSocket. Jitter is
+ * off (random() = 1), so every backoff delay is its ceiling: 500, 1000, 2000 ms…
+ */
+export function mountHeartbeatSocket(options: Partial<UseHeartbeatSocketOptions> = {}): MountedSocket {
+  const storage = memoryStorage()
+  const scope = effectScope()
+  mountedScopes.push(scope)
+  const chat = scope.run(() => useHeartbeatSocket({
+    roomId: 'lobby',
+    name: 'Ada',
+    url: 'ws://chat.test/ws',
+    WebSocket: FakeWebSocket as unknown as typeof WebSocket,
+    storage,
+    random: () => 1,
+    ...options,
+  }))!
+  return { chat, scope, storage }
+}
+
+export function chatMessage(seq: number, from: MemberPresence = bob, text = `message ${seq}`): ChatMessage {
+  return { type: 'chat', seq, id: `msg-${seq}`, roomId: 'lobby', from: { id: from.id, name: from.name }, text, at: 1000 + seq }
+}
+
+export function joinedFrame(overrides: Partial<JoinedFrame> & { heartbeatWindowMs?: number } = {}): JoinedFrame {
+  return {
+    type: 'joined',
+    roomId: 'lobby',
+    you: { id: ada.id, name: ada.name },
+    token: 'token-ada',
+    created: false,
+    history: [],
+    presence: { online: 2, members: 2, users: [ada, bob] },
+    ...overrides,
+  }
+}
+
+/** Opens the latest socket and answers its join. */
+export function acceptJoin(overrides: Parameters<typeof joinedFrame>[0] = {}): FakeWebSocket {
+  const socket = FakeWebSocket.latest()
+  socket.open()
+  socket.receive(joinedFrame(overrides))
+  return socket
+}
+
+export function chatSeqs(chat: UseHeartbeatSocketReturn): number[] {
+  return chat.timeline.value.flatMap(entry => (entry.kind === 'chat' ? [entry.message.seq] : []))
+}
+
+export function systemLines(chat: UseHeartbeatSocketReturn): string[] {
+  return chat.timeline.value.flatMap(entry => (entry.kind === 'system' ? [entry.text] : []))
+}

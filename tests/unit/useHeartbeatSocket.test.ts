@@ -1,0 +1,247 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { FakeWebSocket } from './fake-websocket'
+import { acceptJoin, chatMessage, chatSeqs, mountHeartbeatSocket, unmountAll } from './heartbeat-socket-harness'
+
+beforeEach(() => {
+  vi.useFakeTimers()
+  FakeWebSocket.reset()
+})
+
+afterEach(() => {
+  unmountAll()
+  vi.useRealTimers()
+  vi.restoreAllMocks()
+})
+
+describe('joining', () => {
+  it('sends the join frame with the stored token as soon as the socket opens', () => {
+    const { chat, storage } = mountHeartbeatSocket({ password: 'secret' })
+    storage.setItem('heartbeat:token:lobby', 'token-from-last-visit')
+    expect(chat.status.value).toBe('connecting')
+    expect(FakeWebSocket.latest().url).toBe('ws://chat.test/ws')
+
+    FakeWebSocket.latest().open()
+
+    expect(FakeWebSocket.latest().frames).toEqual([
+      { type: 'join', roomId: 'lobby', name: 'Ada', password: 'secret', token: 'token-from-last-visit' },
+    ])
+    expect(chat.status.value).toBe('connecting')
+  })
+
+  it('is connected only once the joined frame arrives', () => {
+    const { chat } = mountHeartbeatSocket()
+    acceptJoin()
+    expect(chat.status.value).toBe('connected')
+    expect(chat.joined.value).toBe(true)
+  })
+})
+
+describe('heartbeat', () => {
+  it('pings one interval after the join, not a millisecond earlier', () => {
+    mountHeartbeatSocket()
+    const socket = acceptJoin()
+    vi.advanceTimersByTime(5999)
+    expect(socket.framesOfType('ping')).toHaveLength(0)
+    vi.advanceTimersByTime(1)
+    expect(socket.framesOfType('ping')).toHaveLength(1)
+  })
+
+  it('schedules the next ping one interval after the pong and measures the round trip', () => {
+    const { chat } = mountHeartbeatSocket()
+    const socket = acceptJoin()
+    vi.advanceTimersByTime(6000)
+    vi.advanceTimersByTime(40)
+    socket.receive({ type: 'pong', online: 3, members: 4 })
+    expect(chat.rttMs.value).toBe(40)
+    expect([chat.online.value, chat.members.value]).toEqual([3, 4])
+
+    vi.advanceTimersByTime(5999)
+    expect(socket.framesOfType('ping')).toHaveLength(1)
+    vi.advanceTimersByTime(1)
+    expect(socket.framesOfType('ping')).toHaveLength(2)
+  })
+
+  it('drops the link and reconnects when a ping gets no pong within pongTimeoutMs', () => {
+    const { chat } = mountHeartbeatSocket()
+    const socket = acceptJoin()
+    vi.advanceTimersByTime(6000)
+    vi.advanceTimersByTime(7999)
+    expect(chat.status.value).toBe('connected')
+    vi.advanceTimersByTime(1)
+    expect(chat.status.value).toBe('reconnecting')
+    expect(socket.closedByClient).toBe(true)
+    vi.advanceTimersByTime(500)
+    expect(FakeWebSocket.instances).toHaveLength(2)
+  })
+
+  it('takes the pong timeout from heartbeatWindowMs in the joined frame', () => {
+    const { chat } = mountHeartbeatSocket()
+    acceptJoin({ heartbeatWindowMs: 3000 })
+    vi.advanceTimersByTime(6000 + 2999)
+    expect(chat.status.value).toBe('connected')
+    vi.advanceTimersByTime(1)
+    expect(chat.status.value).toBe('reconnecting')
+  })
+})
+
+describe('reconnecting', () => {
+  it('doubles the backoff delay with every failed attempt', () => {
+    const { chat } = mountHeartbeatSocket()
+    for (const [attempt, delay] of [[1, 500], [2, 1000], [3, 2000]]) {
+      FakeWebSocket.latest().drop()
+      expect([chat.status.value, chat.attempt.value]).toEqual(['reconnecting', attempt])
+      vi.advanceTimersByTime(delay - 1)
+      expect(FakeWebSocket.instances).toHaveLength(attempt)
+      vi.advanceTimersByTime(1)
+      expect(FakeWebSocket.instances).toHaveLength(attempt + 1)
+    }
+  })
+
+  it('gives up after maxRetries failed attempts and creates no more sockets', () => {
+    const { chat } = mountHeartbeatSocket({ maxRetries: 3 })
+    for (let socket = 0; socket < 4; socket++) {
+      FakeWebSocket.latest().drop()
+      vi.runOnlyPendingTimers()
+    }
+    expect(chat.status.value).toBe('disconnected')
+    expect(chat.attempt.value).toBe(3)
+    expect(FakeWebSocket.instances).toHaveLength(4)
+    vi.advanceTimersByTime(10 * 60_000)
+    expect(FakeWebSocket.instances).toHaveLength(4)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('a successful join resets the attempt count and the backoff', () => {
+    const { chat } = mountHeartbeatSocket()
+    FakeWebSocket.latest().drop()
+    vi.advanceTimersByTime(500)
+    FakeWebSocket.latest().drop()
+    vi.advanceTimersByTime(1000)
+    expect(chat.attempt.value).toBe(2)
+
+    acceptJoin()
+    expect(chat.attempt.value).toBe(0)
+    FakeWebSocket.latest().drop()
+    expect(chat.attempt.value).toBe(1)
+    vi.advanceTimersByTime(499)
+    expect(FakeWebSocket.instances).toHaveLength(3)
+    vi.advanceTimersByTime(1)
+    expect(FakeWebSocket.instances).toHaveLength(4)
+  })
+
+  it('reconnect() connects at once with a fresh retry budget after giving up', () => {
+    const { chat } = mountHeartbeatSocket({ maxRetries: 1 })
+    FakeWebSocket.latest().drop()
+    vi.runOnlyPendingTimers()
+    FakeWebSocket.latest().drop()
+    expect(chat.status.value).toBe('disconnected')
+
+    chat.reconnect()
+    expect(FakeWebSocket.instances).toHaveLength(3)
+    expect([chat.status.value, chat.attempt.value]).toEqual(['connecting', 0])
+  })
+
+  it('the online event skips the remaining backoff', () => {
+    mountHeartbeatSocket({ backoffBaseMs: 30_000 })
+    FakeWebSocket.latest().drop()
+    window.dispatchEvent(new Event('online'))
+    expect(FakeWebSocket.instances).toHaveLength(2)
+  })
+
+  it('the online event retries after the attempts ran out', () => {
+    const { chat } = mountHeartbeatSocket({ maxRetries: 0 })
+    FakeWebSocket.latest().drop()
+    expect(chat.status.value).toBe('disconnected')
+    window.dispatchEvent(new Event('online'))
+    expect(FakeWebSocket.instances).toHaveLength(2)
+  })
+
+  it('becoming visible skips the remaining backoff', () => {
+    mountHeartbeatSocket({ backoffBaseMs: 30_000 })
+    FakeWebSocket.latest().drop()
+    document.dispatchEvent(new Event('visibilitychange'))
+    expect(FakeWebSocket.instances).toHaveLength(2)
+  })
+
+  it('becoming hidden does not cut the backoff short', () => {
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden')
+    mountHeartbeatSocket({ backoffBaseMs: 30_000 })
+    FakeWebSocket.latest().drop()
+    document.dispatchEvent(new Event('visibilitychange'))
+    expect(FakeWebSocket.instances).toHaveLength(1)
+  })
+
+  it('becoming visible while connected pings at once', () => {
+    mountHeartbeatSocket()
+    const socket = acceptJoin()
+    vi.advanceTimersByTime(1000)
+    document.dispatchEvent(new Event('visibilitychange'))
+    expect(socket.framesOfType('ping')).toHaveLength(1)
+  })
+
+  it('ignores every event of a superseded socket', () => {
+    const { chat } = mountHeartbeatSocket()
+    const first = acceptJoin()
+    chat.reconnect()
+
+    first.receive(chatMessage(1))
+    first.receive({ type: 'pong', online: 9, members: 9 })
+    first.drop()
+
+    expect(chatSeqs(chat)).toEqual([])
+    expect(chat.online.value).toBe(2)
+    expect([chat.status.value, chat.attempt.value]).toEqual(['connecting', 0])
+    expect(FakeWebSocket.instances).toHaveLength(2)
+  })
+
+  it('closes a socket superseded while connecting as soon as it opens, without joining', () => {
+    const { chat } = mountHeartbeatSocket()
+    const first = FakeWebSocket.latest()
+    chat.reconnect()
+    first.open()
+    expect(first.closedByClient).toBe(true)
+    expect(first.sent).toEqual([])
+  })
+})
+
+describe('cleanup', () => {
+  it('disposing the scope closes the socket and leaves no timer and no listener', () => {
+    const { chat, scope } = mountHeartbeatSocket()
+    const socket = acceptJoin()
+    scope.stop()
+
+    expect(socket.closedByClient).toBe(true)
+    expect(chat.status.value).toBe('disconnected')
+    expect(vi.getTimerCount()).toBe(0)
+    window.dispatchEvent(new Event('online'))
+    document.dispatchEvent(new Event('visibilitychange'))
+    expect(FakeWebSocket.instances).toHaveLength(1)
+  })
+
+  it('close() while backing off cancels the pending retry', () => {
+    const { chat } = mountHeartbeatSocket()
+    FakeWebSocket.latest().drop()
+    chat.close()
+    expect(vi.getTimerCount()).toBe(0)
+    window.dispatchEvent(new Event('online'))
+    expect(FakeWebSocket.instances).toHaveLength(1)
+  })
+})
+
+describe('pagehide', () => {
+  it('sends an away beacon with the token to the socket host while joined', () => {
+    const sendBeacon = vi.spyOn(navigator, 'sendBeacon').mockReturnValue(true)
+    mountHeartbeatSocket({ url: 'wss://chat.test:8443/ws' })
+    acceptJoin({ token: 'token-ada' })
+    window.dispatchEvent(new Event('pagehide'))
+    expect(sendBeacon).toHaveBeenCalledWith('https://chat.test:8443/api/rooms/lobby/away', '{"token":"token-ada"}')
+  })
+
+  it('sends no beacon when not joined', () => {
+    const sendBeacon = vi.spyOn(navigator, 'sendBeacon').mockReturnValue(true)
+    mountHeartbeatSocket()
+    window.dispatchEvent(new Event('pagehide'))
+    expect(sendBeacon).not.toHaveBeenCalled()
+  })
+})
