@@ -20,6 +20,20 @@ export const LIMITS = {
   historyOnJoin: 50,
 } as const
 
+/** Close codes the server uses; 4000-4999 are this application's own. */
+export const CLOSE_CODES = {
+  /** The server is shutting down: reconnect with backoff. */
+  goingAway: 1001,
+  /** Repeated abuse (a flood past the rate limit). */
+  policyViolation: 1008,
+  /** A frame far beyond the size limit. */
+  tooLarge: 1009,
+  /** Nothing received for twice the heartbeat window. */
+  idleTimeout: 4001,
+  /** Too many sockets from one client address. */
+  tooManyConnections: 4029,
+} as const
+
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]+$/
 
 export const ERROR_CODES = [
@@ -29,6 +43,10 @@ export const ERROR_CODES = [
   'WRONG_PASSWORD',
   'NAME_TAKEN',
   'TOO_LARGE',
+  'RATE_LIMITED',
+  'ROOM_FULL',
+  'SERVER_FULL',
+  'TOO_MANY_CONNECTIONS',
   'INTERNAL',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
@@ -41,6 +59,8 @@ export interface JoinFrame {
   name: string
   password?: string
   token?: string
+  /** The highest chat seq this client has seen: with a valid token, the server sends what came after. */
+  lastSeq?: number
 }
 export interface PingFrame { type: 'ping' }
 export interface ChatSendFrame { type: 'chat', text: string, clientId?: string }
@@ -73,6 +93,12 @@ export interface JoinedFrame {
   presence: { online: number, members: number, users: MemberPresence[] }
   /** The server's activity window: a client without a pong for this long may call the link dead. */
   heartbeatWindowMs?: number
+  /**
+   * Only when the join carried `lastSeq`: true when `history` is exactly the
+   * messages after it; false when the server no longer holds them all (or the
+   * token was not recognised), and `history` is the recent messages instead.
+   */
+  recovered?: boolean
 }
 export interface PongFrame { type: 'pong', online: number, members: number }
 export interface PresenceFrame {
@@ -162,9 +188,13 @@ function parseJoin(data: Record<string, unknown>): ParseResult {
   if (!optionalString(data.token, LIMITS.tokenMaxLength)) {
     return fail('BAD_REQUEST', 'token must be a string')
   }
+  if (data.lastSeq !== undefined && !(Number.isSafeInteger(data.lastSeq) && (data.lastSeq as number) >= 0)) {
+    return fail('BAD_REQUEST', 'lastSeq must be a whole number, 0 or more')
+  }
   const frame: JoinFrame = { type: 'join', roomId: data.roomId, name }
   if (data.password) frame.password = data.password
   if (data.token) frame.token = data.token
+  if (data.lastSeq !== undefined) frame.lastSeq = data.lastSeq as number
   return { ok: true, frame }
 }
 
