@@ -24,6 +24,17 @@ export default defineNuxtConfig({
     presenceMergeMs: 100,
     /** NUXT_HISTORY_LIMIT: chat messages kept per room. */
     historyLimit: 500,
+    /** NUXT_MAX_CONNECTIONS_PER_ADDRESS: sockets one client address may hold. */
+    maxConnectionsPerAddress: 50,
+    /** NUXT_MAX_ROOM_MEMBERS: members one room may hold (ROOM_FULL past it). */
+    maxRoomMembers: 5000,
+    /** NUXT_MAX_ROOMS: rooms one server may hold (SERVER_FULL past it). */
+    maxRooms: 10000,
+    /** NUXT_FRAMES_PER_SECOND and NUXT_FRAME_BURST: the token bucket of each socket. */
+    framesPerSecond: 10,
+    frameBurst: 20,
+    /** NUXT_PASSWORD_FAILURES_PER_MINUTE: wrong passwords per client address and room. */
+    passwordFailuresPerMinute: 5,
     /** NUXT_ALLOWED_ORIGINS: comma-separated origins allowed besides the app's own. */
     allowedOrigins: '',
     /** NUXT_REQUIRE_ORIGIN: refuse WebSocket upgrades that carry no Origin header. */

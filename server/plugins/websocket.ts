@@ -1,5 +1,8 @@
 import { LIMITS } from '../../shared/protocol'
 
+/** After asking sockets to close, how long before the stragglers are cut. */
+const SHUTDOWN_GRACE_MS = 2000
+
 export default defineNitroPlugin((nitroApp) => {
   // crossws builds its `ws` server from these options when the node server
   // starts. Without maxPayload, ws would buffer a frame of up to 100 MiB:
@@ -9,5 +12,16 @@ export default defineNitroPlugin((nitroApp) => {
     serverOptions: { maxPayload: LIMITS.frameMaxBytes * 4, perMessageDeflate: false },
   })
   const hub = useRoomHub()
+
+  // Nitro's graceful shutdown stops accepting connections on SIGTERM and then
+  // waits for open ones, but an upgraded socket never goes idle on its own:
+  // ask every client to reconnect elsewhere (1001), so the wait ends in time.
+  const shutdown = () => {
+    console.log('[heartbeat] shutting down: closing sockets with 1001')
+    hub.shutdown()
+    setTimeout(() => hub.terminateAll(), SHUTDOWN_GRACE_MS).unref()
+  }
+  process.once('SIGTERM', shutdown)
+  process.once('SIGINT', shutdown)
   nitroApp.hooks.hook('close', () => hub.stop())
 })

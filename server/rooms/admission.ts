@@ -1,4 +1,5 @@
 import type { ErrorCode, JoinFrame } from '../../shared/protocol'
+import type { FailureWindow } from './rate-limits'
 import { hashPassword, hashToken, newId, newToken, verifyPassword } from './secrets'
 import type { MemberRecord, RoomStore } from './types'
 
@@ -6,22 +7,39 @@ export type Admission =
   | { member: MemberRecord, token: string, created: boolean }
   | { code: ErrorCode, message: string }
 
+export interface AdmissionRules {
+  maxRooms: number
+  maxRoomMembers: number
+  /** Wrong passwords per (client address, room); past the limit even the right one waits. */
+  passwordFailures: FailureWindow
+  clientAddress: string
+}
+
 /**
  * A join without a valid token: creates the room if it is new (the creator's
  * password protects it from then on), checks the password on the server, and
  * adds a member under a name nobody in the room holds.
  */
-export async function admitMember(store: RoomStore, frame: JoinFrame, now: number): Promise<Admission> {
+export async function admitMember(store: RoomStore, frame: JoinFrame, now: number, rules: AdmissionRules): Promise<Admission> {
   let room = await store.getRoom(frame.roomId)
   let created = false
   if (!room) {
     const passwordHash = frame.password ? await hashPassword(frame.password) : null
-    ;({ room, created } = await store.ensureRoom({ id: frame.roomId, passwordHash, createdAt: now }))
+    const ensured = await store.ensureRoom({ id: frame.roomId, passwordHash, createdAt: now }, rules.maxRooms)
+    if (ensured === 'server-full') return { code: 'SERVER_FULL', message: 'this server holds as many rooms as it may; try an existing room' }
+    ;({ room, created } = ensured)
   }
   // A room that another join created meanwhile is checked like any existing one.
   if (!created && room.passwordHash !== null) {
+    const attemptKey = `${rules.clientAddress}\u0000${room.id}`
+    if (rules.passwordFailures.isBlocked(attemptKey, now)) {
+      return { code: 'RATE_LIMITED', message: 'too many wrong passwords for this room; wait a minute' }
+    }
     const ok = frame.password !== undefined && await verifyPassword(frame.password, room.passwordHash)
-    if (!ok) return { code: 'WRONG_PASSWORD', message: 'that password does not open this room' }
+    if (!ok) {
+      rules.passwordFailures.recordFailure(attemptKey, now)
+      return { code: 'WRONG_PASSWORD', message: 'that password does not open this room' }
+    }
   }
   const token = newToken()
   const member: MemberRecord = {
@@ -33,8 +51,8 @@ export async function admitMember(store: RoomStore, frame: JoinFrame, now: numbe
     lastSeenAt: now,
     offline: false,
   }
-  if (await store.addMember(member) === 'name-taken') {
-    return { code: 'NAME_TAKEN', message: `someone in this room is already called ${frame.name}` }
-  }
+  const added = await store.addMember(member, rules.maxRoomMembers)
+  if (added === 'name-taken') return { code: 'NAME_TAKEN', message: `someone in this room is already called ${frame.name}` }
+  if (added === 'room-full') return { code: 'ROOM_FULL', message: `this room holds its maximum of ${rules.maxRoomMembers} members` }
   return { member, token, created }
 }

@@ -1,26 +1,41 @@
 import type { ChatMessage } from '../../shared/protocol'
 import type { MemberRecord, NewChatMessage, RoomRecord, RoomStore } from './types'
 
+/** clientIds remembered per member for the exactly-once check. */
+const CLIENT_IDS_PER_MEMBER = 256
+
 interface MemoryRoom {
   record: RoomRecord
   members: Map<string, MemberRecord>
   /** Lower-cased names of current members, for the uniqueness check. */
   names: Set<string>
   memberIdByTokenHash: Map<string, string>
+  /** memberId -> clientId -> the message it produced, oldest first. */
+  sentByClientId: Map<string, Map<string, ChatMessage>>
   history: ChatMessage[]
   lastSeq: number
 }
 
 /** The default store: one process, nothing survives a restart. */
 export class MemoryRoomStore implements RoomStore {
+  readonly kind = 'memory'
   private readonly rooms = new Map<string, MemoryRoom>()
 
   constructor(private readonly historyLimit = 500) {}
 
-  async ensureRoom(room: RoomRecord) {
+  async ensureRoom(room: RoomRecord, maxRooms: number) {
     const existing = this.rooms.get(room.id)
     if (existing) return { room: existing.record, created: false }
-    this.rooms.set(room.id, { record: room, members: new Map(), names: new Set(), memberIdByTokenHash: new Map(), history: [], lastSeq: 0 })
+    if (this.rooms.size >= maxRooms) return 'server-full' as const
+    this.rooms.set(room.id, {
+      record: room,
+      members: new Map(),
+      names: new Set(),
+      memberIdByTokenHash: new Map(),
+      sentByClientId: new Map(),
+      history: [],
+      lastSeq: 0,
+    })
     return { room, created: true }
   }
 
@@ -38,10 +53,11 @@ export class MemoryRoomStore implements RoomStore {
     return this.rooms.delete(roomId)
   }
 
-  async addMember(member: MemberRecord) {
+  async addMember(member: MemberRecord, maxMembers: number) {
     const room = this.requireRoom(member.roomId)
     const key = member.name.toLowerCase()
     if (room.names.has(key)) return 'name-taken' as const
+    if (room.members.size >= maxMembers) return 'room-full' as const
     room.names.add(key)
     room.memberIdByTokenHash.set(member.tokenHash, member.id)
     room.members.set(member.id, { ...member })
@@ -65,6 +81,7 @@ export class MemoryRoomStore implements RoomStore {
     room.members.delete(memberId)
     room.names.delete(member.name.toLowerCase())
     room.memberIdByTokenHash.delete(member.tokenHash)
+    room.sentByClientId.delete(memberId)
     return member
   }
 
@@ -87,14 +104,36 @@ export class MemoryRoomStore implements RoomStore {
 
   async appendMessage(message: NewChatMessage) {
     const room = this.requireRoom(message.roomId)
+    const sent = message.clientId ? this.sentBy(room, message.from.id) : undefined
+    const original = message.clientId ? sent?.get(message.clientId) : undefined
+    if (original) return { message: original, duplicate: true }
     const stored: ChatMessage = { ...message, seq: ++room.lastSeq }
     room.history.push(stored)
     if (room.history.length > this.historyLimit) room.history.splice(0, room.history.length - this.historyLimit)
-    return stored
+    if (sent && message.clientId) {
+      sent.set(message.clientId, stored)
+      if (sent.size > CLIENT_IDS_PER_MEMBER) sent.delete(sent.keys().next().value!)
+    }
+    return { message: stored, duplicate: false }
   }
 
   async recentMessages(roomId: string, limit: number) {
     return this.rooms.get(roomId)?.history.slice(-limit) ?? []
+  }
+
+  async messagesAfter(roomId: string, afterSeq: number) {
+    const room = this.rooms.get(roomId)
+    if (!room) return undefined
+    if (afterSeq >= room.lastSeq) return afterSeq === room.lastSeq ? [] : undefined
+    const oldestHeld = room.history[0]?.seq ?? room.lastSeq + 1
+    if (oldestHeld > afterSeq + 1) return undefined
+    return room.history.slice(afterSeq + 1 - oldestHeld)
+  }
+
+  private sentBy(room: MemoryRoom, memberId: string): Map<string, ChatMessage> {
+    let sent = room.sentByClientId.get(memberId)
+    if (!sent) room.sentByClientId.set(memberId, sent = new Map())
+    return sent
   }
 
   private requireRoom(roomId: string): MemoryRoom {

@@ -85,6 +85,13 @@ export class PresenceTracker {
     for (const roomId of await this.store.listRoomIds()) await this.sweepRoom(roomId, now)
   }
 
+  /** Members across the rooms this process has views of. */
+  get memberCount(): number {
+    let count = 0
+    for (const view of this.builtViews.values()) count += view.members
+    return count
+  }
+
   dispose(): void {
     this.batcher.dispose()
   }

@@ -1,35 +1,20 @@
-import { LIMITS, parseClientFrame } from '../../shared/protocol'
+import { CLOSE_CODES, LIMITS, parseClientFrame } from '../../shared/protocol'
 import type { ChatSendFrame, ErrorCode, JoinFrame, ServerFrame } from '../../shared/protocol'
 import { admitMember } from './admission'
+import { resolveHubOptions } from './hub-options'
+import type { ResolvedHubOptions, RoomHubOptions } from './hub-options'
+import { joinedFrame } from './joined-frame'
 import { MemoryRoomStore } from './memory-store'
 import { PresenceTracker } from './presence-tracker'
+import { FailureWindow } from './rate-limits'
 import { hashToken, newId } from './secrets'
+import { SessionGuard } from './session-guard'
 import { SessionIndex } from './session-index'
 import type { Connection, Session } from './session-index'
 import type { MemberRecord, RoomStore } from './types'
 
 export type { Connection } from './session-index'
-
-export interface RoomHubOptions {
-  /** @default new MemoryRoomStore(historyLimit) */
-  store?: RoomStore
-  /** A member is online while its last heartbeat is this recent. @default 8000 */
-  heartbeatWindowMs?: number
-  /** How often the one sweep of the whole server runs. @default 250 */
-  sweepIntervalMs?: number
-  /** An offline member is removed after this long. @default 600000 */
-  memberTtlMs?: number
-  /** A room without members is forgotten after this long. @default 30000 */
-  emptyRoomGraceMs?: number
-  /** Presence changes this close together go out as one frame. @default 100 */
-  presenceMergeMs?: number
-  /** Messages kept per room by the default store. @default 500 */
-  historyLimit?: number
-  /** A socket that sends nothing for this long is dropped. @default 2 * heartbeatWindowMs */
-  idleTimeoutMs?: number
-  /** @default console.log with a [heartbeat] prefix */
-  log?: (message: string) => void
-}
+export type { RoomHubOptions } from './hub-options'
 
 /**
  * The server's room logic, free of Nitro: the WebSocket route hands it
@@ -37,48 +22,37 @@ export interface RoomHubOptions {
  */
 export class RoomHub {
   readonly store: RoomStore
-  private readonly windowMs: number
-  private readonly sweepIntervalMs: number
-  private readonly idleTimeoutMs: number
-  private readonly log: (message: string) => void
+  private readonly options: ResolvedHubOptions
   private readonly sessions = new Map<Connection, Session>()
   private readonly index = new SessionIndex()
   private readonly presence: PresenceTracker
+  private readonly guard: SessionGuard
+  private readonly passwordFailures: FailureWindow
   private sweepTimer: ReturnType<typeof setInterval> | undefined
   private sweeping = false
+  private shuttingDown = false
 
   constructor(options: RoomHubOptions = {}) {
-    const {
-      heartbeatWindowMs = 8000,
-      sweepIntervalMs = 250,
-      memberTtlMs = 10 * 60 * 1000,
-      emptyRoomGraceMs = 30 * 1000,
-      presenceMergeMs = 100,
-      historyLimit = 500,
-      idleTimeoutMs = 2 * heartbeatWindowMs,
-      store = new MemoryRoomStore(historyLimit),
-      log = (message: string) => console.log(`[heartbeat] ${message}`),
-    } = options
-    this.store = store
-    this.windowMs = heartbeatWindowMs
-    this.sweepIntervalMs = sweepIntervalMs
-    this.idleTimeoutMs = idleTimeoutMs
-    this.log = log
-    this.presence = new PresenceTracker(store, {
+    this.options = resolveHubOptions(options)
+    const { heartbeatWindowMs, historyLimit } = this.options
+    this.store = options.store ?? new MemoryRoomStore(historyLimit)
+    this.guard = new SessionGuard(this.options)
+    this.passwordFailures = new FailureWindow(this.options.passwordFailuresPerMinute, 60_000)
+    this.presence = new PresenceTracker(this.store, {
       windowMs: heartbeatWindowMs,
-      memberTtlMs,
-      emptyRoomGraceMs,
-      presenceMergeMs,
+      memberTtlMs: this.options.memberTtlMs,
+      emptyRoomGraceMs: this.options.emptyRoomGraceMs,
+      presenceMergeMs: this.options.presenceMergeMs,
       broadcast: (roomId, data) => this.index.broadcast(roomId, data),
       expireMember: (roomId, memberId) => this.removeMember(roomId, memberId),
-      log,
+      log: this.options.log,
     })
   }
 
   /** Starts the single server-wide sweep timer. */
   start(): void {
     if (this.sweepTimer) return
-    this.sweepTimer = setInterval(() => void this.sweep(), this.sweepIntervalMs)
+    this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepIntervalMs)
     this.sweepTimer.unref?.()
   }
 
@@ -88,19 +62,50 @@ export class RoomHub {
     this.presence.dispose()
   }
 
-  get connectionCount(): number {
-    return this.sessions.size
+  /** Refuses new sockets and asks every open one to reconnect elsewhere (1001). */
+  shutdown(): void {
+    this.shuttingDown = true
+    for (const session of this.sessions.values()) this.closeSession(session, CLOSE_CODES.goingAway, 'server shutting down')
+  }
+
+  /** Cuts every socket that has not closed yet, at the end of a shutdown. */
+  terminateAll(): void {
+    for (const session of this.sessions.values()) session.conn.terminate()
+  }
+
+  stats() {
+    return {
+      connections: this.sessions.size,
+      members: this.presence.memberCount,
+      roomsWithSockets: this.index.roomCount,
+      clientAddresses: this.guard.addressCount,
+    }
   }
 
   open(conn: Connection): void {
-    this.sessions.set(conn, { conn, lastFrameAt: Date.now(), queue: Promise.resolve(), closed: false })
+    const now = Date.now()
+    const address = conn.remoteAddress ?? 'unknown'
+    const session: Session = { conn, address, limits: this.guard.newLimits(now), lastFrameAt: now, queue: Promise.resolve(), closed: false }
+    if (this.shuttingDown) return conn.close(CLOSE_CODES.goingAway, 'server shutting down')
+    if (!this.guard.admit(address)) {
+      this.sendError(session, 'TOO_MANY_CONNECTIONS', `at most ${this.options.maxConnectionsPerAddress} sockets per client address`)
+      return conn.close(CLOSE_CODES.tooManyConnections, 'too many connections')
+    }
+    this.sessions.set(conn, session)
   }
 
   /** Handles one frame; `raw` is undefined for a binary frame. */
   receive(conn: Connection, raw: string | undefined, byteLength = raw?.length ?? 0): void {
     const session = this.sessions.get(conn)
-    if (!session) return
-    session.lastFrameAt = Date.now()
+    if (!session || session.closingSince) return
+    const now = Date.now()
+    session.lastFrameAt = now
+    const verdict = this.guard.judgeFrame(session.limits, now)
+    if (verdict === 'close') return this.closeSession(session, CLOSE_CODES.policyViolation, 'flooding past the rate limit')
+    if (verdict !== 'accept') {
+      if (verdict === 'drop-and-tell') this.sendError(session, 'RATE_LIMITED', `at most ${this.options.framesPerSecond} frames a second; frames were dropped`)
+      return
+    }
     if (raw === undefined) return this.sendError(session, 'BAD_REQUEST', 'binary frames are not part of the protocol')
     if (byteLength > LIMITS.frameMaxBytes) return this.sendError(session, 'TOO_LARGE', `frames are limited to ${LIMITS.frameMaxBytes} bytes`)
     const parsed = parseClientFrame(raw)
@@ -114,7 +119,7 @@ export class RoomHub {
         return this.leave(session)
       })
       .catch((error: unknown) => {
-        this.log(`frame ${frame.type} failed: ${error instanceof Error ? error.message : String(error)}`)
+        this.options.log(`frame ${frame.type} failed: ${error instanceof Error ? error.message : String(error)}`)
         this.sendError(session, 'INTERNAL', 'the server could not handle that frame')
       })
   }
@@ -124,9 +129,10 @@ export class RoomHub {
     if (!session) return
     session.closed = true
     this.sessions.delete(conn)
+    this.guard.release(session.address)
     const member = this.index.detach(session)
     if (member && !this.index.hasSessions(member.roomId, member.id)) {
-      this.presence.offline(member.roomId, member.id).catch(error => this.log(`offline failed: ${String(error)}`))
+      this.presence.offline(member.roomId, member.id).catch(error => this.options.log(`offline failed: ${String(error)}`))
     }
   }
 
@@ -159,12 +165,14 @@ export class RoomHub {
     this.sweeping = true
     try {
       for (const session of this.sessions.values()) {
-        if (now - session.lastFrameAt > this.idleTimeoutMs) session.conn.terminate()
+        if (session.closingSince !== undefined && now - session.closingSince > 5000) session.conn.terminate()
+        else if (now - session.lastFrameAt > this.options.idleTimeoutMs) this.closeSession(session, CLOSE_CODES.idleTimeout, 'idle timeout')
       }
+      this.passwordFailures.prune(now)
       await this.presence.sweep(now)
     }
     catch (error) {
-      this.log(`sweep failed: ${String(error)}`)
+      this.options.log(`sweep failed: ${String(error)}`)
     }
     finally {
       this.sweeping = false
@@ -177,7 +185,7 @@ export class RoomHub {
     if (!member) return this.sendError(session, 'NOT_JOINED', 'join a room before sending ping')
     const view = this.presence.builtView(member.roomId)
     if (view) this.send(session, { type: 'pong', online: view.online, members: view.members })
-    this.presence.heartbeat(member.roomId, member.id).catch(error => this.log(`heartbeat failed: ${String(error)}`))
+    this.presence.heartbeat(member.roomId, member.id).catch(error => this.options.log(`heartbeat failed: ${String(error)}`))
   }
 
   private async join(session: Session, frame: JoinFrame): Promise<void> {
@@ -187,37 +195,46 @@ export class RoomHub {
     let token = frame.token
     let created = false
     if (token) member = await this.store.findMemberByTokenHash(frame.roomId, hashToken(token))
+    const resumed = member !== undefined
     if (!member || !token) {
-      const admission = await admitMember(this.store, frame, now)
+      const admission = await admitMember(this.store, frame, now, {
+        maxRooms: this.options.maxRooms,
+        maxRoomMembers: this.options.maxRoomMembers,
+        passwordFailures: this.passwordFailures,
+        clientAddress: session.address,
+      })
       if ('code' in admission) return this.sendError(session, admission.code, admission.message)
       ;({ member, token, created } = admission)
     }
     await this.store.touchMember(member.roomId, member.id, now)
     if (session.closed) return this.presence.offline(member.roomId, member.id)
-    const history = await this.store.recentMessages(member.roomId, LIMITS.historyOnJoin)
     const view = await this.presence.viewOf(member.roomId)
-    // Nothing below awaits, so no frame of the room can slip between the
-    // snapshot and this socket joining the fan-out.
+    this.index.attach(session, { id: member.id, name: member.name, roomId: member.roomId }, true)
+    const missed = resumed && frame.lastSeq !== undefined ? await this.store.messagesAfter(member.roomId, frame.lastSeq) : undefined
+    const history = missed ?? await this.store.recentMessages(member.roomId, LIMITS.historyOnJoin)
+    if (session.closed || !session.backlog) return
+    // Nothing below awaits: the snapshot, the joined frame and the backlog go out together.
     const presence = { id: member.id, name: member.name, active: true }
     this.presence.record(member.roomId, view, presence)
-    this.send(session, {
-      type: 'joined',
-      roomId: member.roomId,
-      you: { id: member.id, name: member.name },
+    this.send(session, joinedFrame({
+      member,
       token,
       created,
       history,
-      presence: view.snapshot(),
-      heartbeatWindowMs: this.windowMs,
-    })
-    this.index.attach(session, { id: member.id, name: member.name, roomId: member.roomId })
-    if (created) this.log(`room ${member.roomId} created`)
+      view,
+      heartbeatWindowMs: this.options.heartbeatWindowMs,
+      recovered: frame.lastSeq === undefined ? undefined : missed !== undefined,
+    }))
+    const cursor = history.at(-1)?.seq ?? (missed ? frame.lastSeq! : 0)
+    for (const held of session.backlog) if (held.seq > cursor) session.conn.send(held.data)
+    session.backlog = undefined
+    if (created) this.options.log(`room ${member.roomId} created`)
   }
 
   private async chat(session: Session, frame: ChatSendFrame): Promise<void> {
     const member = session.member
     if (!member) return this.sendError(session, 'NOT_JOINED', 'join a room before sending chat')
-    const message = await this.store.appendMessage({
+    const { message, duplicate } = await this.store.appendMessage({
       type: 'chat',
       id: newId(),
       roomId: member.roomId,
@@ -226,7 +243,9 @@ export class RoomHub {
       at: Date.now(),
       ...(frame.clientId ? { clientId: frame.clientId } : {}),
     })
-    this.index.broadcast(member.roomId, JSON.stringify(message))
+    // A repeat (a resend after a drop) is acknowledged to its sender only.
+    if (duplicate) this.send(session, message)
+    else this.index.broadcast(member.roomId, JSON.stringify(message), message.seq)
     await this.presence.heartbeat(member.roomId, member.id)
   }
 
@@ -243,6 +262,12 @@ export class RoomHub {
       this.index.detach(session)
       this.send(session, { type: 'left', roomId })
     }
+  }
+
+  private closeSession(session: Session, code: number, reason: string): void {
+    if (session.closingSince !== undefined) return
+    session.closingSince = Date.now()
+    session.conn.close(code, reason)
   }
 
   private send(session: Session, frame: ServerFrame): void {

@@ -1,20 +1,34 @@
+import type { SessionLimits } from './session-guard'
+
 /** One socket as the hub sees it: whatever the transport, it can send and close. */
 export interface Connection {
   send(data: string): void
   close(code: number, reason: string): void
   /** Drops the socket without a closing handshake, for links that no longer answer. */
   terminate(): void
+  /** The client's address, for per-address limits. */
+  readonly remoteAddress?: string
 }
 
 export interface SessionMember { id: string, name: string, roomId: string }
 
 export interface Session {
   conn: Connection
+  address: string
+  limits: SessionLimits
   lastFrameAt: number
   member?: SessionMember
   /** Frames of one socket are handled in order even when the store is slow. */
   queue: Promise<void>
   closed: boolean
+  /** When the server asked this socket to close; a socket that does not answer is then dropped. */
+  closingSince?: number
+  /**
+   * Set while a join reads history: chat broadcast meanwhile waits here
+   * (presence is dropped, the snapshot supersedes it), so nothing falls
+   * between the history and the live stream.
+   */
+  backlog?: Array<{ seq: number, data: string }>
 }
 
 /**
@@ -26,8 +40,10 @@ export class SessionIndex {
   private readonly byRoom = new Map<string, Set<Session>>()
   private readonly byMember = new Map<string, Set<Session>>()
 
-  attach(session: Session, member: SessionMember): void {
+  /** Puts the socket in its room's fan-out; with `buffering`, chat is held in `session.backlog` until the join is done. */
+  attach(session: Session, member: SessionMember, buffering = false): void {
     session.member = member
+    if (buffering) session.backlog = []
     addTo(this.byRoom, member.roomId, session)
     addTo(this.byMember, memberKey(member.roomId, member.id), session)
   }
@@ -37,6 +53,7 @@ export class SessionIndex {
     const member = session.member
     if (!member) return undefined
     session.member = undefined
+    session.backlog = undefined
     removeFrom(this.byRoom, member.roomId, session)
     removeFrom(this.byMember, memberKey(member.roomId, member.id), session)
     return member
@@ -50,9 +67,16 @@ export class SessionIndex {
     return this.byMember.has(memberKey(roomId, memberId))
   }
 
-  /** `data` is serialized once by the caller, whatever the room's size. */
-  broadcast(roomId: string, data: string): void {
-    for (const session of this.byRoom.get(roomId) ?? []) session.conn.send(data)
+  /** `data` is serialized once by the caller, whatever the room's size; `seq` marks a chat message. */
+  broadcast(roomId: string, data: string, seq?: number): void {
+    for (const session of this.byRoom.get(roomId) ?? []) {
+      if (!session.backlog) session.conn.send(data)
+      else if (seq !== undefined) session.backlog.push({ seq, data })
+    }
+  }
+
+  get roomCount(): number {
+    return this.byRoom.size
   }
 }
 

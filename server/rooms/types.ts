@@ -29,15 +29,20 @@ export type NewChatMessage = Omit<ChatMessage, 'seq'>
  * member insert, seq assignment) are single calls here for that reason.
  */
 export interface RoomStore {
-  /** Creates the room unless one with that id exists; returns the one that won. */
-  ensureRoom(room: RoomRecord): Promise<{ room: RoomRecord, created: boolean }>
+  /** Which store this is, for the health endpoint. */
+  readonly kind: string
+  /**
+   * Creates the room unless one with that id exists; returns the one that won,
+   * or 'server-full' when creating it would make more than `maxRooms`.
+   */
+  ensureRoom(room: RoomRecord, maxRooms: number): Promise<{ room: RoomRecord, created: boolean } | 'server-full'>
   getRoom(roomId: string): Promise<RoomRecord | undefined>
   listRoomIds(): Promise<string[]>
   /** Removes the room and its history only if it has no members. */
   deleteRoomIfEmpty(roomId: string): Promise<boolean>
 
-  /** Adds the member unless its name (case-insensitive) is taken in the room. */
-  addMember(member: MemberRecord): Promise<'added' | 'name-taken'>
+  /** Adds the member unless its name (case-insensitive) is taken or the room holds `maxMembers`. */
+  addMember(member: MemberRecord, maxMembers: number): Promise<'added' | 'name-taken' | 'room-full'>
   findMemberByTokenHash(roomId: string, tokenHash: string): Promise<MemberRecord | undefined>
   listMembers(roomId: string): Promise<MemberRecord[]>
   removeMember(roomId: string, memberId: string): Promise<MemberRecord | undefined>
@@ -46,7 +51,13 @@ export interface RoomStore {
   /** Marks the member offline at once; returns the member as it was before. */
   markOffline(roomId: string, memberId: string): Promise<MemberRecord | undefined>
 
-  /** Assigns the next seq of the room and keeps at most `historyLimit` messages. */
-  appendMessage(message: NewChatMessage): Promise<ChatMessage>
+  /**
+   * Assigns the next seq of the room and keeps at most `historyLimit` messages.
+   * A `clientId` the same member used before gets the original message back
+   * (`duplicate: true`) and nothing is posted.
+   */
+  appendMessage(message: NewChatMessage): Promise<{ message: ChatMessage, duplicate: boolean }>
   recentMessages(roomId: string, limit: number): Promise<ChatMessage[]>
+  /** Every message after `afterSeq`, in order; undefined when some of them are no longer held. */
+  messagesAfter(roomId: string, afterSeq: number): Promise<ChatMessage[] | undefined>
 }

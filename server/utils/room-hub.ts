@@ -13,6 +13,12 @@ export function useRoomHub(): RoomHub {
       emptyRoomGraceMs: Number(config.emptyRoomGraceMs),
       presenceMergeMs: Number(config.presenceMergeMs),
       historyLimit: Number(config.historyLimit),
+      maxConnectionsPerAddress: Number(config.maxConnectionsPerAddress),
+      maxRoomMembers: Number(config.maxRoomMembers),
+      maxRooms: Number(config.maxRooms),
+      framesPerSecond: Number(config.framesPerSecond),
+      frameBurst: Number(config.frameBurst),
+      passwordFailuresPerMinute: Number(config.passwordFailuresPerMinute),
     })
     hub.start()
   }

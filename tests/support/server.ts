@@ -11,6 +11,8 @@ export const FAST_ENV = {
   NUXT_HEARTBEAT_WINDOW_MS: '1500',
   NUXT_SWEEP_INTERVAL_MS: '100',
   NUXT_PUBLIC_RECONNECT_MAX_RETRIES: '3',
+  // Every test client comes from 127.0.0.1; the per-address cap has its own test.
+  NUXT_MAX_CONNECTIONS_PER_ADDRESS: '1000',
 }
 
 export interface RunningServer {

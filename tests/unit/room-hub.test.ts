@@ -95,7 +95,7 @@ describe('joining', () => {
   })
 
   it('sends a newcomer the last 50 messages in order', async () => {
-    createHub()
+    createHub({ framesPerSecond: 1000, frameBurst: 1000 })
     const ada = await join('lobby', 'Ada')
     for (let i = 1; i <= 60; i++) hub.receive(ada.conn, JSON.stringify({ type: 'chat', text: `m${i}` }))
     await ada.conn.waitFor('chat', 60)
@@ -168,12 +168,15 @@ describe('heartbeat', () => {
     expect(ada.conn.of('presence').at(-1)).toMatchObject({ online: 2, changed: [{ id: bob.joined.you.id, active: true }] })
   })
 
-  it('drops a socket that has sent nothing for twice the window', async () => {
+  it('closes a socket that has sent nothing for twice the window (4001), and drops it if it does not answer', async () => {
     createHub()
     const { conn } = await join('lobby', 'Ada')
     await vi.advanceTimersByTimeAsync(2 * WINDOW - 250)
-    expect(conn.terminated).toBe(false)
+    expect(conn.closedWith).toBeUndefined()
     await vi.advanceTimersByTimeAsync(500)
+    expect(conn.closedWith).toEqual({ code: 4001, reason: 'idle timeout' })
+    expect(conn.terminated).toBe(false)
+    await vi.advanceTimersByTimeAsync(5500)
     expect(conn.terminated).toBe(true)
   })
 })

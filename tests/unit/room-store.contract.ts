@@ -14,27 +14,27 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
   describe(`${name}: the RoomStore contract`, () => {
     it('creates a room once; a second creator gets the first one', async () => {
       const store = await createStore(10)
-      expect(await store.ensureRoom(room)).toEqual({ room, created: true })
-      const second = await store.ensureRoom({ ...room, passwordHash: 'other', createdAt: 2 })
+      expect(await store.ensureRoom(room, 100)).toEqual({ room, created: true })
+      const second = await store.ensureRoom({ ...room, passwordHash: 'other', createdAt: 2 }, 100)
       expect(second).toEqual({ room, created: false })
       expect(await store.listRoomIds()).toEqual(['lobby'])
     })
 
     it('keeps names unique per room, case-insensitive, and frees a name on removal', async () => {
       const store = await createStore(10)
-      await store.ensureRoom(room)
-      expect(await store.addMember(member('a', 'Ada'))).toBe('added')
-      expect(await store.addMember(member('b', 'ADA'))).toBe('name-taken')
+      await store.ensureRoom(room, 100)
+      expect(await store.addMember(member('a', 'Ada'), 100)).toBe('added')
+      expect(await store.addMember(member('b', 'ADA'), 100)).toBe('name-taken')
       await store.removeMember('lobby', 'a')
-      expect(await store.addMember(member('b', 'ADA'))).toBe('added')
+      expect(await store.addMember(member('b', 'ADA'), 100)).toBe('added')
       expect((await store.listMembers('lobby')).map(m => m.name)).toEqual(['ADA'])
     })
 
     it('finds a member by token hash only in its own room', async () => {
       const store = await createStore(10)
-      await store.ensureRoom(room)
-      await store.ensureRoom({ ...room, id: 'other' })
-      await store.addMember(member('a', 'Ada'))
+      await store.ensureRoom(room, 100)
+      await store.ensureRoom({ ...room, id: 'other' }, 100)
+      await store.addMember(member('a', 'Ada'), 100)
       expect((await store.findMemberByTokenHash('lobby', 'hash-a'))?.id).toBe('a')
       expect(await store.findMemberByTokenHash('other', 'hash-a')).toBeUndefined()
       expect(await store.findMemberByTokenHash('lobby', 'hash-x')).toBeUndefined()
@@ -42,8 +42,8 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
 
     it('touch and markOffline return the member as it was before', async () => {
       const store = await createStore(10)
-      await store.ensureRoom(room)
-      await store.addMember(member('a', 'Ada'))
+      await store.ensureRoom(room, 100)
+      await store.addMember(member('a', 'Ada'), 100)
       expect(await store.markOffline('lobby', 'a')).toMatchObject({ offline: false })
       expect(await store.touchMember('lobby', 'a', 50)).toMatchObject({ offline: true, lastSeenAt: 1 })
       expect((await store.listMembers('lobby'))[0]).toMatchObject({ offline: false, lastSeenAt: 50 })
@@ -52,21 +52,57 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
 
     it('numbers messages by one per room and keeps only the newest ones', async () => {
       const store = await createStore(3)
-      await store.ensureRoom(room)
-      await store.ensureRoom({ ...room, id: 'other' })
+      await store.ensureRoom(room, 100)
+      await store.ensureRoom({ ...room, id: 'other' }, 100)
       for (let i = 1; i <= 5; i++) {
         await store.appendMessage({ type: 'chat', id: `m${i}`, roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: `t${i}`, at: i })
       }
       const other = await store.appendMessage({ type: 'chat', id: 'o1', roomId: 'other', from: { id: 'a', name: 'Ada' }, text: 'x', at: 1 })
-      expect(other.seq).toBe(1)
+      expect(other).toMatchObject({ duplicate: false, message: { seq: 1 } })
       expect((await store.recentMessages('lobby', 10)).map(m => m.seq)).toEqual([3, 4, 5])
       expect((await store.recentMessages('lobby', 2)).map(m => m.text)).toEqual(['t4', 't5'])
     })
 
+    it('answers a clientId the same member used before with the original message, once', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      const draft = { type: 'chat' as const, roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: 'hi', at: 1, clientId: 'c1' }
+      const first = await store.appendMessage({ ...draft, id: 'm1' })
+      const again = await store.appendMessage({ ...draft, id: 'm2' })
+      expect(again).toEqual({ message: first.message, duplicate: true })
+      const otherMember = await store.appendMessage({ ...draft, id: 'm3', from: { id: 'b', name: 'Bob' } })
+      expect(otherMember).toMatchObject({ duplicate: false, message: { seq: 2 } })
+      expect((await store.recentMessages('lobby', 10)).map(m => m.id)).toEqual(['m1', 'm3'])
+    })
+
+    it('gives the messages after a seq, or undefined once some are no longer held', async () => {
+      const store = await createStore(3)
+      await store.ensureRoom(room, 100)
+      expect(await store.messagesAfter('lobby', 0)).toEqual([])
+      for (let i = 1; i <= 5; i++) {
+        await store.appendMessage({ type: 'chat', id: `m${i}`, roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: `t${i}`, at: i })
+      }
+      expect((await store.messagesAfter('lobby', 2))?.map(m => m.seq)).toEqual([3, 4, 5])
+      expect((await store.messagesAfter('lobby', 4))?.map(m => m.seq)).toEqual([5])
+      expect(await store.messagesAfter('lobby', 5)).toEqual([])
+      expect(await store.messagesAfter('lobby', 1)).toBeUndefined()
+      expect(await store.messagesAfter('lobby', 9)).toBeUndefined()
+      expect(await store.messagesAfter('nowhere', 0)).toBeUndefined()
+    })
+
+    it('refuses a member past the room cap and a room past the server cap', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 1)
+      expect(await store.ensureRoom({ ...room, id: 'second' }, 1)).toBe('server-full')
+      expect(await store.ensureRoom(room, 1)).toMatchObject({ created: false })
+      expect(await store.addMember(member('a', 'Ada'), 1)).toBe('added')
+      expect(await store.addMember(member('b', 'Bob'), 1)).toBe('room-full')
+    })
+
     it('deletes a room only when it has no members', async () => {
       const store = await createStore(10)
-      await store.ensureRoom(room)
-      await store.addMember(member('a', 'Ada'))
+      await store.ensureRoom(room, 100)
+      await store.addMember(member('a', 'Ada'), 100)
       expect(await store.deleteRoomIfEmpty('lobby')).toBe(false)
       await store.removeMember('lobby', 'a')
       expect(await store.deleteRoomIfEmpty('lobby')).toBe(true)

@@ -1,0 +1,62 @@
+import type { RoomStore } from './types'
+
+export interface RoomHubOptions {
+  /** @default new MemoryRoomStore(historyLimit) */
+  store?: RoomStore
+  /** A member is online while its last heartbeat is this recent. @default 8000 */
+  heartbeatWindowMs?: number
+  /** How often the one sweep of the whole server runs. @default 250 */
+  sweepIntervalMs?: number
+  /** An offline member is removed after this long. @default 600000 */
+  memberTtlMs?: number
+  /** A room without members is forgotten after this long. @default 30000 */
+  emptyRoomGraceMs?: number
+  /** Presence changes this close together go out as one frame. @default 100 */
+  presenceMergeMs?: number
+  /** Messages kept per room by the default store. @default 500 */
+  historyLimit?: number
+  /** A socket that sends nothing for this long is closed. @default 2 * heartbeatWindowMs */
+  idleTimeoutMs?: number
+  /** @default 50 */
+  maxConnectionsPerAddress?: number
+  /** @default 5000 */
+  maxRoomMembers?: number
+  /** @default 10000 */
+  maxRooms?: number
+  /** Sustained frames per second per socket. @default 10 */
+  framesPerSecond?: number
+  /** @default 20 */
+  frameBurst?: number
+  /** Rate-limited frames a socket may pile up before it is closed with 1008. @default 50 */
+  droppedFramesBeforeClose?: number
+  /** Wrong passwords per client address and room per minute. @default 5 */
+  passwordFailuresPerMinute?: number
+  /** @default console.log with a [heartbeat] prefix */
+  log?: (message: string) => void
+}
+
+export type ResolvedHubOptions = Required<Omit<RoomHubOptions, 'store'>>
+
+/** Fills in every default; an option passed as undefined keeps its default. */
+export function resolveHubOptions(options: RoomHubOptions): ResolvedHubOptions {
+  const heartbeatWindowMs = options.heartbeatWindowMs ?? 8000
+  const given = Object.fromEntries(Object.entries(options).filter(([key, value]) => value !== undefined && key !== 'store'))
+  return {
+    heartbeatWindowMs,
+    sweepIntervalMs: 250,
+    memberTtlMs: 10 * 60 * 1000,
+    emptyRoomGraceMs: 30 * 1000,
+    presenceMergeMs: 100,
+    historyLimit: 500,
+    idleTimeoutMs: 2 * heartbeatWindowMs,
+    maxConnectionsPerAddress: 50,
+    maxRoomMembers: 5000,
+    maxRooms: 10_000,
+    framesPerSecond: 10,
+    frameBurst: 20,
+    droppedFramesBeforeClose: 50,
+    passwordFailuresPerMinute: 5,
+    log: (message: string) => console.log(`[heartbeat] ${message}`),
+    ...given,
+  }
+}

@@ -1,0 +1,68 @@
+import { TokenBucket } from './rate-limits'
+
+export interface SessionGuardOptions {
+  /** Sockets one client address may hold at once. */
+  maxConnectionsPerAddress: number
+  /** Frames a socket may send per second, sustained. */
+  framesPerSecond: number
+  /** Frames a socket may send in a burst. */
+  frameBurst: number
+  /** Frames dropped for the rate limit that a socket may accumulate before it is closed (refilled at a tenth of that per second). */
+  droppedFramesBeforeClose: number
+}
+
+/** Per-socket limits: its address's share of connections and its frame rate. */
+export interface SessionLimits {
+  frames: TokenBucket
+  strikes: TokenBucket
+  lastToldAt: number
+}
+
+export type FrameVerdict = 'accept' | 'drop' | 'drop-and-tell' | 'close'
+
+/**
+ * Keeps one client from crowding out the others: a cap on sockets per
+ * address, and a token bucket per socket. A dropped frame is answered with
+ * RATE_LIMITED at most once a second, so a flood is not echoed back; a flood
+ * that goes on is closed with 1008.
+ */
+export class SessionGuard {
+  private readonly connectionsByAddress = new Map<string, number>()
+
+  constructor(private readonly options: SessionGuardOptions) {}
+
+  /** Counts the socket in; false when its address already holds the maximum. */
+  admit(address: string): boolean {
+    const count = this.connectionsByAddress.get(address) ?? 0
+    if (count >= this.options.maxConnectionsPerAddress) return false
+    this.connectionsByAddress.set(address, count + 1)
+    return true
+  }
+
+  release(address: string): void {
+    const count = (this.connectionsByAddress.get(address) ?? 1) - 1
+    if (count > 0) this.connectionsByAddress.set(address, count)
+    else this.connectionsByAddress.delete(address)
+  }
+
+  newLimits(now: number): SessionLimits {
+    const { framesPerSecond, frameBurst, droppedFramesBeforeClose } = this.options
+    return {
+      frames: new TokenBucket(framesPerSecond, frameBurst, now),
+      strikes: new TokenBucket(droppedFramesBeforeClose / 10, droppedFramesBeforeClose, now),
+      lastToldAt: -Infinity,
+    }
+  }
+
+  judgeFrame(limits: SessionLimits, now: number): FrameVerdict {
+    if (limits.frames.take(now)) return 'accept'
+    if (!limits.strikes.take(now)) return 'close'
+    if (now - limits.lastToldAt < 1000) return 'drop'
+    limits.lastToldAt = now
+    return 'drop-and-tell'
+  }
+
+  get addressCount(): number {
+    return this.connectionsByAddress.size
+  }
+}
