@@ -111,9 +111,11 @@ export class RoomHub {
     const parsed = parseClientFrame(raw)
     if (!parsed.ok) return this.sendError(session, parsed.code, parsed.message)
     const frame = parsed.frame
-    if (frame.type === 'ping') return this.answerPing(session)
+    // A joined socket's ping skips the queue; one sent right behind a join waits for it.
+    if (frame.type === 'ping' && session.member) return this.answerPing(session)
     session.queue = session.queue
       .then(() => {
+        if (frame.type === 'ping') return this.answerPing(session)
         if (frame.type === 'join') return this.join(session, frame)
         if (frame.type === 'chat') return this.chat(session, frame)
         return this.leave(session)
