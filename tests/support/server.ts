@@ -21,12 +21,17 @@ export interface RunningServer {
   process: ChildProcess
   output: () => string
   stop: () => Promise<void>
+  /** Heap in use after a full GC; needs `startServer(env, { heapProbe: true })`. */
+  heapUsedAfterGc: () => Promise<number>
 }
 
+const HEAP_PROBE = fileURLToPath(new URL('./heap-probe.cjs', import.meta.url))
+
 /** Starts the production build on a free port (PORT=0) and waits for it to listen. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}, options: { heapProbe?: boolean } = {}): Promise<RunningServer> {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run "npm run build" first`)
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const nodeArgs = options.heapProbe ? ['--expose-gc', '--require', HEAP_PROBE] : []
+  const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
     env: { ...process.env, ...FAST_ENV, ...env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -50,6 +55,16 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     process: child,
     output: () => output,
+    heapUsedAfterGc: async () => {
+      const seen = output.length
+      child.kill('SIGUSR2')
+      for (let waited = 0; waited < 5000; waited += 20) {
+        const match = /\[heap-probe\] heapUsed=(\d+)/.exec(output.slice(seen))
+        if (match) return Number(match[1])
+        await new Promise(resolve => setTimeout(resolve, 20))
+      }
+      throw new Error('the heap probe did not answer')
+    },
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve()
       child.once('exit', () => resolve())

@@ -29,7 +29,10 @@ export async function connect(url: string, options: ClientOptions = {}): Promise
     frames.push(JSON.parse(data.toString()) as ServerFrame)
     wake?.()
   })
-  const closed = new Promise<number>(resolve => ws.once('close', code => resolve(code)))
+  const closed = new Promise<number>(resolve => ws.once('close', (code) => {
+    openClients.delete(ws)
+    resolve(code)
+  }))
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve())
     ws.once('error', reject)
