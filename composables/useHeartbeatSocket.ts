@@ -1,18 +1,21 @@
 import type { ComputedRef, MaybeRefOrGetter, Ref } from 'vue'
 import { computed, getCurrentScope, onScopeDispose, shallowRef, toValue } from 'vue'
-import type { ClientFrame, ErrorCode, ErrorFrame, JoinedFrame, JoinFrame } from '../shared/protocol'
+import type { ChatMessage, ErrorCode, ErrorFrame, JoinedFrame, JoinFrame } from '../shared/protocol'
 import type { MemberPresence, PongFrame, ServerFrame } from '../shared/protocol'
-import { backoffDelay } from '../utils/backoff'
-import { createHeartbeat } from '../utils/heartbeat'
-import { defaultTokenStorage, memberTokenStore } from '../utils/member-token'
-import type { TokenStorage } from '../utils/member-token'
-import { listenToPageEvents } from '../utils/page-events'
+import { defaultClientStorage } from '../utils/client-storage'
+import type { ClientStorage } from '../utils/client-storage'
+import { memberTokenStore } from '../utils/member-token'
+import { isSendableText } from '../utils/outbox'
+import { isFatalJoinError } from '../utils/refusals'
 import { awayBeaconUrl, defaultSocketUrl } from '../utils/socket-url'
-import { parseServerFrame } from '../utils/timeline'
+import { withPendingEntries } from '../utils/timeline'
 import type { TimelineEntry } from '../utils/timeline'
+import { useHeartbeatLink } from './useHeartbeatLink'
+import type { HeartbeatLinkStatus } from './useHeartbeatLink'
+import { useOutbox } from './useOutbox'
 import { useRoomState } from './useRoomState'
 
-export type HeartbeatSocketStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected'
+export type HeartbeatSocketStatus = HeartbeatLinkStatus
 
 export interface UseHeartbeatSocketOptions {
   /** Room to join; read again at every (re)join. */
@@ -40,8 +43,12 @@ export interface UseHeartbeatSocketOptions {
   backoffMaxMs?: number
   /** Connect as soon as the composable runs (on the client). @default true */
   immediate?: boolean
-  /** Where the member token is kept, under `heartbeat:token:<roomId>`. @default localStorage */
-  storage?: TokenStorage
+  /**
+   * Where the member token and the unsent messages are kept, under
+   * `heartbeat:token:<roomId>` and `heartbeat:outbox:<roomId>`.
+   * @default localStorage
+   */
+  storage?: ClientStorage
   /** WebSocket constructor, replaceable in tests. @default globalThis.WebSocket */
   WebSocket?: typeof WebSocket
   /** Source of the reconnect jitter, in [0, 1). @default Math.random */
@@ -59,15 +66,19 @@ export interface UseHeartbeatSocketReturn {
   members: Readonly<Ref<number>>
   users: Readonly<Ref<MemberPresence[]>>
   self: Readonly<Ref<{ id: string, name: string } | undefined>>
+  /** Posted messages and system lines in order, then this member's pending messages. */
   timeline: Readonly<Ref<TimelineEntry[]>>
   /** Round trip of the last ping, in ms. */
   rttMs: Readonly<Ref<number | undefined>>
   /** The last error frame; cleared by a successful join. */
   error: Readonly<Ref<{ code: ErrorCode, message: string } | undefined>>
   joined: ComputedRef<boolean>
-  /** Sends a chat message; false when not joined. */
+  /**
+   * Queues a message and sends it as soon as the member is joined, again after
+   * every join until the server acknowledges it; false for blank or over-long text.
+   */
   send: (text: string) => boolean
-  /** Leaves the room for good: the token is forgotten and the socket closed. */
+  /** Leaves the room for good: the token and the unsent messages are forgotten and the socket closed. */
   leave: () => void
   /** Connects now with a fresh retry budget. */
   reconnect: () => void
@@ -75,9 +86,12 @@ export interface UseHeartbeatSocketReturn {
   close: () => void
 }
 
-// Before a join succeeds these cannot be fixed by trying again.
-const FATAL_JOIN_ERRORS: ReadonlySet<ErrorCode> = new Set(['WRONG_PASSWORD', 'NAME_TAKEN', 'BAD_REQUEST'])
-
+/**
+ * Membership of one room over a heartbeat link: joins (and rejoins as the same
+ * member, asking for what was missed), keeps the room's state and timeline, and
+ * re-sends this member's messages under their clientId until the server
+ * acknowledges them, so none is lost and (the server dedupes) none doubled.
+ */
 export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeartbeatSocketReturn {
   const {
     roomId,
@@ -90,96 +104,39 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     backoffBaseMs = 500,
     backoffMaxMs = 30_000,
     immediate = true,
-    storage = defaultTokenStorage(),
+    storage = defaultClientStorage(),
     random = Math.random,
     historyLimit = 500,
   } = options
   // Nothing runs without a window, so a page can call this during SSR.
   const WebSocketImpl = typeof window === 'undefined' ? undefined : options.WebSocket ?? window.WebSocket
 
-  const status = shallowRef<HeartbeatSocketStatus>('idle')
-  const attempt = shallowRef(0)
   const room = useRoomState(historyLimit)
   const rttMs = shallowRef<number>()
   const error = shallowRef<{ code: ErrorCode, message: string }>()
-  const joined = computed(() => status.value === 'connected')
-
-  let current: WebSocket | undefined
-  let retryTimer: ReturnType<typeof setTimeout> | undefined
-  let stopListening: (() => void) | undefined
-
   const token = memberTokenStore(storage, roomId)
-  const heartbeat = createHeartbeat({
-    intervalMs: heartbeatIntervalMs,
-    timeoutMs: pongTimeoutMs,
-    sendPing: () => sendFrame({ type: 'ping' }),
-    onTimeout: scheduleReconnect,
+  const link = useHeartbeatLink({
+    url,
+    WebSocket: WebSocketImpl,
+    heartbeatIntervalMs,
+    pongTimeoutMs,
+    maxRetries,
+    backoffBaseMs,
+    backoffMaxMs,
+    random,
+    onOpen: () => link.send(joinFrame()),
+    onFrame: handleFrame,
+    onRefused: (refusal) => { error.value = refusal },
+    onPageHide,
   })
-
-  function sendFrame(frame: ClientFrame): boolean {
-    if (!WebSocketImpl || current?.readyState !== WebSocketImpl.OPEN) return false
-    current.send(JSON.stringify(frame))
-    return true
-  }
-
-  function clearTimers() {
-    heartbeat.stop()
-    clearTimeout(retryTimer)
-    retryTimer = undefined
-  }
-
-  function abandonSocket() {
-    const ws = current
-    current = undefined
-    if (!ws || !WebSocketImpl) return
-    // Closing a socket that is still CONNECTING makes browsers log an error;
-    // let it open first. Its other events are ignored as it is no longer current.
-    if (ws.readyState === WebSocketImpl.CONNECTING) ws.onopen = () => ws.close()
-    else ws.close()
-  }
-
-  function connect() {
-    if (!WebSocketImpl) return
-    clearTimers()
-    abandonSocket()
-    stopListening ??= listenToPageEvents({ onOnline: checkLinkNow, onVisible: checkLinkNow, onPageHide })
-    status.value = attempt.value === 0 ? 'connecting' : 'reconnecting'
-    const ws = new WebSocketImpl(url)
-    current = ws
-    ws.onopen = () => {
-      if (ws !== current) return
-      sendFrame(joinFrame())
-      heartbeat.awaitReply()
-    }
-    ws.onmessage = (event: MessageEvent) => {
-      if (ws !== current) return
-      const frame = parseServerFrame(event.data)
-      if (frame) handleFrame(frame)
-    }
-    ws.onclose = () => {
-      if (ws !== current) return
-      current = undefined
-      scheduleReconnect()
-    }
-  }
+  const joined = computed(() => link.status.value === 'connected')
+  const outbox = useOutbox({ storage, roomId, sendChat: frame => joined.value && link.send(frame) })
+  const timeline = computed(() => withPendingEntries(room.timeline.value, outbox.items.value, room.self.value?.name ?? toValue(name)))
 
   // Read at every join: the options may be refs, and another tab may have stored a token meanwhile.
   function joinFrame(): JoinFrame {
     const details = { roomId: toValue(roomId), name: toValue(name), password: toValue(password) }
-    return { type: 'join', ...details, token: token.read() }
-  }
-
-  function scheduleReconnect() {
-    clearTimers()
-    abandonSocket()
-    const next = attempt.value + 1
-    if (next > maxRetries) {
-      status.value = 'disconnected'
-      return
-    }
-    attempt.value = next
-    status.value = 'reconnecting'
-    retryTimer = setTimeout(connect, backoffDelay(next, { baseMs: backoffBaseMs, maxMs: backoffMaxMs }, random))
+    return { type: 'join', ...details, token: token.read(), lastSeq: room.lastSeq() }
   }
 
   function handleFrame(frame: ServerFrame) {
@@ -187,104 +144,86 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
       case 'joined': return onJoined(frame)
       case 'pong': return onPong(frame)
       case 'presence': return room.applyPresence(frame)
-      case 'chat': return room.appendMessages([frame])
+      case 'chat': return onChat(frame)
       case 'error': return onError(frame)
-      case 'left':
-        token.forget()
-        return close()
+      case 'left': return endMembership()
     }
   }
 
   function onJoined(frame: JoinedFrame) {
-    clearTimers()
-    if (typeof frame.heartbeatWindowMs === 'number') heartbeat.setTimeoutMs(frame.heartbeatWindowMs)
-    status.value = 'connected'
-    attempt.value = 0
+    link.joined(frame.heartbeatWindowMs)
     error.value = undefined
     token.write(frame.token)
     room.applyJoined(frame)
-    heartbeat.start()
+    // History first: what it acknowledges must not go out again.
+    outbox.acknowledge(frame.history, frame.you.id)
+    outbox.sendAfterJoin()
+  }
+
+  function onChat(message: ChatMessage) {
+    room.appendMessages([message])
+    outbox.acknowledge([message], room.self.value?.id)
   }
 
   function onPong(frame: PongFrame) {
     room.applyCounts(frame)
-    rttMs.value = heartbeat.pong() ?? rttMs.value
+    rttMs.value = link.pong() ?? rttMs.value
+    outbox.sendAfterPong()
   }
 
   function onError(frame: ErrorFrame) {
+    // Once joined it means a dropped frame: the pending mark already says the
+    // message has not gone out, and it goes again at the next pong. Before, it
+    // answers the join (too many wrong passwords) and the user needs to see why.
+    if (joined.value && frame.code === 'RATE_LIMITED') return outbox.holdAfterRateLimit()
     error.value = { code: frame.code, message: frame.message }
-    if (status.value !== 'connected' && FATAL_JOIN_ERRORS.has(frame.code)) close()
-  }
-
-  // The link may have died unnoticed while offline or hidden: check it now
-  // instead of waiting out a ping interval or a backoff delay.
-  function checkLinkNow() {
-    if (status.value === 'connected') {
-      heartbeat.pingNow()
-    }
-    else if (retryTimer !== undefined) {
-      connect()
-    }
-    else if (status.value === 'disconnected') {
-      attempt.value = 0
-      connect()
-    }
+    if (!joined.value && isFatalJoinError(frame.code)) link.close()
   }
 
   // A closing tab cannot wait for the socket to time out; a beacon marks the member away at once.
   function onPageHide() {
     const memberToken = token.read()
-    if (status.value !== 'connected' || !memberToken || typeof navigator.sendBeacon !== 'function') return
+    if (!joined.value || !memberToken || typeof navigator.sendBeacon !== 'function') return
     navigator.sendBeacon(awayBeaconUrl(url, toValue(roomId), location.href), JSON.stringify({ token: memberToken }))
   }
 
+  // Nothing could ever deliver a message queued without a window (SSR).
   function send(text: string): boolean {
-    if (status.value !== 'connected') return false
-    return sendFrame({ type: 'chat', text, clientId: randomClientId() })
+    if (!WebSocketImpl || !isSendableText(text)) return false
+    outbox.add(text)
+    return true
   }
 
   function leave() {
-    sendFrame({ type: 'leave' })
+    link.send({ type: 'leave' })
+    endMembership()
+  }
+
+  // Left for good, on every tab: nothing pending can be sent as this member any more.
+  function endMembership() {
     token.forget()
-    close()
+    outbox.drop()
+    link.close()
   }
 
-  function reconnect() {
-    attempt.value = 0
-    connect()
-  }
-
-  function close() {
-    clearTimers()
-    abandonSocket()
-    stopListening?.()
-    stopListening = undefined
-    status.value = 'disconnected'
-  }
-
-  if (getCurrentScope()) onScopeDispose(close)
-  if (immediate) connect()
+  if (getCurrentScope()) onScopeDispose(link.close)
+  if (immediate) link.reconnect()
 
   return {
-    status,
-    attempt,
+    status: link.status,
+    attempt: link.attempt,
     maxRetries: shallowRef(maxRetries),
     online: room.online,
     members: room.members,
     users: room.users,
     self: room.self,
-    timeline: room.timeline,
+    timeline,
     rttMs,
     error,
     joined,
     send,
     leave,
-    reconnect,
-    close,
+    reconnect: link.reconnect,
+    close: link.close,
   }
-}
-
-// crypto.randomUUID exists only in secure contexts, and a LAN http page is not one.
-function randomClientId(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(12)), byte => byte.toString(16).padStart(2, '0')).join('')
 }

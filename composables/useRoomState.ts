@@ -1,7 +1,7 @@
 import type { Ref } from 'vue'
 import { shallowRef } from 'vue'
 import type { ChatMessage, JoinedFrame, MemberPresence, PresenceFrame } from '../shared/protocol'
-import { mergeChatMessages, mergePresence } from '../utils/timeline'
+import { highestSeq, mergeChatMessages, mergePresence } from '../utils/timeline'
 import type { TimelineEntry } from '../utils/timeline'
 
 export interface UseRoomStateReturn {
@@ -9,16 +9,25 @@ export interface UseRoomStateReturn {
   members: Ref<number>
   users: Ref<MemberPresence[]>
   self: Ref<{ id: string, name: string } | undefined>
+  /** Messages the server has posted, and system lines; never the pending ones. */
   timeline: Ref<TimelineEntry[]>
-  /** Takes the member, presence and history of a (re)join; history already shown is skipped. */
+  /**
+   * Takes the member, presence and history of a (re)join. History already shown
+   * is skipped; when the server could not recover what came after `lastSeq()`,
+   * the messages are replaced by its history, with a line saying so.
+   */
   applyJoined: (frame: JoinedFrame) => void
   /** Takes the counts of a pong or presence frame. */
   applyCounts: (counts: { online: number, members: number }) => void
   /** Takes a presence frame and adds "<name> joined" / "<name> left" lines. */
   applyPresence: (frame: PresenceFrame) => void
-  /** Adds the messages the timeline does not show yet. */
+  /** Adds the messages the timeline does not show yet, in seq order. */
   appendMessages: (messages: ChatMessage[]) => void
+  /** The highest seq shown, for the next join's `lastSeq`. */
+  lastSeq: () => number | undefined
 }
+
+const UNRECOVERED_LINE = 'Some messages could not be recovered'
 
 /** The room as the server's frames describe it: counts, members and a timeline of at most `historyLimit` entries. */
 export function useRoomState(historyLimit: number): UseRoomStateReturn {
@@ -29,12 +38,16 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
   const timeline = shallowRef<TimelineEntry[]>([])
   let systemLineCount = 0
 
-  function appendEntries(entries: TimelineEntry[]) {
-    if (entries.length > 0) timeline.value = [...timeline.value, ...entries].slice(-historyLimit)
+  function setTimeline(next: TimelineEntry[]) {
+    if (next !== timeline.value) timeline.value = next.slice(-historyLimit)
+  }
+
+  function systemLine(text: string): TimelineEntry {
+    return { kind: 'system', key: `system:${++systemLineCount}`, text, at: Date.now() }
   }
 
   function appendMessages(messages: ChatMessage[]) {
-    appendEntries(mergeChatMessages(timeline.value, messages, self.value?.id))
+    setTimeline(mergeChatMessages(timeline.value, messages, self.value?.id))
   }
 
   function applyCounts(counts: { online: number, members: number }) {
@@ -46,16 +59,30 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
     self.value = frame.you
     users.value = frame.presence.users
     applyCounts(frame.presence)
-    appendMessages(frame.history)
+    // The messages shown may come from a server that no longer has them (a
+    // restart counts seq from 1 again), so they cannot be merged with its
+    // history; the line makes the gap visible instead of silent.
+    if (frame.recovered === false) setTimeline([...mergeChatMessages([], frame.history, frame.you.id), systemLine(UNRECOVERED_LINE)])
+    else appendMessages(frame.history)
   }
 
   function applyPresence(frame: PresenceFrame) {
     applyCounts(frame)
     const { users: next, lines } = mergePresence(users.value, frame)
     users.value = next
-    const at = Date.now()
-    appendEntries(lines.map(text => ({ kind: 'system', key: `system:${++systemLineCount}`, text, at })))
+    if (lines.length > 0) setTimeline([...timeline.value, ...lines.map(systemLine)])
   }
 
-  return { online, members, users, self, timeline, applyJoined, applyCounts, applyPresence, appendMessages }
+  return {
+    online,
+    members,
+    users,
+    self,
+    timeline,
+    applyJoined,
+    applyCounts,
+    applyPresence,
+    appendMessages,
+    lastSeq: () => highestSeq(timeline.value),
+  }
 }

@@ -1,31 +1,69 @@
 import type { ChatMessage, MemberPresence, PresenceFrame, ServerFrame } from '../shared/protocol'
+import type { OutboxItem } from './outbox'
 
-export type TimelineEntry =
-  | { kind: 'chat', key: string, message: ChatMessage, mine: boolean }
-  | { kind: 'system', key: string, text: string, at: number }
+/** A message the server has posted; `mine` when this member sent it. */
+export interface ChatEntry { kind: 'chat', key: string, message: ChatMessage, mine: boolean }
+/** A message of this member that the server has not acknowledged yet. */
+export interface PendingEntry { kind: 'pending', key: string, clientId: string, text: string, writtenAt: number, senderName: string }
+export interface SystemEntry { kind: 'system', key: string, text: string, at: number }
+export type TimelineEntry = ChatEntry | PendingEntry | SystemEntry
 
-// A rejoin's history repeats messages already shown (same seq, same id). The key
-// holds the id as well as the seq because a restarted server counts seq from 1
-// again, and its new messages must not be dropped as repeats of old ones.
-function chatEntryKey(message: ChatMessage): string {
-  return `chat:${message.seq}:${message.id}`
+// An own message keeps the key of its pending entry once acknowledged, so the
+// list patches the same element (no flicker, and the live region does not read
+// it out twice).
+function ownKey(clientId: string): string {
+  return `own:${clientId}`
 }
 
-/** The entries for `messages` that `timeline` does not show yet, in seq order. */
+// The seq alone is not enough: a restarted server counts from 1 again.
+function messageIdentity(message: ChatMessage): string {
+  return `${message.seq}:${message.id}`
+}
+
+function chatEntry(message: ChatMessage, selfId: string | undefined, usedKeys: ReadonlySet<string>): ChatEntry {
+  const mine = message.from.id === selfId
+  const own = mine && message.clientId ? ownKey(message.clientId) : undefined
+  const key = own && !usedKeys.has(own) ? own : `chat:${messageIdentity(message)}`
+  return { kind: 'chat', key, message, mine }
+}
+
+/** The timeline followed by the pending messages: they have no seq yet, so they come after every posted one. */
+export function withPendingEntries(timeline: TimelineEntry[], pending: readonly OutboxItem[], senderName: string): TimelineEntry[] {
+  if (pending.length === 0) return timeline
+  return [...timeline, ...pending.map(({ clientId, text, writtenAt }): PendingEntry =>
+    ({ kind: 'pending', key: ownKey(clientId), clientId, text, writtenAt, senderName }))]
+}
+
+/** The highest seq the timeline shows; undefined when it shows no message. */
+export function highestSeq(timeline: readonly TimelineEntry[]): number | undefined {
+  return timeline.reduce<number | undefined>((highest, entry) =>
+    entry.kind === 'chat' && entry.message.seq > (highest ?? -1) ? entry.message.seq : highest, undefined)
+}
+
+/**
+ * `timeline` with the messages it does not show yet, each placed in seq order
+ * among the messages (after any system line when it is the newest). A message
+ * already shown (same seq and id) is skipped; `timeline` itself comes back
+ * when nothing is new.
+ */
 export function mergeChatMessages(
-  timeline: readonly TimelineEntry[],
+  timeline: TimelineEntry[],
   messages: readonly ChatMessage[],
   selfId: string | undefined,
 ): TimelineEntry[] {
-  const shown = new Set(timeline.map(entry => entry.key))
-  const fresh: TimelineEntry[] = []
+  const shown = new Set(timeline.flatMap(entry => (entry.kind === 'chat' ? [messageIdentity(entry.message)] : [])))
+  const usedKeys = new Set(timeline.map(entry => entry.key))
+  let merged: TimelineEntry[] | undefined
   for (const message of [...messages].sort((a, b) => a.seq - b.seq)) {
-    const key = chatEntryKey(message)
-    if (shown.has(key)) continue
-    shown.add(key)
-    fresh.push({ kind: 'chat', key, message, mine: message.from.id === selfId })
+    if (shown.has(messageIdentity(message))) continue
+    shown.add(messageIdentity(message))
+    const entry = chatEntry(message, selfId, usedKeys)
+    usedKeys.add(entry.key)
+    merged ??= [...timeline]
+    const later = merged.findIndex(other => other.kind === 'chat' && other.message.seq > message.seq)
+    merged.splice(later === -1 ? merged.length : later, 0, entry)
   }
-  return fresh
+  return merged ?? timeline
 }
 
 /** Applies a presence frame to the member list; `lines` say who joined and who left. */

@@ -5,7 +5,7 @@ import RoomComposer from '~/components/room/RoomComposer.vue'
 
 describe('RoomComposer', () => {
   it('Enter sends the text and clears the input', async () => {
-    const wrapper = mount(RoomComposer, { props: { disabled: false } })
+    const wrapper = mount(RoomComposer)
     const input = wrapper.get<HTMLInputElement>('[data-testid="message-input"]')
     await input.setValue('hello')
     await input.trigger('keydown', { key: 'Enter' })
@@ -14,14 +14,14 @@ describe('RoomComposer', () => {
   })
 
   it('the Send button sends too', async () => {
-    const wrapper = mount(RoomComposer, { props: { disabled: false } })
+    const wrapper = mount(RoomComposer)
     await wrapper.get('[data-testid="message-input"]').setValue('via button')
     await wrapper.get('form').trigger('submit')
     expect(wrapper.emitted('send')).toEqual([['via button']])
   })
 
   it('empty or blank text does not send and keeps Send disabled', async () => {
-    const wrapper = mount(RoomComposer, { props: { disabled: false } })
+    const wrapper = mount(RoomComposer)
     const input = wrapper.get('[data-testid="message-input"]')
     expect(wrapper.get('[data-testid="send-button"]').attributes('disabled')).toBeDefined()
     await input.setValue('   ')
@@ -30,19 +30,18 @@ describe('RoomComposer', () => {
     expect(wrapper.emitted('send')).toBeUndefined()
   })
 
-  it('does not send while disabled and keeps the draft', async () => {
-    const wrapper = mount(RoomComposer, { props: { disabled: true } })
+  it('sends while offline too, and says the message goes out once reconnected', async () => {
+    const wrapper = mount(RoomComposer, { props: { offline: true } })
     const input = wrapper.get<HTMLInputElement>('[data-testid="message-input"]')
+    expect(input.attributes('placeholder')).toContain('once reconnected')
     await input.setValue('later')
-    await input.trigger('keydown', { key: 'Enter' })
-    expect(wrapper.emitted('send')).toBeUndefined()
-    expect(input.element.value).toBe('later')
-    await wrapper.setProps({ disabled: false })
     expect(wrapper.get('[data-testid="send-button"]').attributes('disabled')).toBeUndefined()
+    await input.trigger('keydown', { key: 'Enter' })
+    expect(wrapper.emitted('send')).toEqual([['later']])
   })
 
   it('Enter that confirms an IME composition does not send', async () => {
-    const wrapper = mount(RoomComposer, { props: { disabled: false } })
+    const wrapper = mount(RoomComposer)
     const input = wrapper.get('[data-testid="message-input"]')
     await input.setValue('にほんご')
     await input.trigger('keydown', { key: 'Enter', isComposing: true })

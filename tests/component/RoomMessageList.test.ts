@@ -2,7 +2,7 @@
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import RoomMessageList from '~/components/room/RoomMessageList.vue'
-import type { TimelineEntry } from '~/utils/timeline'
+import type { PendingEntry, TimelineEntry } from '~/utils/timeline'
 
 function chat(seq: number, mine = false): TimelineEntry {
   return {
@@ -11,6 +11,22 @@ function chat(seq: number, mine = false): TimelineEntry {
     mine,
     message: { type: 'chat', seq, id: `m${seq}`, roomId: 'r', from: { id: 'u', name: 'u' }, text: `#${seq}`, at: 0 },
   }
+}
+
+function pending(clientId: string): PendingEntry {
+  return { kind: 'pending', key: `own:${clientId}`, clientId, text: `pending ${clientId}`, writtenAt: 0, senderName: 'me' }
+}
+
+/** The server's copy of `pending`: same key, now with a seq. */
+function acknowledged(entry: PendingEntry, seq: number): TimelineEntry {
+  return { ...chat(seq, true), key: entry.key }
+}
+
+function deliveryStates(wrapper: ReturnType<typeof mount>) {
+  return wrapper.findAll('[data-testid="message-item"]').map((item) => {
+    const mark = item.find('[data-testid="message-status"]')
+    return mark.exists() ? mark.attributes('data-state') : 'none'
+  })
 }
 
 // happy-dom does no layout, so the list's geometry is set by hand.
@@ -48,5 +64,21 @@ describe('RoomMessageList', () => {
     await wrapper.setProps({ timeline: [chat(1), chat(2), chat(3, true)] })
     await wrapper.vm.$nextTick()
     expect(list.scrollTop).toBe(1000)
+  })
+
+  it('marks an own pending message "sending…", an acknowledged one "sent", and others\' messages not at all', () => {
+    const wrapper = mount(RoomMessageList, { props: { timeline: [chat(1), chat(2, true), pending('a')] } })
+    expect(deliveryStates(wrapper)).toEqual(['none', 'sent', 'sending'])
+    expect(wrapper.findAll('[data-testid="message-status"]').map(mark => mark.text())).toEqual(['✓ sent', 'sending…'])
+  })
+
+  it('an acknowledged message keeps its element, so it is not announced twice', async () => {
+    const waiting = pending('a')
+    const wrapper = mount(RoomMessageList, { props: { timeline: [chat(1), waiting] } })
+    const element = wrapper.findAll('[data-testid="message-item"]')[1]?.element
+    await wrapper.setProps({ timeline: [chat(1), acknowledged(waiting, 2)] })
+    const item = wrapper.findAll('[data-testid="message-item"]')[1]
+    expect(item?.element).toBe(element)
+    expect(item?.get('[data-testid="message-status"]').attributes('data-state')).toBe('sent')
   })
 })

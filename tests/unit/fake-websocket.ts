@@ -66,9 +66,9 @@ export class FakeWebSocket {
     this.onmessage?.({ data: JSON.stringify(frame) })
   }
 
-  /** The connection is lost without the client asking (network, server restart). */
-  drop(): void {
+  /** The connection is lost without the client asking: 1006 for the network, or the server's close code. */
+  drop(code = 1006): void {
     this.readyState = FakeWebSocket.CLOSED
-    this.onclose?.({ code: 1006 })
+    this.onclose?.({ code })
   }
 }

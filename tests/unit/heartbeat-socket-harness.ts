@@ -2,11 +2,14 @@ import { effectScope } from 'vue'
 import type { EffectScope } from 'vue'
 import type { UseHeartbeatSocketOptions, UseHeartbeatSocketReturn } from '../../composables/useHeartbeatSocket'
 import { useHeartbeatSocket } from '../../composables/useHeartbeatSocket'
-import type { ChatMessage, JoinedFrame, MemberPresence } from '../../shared/protocol'
+import type { ChatMessage, ChatSendFrame, JoinedFrame, MemberPresence } from '../../shared/protocol'
+import type { PendingEntry } from '../../utils/timeline'
 import { FakeWebSocket } from './fake-websocket'
 
 export const ada: MemberPresence = { id: 'm-ada', name: 'Ada', active: true }
 export const bob: MemberPresence = { id: 'm-bob', name: 'Bob', active: true }
+
+export type MemoryStorage = ReturnType<typeof memoryStorage>
 
 export function memoryStorage(initial: Record<string, string> = {}) {
   const items = new Map(Object.entries(initial))
@@ -21,7 +24,7 @@ export function memoryStorage(initial: Record<string, string> = {}) {
 export interface MountedSocket {
   chat: UseHeartbeatSocketReturn
   scope: EffectScope
-  storage: ReturnType<typeof memoryStorage>
+  storage: MemoryStorage
 }
 
 const mountedScopes: EffectScope[] = []
@@ -34,9 +37,12 @@ export function unmountAll(): void {
 /**
  * Runs the composable in its own effect scope against FakeWebSocket. Jitter is
  * off (random() = 1), so every backoff delay is its ceiling: 500, 1000, 2000 ms…
+ * Passing the `storage` of an earlier mount plays a page reload.
  */
-export function mountHeartbeatSocket(options: Partial<UseHeartbeatSocketOptions> = {}): MountedSocket {
-  const storage = memoryStorage()
+export function mountHeartbeatSocket(
+  options: Partial<UseHeartbeatSocketOptions> & { storage?: MemoryStorage } = {},
+): MountedSocket {
+  const storage = options.storage ?? memoryStorage()
   const scope = effectScope()
   mountedScopes.push(scope)
   const chat = scope.run(() => useHeartbeatSocket({
@@ -44,9 +50,9 @@ export function mountHeartbeatSocket(options: Partial<UseHeartbeatSocketOptions>
     name: 'Ada',
     url: 'ws://chat.test/ws',
     WebSocket: FakeWebSocket as unknown as typeof WebSocket,
-    storage,
     random: () => 1,
     ...options,
+    storage,
   }))!
   return { chat, scope, storage }
 }
@@ -82,4 +88,13 @@ export function chatSeqs(chat: UseHeartbeatSocketReturn): number[] {
 
 export function systemLines(chat: UseHeartbeatSocketReturn): string[] {
   return chat.timeline.value.flatMap(entry => (entry.kind === 'system' ? [entry.text] : []))
+}
+
+/** Ada's own message as the server posts it: the copy that acknowledges `clientId`. */
+export function ownChat(seq: number, sent: ChatSendFrame | undefined): ChatMessage {
+  return { ...chatMessage(seq, ada, sent?.text), clientId: sent?.clientId }
+}
+
+export function pendingEntries(chat: UseHeartbeatSocketReturn): PendingEntry[] {
+  return chat.timeline.value.filter((entry): entry is PendingEntry => entry.kind === 'pending')
 }

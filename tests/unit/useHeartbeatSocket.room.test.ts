@@ -108,9 +108,8 @@ describe('timeline', () => {
     expect(chatSeqs(chat)).toEqual([3, 4, 5])
   })
 
-  it('send() sends the text with a fresh clientId, and refuses while not joined', () => {
+  it('send() sends the text at once while joined, with a fresh clientId each time', () => {
     const { chat } = mountHeartbeatSocket()
-    expect(chat.send('too early')).toBe(false)
     const socket = acceptJoin()
 
     expect(chat.send('hello')).toBe(true)
@@ -155,6 +154,17 @@ describe('presence', () => {
 })
 
 describe('errors', () => {
+  it.each(['ROOM_FULL', 'SERVER_FULL', 'TOO_MANY_CONNECTIONS'] as const)('%s before joined stops without a reconnect', (code) => {
+    const { chat } = mountHeartbeatSocket()
+    const socket = FakeWebSocket.latest()
+    socket.open()
+    socket.receive({ type: 'error', code, message: 'no room for you' })
+    vi.advanceTimersByTime(60_000)
+    expect(chat.status.value).toBe('disconnected')
+    expect(chat.error.value?.code).toBe(code)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+  })
+
   it('WRONG_PASSWORD before joined stops: no reconnect, not even when back online', () => {
     const { chat } = mountHeartbeatSocket()
     const socket = FakeWebSocket.latest()
@@ -175,6 +185,16 @@ describe('errors', () => {
     socket.receive({ type: 'error', code: 'TOO_LARGE', message: 'frames are limited' })
     expect(chat.error.value?.code).toBe('TOO_LARGE')
     expect(chat.status.value).toBe('connected')
+  })
+
+  it('RATE_LIMITED answering a join is shown, and the reply timeout retries the join', () => {
+    const { chat } = mountHeartbeatSocket()
+    const socket = FakeWebSocket.latest()
+    socket.open()
+    socket.receive({ type: 'error', code: 'RATE_LIMITED', message: 'too many wrong passwords; wait a minute' })
+    expect(chat.error.value?.code).toBe('RATE_LIMITED')
+    vi.advanceTimersByTime(8000 + 500)
+    expect(FakeWebSocket.instances).toHaveLength(2)
   })
 
   it('a non-fatal error before joining leaves the reply timeout to retry', () => {

@@ -112,6 +112,30 @@ describe('reconnecting', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
+  it('a close with 1001 (server shutting down) or 4001 (idle) reconnects with backoff', () => {
+    const { chat } = mountHeartbeatSocket()
+    acceptJoin().drop(1001)
+    expect([chat.status.value, chat.attempt.value]).toEqual(['reconnecting', 1])
+    vi.advanceTimersByTime(500)
+    acceptJoin().drop(4001)
+    vi.advanceTimersByTime(500)
+    expect(FakeWebSocket.instances).toHaveLength(3)
+  })
+
+  it.each([[4029, 'TOO_MANY_CONNECTIONS'], [1008, 'RATE_LIMITED']])(
+    'a close with %i stops with the reason shown and does not come back on its own',
+    (closeCode, errorCode) => {
+      const { chat } = mountHeartbeatSocket()
+      acceptJoin().drop(closeCode)
+      expect(chat.status.value).toBe('disconnected')
+      expect(chat.error.value?.code).toBe(errorCode)
+      window.dispatchEvent(new Event('online'))
+      vi.advanceTimersByTime(10 * 60_000)
+      expect(FakeWebSocket.instances).toHaveLength(1)
+      expect(vi.getTimerCount()).toBe(0)
+    },
+  )
+
   it('a successful join resets the attempt count and the backoff', () => {
     const { chat } = mountHeartbeatSocket()
     FakeWebSocket.latest().drop()

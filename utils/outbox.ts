@@ -1,0 +1,74 @@
+import type { MaybeRefOrGetter } from 'vue'
+import { toValue } from 'vue'
+import { LIMITS } from '../shared/protocol'
+import { ignoreStorageErrors } from './client-storage'
+import type { ClientStorage } from './client-storage'
+
+/** A message written by this member that the server has not acknowledged yet. */
+export interface OutboxItem {
+  /** The sender's own id for the message: a re-send with it is answered with the original, never posted twice. */
+  clientId: string
+  text: string
+  /** When it was written, client time in ms since the epoch. */
+  writtenAt: number
+}
+
+export interface OutboxStore {
+  read: () => OutboxItem[]
+  add: (item: OutboxItem) => void
+  remove: (clientIds: readonly string[]) => void
+  forget: () => void
+}
+
+/** Text the server would accept; anything else would stay in the outbox for ever. */
+export function isSendableText(text: string): boolean {
+  return text.trim().length > 0 && text.length <= LIMITS.textMaxLength
+}
+
+// crypto.randomUUID exists only in secure contexts, and a LAN http page is not one.
+export function randomClientId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(12)), byte => byte.toString(16).padStart(2, '0')).join('')
+}
+
+/**
+ * The unsent messages of the room, kept under `heartbeat:outbox:<roomId>` so a
+ * reload sends them after its join. Every change re-reads the stored list, so
+ * two tabs of the room add to it rather than overwrite each other's messages.
+ */
+export function outboxStore(storage: ClientStorage | undefined, roomId: MaybeRefOrGetter<string>): OutboxStore {
+  const key = () => `heartbeat:outbox:${toValue(roomId)}`
+
+  function read(): OutboxItem[] {
+    const stored = ignoreStorageErrors(() => storage?.getItem(key()))
+    if (!stored) return []
+    try {
+      const items: unknown = JSON.parse(stored)
+      return Array.isArray(items) ? items.filter(isOutboxItem) : []
+    }
+    catch {
+      return []
+    }
+  }
+
+  function write(items: OutboxItem[]) {
+    ignoreStorageErrors(() => (items.length > 0
+      ? storage?.setItem(key(), JSON.stringify(items))
+      : storage?.removeItem(key())))
+  }
+
+  return {
+    read,
+    add: item => write([...read().filter(stored => stored.clientId !== item.clientId), item]),
+    remove: clientIds => write(read().filter(stored => !clientIds.includes(stored.clientId))),
+    forget: () => ignoreStorageErrors(() => storage?.removeItem(key())),
+  }
+}
+
+// Storage is shared with whatever else runs on the origin: take only what could have been ours.
+function isOutboxItem(value: unknown): value is OutboxItem {
+  const item = value as Partial<OutboxItem> | null
+  return typeof item === 'object' && item !== null
+    && typeof item.clientId === 'string' && item.clientId.length > 0 && item.clientId.length <= LIMITS.clientIdMaxLength
+    && typeof item.text === 'string' && isSendableText(item.text)
+    && typeof item.writtenAt === 'number'
+}
