@@ -4,7 +4,7 @@ export default defineEventHandler(async () => {
   const rooms = await hub.store.listRoomIds()
   return {
     status: 'ok',
-    store: { kind: hub.store.kind, state: 'ready' },
+    store: hub.store.health(),
     rooms: rooms.length,
     ...hub.stats(),
     process: {

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../../shared/protocol'
-import type { MemberRecord, NewChatMessage, RoomRecord, RoomStore } from './types'
+import type { MemberRecord, NewChatMessage, RoomEvent, RoomRecord, RoomStore } from './types'
 
 /** clientIds remembered per member for the exactly-once check. */
 const CLIENT_IDS_PER_MEMBER = 256
@@ -18,10 +18,29 @@ interface MemoryRoom {
 
 /** The default store: one process, nothing survives a restart. */
 export class MemoryRoomStore implements RoomStore {
-  readonly kind = 'memory'
   private readonly rooms = new Map<string, MemoryRoom>()
+  private handler: (roomId: string, event: RoomEvent) => void = () => {}
 
   constructor(private readonly historyLimit = 500) {}
+
+  health() {
+    return { kind: 'memory', state: 'ready' as const }
+  }
+
+  async close() {}
+
+  onEvent(handler: (roomId: string, event: RoomEvent) => void) {
+    this.handler = handler
+  }
+
+  // One process hears everything it publishes: nothing to subscribe to.
+  async subscribe() {}
+
+  async unsubscribe() {}
+
+  async publish(roomId: string, event: RoomEvent) {
+    this.handler(roomId, event)
+  }
 
   async ensureRoom(room: RoomRecord, maxRooms: number) {
     const existing = this.rooms.get(room.id)
@@ -102,6 +121,11 @@ export class MemoryRoomStore implements RoomStore {
     return before
   }
 
+  async releaseMember(roomId: string, memberId: string) {
+    const before = await this.markOffline(roomId, memberId)
+    return before && { before, offline: true }
+  }
+
   async appendMessage(message: NewChatMessage) {
     const room = this.requireRoom(message.roomId)
     const sent = message.clientId ? this.sentBy(room, message.from.id) : undefined
@@ -114,6 +138,7 @@ export class MemoryRoomStore implements RoomStore {
       sent.set(message.clientId, stored)
       if (sent.size > CLIENT_IDS_PER_MEMBER) sent.delete(sent.keys().next().value!)
     }
+    this.handler(message.roomId, { kind: 'chat', message: stored })
     return { message: stored, duplicate: false }
   }
 

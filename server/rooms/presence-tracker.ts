@@ -2,7 +2,7 @@ import type { MemberPresence, PresenceFrame } from '../../shared/protocol'
 import { PresenceBatcher } from './presence-batcher'
 import type { PresenceDelta } from './presence-batcher'
 import { RoomView } from './room-view'
-import type { MemberRecord, RoomStore } from './types'
+import type { MemberRecord, RoomEvent, RoomStore } from './types'
 
 export interface PresenceTrackerOptions {
   windowMs: number
@@ -18,9 +18,11 @@ export interface PresenceTrackerOptions {
 
 /**
  * Who is online in each room, and telling the room when that changes. The
- * store holds the truth (last heartbeat per member); the views hold what this
- * process has announced, so that a change is sent once and a pong reads the
- * counts in O(1).
+ * store holds the truth (last heartbeat per member); a view holds what this
+ * process has told its sockets in that room, so a change is sent once and a
+ * pong reads the counts in O(1). A process keeps views only of the rooms it
+ * has sockets in; every process publishes the changes it sees, and the others
+ * fold them into their views.
  */
 export class PresenceTracker {
   private readonly views = new Map<string, Promise<RoomView>>()
@@ -41,10 +43,8 @@ export class PresenceTracker {
   viewOf(roomId: string): Promise<RoomView> {
     let view = this.views.get(roomId)
     if (!view) {
-      const now = Date.now()
       view = this.store.listMembers(roomId).then((members) => {
-        const built = new RoomView()
-        for (const m of members) built.set({ id: m.id, name: m.name, active: this.isActive(m, now) })
+        const built = this.viewFrom(members, Date.now())
         this.builtViews.set(roomId, built)
         return built
       })
@@ -58,10 +58,36 @@ export class PresenceTracker {
     return this.builtViews.get(roomId)
   }
 
-  /** Records a member's state in a view the caller already holds, announcing a change. */
+  /** Counts for a room this process may hold no view of. */
+  async counts(roomId: string): Promise<{ online: number, members: number }> {
+    const view = this.builtViews.get(roomId) ?? this.viewFrom(await this.store.listMembers(roomId), Date.now())
+    return { online: view.online, members: view.members }
+  }
+
+  /** This process has no socket left in the room: its view would go stale. */
+  forget(roomId: string): void {
+    this.views.delete(roomId)
+    this.builtViews.delete(roomId)
+  }
+
+  /** Records a member's state; a change goes to this process's sockets and to the other processes. */
   record(roomId: string, view: RoomView, presence: MemberPresence): void {
     this.emptySince.delete(roomId)
-    if (view.set(presence)) this.batcher.changed(roomId, presence)
+    if (!view.set(presence)) return
+    this.batcher.changed(roomId, presence)
+    this.store.publish(roomId, { kind: 'presence', member: presence }).catch(error => this.options.log(`publish failed: ${String(error)}`))
+  }
+
+  /** A presence event from any process (this one included) updates the view, if there is one. */
+  apply(roomId: string, event: Exclude<RoomEvent, { kind: 'chat' }>): void {
+    const view = this.builtViews.get(roomId)
+    if (!view) return
+    if (event.kind === 'presence') {
+      if (view.set(event.member)) this.batcher.changed(roomId, event.member)
+    }
+    else if (view.delete(event.memberId)) {
+      this.batcher.left(roomId, event.memberId)
+    }
   }
 
   async heartbeat(roomId: string, memberId: string): Promise<void> {
@@ -70,14 +96,16 @@ export class PresenceTracker {
     if (before && !this.isActive(before, now)) await this.announce(roomId, { id: memberId, name: before.name, active: true })
   }
 
+  /** The member said it is away: offline at once. */
   async offline(roomId: string, memberId: string): Promise<void> {
     const before = await this.store.markOffline(roomId, memberId)
     if (before) await this.announce(roomId, { id: memberId, name: before.name, active: false })
   }
 
-  async removed(roomId: string, memberId: string): Promise<void> {
-    const view = await this.viewOf(roomId)
-    if (view.delete(memberId)) this.batcher.left(roomId, memberId)
+  /** This process closed the member's last socket here; offline unless another process holds one. */
+  async released(roomId: string, memberId: string): Promise<void> {
+    const released = await this.store.releaseMember(roomId, memberId)
+    if (released?.offline) await this.announce(roomId, { id: memberId, name: released.before.name, active: false })
   }
 
   /** One pass over every room: silent members go idle, stale ones and empty rooms go away. */
@@ -97,14 +125,16 @@ export class PresenceTracker {
   }
 
   private async announce(roomId: string, presence: MemberPresence): Promise<void> {
-    this.record(roomId, await this.viewOf(roomId), presence)
+    const view = this.builtViews.get(roomId)
+    if (view) this.record(roomId, view, presence)
+    else await this.store.publish(roomId, { kind: 'presence', member: presence })
   }
 
   private async sweepRoom(roomId: string, now: number): Promise<void> {
     const members = await this.store.listMembers(roomId)
     if (members.length === 0) return this.forgetIfEmptyLongEnough(roomId, now)
     this.emptySince.delete(roomId)
-    const view = await this.viewOf(roomId)
+    const view = this.builtViews.get(roomId)
     const present = new Set<string>()
     for (const member of members) {
       const active = this.isActive(member, now)
@@ -113,11 +143,11 @@ export class PresenceTracker {
         continue
       }
       present.add(member.id)
-      this.record(roomId, view, { id: member.id, name: member.name, active })
+      if (view) this.record(roomId, view, { id: member.id, name: member.name, active })
     }
-    // Members removed by another path (or another process) leave the view too.
-    for (const id of [...view.ids()]) {
-      if (!present.has(id) && view.delete(id)) this.batcher.left(roomId, id)
+    // Members removed by a path whose event this process missed leave the view too.
+    for (const id of view ? [...view.ids()] : []) {
+      if (!present.has(id) && view!.delete(id)) this.batcher.left(roomId, id)
     }
   }
 
@@ -126,11 +156,16 @@ export class PresenceTracker {
     this.emptySince.set(roomId, since)
     if (now - since < this.options.emptyRoomGraceMs) return
     if (await this.store.deleteRoomIfEmpty(roomId)) {
-      this.views.delete(roomId)
-      this.builtViews.delete(roomId)
+      this.forget(roomId)
       this.emptySince.delete(roomId)
       this.options.log(`room ${roomId} removed after standing empty`)
     }
+  }
+
+  private viewFrom(members: MemberRecord[], now: number): RoomView {
+    const view = new RoomView()
+    for (const m of members) view.set({ id: m.id, name: m.name, active: this.isActive(m, now) })
+    return view
   }
 
   private sendPresence(roomId: string, delta: PresenceDelta): void {

@@ -10,10 +10,12 @@ import { FailureWindow } from './rate-limits'
 import { hashToken, newId } from './secrets'
 import { SessionGuard } from './session-guard'
 import { SessionIndex } from './session-index'
-import type { Connection, Session } from './session-index'
-import type { MemberRecord, RoomStore } from './types'
+import type { Connection, Session, SessionMember } from './session-index'
+import type { MemberRecord, RoomEvent, RoomStore } from './types'
 
 export type { Connection } from './session-index'
+
+const PING_FRAME = '{"type":"ping"}'
 export type { RoomHubOptions } from './hub-options'
 
 /**
@@ -28,6 +30,8 @@ export class RoomHub {
   private readonly presence: PresenceTracker
   private readonly guard: SessionGuard
   private readonly passwordFailures: FailureWindow
+  /** roomId -> sockets here that joined or are joining it; the store delivers a room's events while it is above 0. */
+  private readonly interest = new Map<string, number>()
   private sweepTimer: ReturnType<typeof setInterval> | undefined
   private sweeping = false
   private shuttingDown = false
@@ -47,6 +51,7 @@ export class RoomHub {
       expireMember: (roomId, memberId) => this.removeMember(roomId, memberId),
       log: this.options.log,
     })
+    this.store.onEvent((roomId, event) => this.onRoomEvent(roomId, event))
   }
 
   /** Starts the single server-wide sweep timer. */
@@ -85,7 +90,7 @@ export class RoomHub {
   open(conn: Connection): void {
     const now = Date.now()
     const address = conn.remoteAddress ?? 'unknown'
-    const session: Session = { conn, address, limits: this.guard.newLimits(now), lastFrameAt: now, queue: Promise.resolve(), closed: false }
+    const session: Session = { conn, address, limits: this.guard.newLimits(now), lastFrameAt: now, lastTouchAt: 0, queue: Promise.resolve(), closed: false }
     if (this.shuttingDown) return conn.close(CLOSE_CODES.goingAway, 'server shutting down')
     if (!this.guard.admit(address)) {
       this.sendError(session, 'TOO_MANY_CONNECTIONS', `at most ${this.options.maxConnectionsPerAddress} sockets per client address`)
@@ -100,6 +105,9 @@ export class RoomHub {
     if (!session || session.closingSince) return
     const now = Date.now()
     session.lastFrameAt = now
+    // The client's own ping skips the bucket: a dropped ping would make it call
+    // a healthy link dead, and answering one costs no store write (see answerPing).
+    if (raw === PING_FRAME && session.member) return this.answerPing(session)
     const verdict = this.guard.judgeFrame(session.limits, now)
     if (verdict === 'close') return this.closeSession(session, CLOSE_CODES.policyViolation, 'flooding past the rate limit')
     if (verdict !== 'accept') {
@@ -132,9 +140,9 @@ export class RoomHub {
     session.closed = true
     this.sessions.delete(conn)
     this.guard.release(session.address)
-    const member = this.index.detach(session)
+    const member = this.detach(session)
     if (member && !this.index.hasSessions(member.roomId, member.id)) {
-      this.presence.offline(member.roomId, member.id).catch(error => this.options.log(`offline failed: ${String(error)}`))
+      this.presence.released(member.roomId, member.id).catch(error => this.options.log(`release failed: ${String(error)}`))
     }
   }
 
@@ -157,8 +165,7 @@ export class RoomHub {
   async summary(roomId: string): Promise<{ roomId: string, online: number, members: number, protected: boolean } | undefined> {
     const room = await this.store.getRoom(roomId)
     if (!room) return undefined
-    const view = await this.presence.viewOf(roomId)
-    return { roomId, online: view.online, members: view.members, protected: room.passwordHash !== null }
+    return { roomId, ...await this.presence.counts(roomId), protected: room.passwordHash !== null }
   }
 
   /** Sweeps once; the timer calls it, and so can a test with fake time. */
@@ -187,6 +194,10 @@ export class RoomHub {
     if (!member) return this.sendError(session, 'NOT_JOINED', 'join a room before sending ping')
     const view = this.presence.builtView(member.roomId)
     if (view) this.send(session, { type: 'pong', online: view.online, members: view.members })
+    // One store write per socket and second at most, however fast it pings.
+    const now = Date.now()
+    if (now - session.lastTouchAt < 1000) return
+    session.lastTouchAt = now
     this.presence.heartbeat(member.roomId, member.id).catch(error => this.options.log(`heartbeat failed: ${String(error)}`))
   }
 
@@ -209,7 +220,11 @@ export class RoomHub {
       ;({ member, token, created } = admission)
     }
     await this.store.touchMember(member.roomId, member.id, now)
-    if (session.closed) return this.presence.offline(member.roomId, member.id)
+    await this.enterRoom(member.roomId)
+    if (session.closed) {
+      this.leaveRoom(member.roomId)
+      return this.presence.released(member.roomId, member.id)
+    }
     const view = await this.presence.viewOf(member.roomId)
     this.index.attach(session, { id: member.id, name: member.name, roomId: member.roomId }, true)
     const missed = resumed && frame.lastSeq !== undefined ? await this.store.messagesAfter(member.roomId, frame.lastSeq) : undefined
@@ -245,9 +260,9 @@ export class RoomHub {
       at: Date.now(),
       ...(frame.clientId ? { clientId: frame.clientId } : {}),
     })
-    // A repeat (a resend after a drop) is acknowledged to its sender only.
+    // A repeat (a resend after a drop) is acknowledged to its sender only; a
+    // new message reaches the room as the store's chat event.
     if (duplicate) this.send(session, message)
-    else this.index.broadcast(member.roomId, JSON.stringify(message), message.seq)
     await this.presence.heartbeat(member.roomId, member.id)
   }
 
@@ -258,12 +273,38 @@ export class RoomHub {
   }
 
   private async removeMember(roomId: string, memberId: string): Promise<void> {
-    await this.store.removeMember(roomId, memberId)
-    await this.presence.removed(roomId, memberId)
-    for (const session of this.index.sessionsOf(roomId, memberId)) {
-      this.index.detach(session)
+    if (await this.store.removeMember(roomId, memberId)) await this.store.publish(roomId, { kind: 'left', memberId })
+  }
+
+  /** Every process serving the room hears each event once; each tells its own sockets. */
+  private onRoomEvent(roomId: string, event: RoomEvent): void {
+    if (event.kind === 'chat') return this.index.broadcast(roomId, JSON.stringify(event.message), event.message.seq)
+    this.presence.apply(roomId, event)
+    if (event.kind !== 'left') return
+    for (const session of this.index.sessionsOf(roomId, event.memberId)) {
+      this.detach(session)
       this.send(session, { type: 'left', roomId })
     }
+  }
+
+  private async enterRoom(roomId: string): Promise<void> {
+    const count = this.interest.get(roomId) ?? 0
+    this.interest.set(roomId, count + 1)
+    if (count === 0) await this.store.subscribe(roomId)
+  }
+
+  private leaveRoom(roomId: string): void {
+    const count = (this.interest.get(roomId) ?? 1) - 1
+    if (count > 0) return void this.interest.set(roomId, count)
+    this.interest.delete(roomId)
+    this.presence.forget(roomId)
+    this.store.unsubscribe(roomId).catch(error => this.options.log(`unsubscribe failed: ${String(error)}`))
+  }
+
+  private detach(session: Session): SessionMember | undefined {
+    const member = this.index.detach(session)
+    if (member) this.leaveRoom(member.roomId)
+    return member
   }
 
   private closeSession(session: Session, code: number, reason: string): void {

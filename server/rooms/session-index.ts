@@ -17,6 +17,8 @@ export interface Session {
   address: string
   limits: SessionLimits
   lastFrameAt: number
+  /** Last heartbeat written to the store for this socket. */
+  lastTouchAt: number
   member?: SessionMember
   /** Frames of one socket are handled in order even when the store is slow. */
   queue: Promise<void>

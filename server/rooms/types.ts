@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../shared/protocol'
+import type { ChatMessage, MemberPresence } from '../../shared/protocol'
 
 export interface RoomRecord {
   id: string
@@ -22,6 +22,18 @@ export interface MemberRecord {
 
 export type NewChatMessage = Omit<ChatMessage, 'seq'>
 
+/** What travels between the processes that serve a room. */
+export type RoomEvent =
+  | { kind: 'chat', message: ChatMessage }
+  | { kind: 'presence', member: MemberPresence }
+  | { kind: 'left', memberId: string }
+
+export interface StoreHealth {
+  kind: string
+  /** 'ready', or what is wrong: the server keeps answering what it can from memory. */
+  state: 'ready' | 'connecting' | 'unavailable'
+}
+
 /**
  * Where rooms live. Every method is async so that a store backed by Redis can
  * implement the same interface; the in-memory store answers at once. Methods
@@ -29,8 +41,21 @@ export type NewChatMessage = Omit<ChatMessage, 'seq'>
  * member insert, seq assignment) are single calls here for that reason.
  */
 export interface RoomStore {
-  /** Which store this is, for the health endpoint. */
-  readonly kind: string
+  /** Which store this is and whether it answers, for the health endpoint. */
+  health(): StoreHealth
+  /** Releases connections; the store is not used afterwards. */
+  close(): Promise<void>
+
+  /**
+   * Events reach this one handler for every room this process subscribed to,
+   * from every process serving the room, this one included, in the order the
+   * store took them (chat in seq order).
+   */
+  onEvent(handler: (roomId: string, event: RoomEvent) => void): void
+  /** Resolves once no event published after it can be missed. */
+  subscribe(roomId: string): Promise<void>
+  unsubscribe(roomId: string): Promise<void>
+  publish(roomId: string, event: RoomEvent): Promise<void>
   /**
    * Creates the room unless one with that id exists; returns the one that won,
    * or 'server-full' when creating it would make more than `maxRooms`.
@@ -48,13 +73,20 @@ export interface RoomStore {
   removeMember(roomId: string, memberId: string): Promise<MemberRecord | undefined>
   /** Records a sign of life; returns the member as it was before, if it exists. */
   touchMember(roomId: string, memberId: string, at: number): Promise<MemberRecord | undefined>
-  /** Marks the member offline at once; returns the member as it was before. */
+  /** Marks the member offline at once (it said it is away); returns the member as it was before. */
   markOffline(roomId: string, memberId: string): Promise<MemberRecord | undefined>
+  /**
+   * This process holds no socket of the member any more: offline unless
+   * another live process still does. Returns the member as it was before and
+   * whether it is now offline.
+   */
+  releaseMember(roomId: string, memberId: string): Promise<{ before: MemberRecord, offline: boolean } | undefined>
 
   /**
-   * Assigns the next seq of the room and keeps at most `historyLimit` messages.
-   * A `clientId` the same member used before gets the original message back
-   * (`duplicate: true`) and nothing is posted.
+   * Assigns the next seq of the room, keeps at most `historyLimit` messages and
+   * publishes the message as a chat event, all in one step so that events go
+   * out in seq order. A `clientId` the same member used before gets the
+   * original message back (`duplicate: true`) and nothing is posted.
    */
   appendMessage(message: NewChatMessage): Promise<{ message: ChatMessage, duplicate: boolean }>
   recentMessages(roomId: string, limit: number): Promise<ChatMessage[]>
