@@ -12,6 +12,8 @@ export default defineNuxtConfig({
     },
   },
   runtimeConfig: {
+    /** NUXT_REDIS_URL: keep rooms in this Redis and relay room traffic through it (several instances); empty = in memory. */
+    redisUrl: '',
     /** NUXT_HEARTBEAT_WINDOW_MS: a member is online while its last ping is this recent. */
     heartbeatWindowMs: 8000,
     /** NUXT_SWEEP_INTERVAL_MS: how often the one server-wide sweep looks for silent members. */

@@ -17,6 +17,8 @@ import { useRoomState } from './useRoomState'
 
 export type HeartbeatSocketStatus = HeartbeatLinkStatus
 
+const RETRY_AT_NEXT_PONG: ReadonlySet<ErrorCode> = new Set(['RATE_LIMITED', 'UNAVAILABLE'])
+
 export interface UseHeartbeatSocketOptions {
   /** Room to join; read again at every (re)join. */
   roomId: MaybeRefOrGetter<string>
@@ -172,10 +174,11 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   }
 
   function onError(frame: ErrorFrame) {
-    // Once joined it means a dropped frame: the pending mark already says the
+    // Once joined either means a frame was not taken (dropped by the rate limit,
+    // or the room store is briefly away): the pending mark already says the
     // message has not gone out, and it goes again at the next pong. Before, it
     // answers the join (too many wrong passwords) and the user needs to see why.
-    if (joined.value && frame.code === 'RATE_LIMITED') return outbox.holdAfterRateLimit()
+    if (joined.value && RETRY_AT_NEXT_PONG.has(frame.code)) return outbox.holdUntilNextPong()
     error.value = { code: frame.code, message: frame.message }
     if (!joined.value && isFatalJoinError(frame.code)) link.close()
   }

@@ -25,7 +25,7 @@ export interface UseOutboxReturn {
   /** A pong: the next batch may go, and after a RATE_LIMITED everything pending goes again. */
   sendAfterPong: () => void
   /** A frame was dropped with RATE_LIMITED: hold messages back until the next pong. */
-  holdAfterRateLimit: () => void
+  holdUntilNextPong: () => void
   /** Forgets every pending message, here and in storage. */
   drop: () => void
 }
@@ -102,7 +102,7 @@ export function useOutbox({ storage, roomId, sendChat }: UseOutboxOptions): UseO
     acknowledge,
     sendAfterJoin: () => startBatch(true),
     sendAfterPong: () => startBatch(held),
-    holdAfterRateLimit: () => { held = true },
+    holdUntilNextPong: () => { held = true },
     drop,
   }
 }

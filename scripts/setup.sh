@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything the tests need, from a fresh clone: npm packages from the
-# lockfile and a Chromium for the browser tests. On Debian as root it installs
-# Debian's chromium (Playwright cannot download its own browser everywhere);
+# lockfile, a Chromium for the browser tests and redis-server for the
+# several-instances tests. On Debian as root it installs Debian's chromium and
+# redis-server (Playwright cannot download its own browser everywhere);
 # elsewhere it uses Playwright's own browser if one is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,15 +11,22 @@ have_playwright_browser() {
   compgen -G "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}/chromium*" >/dev/null
 }
 
-if ! command -v chromium >/dev/null && ! have_playwright_browser; then
+missing=()
+if ! command -v chromium >/dev/null && ! have_playwright_browser; then missing+=(chromium); fi
+if ! command -v redis-server >/dev/null; then missing+=(redis-server); fi
+
+if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-    echo "[setup] installing Debian's chromium"
+    echo "[setup] installing from Debian: ${missing[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "[setup] no Chromium found: install Debian's 'chromium' or run 'npx playwright install chromium'" >&2
+    echo "[setup] missing: ${missing[*]}. Install them (Debian: apt-get install ${missing[*]}; or 'npx playwright install chromium' for the browser)" >&2
     exit 1
   fi
 fi
+
+# Debian's package starts a redis-server as a service; the tests start their
+# own on free ports and need nothing from it.
 
 npm ci --no-audit --no-fund

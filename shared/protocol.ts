@@ -32,6 +32,8 @@ export const CLOSE_CODES = {
   idleTimeout: 4001,
   /** Too many sockets from one client address. */
   tooManyConnections: 4029,
+  /** The shared store came back without its data: join again. */
+  serviceRestart: 1012,
 } as const
 
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]+$/
@@ -47,6 +49,7 @@ export const ERROR_CODES = [
   'ROOM_FULL',
   'SERVER_FULL',
   'TOO_MANY_CONNECTIONS',
+  'UNAVAILABLE',
   'INTERNAL',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -23,5 +23,8 @@ export default defineNitroPlugin((nitroApp) => {
   }
   process.once('SIGTERM', shutdown)
   process.once('SIGINT', shutdown)
-  nitroApp.hooks.hook('close', () => hub.stop())
+  nitroApp.hooks.hook('close', async () => {
+    hub.stop()
+    await hub.store.close()
+  })
 })

@@ -73,6 +73,11 @@ export class RoomHub {
     for (const session of this.sessions.values()) this.closeSession(session, CLOSE_CODES.goingAway, 'server shutting down')
   }
 
+  /** The shared store lost its data: every socket here must join again (1012). */
+  restartSessions(): void {
+    for (const session of this.sessions.values()) this.closeSession(session, CLOSE_CODES.serviceRestart, 'room state was lost; join again')
+  }
+
   /** Cuts every socket that has not closed yet, at the end of a shutdown. */
   terminateAll(): void {
     for (const session of this.sessions.values()) session.conn.terminate()
@@ -130,7 +135,8 @@ export class RoomHub {
       })
       .catch((error: unknown) => {
         this.options.log(`frame ${frame.type} failed: ${error instanceof Error ? error.message : String(error)}`)
-        this.sendError(session, 'INTERNAL', 'the server could not handle that frame')
+        if (this.store.health().state !== 'ready') this.sendError(session, 'UNAVAILABLE', 'the room store is out of reach; try again shortly')
+        else this.sendError(session, 'INTERNAL', 'the server could not handle that frame')
       })
   }
 

@@ -1,4 +1,8 @@
+import { RedisRoomStore } from '../rooms/redis/redis-store'
 import { RoomHub } from '../rooms/room-hub'
+import type { RoomStore } from '../rooms/types'
+
+const log = (message: string) => console.log(`[heartbeat] ${message}`)
 
 let hub: RoomHub | undefined
 
@@ -6,19 +10,37 @@ let hub: RoomHub | undefined
 export function useRoomHub(): RoomHub {
   if (!hub) {
     const config = useRuntimeConfig()
+    const historyLimit = Number(config.historyLimit)
+    const heartbeatWindowMs = Number(config.heartbeatWindowMs)
+    const emptyRoomGraceMs = Number(config.emptyRoomGraceMs)
+    // One process keeps rooms in memory; with NUXT_REDIS_URL every instance shares them.
+    let store: RoomStore | undefined
+    if (config.redisUrl) {
+      store = new RedisRoomStore({
+        url: String(config.redisUrl),
+        historyLimit,
+        windowMs: heartbeatWindowMs,
+        emptyRoomGraceMs,
+        log,
+        onDataLost: () => hub?.restartSessions(),
+      })
+      log('rooms are kept in redis')
+    }
     hub = new RoomHub({
-      heartbeatWindowMs: Number(config.heartbeatWindowMs),
+      store,
+      heartbeatWindowMs,
+      historyLimit,
+      emptyRoomGraceMs,
       sweepIntervalMs: Number(config.sweepIntervalMs),
       memberTtlMs: Number(config.memberTtlMs),
-      emptyRoomGraceMs: Number(config.emptyRoomGraceMs),
       presenceMergeMs: Number(config.presenceMergeMs),
-      historyLimit: Number(config.historyLimit),
       maxConnectionsPerAddress: Number(config.maxConnectionsPerAddress),
       maxRoomMembers: Number(config.maxRoomMembers),
       maxRooms: Number(config.maxRooms),
       framesPerSecond: Number(config.framesPerSecond),
       frameBurst: Number(config.frameBurst),
       passwordFailuresPerMinute: Number(config.passwordFailuresPerMinute),
+      log,
     })
     hub.start()
   }

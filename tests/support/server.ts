@@ -66,7 +66,7 @@ export async function startServer(env: Record<string, string> = {}, options: { h
       throw new Error('the heap probe did not answer')
     },
     stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve()
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
       child.once('exit', () => resolve())
       child.kill('SIGKILL')
     }),

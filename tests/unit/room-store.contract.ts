@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import type { MemberRecord, RoomStore } from '../../server/rooms/types'
+import { describe, expect, it, vi } from 'vitest'
+import type { MemberRecord, RoomEvent, RoomStore } from '../../server/rooms/types'
 
 /**
  * What every RoomStore must do. The memory store runs it now; a Redis store
@@ -97,6 +97,33 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.ensureRoom(room, 1)).toMatchObject({ created: false })
       expect(await store.addMember(member('a', 'Ada'), 1)).toBe('added')
       expect(await store.addMember(member('b', 'Bob'), 1)).toBe('room-full')
+    })
+
+    it('delivers a subscribed room\'s events, chat in seq order, and not another room\'s', async () => {
+      const store = await createStore(10)
+      const events: Array<[string, RoomEvent]> = []
+      store.onEvent((roomId, event) => events.push([roomId, event]))
+      await store.ensureRoom(room, 100)
+      await store.ensureRoom({ ...room, id: 'other' }, 100)
+      await store.subscribe('lobby')
+      for (const text of ['a', 'b', 'c']) {
+        await store.appendMessage({ type: 'chat', id: text, roomId: 'lobby', from: { id: 'x', name: 'X' }, text, at: 1 })
+      }
+      await store.publish('lobby', { kind: 'left', memberId: 'x' })
+      await vi.waitFor(() => expect(events).toHaveLength(4))
+      expect(events.map(([roomId, event]) => [roomId, event.kind === 'chat' ? event.message.seq : event.kind])).toEqual([
+        ['lobby', 1], ['lobby', 2], ['lobby', 3], ['lobby', 'left'],
+      ])
+    })
+
+    it('a released member is offline once no process holds it', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      await store.addMember(member('a', 'Ada'), 100)
+      await store.touchMember('lobby', 'a', Date.now())
+      expect(await store.releaseMember('lobby', 'a')).toMatchObject({ before: { offline: false }, offline: true })
+      expect((await store.listMembers('lobby'))[0]).toMatchObject({ offline: true })
+      expect(await store.releaseMember('lobby', 'nobody')).toBeUndefined()
     })
 
     it('deletes a room only when it has no members', async () => {

@@ -1,0 +1,30 @@
+/** The set of every room id, for the sweep. */
+export const ROOMS_KEY = 'hb:rooms'
+const CHANNEL = /^hb:\{(.+)\}:events$/
+
+/** A room's keys; the braces make them one Redis Cluster slot. */
+export function roomKeys(roomId: string) {
+  const base = `hb:{${roomId}}`
+  const keys = {
+    room: `${base}:room`,
+    members: `${base}:members`,
+    names: `${base}:names`,
+    tokens: `${base}:tokens`,
+    seen: `${base}:seen`,
+    offline: `${base}:offline`,
+    seq: `${base}:seq`,
+    history: `${base}:history`,
+  }
+  return {
+    ...keys,
+    /** The 8 keys that live and expire with the room, in the order the scripts expect. */
+    all: [keys.room, keys.members, keys.names, keys.tokens, keys.seen, keys.offline, keys.seq, keys.history],
+    holders: (memberId: string) => `${base}:holders:${memberId}`,
+    sent: (memberId: string, clientId: string) => `${base}:sent:${memberId}:${clientId}`,
+    channel: `${base}:events`,
+  }
+}
+
+export function roomIdOfChannel(channel: string): string | undefined {
+  return CHANNEL.exec(channel)?.[1]
+}

@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto'
+import Redis from 'ioredis'
+import type { ChatMessage } from '../../../shared/protocol'
+import type { MemberRecord, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
+import { roomKeys, ROOMS_KEY, roomIdOfChannel } from './keys'
+import { decodeMember, encodeMember } from './members'
+import type { MemberReply } from './members'
+import * as scripts from './scripts'
+import { watchConnection } from './watch-connection'
+
+export interface RedisRoomStoreOptions {
+  url: string
+  historyLimit: number
+  /** The heartbeat window: an instance that has not heartbeated a member within it no longer holds it. */
+  windowMs: number
+  /** How long the keys of a room without members live on. */
+  emptyRoomGraceMs: number
+  log: (message: string) => void
+  /** Called when Redis comes back without the data it had: every client must join again. */
+  onDataLost?: () => void
+}
+
+type Scripted = Redis & Record<keyof typeof scripts, (...args: (string | number)[]) => Promise<unknown>>
+
+/** clientIds are remembered for a day, long past any resend. */
+const DEDUPE_TTL_SECONDS = 24 * 60 * 60
+
+/**
+ * Rooms in Redis, shared by every instance pointed at it. Room traffic goes
+ * through pub/sub, one channel per room: each instance relays a message to its
+ * own sockets only. Commands fail fast while Redis is away (no offline queue),
+ * so the server answers UNAVAILABLE instead of hanging.
+ */
+export class RedisRoomStore implements RoomStore {
+  private readonly redis: Scripted
+  private readonly subscriber: Redis
+  private readonly instanceId = randomBytes(6).toString('base64url')
+  private handler: (roomId: string, event: RoomEvent) => void = () => {}
+  private readonly connection: { state: () => StoreHealth['state'], ready: Promise<void> }
+
+  constructor(private readonly options: RedisRoomStoreOptions) {
+    const connectionOptions = { maxRetriesPerRequest: 1, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) }
+    this.redis = new Redis(options.url, connectionOptions) as Scripted
+    this.subscriber = new Redis(options.url, connectionOptions)
+    for (const [name, lua] of Object.entries(scripts)) this.redis.defineCommand(name, { lua })
+    this.connection = watchConnection(this.redis, options)
+    this.subscriber.on('error', () => {})
+    this.subscriber.on('message', (channel: string, data: string) => {
+      const roomId = roomIdOfChannel(channel)
+      if (roomId) this.handler(roomId, JSON.parse(data) as RoomEvent)
+    })
+  }
+
+  /** Resolves once the first connection is up. */
+  ready(): Promise<void> {
+    return this.connection.ready
+  }
+
+  health(): StoreHealth {
+    return { kind: 'redis', state: this.connection.state() }
+  }
+
+  async close() {
+    this.subscriber.disconnect()
+    this.redis.disconnect()
+  }
+
+  onEvent(handler: (roomId: string, event: RoomEvent) => void) {
+    this.handler = handler
+  }
+
+  async subscribe(roomId: string) {
+    await this.subscriber.subscribe(roomKeys(roomId).channel)
+  }
+
+  async unsubscribe(roomId: string) {
+    await this.subscriber.unsubscribe(roomKeys(roomId).channel)
+  }
+
+  async publish(roomId: string, event: RoomEvent) {
+    await this.redis.publish(roomKeys(roomId).channel, JSON.stringify(event))
+  }
+
+  async ensureRoom(room: RoomRecord, maxRooms: number) {
+    const k = roomKeys(room.id)
+    const [created, passwordHash, createdAt] = await this.redis.ENSURE_ROOM(2, k.room, ROOMS_KEY, room.id, room.passwordHash ?? '', room.createdAt, maxRooms, this.options.emptyRoomGraceMs) as [number, string, string]
+    if (created === -1) return 'server-full' as const
+    return { room: { id: room.id, passwordHash: passwordHash || null, createdAt: Number(createdAt) }, created: created === 1 }
+  }
+
+  async getRoom(roomId: string) {
+    const room = await this.redis.hgetall(roomKeys(roomId).room)
+    if (room.createdAt === undefined) return undefined
+    return { id: roomId, passwordHash: room.passwordHash || null, createdAt: Number(room.createdAt) }
+  }
+
+  async listRoomIds() {
+    const ids = await this.redis.smembers(ROOMS_KEY)
+    const exists = await Promise.all(ids.map(id => this.redis.exists(roomKeys(id).room)))
+    const gone = ids.filter((_, i) => exists[i] === 0)
+    if (gone.length > 0) await this.redis.srem(ROOMS_KEY, ...gone)
+    return ids.filter((_, i) => exists[i] === 1)
+  }
+
+  async deleteRoomIfEmpty(roomId: string) {
+    const k = roomKeys(roomId)
+    return await this.redis.DELETE_ROOM_IF_EMPTY(9, ...k.all, ROOMS_KEY, roomId) === 1
+  }
+
+  async addMember(member: MemberRecord, maxMembers: number) {
+    const k = roomKeys(member.roomId)
+    const result = await this.redis.ADD_MEMBER(8, ...k.all, member.id, member.name.toLowerCase(), member.tokenHash, encodeMember(member), maxMembers, member.lastSeenAt)
+    if (result === 'no-room') throw new Error(`room ${member.roomId} expired before its first member joined`)
+    return result as 'added' | 'name-taken' | 'room-full'
+  }
+
+  async findMemberByTokenHash(roomId: string, tokenHash: string) {
+    const k = roomKeys(roomId)
+    const reply = await this.redis.FIND_BY_TOKEN(4, k.tokens, k.members, k.seen, k.offline, tokenHash) as MemberReply | null
+    return decodeMember(roomId, reply)
+  }
+
+  async listMembers(roomId: string) {
+    const k = roomKeys(roomId)
+    const [[, members], [, seen], [, offline]] = await this.redis.multi()
+      .hgetall(k.members)
+      .zrange(k.seen, 0, -1, 'WITHSCORES')
+      .smembers(k.offline)
+      .exec() as [[null, Record<string, string>], [null, string[]], [null, string[]]]
+    const lastSeen = new Map<string, string>()
+    for (let i = 0; i < seen.length; i += 2) lastSeen.set(seen[i]!, seen[i + 1]!)
+    const offlineIds = new Set(offline)
+    return Object.entries(members).map(([id, json]) => decodeMember(roomId, [json, lastSeen.get(id) ?? '0', offlineIds.has(id) ? 1 : 0])!)
+  }
+
+  async removeMember(roomId: string, memberId: string) {
+    const k = roomKeys(roomId)
+    const reply = await this.redis.REMOVE_MEMBER(9, ...k.all, k.holders(memberId), memberId, this.options.emptyRoomGraceMs) as MemberReply | null
+    return decodeMember(roomId, reply)
+  }
+
+  async touchMember(roomId: string, memberId: string, at: number) {
+    const k = roomKeys(roomId)
+    const reply = await this.redis.TOUCH_MEMBER(4, k.members, k.seen, k.offline, k.holders(memberId), memberId, at, this.instanceId, 2 * this.options.windowMs) as MemberReply | null
+    return decodeMember(roomId, reply)
+  }
+
+  async markOffline(roomId: string, memberId: string) {
+    const k = roomKeys(roomId)
+    const reply = await this.redis.MARK_OFFLINE(4, k.members, k.seen, k.offline, k.holders(memberId), memberId) as MemberReply | null
+    return decodeMember(roomId, reply)
+  }
+
+  async releaseMember(roomId: string, memberId: string) {
+    const k = roomKeys(roomId)
+    const reply = await this.redis.RELEASE_MEMBER(4, k.members, k.seen, k.offline, k.holders(memberId), memberId, this.instanceId, Date.now(), this.options.windowMs) as [...MemberReply, number] | null
+    const before = decodeMember(roomId, reply && [reply[0], reply[1], reply[2]])
+    return before && { before, offline: reply![3] === 1 }
+  }
+
+  async appendMessage(message: NewChatMessage) {
+    const k = roomKeys(message.roomId)
+    const dedupeKey = message.clientId ? k.sent(message.from.id, message.clientId) : k.seq
+    const [status, json] = await this.redis.APPEND_MESSAGE(4, k.room, k.seq, k.history, dedupeKey, JSON.stringify(message), this.options.historyLimit, DEDUPE_TTL_SECONDS, k.channel, message.clientId ? '1' : '0') as [number, string]
+    if (status === -1) throw new Error(`room ${message.roomId} does not exist`)
+    return { message: JSON.parse(json) as ChatMessage, duplicate: status === 1 }
+  }
+
+  async recentMessages(roomId: string, limit: number) {
+    const messages = await this.redis.lrange(roomKeys(roomId).history, -limit, -1)
+    return messages.map(json => JSON.parse(json) as ChatMessage)
+  }
+
+  async messagesAfter(roomId: string, afterSeq: number) {
+    const k = roomKeys(roomId)
+    const [[, exists], [, lastSeq], [, history]] = await this.redis.multi().exists(k.room).get(k.seq).lrange(k.history, 0, -1)
+      .exec() as [[null, number], [null, string | null], [null, string[]]]
+    if (exists === 0) return undefined
+    const last = Number(lastSeq ?? 0)
+    if (afterSeq >= last) return afterSeq === last ? [] : undefined
+    const messages = history.map(json => JSON.parse(json) as ChatMessage)
+    const oldestHeld = messages[0]?.seq ?? last + 1
+    if (oldestHeld > afterSeq + 1) return undefined
+    return messages.slice(afterSeq + 1 - oldestHeld)
+  }
+}

@@ -1,0 +1,130 @@
+// Lua run inside Redis, so that each step that must be atomic across
+// instances is one command. Every room key carries the room id in braces (a
+// Redis Cluster hash tag), so a room's keys share a slot; see docs/deploy.md.
+
+/** KEYS: room, rooms. ARGV: id, passwordHash ('' for none), createdAt, maxRooms, graceMs. */
+export const ENSURE_ROOM = `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return {0, redis.call('HGET', KEYS[1], 'passwordHash'), redis.call('HGET', KEYS[1], 'createdAt')}
+end
+if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[4]) then return {-1} end
+redis.call('HSET', KEYS[1], 'passwordHash', ARGV[2], 'createdAt', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('SADD', KEYS[2], ARGV[1])
+return {1, ARGV[2], ARGV[3]}
+`
+
+/** KEYS: the room's 8 keys (room, members, names, tokens, seen, offline, seq, history). ARGV: memberId, nameKey, tokenHash, memberJson, maxMembers, lastSeenAt. */
+export const ADD_MEMBER = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'no-room' end
+if redis.call('HEXISTS', KEYS[3], ARGV[2]) == 1 then return 'name-taken' end
+if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[5]) then return 'room-full' end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[4], ARGV[3], ARGV[1])
+redis.call('ZADD', KEYS[5], ARGV[6], ARGV[1])
+for i = 1, 8 do redis.call('PERSIST', KEYS[i]) end
+return 'added'
+`
+
+/** KEYS: the room's 8 keys, then the member's holders. ARGV: memberId, graceMs. Returns the member as it was, or nil. */
+export const REMOVE_MEMBER = `
+local json = redis.call('HGET', KEYS[2], ARGV[1])
+if not json then return false end
+local member = cjson.decode(json)
+local seen = redis.call('ZSCORE', KEYS[5], ARGV[1])
+local offline = redis.call('SREM', KEYS[6], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], member.nameKey)
+redis.call('HDEL', KEYS[4], member.tokenHash)
+redis.call('ZREM', KEYS[5], ARGV[1])
+redis.call('DEL', KEYS[9])
+if redis.call('HLEN', KEYS[2]) == 0 then
+  for i = 1, 8 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+end
+return {json, seen, offline}
+`
+
+/**
+ * A heartbeat. KEYS: members, seen, offline, holders. ARGV: memberId, at,
+ * instanceId, holderTtlMs. The holders set says which instances hold a socket
+ * of the member, each with its last heartbeat, so a dead instance ages out.
+ */
+export const TOUCH_MEMBER = `
+local json = redis.call('HGET', KEYS[1], ARGV[1])
+if not json then return false end
+local seen = redis.call('ZSCORE', KEYS[2], ARGV[1])
+local offline = redis.call('SREM', KEYS[3], ARGV[1])
+redis.call('ZADD', KEYS[2], 'GT', ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[4], ARGV[4])
+return {json, seen, offline}
+`
+
+/** KEYS: members, seen, offline, holders. ARGV: memberId. */
+export const MARK_OFFLINE = `
+local json = redis.call('HGET', KEYS[1], ARGV[1])
+if not json then return false end
+local seen = redis.call('ZSCORE', KEYS[2], ARGV[1])
+local added = redis.call('SADD', KEYS[3], ARGV[1])
+redis.call('DEL', KEYS[4])
+return {json, seen, 1 - added}
+`
+
+/**
+ * This instance holds no socket of the member any more. KEYS: members, seen,
+ * offline, holders. ARGV: memberId, instanceId, now, windowMs. Offline only
+ * when no instance has heartbeated the member within the window.
+ */
+export const RELEASE_MEMBER = `
+local json = redis.call('HGET', KEYS[1], ARGV[1])
+if not json then return false end
+local seen = redis.call('ZSCORE', KEYS[2], ARGV[1])
+local wasOffline = redis.call('SISMEMBER', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[4], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. (tonumber(ARGV[3]) - tonumber(ARGV[4])))
+local nowOffline = 0
+if redis.call('ZCARD', KEYS[4]) == 0 then
+  redis.call('SADD', KEYS[3], ARGV[1])
+  nowOffline = 1
+end
+return {json, seen, wasOffline, nowOffline}
+`
+
+/** KEYS: tokens, members, seen, offline. ARGV: tokenHash. */
+export const FIND_BY_TOKEN = `
+local id = redis.call('HGET', KEYS[1], ARGV[1])
+if not id then return false end
+local json = redis.call('HGET', KEYS[2], id)
+if not json then return false end
+return {json, redis.call('ZSCORE', KEYS[3], id), redis.call('SISMEMBER', KEYS[4], id)}
+`
+
+/**
+ * KEYS: room, seq, history, dedupe key. ARGV: message JSON without seq,
+ * historyLimit, dedupeTtlSeconds, channel, '1' when there is a clientId.
+ * The seq is spliced in front of the JSON, and the message is published in
+ * the same step, so every instance hears a room's messages in seq order.
+ */
+export const APPEND_MESSAGE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+if ARGV[5] == '1' then
+  local original = redis.call('GET', KEYS[4])
+  if original then return {1, original} end
+end
+local seq = redis.call('INCR', KEYS[2])
+local message = '{"seq":' .. seq .. ',' .. string.sub(ARGV[1], 2)
+redis.call('RPUSH', KEYS[3], message)
+redis.call('LTRIM', KEYS[3], -tonumber(ARGV[2]), -1)
+if ARGV[5] == '1' then redis.call('SET', KEYS[4], message, 'EX', ARGV[3]) end
+redis.call('PUBLISH', ARGV[4], '{"kind":"chat","message":' .. message .. '}')
+return {0, message}
+`
+
+/** KEYS: the room's 8 keys, then rooms. ARGV: roomId. */
+export const DELETE_ROOM_IF_EMPTY = `
+if redis.call('HLEN', KEYS[2]) > 0 then return 0 end
+for i = 1, 8 do redis.call('DEL', KEYS[i]) end
+redis.call('SREM', KEYS[9], ARGV[1])
+return 1
+`
