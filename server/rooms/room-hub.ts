@@ -184,7 +184,7 @@ export class RoomHub {
         else if (now - session.lastFrameAt > this.options.idleTimeoutMs) this.closeSession(session, CLOSE_CODES.idleTimeout, 'idle timeout')
       }
       this.passwordFailures.prune(now)
-      await this.presence.sweep(now)
+      if (this.store.health().state === 'ready') await this.presence.sweep(now)
     }
     catch (error) {
       this.options.log(`sweep failed: ${String(error)}`)
@@ -200,9 +200,10 @@ export class RoomHub {
     if (!member) return this.sendError(session, 'NOT_JOINED', 'join a room before sending ping')
     const view = this.presence.builtView(member.roomId)
     if (view) this.send(session, { type: 'pong', online: view.online, members: view.members })
-    // One store write per socket and second at most, however fast it pings.
+    // One store write per socket and second at most, however fast it pings;
+    // none while the store is away (the pong above keeps the link alive).
     const now = Date.now()
-    if (now - session.lastTouchAt < 1000) return
+    if (now - session.lastTouchAt < 1000 || this.store.health().state !== 'ready') return
     session.lastTouchAt = now
     this.presence.heartbeat(member.roomId, member.id).catch(error => this.options.log(`heartbeat failed: ${String(error)}`))
   }
