@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { RedisRoomStore } from '../../server/rooms/redis/redis-store'
 import { startRedis } from '../support/redis'
 import type { RunningRedis } from '../support/redis'
+import { describeRoomHub } from './room-hub.contract'
 import { describeRoomStore } from './room-store.contract'
 
 let redis: RunningRedis
@@ -27,6 +28,7 @@ async function createStore(historyLimit = 10, windowMs = 8000) {
 }
 
 describeRoomStore('RedisRoomStore', historyLimit => createStore(historyLimit))
+describeRoomHub('Redis store', () => createStore(500, 400))
 
 describe('RedisRoomStore across instances', () => {
   const member = { id: 'a', roomId: 'lobby', name: 'Ada', tokenHash: 'h', joinedAt: 1, lastSeenAt: 1, offline: false }
