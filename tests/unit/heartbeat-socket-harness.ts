@@ -4,6 +4,7 @@ import type { UseHeartbeatSocketOptions, UseHeartbeatSocketReturn } from '../../
 import { useHeartbeatSocket } from '../../composables/useHeartbeatSocket'
 import type { ChatMessage, ChatSendFrame, JoinedFrame, MemberPresence } from '../../shared/protocol'
 import type { PendingEntry } from '../../utils/timeline'
+import { afterEach, beforeEach, vi } from 'vitest'
 import { FakeWebSocket } from './fake-websocket'
 
 export const ada: MemberPresence = { id: 'm-ada', name: 'Ada', active: true }
@@ -97,4 +98,23 @@ export function ownChat(seq: number, sent: ChatSendFrame | undefined): ChatMessa
 
 export function pendingEntries(chat: UseHeartbeatSocketReturn): PendingEntry[] {
   return chat.timeline.value.filter((entry): entry is PendingEntry => entry.kind === 'pending')
+}
+
+/** Fake timers, a fresh socket registry, and every mounted composable unmounted, around each test of a file. */
+export function setupHeartbeatSocketTests(): void {
+  beforeEach(() => {
+    vi.useFakeTimers()
+    FakeWebSocket.reset()
+  })
+  afterEach(() => {
+    unmountAll()
+    vi.useRealTimers()
+    vi.restoreAllMocks()
+  })
+}
+
+/** Drops the current link and lets the first backoff delay pass, leaving a new socket to accept. */
+export function dropAndWait(): void {
+  FakeWebSocket.latest().drop()
+  vi.advanceTimersByTime(500)
 }

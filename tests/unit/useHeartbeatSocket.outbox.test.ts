@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { CHAT_FRAMES_PER_BEAT } from '../../composables/useOutbox'
 import { LIMITS } from '../../shared/protocol'
 import { FakeWebSocket } from './fake-websocket'
@@ -8,28 +8,16 @@ import {
   bob,
   chatMessage,
   chatSeqs,
+  dropAndWait,
   joinedFrame,
   mountHeartbeatSocket,
   ownChat,
   pendingEntries,
-  unmountAll,
+  setupHeartbeatSocketTests,
 } from './heartbeat-socket-harness'
 
-beforeEach(() => {
-  vi.useFakeTimers()
-  FakeWebSocket.reset()
-})
+setupHeartbeatSocketTests()
 
-afterEach(() => {
-  unmountAll()
-  vi.useRealTimers()
-})
-
-/** Drops the current link and lets the first backoff delay pass, leaving a new socket to accept. */
-function dropAndWait() {
-  FakeWebSocket.latest().drop()
-  vi.advanceTimersByTime(500)
-}
 
 const storedOutbox = (storage: { getItem: (key: string) => string | null }) =>
   JSON.parse(storage.getItem('heartbeat:outbox:lobby') ?? '[]') as { clientId: string, text: string }[]

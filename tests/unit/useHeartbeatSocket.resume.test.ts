@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { FakeWebSocket } from './fake-websocket'
 import {
   acceptJoin,
@@ -7,27 +7,16 @@ import {
   bob,
   chatMessage,
   chatSeqs,
+  dropAndWait,
   joinedFrame,
   mountHeartbeatSocket,
   pendingEntries,
+  setupHeartbeatSocketTests,
   systemLines,
-  unmountAll,
 } from './heartbeat-socket-harness'
 
-beforeEach(() => {
-  vi.useFakeTimers()
-  FakeWebSocket.reset()
-})
+setupHeartbeatSocketTests()
 
-afterEach(() => {
-  unmountAll()
-  vi.useRealTimers()
-})
-
-function dropAndWait() {
-  FakeWebSocket.latest().drop()
-  vi.advanceTimersByTime(500)
-}
 
 function joinFrameOfLatestSocket() {
   FakeWebSocket.latest().open()

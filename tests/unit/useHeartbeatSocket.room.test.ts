@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { shallowRef } from 'vue'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { FakeWebSocket } from './fake-websocket'
 import {
   acceptJoin,
@@ -9,19 +9,11 @@ import {
   chatMessage,
   chatSeqs,
   mountHeartbeatSocket,
+  setupHeartbeatSocketTests,
   systemLines,
-  unmountAll,
 } from './heartbeat-socket-harness'
 
-beforeEach(() => {
-  vi.useFakeTimers()
-  FakeWebSocket.reset()
-})
-
-afterEach(() => {
-  unmountAll()
-  vi.useRealTimers()
-})
+setupHeartbeatSocketTests()
 
 describe('member token', () => {
   it('keeps the token from joined under heartbeat:token:<roomId> and sends it on the rejoin', () => {

@@ -1,18 +1,15 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { FakeWebSocket } from './fake-websocket'
-import { acceptJoin, chatMessage, chatSeqs, mountHeartbeatSocket, unmountAll } from './heartbeat-socket-harness'
+import {
+  acceptJoin,
+  chatMessage,
+  chatSeqs,
+  mountHeartbeatSocket,
+  setupHeartbeatSocketTests,
+} from './heartbeat-socket-harness'
 
-beforeEach(() => {
-  vi.useFakeTimers()
-  FakeWebSocket.reset()
-})
-
-afterEach(() => {
-  unmountAll()
-  vi.useRealTimers()
-  vi.restoreAllMocks()
-})
+setupHeartbeatSocketTests()
 
 describe('joining', () => {
   it('sends the join frame with the stored token as soon as the socket opens', () => {
