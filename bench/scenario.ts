@@ -1,0 +1,207 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { BenchConfig, ServerKind } from './config.js'
+import { ClientPool } from './load.js'
+import type { JoinSpec, OpenResult } from './load.js'
+import { latencyStats, round, rssBytes, sampleCpu } from './measure.js'
+import type { CpuSample, LatencyStats } from './measure.js'
+import { startServer, takeHeapSnapshot } from './servers.js'
+import type { ServerProcess } from './servers.js'
+import { measureFanout, measurePresence } from './trials.js'
+
+export const BIG_ROOM = 'big'
+
+export interface HeartbeatLoad {
+  intervalMs: number
+  connections: number
+  cpu: CpuSample
+  pingsPerSec: number
+  pongsPerSec: number
+  /** Ping to pong, as the generator saw it. */
+  pongRtt: LatencyStats
+}
+
+export interface StepResult extends HeartbeatLoad {
+  joinsPerSec: number
+  /** Median RSS over the CPU window. */
+  rssBytes: number
+  rssPerConnectionBytes: number
+  fanout: LatencyStats
+  presence: LatencyStats
+}
+
+export interface RoomSizeResult {
+  roomSize: number
+  joinsPerSec: number
+  fanout: LatencyStats
+  presence: LatencyStats
+}
+
+export interface ServerResult {
+  kind: ServerKind
+  rssBeforeBytes: number
+  /** All connections of the ramp over the time spent opening them. */
+  joinsPerSec: number
+  steps: StepResult[]
+  /** The largest step again, at the app's default ping interval. */
+  atDefaultInterval?: HeartbeatLoad
+  roomSizes: RoomSizeResult[]
+  expectedJoins: number
+  joined: number
+  joinErrors: Record<string, number>
+  unexpectedCloses: number
+  generatorCpuSec: number
+  durationSec: number
+}
+
+/** The big room first, then rooms of `roomSize`, named so a step's clients are the spec's prefix. */
+export function connectionSpecs(total: number, bigRoom: number, roomSize: number): JoinSpec[] {
+  return Array.from({ length: total }, (_, i) => i < bigRoom
+    ? { roomId: BIG_ROOM, name: `u${i}` }
+    : { roomId: `r${Math.floor((i - bigRoom) / roomSize)}`, name: `u${i}` })
+}
+
+export class Deadline {
+  constructor(private readonly at: number) {}
+  check(where: string): void {
+    if (Date.now() > this.at) throw new Error(`the run passed its --max-minutes while ${where}`)
+  }
+}
+
+/** Opens a few sockets and chats, so the first measurement does not pay for loading and compiling code. */
+async function warmUp(server: ServerProcess): Promise<void> {
+  const pool = new ClientPool(server.wsUrl)
+  try {
+    await pool.open(connectionSpecs(20, 20, 20).map(spec => ({ ...spec, roomId: 'warm-up' })), 20)
+    await measureFanout(pool, pool.inRoom('warm-up'), 5, 'warm')
+    await measurePresence(pool, server.wsUrl, 'warm-up', pool.inRoom('warm-up'), 2, 120, 'warm-nc')
+  }
+  finally {
+    pool.closeAll()
+  }
+}
+
+async function heartbeatLoad(pool: ClientPool, server: ServerProcess, intervalMs: number, windowMs: number): Promise<HeartbeatLoad> {
+  const [pings0, pongs0] = [pool.pingsSent, pool.pongs]
+  pool.rttSamples = []
+  pool.collectRtt = true
+  const cpu = await sampleCpu(server.pid, windowMs)
+  pool.collectRtt = false
+  const seconds = cpu.windowMs / 1000
+  return {
+    intervalMs,
+    connections: pool.clients.filter(client => client.joined).length,
+    cpu,
+    pingsPerSec: round((pool.pingsSent - pings0) / seconds, 1),
+    pongsPerSec: round((pool.pongs - pongs0) / seconds, 1),
+    pongRtt: latencyStats(pool.rttSamples, pool.rttSamples.length, 1),
+  }
+}
+
+function mergeErrors(into: Record<string, number>, result: OpenResult): void {
+  for (const [code, count] of Object.entries(result.errors)) into[code] = (into[code] ?? 0) + count
+}
+
+/** Connection scaling: ramp to each step, then read memory, CPU and the big room's latencies. */
+async function connectionPhase(config: BenchConfig, kind: ServerKind, deadline: Deadline, result: ServerResult): Promise<void> {
+  const server = await startServer(kind, config)
+  const pool = new ClientPool(server.wsUrl)
+  try {
+    await warmUp(server)
+    await sleep(config.settleMs)
+    result.rssBeforeBytes = rssBytes(server.pid)
+    pool.setPingInterval(config.intervalMs)
+    const specs = connectionSpecs(config.steps.at(-1)!, config.bigRoom, config.roomSize)
+    let opened = 0
+    let openMs = 0
+    for (const step of config.steps) {
+      deadline.check(`ramping ${kind} to ${step}`)
+      const batch = await pool.open(specs.slice(opened, step), config.concurrency)
+      opened = step
+      openMs += batch.elapsedMs
+      result.expectedJoins += step - (result.steps.at(-1)?.connections ?? 0)
+      mergeErrors(result.joinErrors, batch)
+      await sleep(config.settleMs)
+      const load = await heartbeatLoad(pool, server, config.intervalMs, config.cpuWindowMs)
+      const rss = load.cpu.rss.medianBytes
+      const bigRoom = pool.inRoom(BIG_ROOM)
+      const fanout = await measureFanout(pool, bigRoom, config.trials, `f${step}`)
+      const presence = await measurePresence(pool, server.wsUrl, BIG_ROOM, bigRoom, config.trials, config.presenceGapMs, `n${step}`)
+      result.steps.push({
+        ...load,
+        connections: step,
+        joinsPerSec: round(batch.joinsPerSec, 1),
+        rssBytes: rss,
+        rssPerConnectionBytes: Math.round((rss - result.rssBeforeBytes) / Math.max(1, load.connections)),
+        fanout,
+        presence,
+      })
+      console.log(`[bench] ${kind}: ${load.connections} connections, ${Math.round(batch.joinsPerSec)} joins/s, CPU ${load.cpu.serverPercent}%, fan-out p99 ${fanout.p99} ms, presence p99 ${presence.p99} ms`)
+    }
+    result.joined = pool.clients.filter(client => client.joined).length
+    result.joinsPerSec = round((result.joined / openMs) * 1000, 1)
+    deadline.check(`measuring ${kind} at the default interval`)
+    pool.setPingInterval(config.defaultIntervalMs)
+    await sleep(config.settleMs)
+    result.atDefaultInterval = await heartbeatLoad(pool, server, config.defaultIntervalMs, Math.max(config.cpuWindowMs, 2 * config.defaultIntervalMs))
+    if (config.heapSnapshot) console.log(`[bench] ${kind}: heap snapshot at ${result.joined} connections: ${await takeHeapSnapshot(server)}`)
+    result.unexpectedCloses += pool.unexpectedCloses
+  }
+  finally {
+    pool.closeAll()
+    await server.stop()
+  }
+}
+
+/** Room-size scaling on a fresh server: a room of each size, filled then measured. */
+async function roomSizePhase(config: BenchConfig, kind: ServerKind, deadline: Deadline, result: ServerResult): Promise<void> {
+  const server = await startServer(kind, config)
+  const pool = new ClientPool(server.wsUrl)
+  try {
+    await warmUp(server)
+    pool.setPingInterval(config.intervalMs)
+    for (const size of config.roomSizes) {
+      deadline.check(`filling a ${kind} room of ${size}`)
+      const roomId = `size-${size}`
+      const batch = await pool.open(Array.from({ length: size }, (_, i) => ({ roomId, name: `m${i}` })), config.concurrency)
+      result.expectedJoins += size
+      result.joined += batch.joined
+      mergeErrors(result.joinErrors, batch)
+      await sleep(config.settleMs)
+      const members = pool.inRoom(roomId)
+      const fanout = await measureFanout(pool, members, config.trials, `s${size}`)
+      const presence = await measurePresence(pool, server.wsUrl, roomId, members, config.trials, config.presenceGapMs, `z${size}`)
+      result.roomSizes.push({ roomSize: size, joinsPerSec: round(batch.joinsPerSec, 1), fanout, presence })
+      console.log(`[bench] ${kind}: room of ${size}, fan-out p99 ${fanout.p99} ms, presence p99 ${presence.p99} ms`)
+    }
+    result.unexpectedCloses += pool.unexpectedCloses
+  }
+  finally {
+    pool.closeAll()
+    await server.stop()
+  }
+}
+
+/** Everything measured against one server; each phase starts its own process. */
+export async function benchServer(config: BenchConfig, kind: ServerKind, deadline: Deadline): Promise<ServerResult> {
+  const started = performance.now()
+  const cpu0 = process.cpuUsage()
+  const result: ServerResult = {
+    kind,
+    rssBeforeBytes: 0,
+    joinsPerSec: 0,
+    steps: [],
+    roomSizes: [],
+    expectedJoins: 0,
+    joined: 0,
+    joinErrors: {},
+    unexpectedCloses: 0,
+    generatorCpuSec: 0,
+    durationSec: 0,
+  }
+  await connectionPhase(config, kind, deadline, result)
+  await roomSizePhase(config, kind, deadline, result)
+  const cpu = process.cpuUsage(cpu0)
+  result.generatorCpuSec = round((cpu.user + cpu.system) / 1e6, 1)
+  result.durationSec = round((performance.now() - started) / 1000, 1)
+  return result
+}

@@ -1,0 +1,136 @@
+import { spawn, spawnSync } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { BenchConfig, ServerKind } from './config.js'
+
+export interface ServerProcess {
+  kind: ServerKind
+  pid: number
+  wsUrl: string
+  /** The last of what the server printed, for error messages. */
+  output: () => string
+  stop: () => Promise<void>
+}
+
+/**
+ * The app's settings for the run: its timings at their defaults, and its caps
+ * (sockets per address, members per room, rooms, frames per second) out of
+ * the way, since every client comes from 127.0.0.1 and one member posts every
+ * fan-out probe. The same code paths run; only the thresholds are higher.
+ */
+export function serverEnv(config: BenchConfig): Record<string, string> {
+  return {
+    NUXT_PUBLIC_HEARTBEAT_INTERVAL_MS: String(config.intervalMs),
+    NUXT_HEARTBEAT_WINDOW_MS: '8000',
+    NUXT_SWEEP_INTERVAL_MS: '250',
+    NUXT_PRESENCE_MERGE_MS: '100',
+    NUXT_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+    NUXT_MAX_ROOM_MEMBERS: '100000',
+    NUXT_MAX_ROOMS: '100000',
+    NUXT_FRAMES_PER_SECOND: '1000',
+    NUXT_FRAME_BURST: '1000',
+  }
+}
+
+/** Builds the app when asked to, or when its entry is missing and building is allowed. */
+export function ensureBuilt(config: BenchConfig): void {
+  const entry = resolve(config.serverEntry)
+  if (config.build === 'never' || (config.build === 'if-missing' && existsSync(entry))) {
+    if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npx nuxt build" first (or drop --no-build)`)
+    return
+  }
+  console.log(`[bench] building the app (npx nuxt build)${existsSync(entry) ? '' : `: ${config.serverEntry} is missing`}`)
+  const result = spawnSync('npx', ['nuxt', 'build'], { stdio: 'inherit' })
+  if (result.status !== 0 || !existsSync(entry)) throw new Error('nuxt build failed')
+}
+
+const PROFILES = resolve('bench/results/profiles')
+
+const running = new Set<ChildProcess>()
+// A run that dies half-way, or is stopped, must not leave a server holding thousands of sockets.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`[bench] stopped by ${signal}`)
+    process.exit(130)
+  })
+}
+
+export async function startServer(kind: ServerKind, config: BenchConfig): Promise<ServerProcess> {
+  const script = kind === 'app'
+    ? resolve(config.serverEntry)
+    : fileURLToPath(new URL('./baseline-server.js', import.meta.url))
+  const nodeArgs: string[] = []
+  if (config.cpuProf || config.heapSnapshot) mkdirSync(PROFILES, { recursive: true })
+  if (config.cpuProf) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${kind}-${Date.now()}.cpuprofile`)
+  if (config.heapSnapshot) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${PROFILES}`)
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    env: { ...process.env, ...serverEnv(config), PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  running.add(child)
+  child.once('exit', () => running.delete(child))
+  let output = ''
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000)
+  }
+  child.stdout!.on('data', keep)
+  child.stderr!.on('data', keep)
+  const port = await new Promise<number>((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${kind} server did not start:\n${output}`)), 30_000)
+    const onData = () => {
+      const match = /Listening on https?:\/\/[^\s]*:(\d+)/.exec(output)
+      if (!match) return
+      clearTimeout(timer)
+      child.stdout!.off('data', onData)
+      resolvePort(Number(match[1]))
+    }
+    child.stdout!.on('data', onData)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`${kind} server exited with ${code}:\n${output}`))
+    })
+  })
+  return {
+    kind,
+    pid: child.pid!,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    output: () => output,
+    stop: () => stopProcess(child, config.cpuProf ? 20_000 : 3_000),
+  }
+}
+
+/** SIGTERM (so a --cpu-prof profile is written), then SIGKILL if it lingers. */
+function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done()
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      done()
+    })
+    child.kill('SIGTERM')
+  })
+}
+
+/** Asks a server started with --heap-snapshot for a snapshot; resolves with its path once written. */
+export async function takeHeapSnapshot(server: ServerProcess): Promise<string> {
+  const before = new Set(readdirSync(PROFILES))
+  process.kill(server.pid, 'SIGUSR2')
+  let lastSize = -1
+  for (let waited = 0; waited < 120_000; waited += 500) {
+    await sleep(500)
+    const file = readdirSync(PROFILES).find(name => name.endsWith('.heapsnapshot') && !before.has(name))
+    if (!file) continue
+    // V8 writes the snapshot while the server's loop stands still: done when it stops growing.
+    const size = statSync(resolve(PROFILES, file)).size
+    if (size > 0 && size === lastSize) return resolve(PROFILES, file)
+    lastSize = size
+  }
+  throw new Error(`no heap snapshot from the ${server.kind} server within 2 minutes`)
+}
