@@ -1,15 +1,16 @@
 import { LIMITS } from '../../shared/protocol'
+import { createHubSocketServer } from '../transport/hub-socket-server'
 
 /** After asking sockets to close, how long before the stragglers are cut. */
 const SHUTDOWN_GRACE_MS = 2000
 
 export default defineNitroPlugin((nitroApp) => {
-  // crossws builds its `ws` server from these options when the node server
-  // starts. Without maxPayload, ws would buffer a frame of up to 100 MiB:
-  // frames up to 4x the protocol limit get a TOO_LARGE answer, larger ones
-  // close the socket with 1009 before they are read into memory.
+  // crossws upgrades through this `ws` server when the node server starts.
+  // Without maxPayload, ws would buffer a frame of up to 100 MiB: frames up
+  // to 4x the protocol limit get a TOO_LARGE answer, larger ones close the
+  // socket with 1009 before they are read into memory.
   Object.assign(nitroApp.h3App.websocket, {
-    serverOptions: { maxPayload: LIMITS.frameMaxBytes * 4, perMessageDeflate: false },
+    wss: createHubSocketServer(useRoomHub, { maxPayload: LIMITS.frameMaxBytes * 4, perMessageDeflate: false }),
   })
   const hub = useRoomHub()
 

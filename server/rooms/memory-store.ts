@@ -89,6 +89,18 @@ export class MemoryRoomStore implements RoomStore {
     return member && { ...member }
   }
 
+  async listMembersSilentSince(roomId: string, cutoff: number) {
+    const silent: MemberRecord[] = []
+    for (const member of this.rooms.get(roomId)?.members.values() ?? []) {
+      if (member.offline || member.lastSeenAt < cutoff) silent.push({ ...member })
+    }
+    return silent
+  }
+
+  async countMembers(roomId: string) {
+    return this.rooms.get(roomId)?.members.size ?? 0
+  }
+
   async listMembers(roomId: string) {
     return [...(this.rooms.get(roomId)?.members.values() ?? [])].map(member => ({ ...member }))
   }

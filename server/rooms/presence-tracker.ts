@@ -130,24 +130,33 @@ export class PresenceTracker {
     else await this.store.publish(roomId, { kind: 'presence', member: presence })
   }
 
+  // Looks only at members that may have gone quiet: a sweep costs O(silent
+  // members), not a copy of every member four times a second.
   private async sweepRoom(roomId: string, now: number): Promise<void> {
-    const members = await this.store.listMembers(roomId)
-    if (members.length === 0) return this.forgetIfEmptyLongEnough(roomId, now)
+    const total = await this.store.countMembers(roomId)
+    if (total === 0) return this.forgetIfEmptyLongEnough(roomId, now)
     this.emptySince.delete(roomId)
     const view = this.builtViews.get(roomId)
-    const present = new Set<string>()
-    for (const member of members) {
+    for (const member of await this.store.listMembersSilentSince(roomId, now - this.options.windowMs)) {
       const active = this.isActive(member, now)
       if (!active && now - member.lastSeenAt > this.options.memberTtlMs) {
         await this.options.expireMember(roomId, member.id)
         continue
       }
-      present.add(member.id)
-      if (view) this.record(roomId, view, { id: member.id, name: member.name, active })
+      if (view && view.isActive(member.id) !== active) this.record(roomId, view, { id: member.id, name: member.name, active })
     }
-    // Members removed by a path whose event this process missed leave the view too.
-    for (const id of view ? [...view.ids()] : []) {
-      if (!present.has(id) && view!.delete(id)) this.batcher.left(roomId, id)
+    if (view && view.members !== total) await this.reconcile(roomId, view, now)
+  }
+
+  /** The view lost track of the member list (an event this process missed): bring it back in line. */
+  private async reconcile(roomId: string, view: RoomView, now: number): Promise<void> {
+    const members = await this.store.listMembers(roomId)
+    const present = new Set(members.map(member => member.id))
+    for (const member of members) {
+      if (!view.has(member.id)) this.record(roomId, view, { id: member.id, name: member.name, active: this.isActive(member, now) })
+    }
+    for (const id of [...view.ids()]) {
+      if (!present.has(id) && view.delete(id)) this.batcher.left(roomId, id)
     }
   }
 

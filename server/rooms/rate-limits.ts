@@ -1,22 +1,3 @@
-/** `burst` tokens, refilled at `perSecond`; a take without a token fails. */
-export class TokenBucket {
-  private tokens: number
-  private updatedAt: number
-
-  constructor(private readonly perSecond: number, private readonly burst: number, now = Date.now()) {
-    this.tokens = burst
-    this.updatedAt = now
-  }
-
-  take(now = Date.now()): boolean {
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) * this.perSecond) / 1000)
-    this.updatedAt = now
-    if (this.tokens < 1) return false
-    this.tokens -= 1
-    return true
-  }
-}
-
 /** Failures per key within a sliding window, e.g. wrong passwords per (address, room). */
 export class FailureWindow {
   private readonly failures = new Map<string, number[]>()

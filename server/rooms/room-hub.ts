@@ -35,10 +35,12 @@ export class RoomHub {
   private sweepTimer: ReturnType<typeof setInterval> | undefined
   private sweeping = false
   private shuttingDown = false
+  private readonly touchIntervalMs: number
 
   constructor(options: RoomHubOptions = {}) {
     this.options = resolveHubOptions(options)
     const { heartbeatWindowMs, historyLimit } = this.options
+    this.touchIntervalMs = Math.min(1000, heartbeatWindowMs / 4)
     this.store = options.store ?? new MemoryRoomStore(historyLimit)
     this.guard = new SessionGuard(this.options)
     this.passwordFailures = new FailureWindow(this.options.passwordFailuresPerMinute, 60_000)
@@ -95,7 +97,19 @@ export class RoomHub {
   open(conn: Connection): void {
     const now = Date.now()
     const address = conn.remoteAddress ?? 'unknown'
-    const session: Session = { conn, address, limits: this.guard.newLimits(now), lastFrameAt: now, lastTouchAt: 0, queue: Promise.resolve(), closed: false }
+    // Every field up front: one object shape for every session.
+    const session: Session = {
+      conn,
+      address,
+      ...this.guard.newLimits(now),
+      lastFrameAt: now,
+      lastTouchAt: 0,
+      member: undefined,
+      queue: Promise.resolve(),
+      closed: false,
+      closingSince: undefined,
+      backlog: undefined,
+    }
     if (this.shuttingDown) return conn.close(CLOSE_CODES.goingAway, 'server shutting down')
     if (!this.guard.admit(address)) {
       this.sendError(session, 'TOO_MANY_CONNECTIONS', `at most ${this.options.maxConnectionsPerAddress} sockets per client address`)
@@ -113,7 +127,7 @@ export class RoomHub {
     // The client's own ping skips the bucket: a dropped ping would make it call
     // a healthy link dead, and answering one costs no store write (see answerPing).
     if (raw === PING_FRAME && session.member) return this.answerPing(session)
-    const verdict = this.guard.judgeFrame(session.limits, now)
+    const verdict = this.guard.judgeFrame(session, now)
     if (verdict === 'close') return this.closeSession(session, CLOSE_CODES.policyViolation, 'flooding past the rate limit')
     if (verdict !== 'accept') {
       if (verdict === 'drop-and-tell') this.sendError(session, 'RATE_LIMITED', `at most ${this.options.framesPerSecond} frames a second; frames were dropped`)
@@ -200,10 +214,11 @@ export class RoomHub {
     if (!member) return this.sendError(session, 'NOT_JOINED', 'join a room before sending ping')
     const view = this.presence.builtView(member.roomId)
     if (view) this.send(session, { type: 'pong', online: view.online, members: view.members })
-    // One store write per socket and second at most, however fast it pings;
-    // none while the store is away (the pong above keeps the link alive).
+    // A store write per socket at most every quarter window (and second),
+    // however fast it pings; none while the store is away (the pong above
+    // keeps the link alive).
     const now = Date.now()
-    if (now - session.lastTouchAt < 1000 || this.store.health().state !== 'ready') return
+    if (now - session.lastTouchAt < this.touchIntervalMs || this.store.health().state !== 'ready') return
     session.lastTouchAt = now
     this.presence.heartbeat(member.roomId, member.id).catch(error => this.options.log(`heartbeat failed: ${String(error)}`))
   }

@@ -17,6 +17,11 @@ export class RoomView {
     return this.users.size
   }
 
+  /** The state this process last told about the member; undefined for a member it does not know. */
+  isActive(memberId: string): boolean | undefined {
+    return this.users.get(memberId)?.active
+  }
+
   has(memberId: string): boolean {
     return this.users.has(memberId)
   }

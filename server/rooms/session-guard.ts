@@ -1,5 +1,3 @@
-import { TokenBucket } from './rate-limits'
-
 export interface SessionGuardOptions {
   /** Sockets one client address may hold at once. */
   maxConnectionsPerAddress: number
@@ -11,10 +9,16 @@ export interface SessionGuardOptions {
   droppedFramesBeforeClose: number
 }
 
-/** Per-socket limits: its address's share of connections and its frame rate. */
+/**
+ * A socket's two token buckets, kept as plain numbers on its session: there
+ * is one per connection, so a few doubles beat two objects.
+ */
 export interface SessionLimits {
-  frames: TokenBucket
-  strikes: TokenBucket
+  /** Frames the socket may still send now. */
+  frameTokens: number
+  /** Rate-limited frames it may still pile up before it is closed. */
+  strikeTokens: number
+  limitsUpdatedAt: number
   lastToldAt: number
 }
 
@@ -46,17 +50,21 @@ export class SessionGuard {
   }
 
   newLimits(now: number): SessionLimits {
-    const { framesPerSecond, frameBurst, droppedFramesBeforeClose } = this.options
-    return {
-      frames: new TokenBucket(framesPerSecond, frameBurst, now),
-      strikes: new TokenBucket(droppedFramesBeforeClose / 10, droppedFramesBeforeClose, now),
-      lastToldAt: -Infinity,
-    }
+    return { frameTokens: this.options.frameBurst, strikeTokens: this.options.droppedFramesBeforeClose, limitsUpdatedAt: now, lastToldAt: -Infinity }
   }
 
   judgeFrame(limits: SessionLimits, now: number): FrameVerdict {
-    if (limits.frames.take(now)) return 'accept'
-    if (!limits.strikes.take(now)) return 'close'
+    const { framesPerSecond, frameBurst, droppedFramesBeforeClose } = this.options
+    const elapsedSeconds = (now - limits.limitsUpdatedAt) / 1000
+    limits.limitsUpdatedAt = now
+    limits.frameTokens = Math.min(frameBurst, limits.frameTokens + elapsedSeconds * framesPerSecond)
+    limits.strikeTokens = Math.min(droppedFramesBeforeClose, limits.strikeTokens + elapsedSeconds * droppedFramesBeforeClose / 10)
+    if (limits.frameTokens >= 1) {
+      limits.frameTokens -= 1
+      return 'accept'
+    }
+    if (limits.strikeTokens < 1) return 'close'
+    limits.strikeTokens -= 1
     if (now - limits.lastToldAt < 1000) return 'drop'
     limits.lastToldAt = now
     return 'drop-and-tell'

@@ -12,10 +12,9 @@ export interface Connection {
 
 export interface SessionMember { id: string, name: string, roomId: string }
 
-export interface Session {
+export interface Session extends SessionLimits {
   conn: Connection
   address: string
-  limits: SessionLimits
   lastFrameAt: number
   /** Last heartbeat written to the store for this socket. */
   lastTouchAt: number

@@ -70,6 +70,9 @@ export interface RoomStore {
   addMember(member: MemberRecord, maxMembers: number): Promise<'added' | 'name-taken' | 'room-full'>
   findMemberByTokenHash(roomId: string, tokenHash: string): Promise<MemberRecord | undefined>
   listMembers(roomId: string): Promise<MemberRecord[]>
+  /** Members marked offline or not heard from since `cutoff`: all a sweep needs to look at. */
+  listMembersSilentSince(roomId: string, cutoff: number): Promise<MemberRecord[]>
+  countMembers(roomId: string): Promise<number>
   removeMember(roomId: string, memberId: string): Promise<MemberRecord | undefined>
   /** Records a sign of life; returns the member as it was before, if it exists. */
   touchMember(roomId: string, memberId: string, at: number): Promise<MemberRecord | undefined>

@@ -1,18 +1,7 @@
 import { isOriginAllowed } from '../rooms/origin'
 
-// ws already rejects text frames that are not UTF-8, and crossws hides the
-// binary flag, so bytes that do not decode can only be a binary frame.
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
-function decodeText(bytes: Uint8Array): string | undefined {
-  try {
-    return utf8.decode(bytes)
-  }
-  catch {
-    return undefined
-  }
-}
-
+// Only the upgrade runs here; the open socket goes straight to the hub
+// (server/transport/hub-socket-server.ts).
 export default defineWebSocketHandler({
   upgrade(request) {
     const config = useRuntimeConfig()
@@ -20,15 +9,5 @@ export default defineWebSocketHandler({
     if (!isOriginAllowed(request.headers.get('origin'), request.url, allowed, Boolean(config.requireOrigin))) {
       return new Response('origin not allowed', { status: 403 })
     }
-  },
-  open(peer) {
-    useRoomHub().open(peer)
-  },
-  message(peer, message) {
-    const bytes = message.uint8Array()
-    useRoomHub().receive(peer, decodeText(bytes), bytes.byteLength)
-  },
-  close(peer) {
-    useRoomHub().close(peer)
   },
 })

@@ -40,6 +40,20 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.findMemberByTokenHash('lobby', 'hash-x')).toBeUndefined()
     })
 
+    it('lists only the members a sweep must look at: offline ones and those silent since the cutoff', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      for (const [id, name] of [['a', 'Ada'], ['b', 'Bob'], ['c', 'Cy']]) await store.addMember(member(id!, name!), 100)
+      await store.touchMember('lobby', 'a', 100)
+      await store.touchMember('lobby', 'b', 100)
+      await store.markOffline('lobby', 'b')
+      const silent = await store.listMembersSilentSince('lobby', 50)
+      expect(silent.map(m => m.id).sort()).toEqual(['b', 'c'])
+      expect(silent.find(m => m.id === 'b')).toMatchObject({ offline: true, lastSeenAt: 100 })
+      expect(await store.countMembers('lobby')).toBe(3)
+      expect(await store.countMembers('nowhere')).toBe(0)
+    })
+
     it('touch and markOffline return the member as it was before', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)

@@ -120,6 +120,16 @@ export class RedisRoomStore implements RoomStore {
     return decodeMember(roomId, reply)
   }
 
+  async listMembersSilentSince(roomId: string, cutoff: number) {
+    const k = roomKeys(roomId)
+    const replies = await this.redis.SILENT_MEMBERS(3, k.members, k.seen, k.offline, cutoff) as MemberReply[]
+    return replies.map(reply => decodeMember(roomId, reply)!)
+  }
+
+  async countMembers(roomId: string) {
+    return this.redis.hlen(roomKeys(roomId).members)
+  }
+
   async listMembers(roomId: string) {
     const k = roomKeys(roomId)
     const [[, members], [, seen], [, offline]] = await this.redis.multi()

@@ -128,3 +128,21 @@ for i = 1, 8 do redis.call('DEL', KEYS[i]) end
 redis.call('SREM', KEYS[9], ARGV[1])
 return 1
 `
+
+/** KEYS: members, seen, offline. ARGV: cutoff. Members offline or not seen since the cutoff, as member replies. */
+export const SILENT_MEMBERS = `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1])
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[3])) do table.insert(ids, id) end
+local seen = {}
+local replies = {}
+for _, id in ipairs(ids) do
+  if not seen[id] then
+    seen[id] = true
+    local json = redis.call('HGET', KEYS[1], id)
+    if json then
+      table.insert(replies, {json, redis.call('ZSCORE', KEYS[2], id), redis.call('SISMEMBER', KEYS[3], id)})
+    end
+  end
+end
+return replies
+`
