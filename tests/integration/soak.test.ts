@@ -1,3 +1,4 @@
+import { get } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer } from '../support/server'
 import type { RunningServer } from '../support/server'
@@ -29,7 +30,14 @@ beforeAll(async () => {
 })
 afterAll(() => server.stop())
 
-const health = async (): Promise<Health> => (await fetch(`${server.url}/api/health`)).json()
+// No keep-alive: the probe's socket count then holds only what clients left behind.
+const health = (): Promise<Health> => new Promise((resolve, reject) => {
+  get(`${server.url}/api/health`, { agent: false, headers: { connection: 'close' } }, (res) => {
+    let body = ''
+    res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+    res.on('end', () => resolve(JSON.parse(body) as Health))
+  }).on('error', reject)
+})
 
 async function cycle(i: number): Promise<void> {
   const client = await connect(server.wsUrl)
@@ -55,9 +63,9 @@ async function cycle(i: number): Promise<void> {
 }
 
 describe('churn soak', () => {
-  it(`after ${CYCLES} connect/join/chat/drop cycles, rooms, members, sockets and timers are back to zero`, async () => {
+  it(`after ${CYCLES} connect/join/chat/drop cycles, rooms, members, sockets, timers and the heap are back where they started`, async () => {
     const before = await health()
-    const heapBefore = await server.heapUsedAfterGc()
+    const probeBefore = await server.probe()
     let next = 0
     const startedAt = Date.now()
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
@@ -71,17 +79,23 @@ describe('churn soak', () => {
       await new Promise(resolve => setTimeout(resolve, 200))
       after = await health()
     }
-    const heapAfter = await server.heapUsedAfterGc()
+    let probeAfter = await server.probe()
+    for (let waited = 0; waited < 5000 && probeAfter.sockets > 0; waited += 250) {
+      await new Promise(resolve => setTimeout(resolve, 250))
+      probeAfter = await server.probe()
+    }
     const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
     console.log(`[soak] ${CYCLES} cycles in ${churnMs} ms (${Math.round(CYCLES / (churnMs / 1000))}/s); `
-      + `heap after GC ${mib(heapBefore)} -> ${mib(heapAfter)} MiB; `
+      + `heap after GC ${mib(probeBefore.heapUsed)} -> ${mib(probeAfter.heapUsed)} MiB; sockets ${probeBefore.sockets} -> ${probeAfter.sockets}; `
       + `rss ${mib(before.process.rssBytes)} -> ${mib(peak.process.rssBytes)} (end of churn) -> ${mib(after.process.rssBytes)} MiB; `
       + `timers ${before.process.activeTimers} -> ${after.process.activeTimers}`)
 
     expect(after).toMatchObject({ rooms: 0, members: 0, connections: 0, roomsWithSockets: 0, clientAddresses: 0 })
     expect(after.process.activeTimers).toBeLessThanOrEqual(before.process.activeTimers)
     // Nothing per cycle is kept: a leak of 1 KiB a cycle would show in the heap.
-    expect(heapAfter - heapBefore).toBeLessThan(Math.max(4 * 1024 * 1024, CYCLES * 1024))
+    expect(probeAfter.heapUsed - probeBefore.heapUsed).toBeLessThan(Math.max(4 * 1024 * 1024, CYCLES * 1024))
+    // No socket (and none of the listeners on it) outlives its client.
+    expect(probeAfter.sockets).toBe(0)
     // RSS does not fall back all the way (V8 keeps pages it grew into), but it stays bounded.
     expect(after.process.rssBytes - before.process.rssBytes).toBeLessThan(128 * 1024 * 1024)
   }, 180_000)

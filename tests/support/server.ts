@@ -21,8 +21,8 @@ export interface RunningServer {
   process: ChildProcess
   output: () => string
   stop: () => Promise<void>
-  /** Heap in use after a full GC; needs `startServer(env, { heapProbe: true })`. */
-  heapUsedAfterGc: () => Promise<number>
+  /** Heap in use after a full GC, and open TCP sockets; needs `startServer(env, { heapProbe: true })`. */
+  probe: () => Promise<{ heapUsed: number, sockets: number }>
 }
 
 const HEAP_PROBE = fileURLToPath(new URL('./heap-probe.cjs', import.meta.url))
@@ -55,12 +55,12 @@ export async function startServer(env: Record<string, string> = {}, options: { h
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     process: child,
     output: () => output,
-    heapUsedAfterGc: async () => {
+    probe: async () => {
       const seen = output.length
       child.kill('SIGUSR2')
       for (let waited = 0; waited < 5000; waited += 20) {
-        const match = /\[heap-probe\] heapUsed=(\d+)/.exec(output.slice(seen))
-        if (match) return Number(match[1])
+        const match = /\[heap-probe\] heapUsed=(\d+) sockets=(\d+)/.exec(output.slice(seen))
+        if (match) return { heapUsed: Number(match[1]), sockets: Number(match[2]) }
         await new Promise(resolve => setTimeout(resolve, 20))
       }
       throw new Error('the heap probe did not answer')
