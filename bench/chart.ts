@@ -1,14 +1,22 @@
+import type { ServerKind } from './config.js'
+import { mib, redisAt } from './report.js'
 import type { BenchResult } from './report.js'
-import type { ServerResult } from './scenario.js'
+import type { ServerResult } from './result-types.js'
 
-interface Series { name: string, color: string, dashed: boolean, points: [number, number][] }
+/** `dash` is an SVG stroke-dasharray; a dashed series has hollow markers. */
+interface Series { name: string, color: string, dash?: string, points: [number, number][] }
 interface Panel { title: string, xLabel: string, yLabel: string, logX: boolean, series: Series[] }
 
 const PANEL = { width: 460, height: 300, left: 58, right: 16, top: 40, bottom: 46 }
 const FANOUT = '#1c7ed6'
 const PRESENCE = '#e8590c'
-const APP = '#c2255c'
-const BASELINE = '#495057'
+const REDIS = '#2b8a3e'
+/** Each kind's line: its colour where one series per kind, its dash pattern where the colour says the metric. */
+const STYLE: Record<ServerKind, { color: string, dash?: string }> = {
+  'app': { color: '#c2255c' },
+  'baseline': { color: '#495057', dash: '6 4' },
+  'app-2x': { color: '#7048e8', dash: '2 3' },
+}
 
 function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
@@ -35,7 +43,11 @@ function drawPanel(panel: Panel, originX: number, originY: number): string {
   if (xs.length === 0) return ''
   const fx = panel.logX ? Math.log10 : (x: number) => x
   const [x0, x1] = [fx(panel.logX ? xs[0]! : 0), fx(xs.at(-1)!)]
-  const { top, step } = niceScale(Math.max(...points.map(([, y]) => y)))
+  // Two legend columns when there are many series (a kind's pair on one row), and
+  // headroom above the data for the legend's rows, so no line runs under it.
+  const columns = panel.series.length > 3 ? 2 : 1
+  const legendRows = Math.ceil(panel.series.length / columns)
+  const { top, step } = niceScale(Math.max(...points.map(([, y]) => y)) * (1 + 0.08 * legendRows))
   const px = (x: number) => originX + PANEL.left + (x1 === x0 ? w / 2 : ((fx(x) - x0) / (x1 - x0)) * w)
   const py = (y: number) => originY + PANEL.top + h - (y / top) * h
   const out: string[] = [`<text x="${originX + PANEL.left}" y="${originY + 22}" class="title">${escape(panel.title)}</text>`]
@@ -49,33 +61,40 @@ function drawPanel(panel: Panel, originX: number, originY: number): string {
   panel.series.forEach((series, i) => {
     const valid = series.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y))
     const path = valid.map(([x, y], j) => `${j ? 'L' : 'M'}${px(x).toFixed(1)} ${py(y).toFixed(1)}`).join(' ')
-    const dash = series.dashed ? ' stroke-dasharray="6 4"' : ''
+    const dash = series.dash ? ` stroke-dasharray="${series.dash}"` : ''
     out.push(`<path d="${path}" fill="none" stroke="${series.color}" stroke-width="2"${dash}/>`)
-    for (const [x, y] of valid) out.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${series.dashed ? 'white' : series.color}" stroke="${series.color}" stroke-width="1.5"/>`)
-    const ly = originY + PANEL.top + 4 + i * 15
-    const lx = originX + PANEL.left + 10
+    for (const [x, y] of valid) out.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${series.dash ? 'white' : series.color}" stroke="${series.color}" stroke-width="1.5"/>`)
+    const ly = originY + PANEL.top + 4 + Math.floor(i / columns) * 15
+    const lx = originX + PANEL.left + 10 + (i % columns) * 175
     out.push(`<line x1="${lx}" x2="${lx + 22}" y1="${ly}" y2="${ly}" stroke="${series.color}" stroke-width="2"${dash}/>`)
     out.push(`<text x="${lx + 28}" y="${ly + 4}" class="legend">${escape(series.name)}</text>`)
   })
   return out.join('\n')
 }
 
-function latencySeries(servers: BenchResult['servers'], read: (r: ServerResult) => [number, number, number][]): Series[] {
-  const series: Series[] = []
-  for (const kind of ['app', 'baseline'] as const) {
-    const result = servers[kind]
-    if (!result) continue
-    const rows = read(result)
-    series.push({ name: `${kind} fan-out p99`, color: FANOUT, dashed: kind === 'baseline', points: rows.map(([x, f]) => [x, f]) })
-    series.push({ name: `${kind} presence p99`, color: PRESENCE, dashed: kind === 'baseline', points: rows.map(([x, , p]) => [x, p]) })
-  }
-  return series
+function ran(servers: BenchResult['servers']): [ServerKind, ServerResult][] {
+  return (Object.keys(STYLE) as ServerKind[]).filter(kind => servers[kind]).map(kind => [kind, servers[kind]!])
 }
 
-function perServer(servers: BenchResult['servers'], read: (r: ServerResult) => [number, number][]): Series[] {
-  return (['app', 'baseline'] as const).filter(kind => servers[kind]).map(kind => ({
-    name: kind, color: kind === 'app' ? APP : BASELINE, dashed: kind === 'baseline', points: read(servers[kind]!),
-  }))
+function latencySeries(servers: BenchResult['servers'], read: (r: ServerResult) => [number, number, number][]): Series[] {
+  return ran(servers).flatMap(([kind, result]) => {
+    const rows = read(result)
+    const dash = STYLE[kind].dash
+    return [
+      { name: `${kind} fan-out p99`, color: FANOUT, dash, points: rows.map(([x, f]): [number, number] => [x, f]) },
+      { name: `${kind} presence p99`, color: PRESENCE, dash, points: rows.map(([x, , p]): [number, number] => [x, p]) },
+    ]
+  })
+}
+
+/** One series per kind, and one for a redis-server that two instances share. */
+function perServer(servers: BenchResult['servers'], read: (r: ServerResult) => [number, number][], readRedis: (r: ServerResult) => [number, number | undefined][]): Series[] {
+  return ran(servers).flatMap(([kind, result]) => {
+    const series: Series[] = [{ name: kind === 'app-2x' ? `${kind} (2 instances)` : kind, ...STYLE[kind], points: read(result) }]
+    const redis = readRedis(result).filter((point): point is [number, number] => point[1] !== undefined)
+    if (redis.length > 0) series.push({ name: `${kind}'s redis-server`, color: REDIS, dash: STYLE[kind].dash, points: redis })
+    return series
+  })
 }
 
 /** Latency and memory against scale, as one self-contained SVG (no dependencies). */
@@ -84,12 +103,13 @@ export function renderChart(result: BenchResult): string {
   const panels: Panel[] = [
     { title: 'Latency p99 by room size', xLabel: 'members in the room (log scale)', yLabel: 'ms', logX: true,
       series: latencySeries(servers, r => r.roomSizes.map(s => [s.roomSize, s.fanout.p99, s.presence.p99])) },
-    { title: `Latency p99 in the room of ${config.bigRoom} by connections`, xLabel: 'connections on the server', yLabel: 'ms', logX: false,
+    { title: `Latency p99 in the room of ${config.bigRoom} by connections`, xLabel: 'connections', yLabel: 'ms', logX: false,
       series: latencySeries(servers, r => r.steps.map(s => [s.connections, s.fanout.p99, s.presence.p99])) },
-    { title: 'Server memory by connections', xLabel: 'connections on the server', yLabel: 'RSS above idle, MiB', logX: false,
-      series: perServer(servers, r => r.steps.map(s => [s.connections, (s.rssBytes - r.rssBeforeBytes) / 2 ** 20])) },
-    { title: `Server CPU by connections (ping every ${config.intervalMs / 1000} s)`, xLabel: 'connections on the server', yLabel: '% of one core', logX: false,
-      series: perServer(servers, r => r.steps.map(s => [s.connections, s.cpu.serverPercent])) },
+    { title: 'Server memory by connections', xLabel: 'connections', yLabel: 'RSS above idle, MiB', logX: false,
+      series: perServer(servers, r => r.steps.map(s => [s.connections, (s.rssBytes - r.rssBeforeBytes) / 2 ** 20]),
+        r => r.steps.map(s => [s.connections, mib(redisAt(r, s)?.rssAboveIdleBytes)])) },
+    { title: `Server CPU by connections (ping every ${config.intervalMs / 1000} s)`, xLabel: 'connections', yLabel: '% of one core', logX: false,
+      series: perServer(servers, r => r.steps.map(s => [s.connections, s.cpu.serverPercent]), r => r.steps.map(s => [s.connections, redisAt(r, s)?.percent])) },
   ]
   const width = PANEL.width * 2
   const height = PANEL.height * 2 + 30

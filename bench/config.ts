@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util'
 
-export type ServerKind = 'app' | 'baseline'
+/** The app alone, the raw `ws` baseline, and two app instances sharing rooms through one redis-server. */
+export const SERVER_KINDS = ['app', 'baseline', 'app-2x'] as const
+export type ServerKind = typeof SERVER_KINDS[number]
 
 export interface BenchConfig {
   /** Connection counts to measure at, ascending; the last is the most the run opens. */
@@ -53,7 +55,7 @@ const FULL: BenchConfig = {
   cpuWindowMs: 6000,
   settleMs: 2000,
   concurrency: 100,
-  servers: ['app', 'baseline'],
+  servers: [...SERVER_KINDS],
   serverEntry: '.output/server/index.mjs',
   build: 'if-missing',
   out: 'bench/results/latest.json',
@@ -117,13 +119,14 @@ export const USAGE = `npm run bench -- [options]      (each option also as BENCH
   --trials N              messages and newcomers per latency measurement (default 40)
   --cpu-window MS         CPU sampling window (default 6000); --settle MS before it (2000)
   --concurrency N         sockets opened at once (default 100)
-  --servers app,baseline  which servers to run (default both)
+  --servers LIST          which of app,baseline,app-2x to run, in that order (default all three;
+                          app-2x: two app instances on one redis-server, clients alternating)
   --server-entry PATH     the built app (default .output/server/index.mjs)
   --build / --no-build    always build the app first / never (default: build if missing)
   --out PATH              results JSON (default bench/results/latest.json)
   --docs                  also write docs/performance.svg and docs/performance.json
-  --cpu-prof              profile both servers (node --cpu-prof) into bench/results/profiles
-  --heap-snapshot         a heap snapshot of each server at the largest step, into the same folder
+  --cpu-prof              profile every server process (node --cpu-prof) into bench/results/profiles
+  --heap-snapshot         a heap snapshot of each server process at the largest step, into the same folder
   --max-minutes N         stop the whole run after this long (default 30)`
 
 function numbers(value: string): number[] {
@@ -134,6 +137,13 @@ function numbers(value: string): number[] {
 
 function positive(value: string): number {
   return numbers(value)[0]!
+}
+
+function serverKinds(value: string): ServerKind[] {
+  const named = value.split(',').map(name => name.trim()).filter(Boolean)
+  const unknown = named.filter(name => !(SERVER_KINDS as readonly string[]).includes(name))
+  if (unknown.length > 0 || named.length === 0) throw new Error(`--servers takes a list of ${SERVER_KINDS.join(', ')}; got ${value}`)
+  return SERVER_KINDS.filter(kind => named.includes(kind))
 }
 
 /** Flags win over BENCH_* variables, which win over the preset. */
@@ -164,7 +174,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   if (str('cpu-window')) config.cpuWindowMs = positive(str('cpu-window')!)
   if (str('settle')) config.settleMs = positive(str('settle')!)
   if (str('concurrency')) config.concurrency = positive(str('concurrency')!)
-  if (str('servers')) config.servers = str('servers')!.split(',').filter((s): s is ServerKind => s === 'app' || s === 'baseline')
+  if (str('servers')) config.servers = serverKinds(str('servers')!)
   if (str('server-entry')) config.serverEntry = str('server-entry')!
   if (get('build')) config.build = 'always'
   if (get('no-build')) config.build = 'never'
@@ -173,6 +183,5 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   if (get('cpu-prof')) config.cpuProf = true
   if (get('heap-snapshot')) config.heapSnapshot = true
   if (str('max-minutes')) config.maxMinutes = positive(str('max-minutes')!)
-  if (config.servers.length === 0) throw new Error('--servers must name app, baseline or both')
   return config
 }

@@ -41,7 +41,9 @@ export function frameType(text: string): string {
  * The load generator's clients: opened in batches of bounded concurrency, each
  * joining a room and then pinging at the interval. One ticker sends every
  * ping: the clients are spread over the interval's ticks, so the load is even
- * and there is one timer, whatever the number of clients.
+ * and there is one timer, whatever the number of clients. With several server
+ * URLs (instances sharing rooms), client i connects to URL i mod n, so a room
+ * of consecutive clients has members on every instance.
  */
 export class ClientPool {
   readonly clients: BenchClient[] = []
@@ -59,7 +61,9 @@ export class ClientPool {
   private ticksDone = 0
   private closing = false
 
-  constructor(private readonly wsUrl: string) {}
+  constructor(private readonly wsUrls: readonly string[]) {
+    if (wsUrls.length === 0) throw new Error('a client pool needs a server URL')
+  }
 
   /** Opens and joins every spec, at most `concurrency` at once; resolves when all joined or failed. */
   async open(specs: JoinSpec[], concurrency: number): Promise<OpenResult> {
@@ -125,8 +129,9 @@ export class ClientPool {
   }
 
   private openOne(spec: JoinSpec): Promise<BenchClient> {
-    const ws = new WebSocket(this.wsUrl, { perMessageDeflate: false })
-    const client: BenchClient = { index: this.clients.length, roomId: spec.roomId, name: spec.name, ws, joined: false, pingSentAt: 0 }
+    const index = this.clients.length
+    const ws = new WebSocket(this.wsUrls[index % this.wsUrls.length]!, { perMessageDeflate: false })
+    const client: BenchClient = { index, roomId: spec.roomId, name: spec.name, ws, joined: false, pingSentAt: 0 }
     this.clients.push(client)
     return new Promise((resolve, reject) => {
       const fail = (reason: string) => {

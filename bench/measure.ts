@@ -34,41 +34,72 @@ export function machineBusySeconds(): number {
   return (user! + nice! + system! + irq! + softirq! + steal!) / CLOCK_TICKS
 }
 
+/** A process the servers lean on (the redis-server of app-2x), read apart from them. */
+export interface SidecarSample {
+  name: string
+  /** CPU over the window, in % of one core. */
+  percent: number
+  /** Median RSS over the window. */
+  rssMedianBytes: number
+}
+
 export interface CpuSample {
-  /** Server CPU over the window, in % of one core. */
+  /** CPU of the server processes over the window, summed, in % of one core. */
   serverPercent: number
   /** This process's (the load generator's) CPU over the same window, in % of one core. */
   generatorPercent: number
   /** Everything else the machine ran meanwhile, in % of one core: a busy neighbour makes the other figures noisy. */
   otherPercent: number
   windowMs: number
-  /** The server's RSS read every 250 ms over the window: it rises and falls with garbage collection. */
+  /** The servers' RSS, summed, read every 250 ms over the window: it rises and falls with garbage collection. */
   rss: { medianBytes: number, minBytes: number, maxBytes: number }
+  sidecars: SidecarSample[]
 }
 
-/** Samples the server's and the generator's CPU, and the server's RSS, over `windowMs` of whatever load is running. */
-export async function sampleCpu(pid: number, windowMs: number): Promise<CpuSample> {
-  const server0 = cpuSeconds(pid)
+export interface Sampled { name: string, pid: number }
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
+
+/** Resident set size of several processes together, in bytes. */
+export function totalRssBytes(processes: readonly Sampled[]): number {
+  return sum(processes.map(({ pid }) => rssBytes(pid)))
+}
+
+/**
+ * Samples the servers' CPU and RSS (summed over `servers`), each sidecar's,
+ * and the generator's CPU, over `windowMs` of whatever load is running.
+ */
+export async function sampleCpu(servers: readonly Sampled[], sidecars: readonly Sampled[], windowMs: number): Promise<CpuSample> {
+  const cpuOf = (processes: readonly Sampled[]) => processes.map(({ pid }) => cpuSeconds(pid))
+  const [servers0, sidecars0] = [cpuOf(servers), cpuOf(sidecars)]
   const machine0 = machineBusySeconds()
   const generator0 = process.cpuUsage()
   const t0 = performance.now()
   const rss: number[] = []
+  const sidecarRss: number[][] = sidecars.map(() => [])
   for (let left = windowMs; left > 0; left = windowMs - (performance.now() - t0)) {
-    rss.push(rssBytes(pid))
+    rss.push(totalRssBytes(servers))
+    sidecars.forEach(({ pid }, i) => sidecarRss[i]!.push(rssBytes(pid)))
     await sleep(Math.min(250, left))
   }
   rss.sort((a, b) => a - b)
   const elapsedSec = (performance.now() - t0) / 1000
   const generator = process.cpuUsage(generator0)
   const percent = (seconds: number) => round((seconds / elapsedSec) * 100, 1)
-  const serverSec = cpuSeconds(pid) - server0
+  const serverSec = sum(cpuOf(servers)) - sum(servers0)
+  const sidecarSecs = cpuOf(sidecars).map((seconds, i) => seconds - sidecars0[i]!)
   const generatorSec = (generator.user + generator.system) / 1e6
   return {
     serverPercent: percent(serverSec),
     generatorPercent: percent(generatorSec),
-    otherPercent: percent(Math.max(0, machineBusySeconds() - machine0 - serverSec - generatorSec)),
+    otherPercent: percent(Math.max(0, machineBusySeconds() - machine0 - serverSec - sum(sidecarSecs) - generatorSec)),
     windowMs: Math.round(elapsedSec * 1000),
     rss: { medianBytes: percentile(rss, 50), minBytes: rss[0]!, maxBytes: rss.at(-1)! },
+    sidecars: sidecars.map(({ name }, i) => ({
+      name,
+      percent: percent(sidecarSecs[i]!),
+      rssMedianBytes: percentile(sidecarRss[i]!.sort((a, b) => a - b), 50),
+    })),
   }
 }
 

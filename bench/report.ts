@@ -3,11 +3,16 @@ import { readFileSync } from 'node:fs'
 import { cpus, release, totalmem } from 'node:os'
 import type { BenchConfig, ServerKind } from './config.js'
 import { round } from './measure.js'
-import type { ServerResult, StepResult } from './scenario.js'
+import type { HeartbeatLoad, ServerResult, StepResult } from './result-types.js'
 
 export interface Machine { nproc: number, cpuModel: string, memoryGiB: number, node: string, kernel: string }
 
-export interface HeadlineRow { metric: string, app?: number, baseline?: number, ratio?: number }
+/** The comparisons the headline prints: the app against the floor, and two instances against one. */
+export const RATIOS = [['app', 'baseline'], ['app-2x', 'app']] as const satisfies readonly (readonly [ServerKind, ServerKind])[]
+export type RatioName = `${typeof RATIOS[number][0]}/${typeof RATIOS[number][1]}`
+
+/** One figure for each server kind that ran, and the ratios between them: `{ metric, app, baseline, 'app-2x', 'app/baseline', 'app-2x/app' }`. */
+export type HeadlineRow = { metric: string } & Partial<Record<ServerKind | RatioName, number>>
 
 export interface BenchResult {
   startedAt: string
@@ -38,10 +43,28 @@ export function gitCommit(): string {
   }
 }
 
-const KIB = 1024
+export function kib(bytes: number | undefined): number | undefined {
+  return bytes === undefined ? undefined : round(bytes / 1024, 2)
+}
+
+export function mib(bytes: number | undefined): number | undefined {
+  return bytes === undefined ? undefined : round(bytes / 2 ** 20, 1)
+}
+
+export function perConnection(bytes: number | undefined, load: HeartbeatLoad | undefined): number | undefined {
+  return bytes === undefined || !load ? undefined : bytes / Math.max(1, load.connections)
+}
 
 function largest(result: ServerResult): StepResult | undefined {
   return result.steps.at(-1)
+}
+
+/** CPU, and RSS above its idle, of the redis-server that two instances share, under a load. */
+export function redisAt(result: ServerResult, load: HeartbeatLoad | undefined): { percent: number, rssAboveIdleBytes: number } | undefined {
+  const redis = load?.cpu.sidecars.find(sidecar => sidecar.name === 'redis')
+  const before = result.sidecarRssBeforeBytes.redis
+  if (!redis || before === undefined) return undefined
+  return { percent: redis.percent, rssAboveIdleBytes: redis.rssMedianBytes - before }
 }
 
 /** The figures the targets speak of, at the largest step and in the big room. */
@@ -50,81 +73,29 @@ export function headline(config: BenchConfig, servers: BenchResult['servers']): 
   const big = Math.min(config.bigRoom, max ?? 0)
   const metrics: [string, (r: ServerResult) => number | undefined][] = [
     [`joins/s, ramp to ${max}`, r => r.joinsPerSec],
-    [`RSS per connection at ${max} (KiB)`, r => largest(r) && round(largest(r)!.rssPerConnectionBytes / KIB, 2)],
-    [`server CPU at ${max}, ping every ${config.intervalMs} ms (% of a core)`, r => largest(r)?.cpu.serverPercent],
-    [`server CPU at ${max}, ping every ${config.defaultIntervalMs} ms (% of a core)`, r => r.atDefaultInterval?.cpu.serverPercent],
+    [`RSS per connection at ${max} (KiB; all server processes)`, r => kib(largest(r)?.rssPerConnectionBytes)],
+    [`server CPU at ${max}, ping every ${config.intervalMs} ms (% of a core; all server processes)`, r => largest(r)?.cpu.serverPercent],
+    [`server CPU at ${max}, ping every ${config.defaultIntervalMs} ms (% of a core; all server processes)`, r => r.atDefaultInterval?.cpu.serverPercent],
     [`pong round trip p99 at ${max}, ${config.intervalMs} ms (ms)`, r => largest(r)?.pongRtt.p99],
     [`fan-out to ${big - 1} others p50 (ms)`, r => largest(r)?.fanout.p50],
     [`fan-out to ${big - 1} others p99 (ms)`, r => largest(r)?.fanout.p99],
     [`presence to ${big} members p50 (ms)`, r => largest(r)?.presence.p50],
     [`presence to ${big} members p99 (ms)`, r => largest(r)?.presence.p99],
+    [`redis-server CPU at ${max}, ${config.intervalMs} ms (% of a core)`, r => redisAt(r, largest(r))?.percent],
+    [`redis-server CPU at ${max}, ${config.defaultIntervalMs} ms (% of a core)`, r => redisAt(r, r.atDefaultInterval)?.percent],
+    [`redis-server RSS per connection at ${max} (KiB)`, r => kib(perConnection(redisAt(r, largest(r))?.rssAboveIdleBytes, largest(r)))],
     [`generator CPU at ${max}, ${config.intervalMs} ms (% of a core)`, r => largest(r)?.cpu.generatorPercent],
     [`other processes' CPU meanwhile (% of a core)`, r => largest(r)?.cpu.otherPercent],
   ]
-  return metrics.map(([metric, read]) => {
-    const app = servers.app && read(servers.app)
-    const baseline = servers.baseline && read(servers.baseline)
-    const ratio = app !== undefined && baseline ? round(app / baseline, 2) : undefined
-    return { metric, app, baseline, ratio }
-  })
-}
-
-type Cell = string | number | undefined
-
-function cell(value: Cell): string {
-  if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return '–'
-  return String(value)
-}
-
-function pair(app: number | undefined, baseline: number | undefined): string {
-  return `${cell(app)} / ${cell(baseline)}`
-}
-
-interface Table { head: string[], rows: Cell[][] }
-
-function tables(result: BenchResult): { title: string, table: Table }[] {
-  const { app, baseline } = result.servers
-  const stepRows = result.config.steps.map((step, i) => {
-    const [a, b] = [app?.steps[i], baseline?.steps[i]]
-    return [step, pair(a?.joinsPerSec, b?.joinsPerSec), pair(kib(a?.rssPerConnectionBytes), kib(b?.rssPerConnectionBytes)),
-      pair(a?.cpu.serverPercent, b?.cpu.serverPercent), pair(a?.pongRtt.p99, b?.pongRtt.p99),
-      pair(a?.fanout.p99, b?.fanout.p99), pair(a?.presence.p99, b?.presence.p99), pair(a?.cpu.generatorPercent, b?.cpu.generatorPercent), pair(a?.cpu.otherPercent, b?.cpu.otherPercent)]
-  })
-  const sizeRows = result.config.roomSizes.map((size, i) => {
-    const [a, b] = [app?.roomSizes[i], baseline?.roomSizes[i]]
-    return [size, pair(a?.joinsPerSec, b?.joinsPerSec), pair(a?.fanout.p50, b?.fanout.p50), pair(a?.fanout.p99, b?.fanout.p99),
-      pair(a?.presence.p50, b?.presence.p50), pair(a?.presence.p99, b?.presence.p99)]
-  })
-  return [
-    { title: 'Headline (app / baseline ratio: lower is better except for joins/s)', table: { head: ['metric', 'app', 'baseline', 'app/baseline'], rows: result.headline.map(r => [r.metric, r.app, r.baseline, r.ratio]) } },
-    { title: `By connections (app / baseline; ping every ${result.config.intervalMs} ms; latencies in the big room)`, table: { head: ['connections', 'joins/s', 'RSS/conn KiB', 'server CPU %', 'pong p99 ms', 'fan-out p99 ms', 'presence p99 ms', 'generator CPU %', 'other CPU %'], rows: stepRows } },
-    { title: 'By room size (app / baseline, fresh server per phase)', table: { head: ['room size', 'joins/s', 'fan-out p50 ms', 'fan-out p99 ms', 'presence p50 ms', 'presence p99 ms'], rows: sizeRows } },
-  ]
-}
-
-function kib(bytes: number | undefined): number | undefined {
-  return bytes === undefined ? undefined : round(bytes / KIB, 2)
-}
-
-function checks(result: BenchResult): string[] {
-  return Object.values(result.servers).map(r => `${r.kind}: ${r.joined}/${r.expectedJoins} joined${Object.keys(r.joinErrors).length ? `, join errors ${JSON.stringify(r.joinErrors)}` : ''}, ${r.unexpectedCloses} unexpected closes, generator CPU ${r.generatorCpuSec} s over ${r.durationSec} s`)
-}
-
-export function formatText(result: BenchResult): string {
-  const lines = [`Heartbeat Chat benchmark, ${result.machine.nproc} × ${result.machine.cpuModel}, ${result.machine.memoryGiB} GiB, Node ${result.machine.node}; generator and servers share the machine`]
-  for (const { title, table } of tables(result)) {
-    const all = [table.head, ...table.rows.map(row => row.map(cell))]
-    const widths = table.head.map((_, c) => Math.max(...all.map(row => String(row[c]).length)))
-    lines.push('', title, ...all.map(row => row.map((value, c) => c === 0 ? String(value).padEnd(widths[c]!) : String(value).padStart(widths[c]!)).join('  ')))
-  }
-  return [...lines, '', ...checks(result)].join('\n')
-}
-
-export function formatMarkdown(result: BenchResult): string {
-  const lines: string[] = []
-  for (const { title, table } of tables(result)) {
-    lines.push(`**${title}**`, '', `| ${table.head.join(' | ')} |`, `|${table.head.map((_, c) => (c === 0 ? '---' : '---:')).join('|')}|`)
-    lines.push(...table.rows.map(row => `| ${row.map(cell).join(' | ')} |`), '')
-  }
-  return [...lines, ...checks(result).map(line => `- ${line}`)].join('\n')
+  return metrics
+    .map(([metric, read]) => {
+      const row: HeadlineRow = { metric }
+      for (const kind of config.servers) if (servers[kind]) row[kind] = read(servers[kind]!)
+      for (const [a, b] of RATIOS) {
+        const [x, y] = [row[a], row[b]]
+        if (x !== undefined && y) row[`${a}/${b}`] = round(x / y, 2)
+      }
+      return row
+    })
+    .filter(row => config.servers.some(kind => row[kind] !== undefined))
 }

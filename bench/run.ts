@@ -1,14 +1,16 @@
-// `npm run bench`: the same load against the built app and against the raw
-// `ws` baseline, one after the other, then a table, a JSON file and a chart.
+// `npm run bench`: the same load against the built app, the raw `ws` baseline
+// and two app instances on one Redis, one after the other, then tables, a
+// JSON file and a chart.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { parseConfig, USAGE } from './config.js'
 import type { BenchConfig } from './config.js'
 import { renderChart } from './chart.js'
-import { formatMarkdown, formatText, gitCommit, headline, machineInfo } from './report.js'
+import { gitCommit, headline, machineInfo } from './report.js'
 import type { BenchResult } from './report.js'
 import { benchServer, Deadline } from './scenario.js'
 import { ensureBuilt } from './servers.js'
+import { formatMarkdown, formatText } from './tables.js'
 
 function write(path: string, content: string): void {
   mkdirSync(dirname(path), { recursive: true })
@@ -17,7 +19,7 @@ function write(path: string, content: string): void {
 }
 
 async function run(config: BenchConfig): Promise<BenchResult> {
-  if (config.servers.includes('app')) ensureBuilt(config)
+  if (config.servers.some(kind => kind !== 'baseline')) ensureBuilt(config)
   const deadline = new Deadline(Date.now() + config.maxMinutes * 60_000)
   const result: BenchResult = {
     startedAt: new Date().toISOString(),

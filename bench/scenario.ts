@@ -1,57 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { BenchConfig, ServerKind } from './config.js'
+import { deploy } from './deployments.js'
+import type { Deployment } from './deployments.js'
 import { ClientPool } from './load.js'
 import type { JoinSpec, OpenResult } from './load.js'
-import { latencyStats, round, rssBytes, sampleCpu } from './measure.js'
-import type { CpuSample, LatencyStats } from './measure.js'
-import { startServer, takeHeapSnapshot } from './servers.js'
-import type { ServerProcess } from './servers.js'
+import { latencyStats, round, rssBytes, sampleCpu, totalRssBytes } from './measure.js'
+import type { HeartbeatLoad, ServerResult } from './result-types.js'
+import { takeHeapSnapshot } from './servers.js'
 import { measureFanout, measurePresence } from './trials.js'
 
 export const BIG_ROOM = 'big'
-
-export interface HeartbeatLoad {
-  intervalMs: number
-  connections: number
-  cpu: CpuSample
-  pingsPerSec: number
-  pongsPerSec: number
-  /** Ping to pong, as the generator saw it. */
-  pongRtt: LatencyStats
-}
-
-export interface StepResult extends HeartbeatLoad {
-  joinsPerSec: number
-  /** Median RSS over the CPU window. */
-  rssBytes: number
-  rssPerConnectionBytes: number
-  fanout: LatencyStats
-  presence: LatencyStats
-}
-
-export interface RoomSizeResult {
-  roomSize: number
-  joinsPerSec: number
-  fanout: LatencyStats
-  presence: LatencyStats
-}
-
-export interface ServerResult {
-  kind: ServerKind
-  rssBeforeBytes: number
-  /** All connections of the ramp over the time spent opening them. */
-  joinsPerSec: number
-  steps: StepResult[]
-  /** The largest step again, at the app's default ping interval. */
-  atDefaultInterval?: HeartbeatLoad
-  roomSizes: RoomSizeResult[]
-  expectedJoins: number
-  joined: number
-  joinErrors: Record<string, number>
-  unexpectedCloses: number
-  generatorCpuSec: number
-  durationSec: number
-}
 
 /** The big room first, then rooms of `roomSize`, named so a step's clients are the spec's prefix. */
 export function connectionSpecs(total: number, bigRoom: number, roomSize: number): JoinSpec[] {
@@ -68,23 +26,23 @@ export class Deadline {
 }
 
 /** Opens a few sockets and chats, so the first measurement does not pay for loading and compiling code. */
-async function warmUp(server: ServerProcess): Promise<void> {
-  const pool = new ClientPool(server.wsUrl)
+async function warmUp(deployment: Deployment): Promise<void> {
+  const pool = new ClientPool(deployment.wsUrls)
   try {
     await pool.open(connectionSpecs(20, 20, 20).map(spec => ({ ...spec, roomId: 'warm-up' })), 20)
     await measureFanout(pool, pool.inRoom('warm-up'), 5, 'warm')
-    await measurePresence(pool, server.wsUrl, 'warm-up', pool.inRoom('warm-up'), 2, 120, 'warm-nc')
+    await measurePresence(pool, deployment.wsUrls, 'warm-up', pool.inRoom('warm-up'), 2, 120, 'warm-nc')
   }
   finally {
     pool.closeAll()
   }
 }
 
-async function heartbeatLoad(pool: ClientPool, server: ServerProcess, intervalMs: number, windowMs: number): Promise<HeartbeatLoad> {
+async function heartbeatLoad(pool: ClientPool, deployment: Deployment, intervalMs: number, windowMs: number): Promise<HeartbeatLoad> {
   const [pings0, pongs0] = [pool.pingsSent, pool.pongs]
   pool.rttSamples = []
   pool.collectRtt = true
-  const cpu = await sampleCpu(server.pid, windowMs)
+  const cpu = await sampleCpu(deployment.servers, deployment.sidecars, windowMs)
   pool.collectRtt = false
   const seconds = cpu.windowMs / 1000
   return {
@@ -103,12 +61,14 @@ function mergeErrors(into: Record<string, number>, result: OpenResult): void {
 
 /** Connection scaling: ramp to each step, then read memory, CPU and the big room's latencies. */
 async function connectionPhase(config: BenchConfig, kind: ServerKind, deadline: Deadline, result: ServerResult): Promise<void> {
-  const server = await startServer(kind, config)
-  const pool = new ClientPool(server.wsUrl)
+  const deployment = await deploy(kind, config)
+  const pool = new ClientPool(deployment.wsUrls)
   try {
-    await warmUp(server)
+    await warmUp(deployment)
     await sleep(config.settleMs)
-    result.rssBeforeBytes = rssBytes(server.pid)
+    result.instances = deployment.servers.length
+    result.rssBeforeBytes = totalRssBytes(deployment.servers)
+    for (const sidecar of deployment.sidecars) result.sidecarRssBeforeBytes[sidecar.name] = rssBytes(sidecar.pid)
     pool.setPingInterval(config.intervalMs)
     const specs = connectionSpecs(config.steps.at(-1)!, config.bigRoom, config.roomSize)
     let opened = 0
@@ -121,11 +81,11 @@ async function connectionPhase(config: BenchConfig, kind: ServerKind, deadline: 
       result.expectedJoins += step - (result.steps.at(-1)?.connections ?? 0)
       mergeErrors(result.joinErrors, batch)
       await sleep(config.settleMs)
-      const load = await heartbeatLoad(pool, server, config.intervalMs, config.cpuWindowMs)
+      const load = await heartbeatLoad(pool, deployment, config.intervalMs, config.cpuWindowMs)
       const rss = load.cpu.rss.medianBytes
       const bigRoom = pool.inRoom(BIG_ROOM)
       const fanout = await measureFanout(pool, bigRoom, config.trials, `f${step}`)
-      const presence = await measurePresence(pool, server.wsUrl, BIG_ROOM, bigRoom, config.trials, config.presenceGapMs, `n${step}`)
+      const presence = await measurePresence(pool, deployment.wsUrls, BIG_ROOM, bigRoom, config.trials, config.presenceGapMs, `n${step}`)
       result.steps.push({
         ...load,
         connections: step,
@@ -142,22 +102,24 @@ async function connectionPhase(config: BenchConfig, kind: ServerKind, deadline: 
     deadline.check(`measuring ${kind} at the default interval`)
     pool.setPingInterval(config.defaultIntervalMs)
     await sleep(config.settleMs)
-    result.atDefaultInterval = await heartbeatLoad(pool, server, config.defaultIntervalMs, Math.max(config.cpuWindowMs, 2 * config.defaultIntervalMs))
-    if (config.heapSnapshot) console.log(`[bench] ${kind}: heap snapshot at ${result.joined} connections: ${await takeHeapSnapshot(server)}`)
+    result.atDefaultInterval = await heartbeatLoad(pool, deployment, config.defaultIntervalMs, Math.max(config.cpuWindowMs, 2 * config.defaultIntervalMs))
+    if (config.heapSnapshot) {
+      for (const server of deployment.servers) console.log(`[bench] ${server.name}: heap snapshot at ${result.joined} connections: ${await takeHeapSnapshot(server)}`)
+    }
     result.unexpectedCloses += pool.unexpectedCloses
   }
   finally {
     pool.closeAll()
-    await server.stop()
+    await deployment.stop()
   }
 }
 
-/** Room-size scaling on a fresh server: a room of each size, filled then measured. */
+/** Room-size scaling on a fresh deployment: a room of each size, filled then measured. */
 async function roomSizePhase(config: BenchConfig, kind: ServerKind, deadline: Deadline, result: ServerResult): Promise<void> {
-  const server = await startServer(kind, config)
-  const pool = new ClientPool(server.wsUrl)
+  const deployment = await deploy(kind, config)
+  const pool = new ClientPool(deployment.wsUrls)
   try {
-    await warmUp(server)
+    await warmUp(deployment)
     pool.setPingInterval(config.intervalMs)
     for (const size of config.roomSizes) {
       deadline.check(`filling a ${kind} room of ${size}`)
@@ -169,7 +131,7 @@ async function roomSizePhase(config: BenchConfig, kind: ServerKind, deadline: De
       await sleep(config.settleMs)
       const members = pool.inRoom(roomId)
       const fanout = await measureFanout(pool, members, config.trials, `s${size}`)
-      const presence = await measurePresence(pool, server.wsUrl, roomId, members, config.trials, config.presenceGapMs, `z${size}`)
+      const presence = await measurePresence(pool, deployment.wsUrls, roomId, members, config.trials, config.presenceGapMs, `z${size}`)
       result.roomSizes.push({ roomSize: size, joinsPerSec: round(batch.joinsPerSec, 1), fanout, presence })
       console.log(`[bench] ${kind}: room of ${size}, fan-out p99 ${fanout.p99} ms, presence p99 ${presence.p99} ms`)
     }
@@ -177,17 +139,19 @@ async function roomSizePhase(config: BenchConfig, kind: ServerKind, deadline: De
   }
   finally {
     pool.closeAll()
-    await server.stop()
+    await deployment.stop()
   }
 }
 
-/** Everything measured against one server; each phase starts its own process. */
+/** Everything measured against one kind of server; each phase starts its own deployment. */
 export async function benchServer(config: BenchConfig, kind: ServerKind, deadline: Deadline): Promise<ServerResult> {
   const started = performance.now()
   const cpu0 = process.cpuUsage()
   const result: ServerResult = {
     kind,
+    instances: 0,
     rssBeforeBytes: 0,
+    sidecarRssBeforeBytes: {},
     joinsPerSec: 0,
     steps: [],
     roomSizes: [],

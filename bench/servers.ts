@@ -3,14 +3,14 @@ import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import type { BenchConfig, ServerKind } from './config.js'
+import type { BenchConfig } from './config.js'
 
-export interface ServerProcess {
-  kind: ServerKind
+/** One child process of the run: a server, or the redis-server two instances share. */
+export interface ChildServer {
+  /** `app`, `baseline`, `app-2x-1`, `redis`: for messages and profile names. */
+  name: string
   pid: number
-  wsUrl: string
-  /** The last of what the server printed, for error messages. */
+  /** The last of what it printed, for error messages. */
   output: () => string
   stop: () => Promise<void>
 }
@@ -61,54 +61,55 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
-export async function startServer(kind: ServerKind, config: BenchConfig): Promise<ServerProcess> {
-  const script = kind === 'app'
-    ? resolve(config.serverEntry)
-    : fileURLToPath(new URL('./baseline-server.js', import.meta.url))
-  const nodeArgs: string[] = []
-  if (config.cpuProf || config.heapSnapshot) mkdirSync(PROFILES, { recursive: true })
-  if (config.cpuProf) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${kind}-${Date.now()}.cpuprofile`)
-  if (config.heapSnapshot) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${PROFILES}`)
-  const child = spawn(process.execPath, [...nodeArgs, script], {
-    env: { ...process.env, ...serverEnv(config), PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+/**
+ * Spawns a child that is killed with the run, and resolves once its output
+ * matches `ready` (with the match), or rejects if it exits or stays silent.
+ */
+export async function spawnServer(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, graceMs: number): Promise<{ server: ChildServer, match: RegExpExecArray }> {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
   running.add(child)
   child.once('exit', () => running.delete(child))
   let output = ''
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-8000)
-  }
-  child.stdout!.on('data', keep)
-  child.stderr!.on('data', keep)
-  const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind} server did not start:\n${output}`)), 30_000)
-    const onData = () => {
-      const match = /Listening on https?:\/\/[^\s]*:(\d+)/.exec(output)
-      if (!match) return
+  const server: ChildServer = { name, pid: child.pid ?? -1, output: () => output, stop: () => stopProcess(child, graceMs) }
+  const match = await new Promise<RegExpExecArray>((resolveMatch, reject) => {
+    const fail = (message: string) => {
       clearTimeout(timer)
-      child.stdout!.off('data', onData)
-      resolvePort(Number(match[1]))
+      void server.stop()
+      reject(new Error(`${name} ${message}:\n${output}`))
     }
-    child.stdout!.on('data', onData)
-    child.once('exit', (code) => {
+    const timer = setTimeout(() => fail('did not start within 30 s'), 30_000)
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-8000)
+      const found = ready.exec(output)
+      if (!found || child.exitCode !== null) return
       clearTimeout(timer)
-      reject(new Error(`${kind} server exited with ${code}:\n${output}`))
-    })
+      child.off('exit', onExit)
+      resolveMatch(found)
+    }
+    const onExit = (code: number | null) => fail(`exited with ${code}`)
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('exit', onExit)
+    child.once('error', error => fail(`could not start (${error.message})`))
   })
-  return {
-    kind,
-    pid: child.pid!,
-    wsUrl: `ws://127.0.0.1:${port}/ws`,
-    output: () => output,
-    stop: () => stopProcess(child, config.cpuProf ? 20_000 : 3_000),
-  }
+  return { server, match }
+}
+
+/** One Node server (the built app or the baseline) on a free port, with the run's env. */
+export async function startNodeServer(name: string, script: string, config: BenchConfig, extraEnv: Record<string, string> = {}): Promise<{ server: ChildServer, wsUrl: string }> {
+  const nodeArgs: string[] = []
+  if (config.cpuProf || config.heapSnapshot) mkdirSync(PROFILES, { recursive: true })
+  if (config.cpuProf) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`)
+  if (config.heapSnapshot) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${PROFILES}`)
+  const env = { ...process.env, ...serverEnv(config), ...extraEnv, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' }
+  const { server, match } = await spawnServer(name, process.execPath, [...nodeArgs, script], env, /Listening on https?:\/\/[^\s]*:(\d+)/, config.cpuProf ? 20_000 : 3_000)
+  return { server, wsUrl: `ws://127.0.0.1:${match[1]}/ws` }
 }
 
 /** SIGTERM (so a --cpu-prof profile is written), then SIGKILL if it lingers. */
 function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
   return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done()
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return done()
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
     child.once('exit', () => {
       clearTimeout(timer)
@@ -119,7 +120,7 @@ function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
 }
 
 /** Asks a server started with --heap-snapshot for a snapshot; resolves with its path once written. */
-export async function takeHeapSnapshot(server: ServerProcess): Promise<string> {
+export async function takeHeapSnapshot(server: ChildServer): Promise<string> {
   const before = new Set(readdirSync(PROFILES))
   process.kill(server.pid, 'SIGUSR2')
   let lastSize = -1
@@ -132,5 +133,5 @@ export async function takeHeapSnapshot(server: ServerProcess): Promise<string> {
     if (size > 0 && size === lastSize) return resolve(PROFILES, file)
     lastSize = size
   }
-  throw new Error(`no heap snapshot from the ${server.kind} server within 2 minutes`)
+  throw new Error(`no heap snapshot from ${server.name} within 2 minutes`)
 }

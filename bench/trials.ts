@@ -70,12 +70,13 @@ interface PresenceEvent { changed?: { name: string, active: boolean }[], left?: 
  * join frame to the last member learning of it (a presence frame naming it).
  * It then leaves, and the next one comes once the leave has reached everyone
  * and the room's merge window has passed, so each join is a first change.
+ * Newcomers take the server URLs in turn, like the pool's clients.
  */
-export async function measurePresence(pool: ClientPool, wsUrl: string, roomId: string, members: BenchClient[], trials: number, gapMs: number, tag: string): Promise<LatencyStats> {
+export async function measurePresence(pool: ClientPool, wsUrls: readonly string[], roomId: string, members: BenchClient[], trials: number, gapMs: number, tag: string): Promise<LatencyStats> {
   const samples: number[] = []
   for (let trial = 0; trial < trials; trial++) {
     const name = `${tag}-${trial}`
-    const newcomer = await openNewcomer(wsUrl)
+    const newcomer = await openNewcomer(wsUrls[trial % wsUrls.length]!)
     try {
       const joinedAll = new Arrivals(members.length)
       let newcomerId = ''

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { BenchResult } from '../../bench/report'
-import type { ServerResult } from '../../bench/scenario'
+import type { ServerResult } from '../../bench/result-types'
 
 const outDir = mkdtempSync(join(tmpdir(), 'bench-smoke-'))
 afterAll(() => rmSync(outDir, { recursive: true, force: true }))
 
-/** `npm run bench -- --quick`, exactly as a person would run it; resolves with its exit code and output. */
+/** `npm run bench -- --quick` (app, baseline, and app-2x: two instances on one redis-server), exactly as a person would run it; resolves with its exit code and output. */
 function runQuickBench(out: string): Promise<{ code: number | null, output: string }> {
   return new Promise((resolve) => {
     const child = spawn('npm', ['run', '--silent', 'bench', '--', '--quick', '--no-build', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -44,19 +44,32 @@ function expectMeasured(server: ServerResult | undefined, result: BenchResult): 
   finite(server!.generatorCpuSec)
 }
 
+/** The redis-server two instances share is read apart from them, at every step. */
+function expectRedisMeasured(server: ServerResult): void {
+  finite(server.sidecarRssBeforeBytes.redis)
+  for (const load of [...server.steps, server.atDefaultInterval!]) {
+    expect(load.cpu.sidecars.map(sidecar => sidecar.name)).toEqual(['redis'])
+    finite(load.cpu.sidecars[0]!.percent)
+    expect(load.cpu.sidecars[0]!.rssMedianBytes).toBeGreaterThan(0)
+  }
+}
+
 describe('the load benchmark', () => {
-  it('a quick run measures both servers: every client joins, every fan-out and presence reaches the whole room', async () => {
+  it('a quick run measures the app, the baseline and two instances on one Redis: every client joins, every fan-out and presence reaches the whole room', async () => {
     const out = join(outDir, 'quick.json')
     const { code, output } = await runQuickBench(out)
     expect(code, output).toBe(0)
     const result = JSON.parse(readFileSync(out, 'utf8')) as BenchResult
-    expectMeasured(result.servers.app, result)
-    expectMeasured(result.servers.baseline, result)
+    expect(result.config.servers).toEqual(['app', 'baseline', 'app-2x'])
+    for (const kind of result.config.servers) expectMeasured(result.servers[kind], result)
+    expect([result.servers.app!.instances, result.servers.baseline!.instances, result.servers['app-2x']!.instances]).toEqual([1, 1, 2])
+    expectRedisMeasured(result.servers['app-2x']!)
     for (const row of result.headline) {
-      finite(row.app)
-      finite(row.baseline)
+      // A redis-server row has a figure for app-2x only; every other row has one per server.
+      for (const kind of row.metric.startsWith('redis-server') ? ['app-2x' as const] : result.config.servers) finite(row[kind])
     }
     expect(readFileSync(join(outDir, 'quick.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/)
     expect(output).toContain('app/baseline')
+    expect(output).toContain('app-2x/app')
   }, 90_000)
 })

@@ -1,0 +1,93 @@
+import { createServer } from 'node:net'
+import { resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import type { BenchConfig, ServerKind } from './config.js'
+import { spawnServer, startNodeServer } from './servers.js'
+import type { ChildServer } from './servers.js'
+
+/**
+ * What the clients of one phase talk to: one server process, or two app
+ * instances sharing rooms through a redis-server. The load and the readings
+ * do not care which: clients take the URLs in turn, and CPU and RSS are the
+ * sums over `servers`.
+ */
+export interface Deployment {
+  kind: ServerKind
+  /** Where clients connect, handed out in turn so that every room spans every instance. */
+  wsUrls: string[]
+  /** The processes that serve the sockets; their CPU and RSS are added up. */
+  servers: ChildServer[]
+  /** Processes the servers lean on, measured apart (the redis-server of app-2x). */
+  sidecars: ChildServer[]
+  /** Stops every process of the deployment; safe to call twice. */
+  stop: () => Promise<void>
+}
+
+/** A port nothing listens on right now (redis-server cannot be told to pick one itself). */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no free port'))))
+    })
+  })
+}
+
+/** A redis-server on loopback that persists nothing: each run starts empty and leaves nothing behind. */
+async function startRedis(): Promise<{ server: ChildServer, url: string }> {
+  const port = await freePort()
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']
+  const { server } = await spawnServer('redis', 'redis-server', args, process.env, /Ready to accept connections/, 3_000)
+    .catch((error: Error) => {
+      throw new Error(`${error.message}\n(app-2x needs redis-server on the PATH; Debian: apt-get install redis-server)`)
+    })
+  return { server, url: `redis://127.0.0.1:${port}` }
+}
+
+const APP_INSTANCES = 2
+
+/** The app connects to Redis after it listens; a join before that would be refused with UNAVAILABLE. */
+async function untilRedisReady(server: ChildServer): Promise<void> {
+  for (let waited = 0; !server.output().includes('[heartbeat] redis ready'); waited += 50) {
+    if (waited > 10_000) throw new Error(`${server.name} did not reach Redis within 10 s:\n${server.output()}`)
+    await sleep(50)
+  }
+}
+
+/** Starts the processes of `kind`; if one fails to start, the ones already up are stopped. */
+export async function deploy(kind: ServerKind, config: BenchConfig): Promise<Deployment> {
+  const deployment: Deployment = {
+    kind,
+    wsUrls: [],
+    servers: [],
+    sidecars: [],
+    // Servers first, so they do not log a lost Redis on the way out.
+    stop: async () => {
+      await Promise.all(deployment.servers.map(server => server.stop()))
+      await Promise.all(deployment.sidecars.map(server => server.stop()))
+    },
+  }
+  const addServer = ({ server, wsUrl }: { server: ChildServer, wsUrl: string }) => {
+    deployment.servers.push(server)
+    deployment.wsUrls.push(wsUrl)
+  }
+  try {
+    if (kind === 'baseline') addServer(await startNodeServer(kind, fileURLToPath(new URL('./baseline-server.js', import.meta.url)), config))
+    else if (kind === 'app') addServer(await startNodeServer(kind, resolve(config.serverEntry), config))
+    else {
+      const redis = await startRedis()
+      deployment.sidecars.push(redis.server)
+      for (let i = 1; i <= APP_INSTANCES; i++) {
+        const instance = await startNodeServer(`${kind}-${i}`, resolve(config.serverEntry), config, { NUXT_REDIS_URL: redis.url })
+        addServer(instance)
+        await untilRedisReady(instance.server)
+      }
+    }
+    return deployment
+  }
+  catch (error) {
+    await deployment.stop()
+    throw error
+  }
+}
