@@ -5,13 +5,26 @@ import { createHubSocketServer } from '../transport/hub-socket-server'
 const SHUTDOWN_GRACE_MS = 2000
 
 export default defineNitroPlugin((nitroApp) => {
+  const config = useRuntimeConfig()
   // crossws upgrades through this `ws` server when the node server starts.
   // Without maxPayload, ws would buffer a frame of up to 100 MiB: frames up
   // to 4x the protocol limit get a TOO_LARGE answer, larger ones close the
   // socket with 1009 before they are read into memory.
-  Object.assign(nitroApp.h3App.websocket, {
-    wss: createHubSocketServer(useRoomHub, { maxPayload: LIMITS.frameMaxBytes * 4, perMessageDeflate: false }),
+  const transport = createHubSocketServer(useRoomHub, {
+    path: `${String(config.app.baseURL || '/').replace(/\/$/, '')}/ws`,
+    allowedOrigins: String(config.allowedOrigins || '').split(',').map(origin => origin.trim()).filter(Boolean),
+    requireOrigin: Boolean(config.requireOrigin),
+    publicOrigin: String(config.public.origin || ''),
+    trustedProxies: useTrustedProxies(),
+    maxSocketsPerAddress: Number(config.maxConnectionsPerAddress),
+    sendBudget: {
+      hardMarkBytes: Number(config.socketBufferMaxBytes),
+      totalBytes: Number(config.socketBuffersTotalMaxBytes),
+    },
+    ws: { maxPayload: LIMITS.frameMaxBytes * 4, perMessageDeflate: false },
   })
+  Object.assign(nitroApp.h3App.websocket, { wss: transport.server })
+  useTransportStats(transport.stats)
   const hub = useRoomHub()
 
   // Nitro's graceful shutdown stops accepting connections on SIGTERM and then
@@ -25,6 +38,7 @@ export default defineNitroPlugin((nitroApp) => {
   process.once('SIGTERM', shutdown)
   process.once('SIGINT', shutdown)
   nitroApp.hooks.hook('close', async () => {
+    transport.dispose()
     hub.stop()
     await hub.store.close()
   })

@@ -17,8 +17,6 @@ export interface RoomHubOptions {
   historyLimit?: number
   /** A socket that sends nothing for this long is closed. @default 2 * heartbeatWindowMs */
   idleTimeoutMs?: number
-  /** @default 50 */
-  maxConnectionsPerAddress?: number
   /** @default 5000 */
   maxRoomMembers?: number
   /** @default 10000 */
@@ -27,6 +25,8 @@ export interface RoomHubOptions {
   framesPerSecond?: number
   /** @default 20 */
   frameBurst?: number
+  /** Pings answered per second per socket, sustained; more go unanswered, and a flood is closed with 1008. @default 4 */
+  pingsPerSecond?: number
   /** Rate-limited frames a socket may pile up before it is closed with 1008. @default 50 */
   droppedFramesBeforeClose?: number
   /** Wrong passwords per client address and room per minute. @default 5 */
@@ -49,11 +49,11 @@ export function resolveHubOptions(options: RoomHubOptions): ResolvedHubOptions {
     presenceMergeMs: 100,
     historyLimit: 500,
     idleTimeoutMs: 2 * heartbeatWindowMs,
-    maxConnectionsPerAddress: 50,
     maxRoomMembers: 5000,
     maxRooms: 10_000,
     framesPerSecond: 10,
     frameBurst: 20,
+    pingsPerSecond: 4,
     droppedFramesBeforeClose: 50,
     passwordFailuresPerMinute: 5,
     log: (message: string) => console.log(`[heartbeat] ${message}`),

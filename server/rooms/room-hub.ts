@@ -90,7 +90,6 @@ export class RoomHub {
       connections: this.sessions.size,
       members: this.presence.memberCount,
       roomsWithSockets: this.index.roomCount,
-      clientAddresses: this.guard.addressCount,
     }
   }
 
@@ -111,10 +110,6 @@ export class RoomHub {
       backlog: undefined,
     }
     if (this.shuttingDown) return conn.close(CLOSE_CODES.goingAway, 'server shutting down')
-    if (!this.guard.admit(address)) {
-      this.sendError(session, 'TOO_MANY_CONNECTIONS', `at most ${this.options.maxConnectionsPerAddress} sockets per client address`)
-      return conn.close(CLOSE_CODES.tooManyConnections, 'too many connections')
-    }
     this.sessions.set(conn, session)
   }
 
@@ -124,9 +119,9 @@ export class RoomHub {
     if (!session || session.closingSince) return
     const now = Date.now()
     session.lastFrameAt = now
-    // The client's own ping skips the bucket: a dropped ping would make it call
-    // a healthy link dead, and answering one costs no store write (see answerPing).
-    if (raw === PING_FRAME && session.member) return this.answerPing(session)
+    // The client's own ping skips the frame bucket (see SessionGuard.judgePing),
+    // and answering one costs no store write (see answerPing).
+    if (raw === PING_FRAME && session.member) return this.judgePing(session, now)
     const verdict = this.guard.judgeFrame(session, now)
     if (verdict === 'close') return this.closeSession(session, CLOSE_CODES.policyViolation, 'flooding past the rate limit')
     if (verdict !== 'accept') {
@@ -139,7 +134,7 @@ export class RoomHub {
     if (!parsed.ok) return this.sendError(session, parsed.code, parsed.message)
     const frame = parsed.frame
     // A joined socket's ping skips the queue; one sent right behind a join waits for it.
-    if (frame.type === 'ping' && session.member) return this.answerPing(session)
+    if (frame.type === 'ping' && session.member) return this.judgePing(session, now)
     session.queue = session.queue
       .then(() => {
         if (frame.type === 'ping') return this.answerPing(session)
@@ -159,7 +154,6 @@ export class RoomHub {
     if (!session) return
     session.closed = true
     this.sessions.delete(conn)
-    this.guard.release(session.address)
     const member = this.detach(session)
     if (member && !this.index.hasSessions(member.roomId, member.id)) {
       this.presence.released(member.roomId, member.id).catch(error => this.options.log(`release failed: ${String(error)}`))
@@ -208,12 +202,20 @@ export class RoomHub {
     }
   }
 
+  private judgePing(session: Session, now: number): void {
+    const verdict = this.guard.judgePing(session, now)
+    if (verdict === 'answer') return this.answerPing(session)
+    if (verdict === 'close') this.closeSession(session, CLOSE_CODES.policyViolation, 'flooding pings')
+  }
+
   // A heartbeat is answered first, from memory, and never stored or broadcast.
   private answerPing(session: Session): void {
     const member = session.member
     if (!member) return this.sendError(session, 'NOT_JOINED', 'join a room before sending ping')
     const view = this.presence.builtView(member.roomId)
-    if (view) this.send(session, { type: 'pong', online: view.online, members: view.members })
+    // A pong is the one frame worth dropping for a socket that is behind on
+    // reading: the next one says the same, newer.
+    if (view && !session.closed) session.conn.send(JSON.stringify({ type: 'pong', online: view.online, members: view.members } satisfies ServerFrame), { droppable: true })
     // A store write per socket at most every quarter window (and second),
     // however fast it pings; none while the store is away (the pong above
     // keeps the link alive).

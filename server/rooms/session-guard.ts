@@ -1,13 +1,17 @@
 export interface SessionGuardOptions {
-  /** Sockets one client address may hold at once. */
-  maxConnectionsPerAddress: number
   /** Frames a socket may send per second, sustained. */
   framesPerSecond: number
   /** Frames a socket may send in a burst. */
   frameBurst: number
   /** Frames dropped for the rate limit that a socket may accumulate before it is closed (refilled at a tenth of that per second). */
   droppedFramesBeforeClose: number
+  /** Pings a socket may have answered per second, sustained (a heartbeat needs one every few seconds). */
+  pingsPerSecond: number
 }
+
+/** Pings answered in a burst, and unanswered pings a socket may pile up before it is closed. */
+const PING_BURST = 8
+const IGNORED_PINGS_BEFORE_CLOSE = 100
 
 /**
  * A socket's two token buckets, kept as plain numbers on its session: there
@@ -20,37 +24,54 @@ export interface SessionLimits {
   strikeTokens: number
   limitsUpdatedAt: number
   lastToldAt: number
+  /** Pings the socket may still have answered now, and pings it may still send unanswered. */
+  pingTokens: number
+  pingStrikes: number
+  pingsUpdatedAt: number
 }
 
 export type FrameVerdict = 'accept' | 'drop' | 'drop-and-tell' | 'close'
+export type PingVerdict = 'answer' | 'ignore' | 'close'
 
 /**
- * Keeps one client from crowding out the others: a cap on sockets per
- * address, and a token bucket per socket. A dropped frame is answered with
+ * Keeps one socket from crowding out the others with a token bucket for its
+ * frames and one for its pings. A dropped frame is answered with
  * RATE_LIMITED at most once a second, so a flood is not echoed back; a flood
- * that goes on is closed with 1008.
+ * that goes on is closed with 1008. (Sockets per address are capped at the
+ * upgrade, in server/transport/.)
  */
 export class SessionGuard {
-  private readonly connectionsByAddress = new Map<string, number>()
-
   constructor(private readonly options: SessionGuardOptions) {}
 
-  /** Counts the socket in; false when its address already holds the maximum. */
-  admit(address: string): boolean {
-    const count = this.connectionsByAddress.get(address) ?? 0
-    if (count >= this.options.maxConnectionsPerAddress) return false
-    this.connectionsByAddress.set(address, count + 1)
-    return true
-  }
-
-  release(address: string): void {
-    const count = (this.connectionsByAddress.get(address) ?? 1) - 1
-    if (count > 0) this.connectionsByAddress.set(address, count)
-    else this.connectionsByAddress.delete(address)
-  }
-
   newLimits(now: number): SessionLimits {
-    return { frameTokens: this.options.frameBurst, strikeTokens: this.options.droppedFramesBeforeClose, limitsUpdatedAt: now, lastToldAt: -Infinity }
+    return {
+      frameTokens: this.options.frameBurst,
+      strikeTokens: this.options.droppedFramesBeforeClose,
+      limitsUpdatedAt: now,
+      lastToldAt: -Infinity,
+      pingTokens: PING_BURST,
+      pingStrikes: IGNORED_PINGS_BEFORE_CLOSE,
+      pingsUpdatedAt: now,
+    }
+  }
+
+  /**
+   * Pings skip the frame bucket (a dropped ping would make a healthy client
+   * call its link dead) but not every bound: past a few a second they go
+   * unanswered, and a socket that keeps flooding is closed.
+   */
+  judgePing(limits: SessionLimits, now: number): PingVerdict {
+    const elapsedSeconds = (now - limits.pingsUpdatedAt) / 1000
+    limits.pingsUpdatedAt = now
+    limits.pingTokens = Math.min(PING_BURST, limits.pingTokens + elapsedSeconds * this.options.pingsPerSecond)
+    limits.pingStrikes = Math.min(IGNORED_PINGS_BEFORE_CLOSE, limits.pingStrikes + elapsedSeconds * IGNORED_PINGS_BEFORE_CLOSE / 10)
+    if (limits.pingTokens >= 1) {
+      limits.pingTokens -= 1
+      return 'answer'
+    }
+    if (limits.pingStrikes < 1) return 'close'
+    limits.pingStrikes -= 1
+    return 'ignore'
   }
 
   judgeFrame(limits: SessionLimits, now: number): FrameVerdict {
@@ -68,9 +89,5 @@ export class SessionGuard {
     if (now - limits.lastToldAt < 1000) return 'drop'
     limits.lastToldAt = now
     return 'drop-and-tell'
-  }
-
-  get addressCount(): number {
-    return this.connectionsByAddress.size
   }
 }

@@ -2,7 +2,12 @@ import type { SessionLimits } from './session-guard'
 
 /** One socket as the hub sees it: whatever the transport, it can send and close. */
 export interface Connection {
-  send(data: string): void
+  /**
+   * Queues a frame. The transport bounds what a socket that does not read
+   * may hold: past a high-water mark a `droppable` frame is dropped, and
+   * past a hard limit the socket is cut (the client resumes from lastSeq).
+   */
+  send(data: string, options?: { droppable?: boolean }): void
   close(code: number, reason: string): void
   /** Drops the socket without a closing handshake, for links that no longer answer. */
   terminate(): void

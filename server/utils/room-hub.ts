@@ -34,7 +34,6 @@ export function useRoomHub(): RoomHub {
       sweepIntervalMs: Number(config.sweepIntervalMs),
       memberTtlMs: Number(config.memberTtlMs),
       presenceMergeMs: Number(config.presenceMergeMs),
-      maxConnectionsPerAddress: Number(config.maxConnectionsPerAddress),
       maxRoomMembers: Number(config.maxRoomMembers),
       maxRooms: Number(config.maxRooms),
       framesPerSecond: Number(config.framesPerSecond),

@@ -67,8 +67,8 @@ export async function connect(url: string, options: ClientOptions = {}): Promise
 }
 
 /** Joins and returns the client with its `joined` frame. */
-export async function joinRoom(url: string, roomId: string, name: string, extra: Record<string, unknown> = {}) {
-  const client = await connect(url)
+export async function joinRoom(url: string, roomId: string, name: string, extra: Record<string, unknown> = {}, localAddress?: string) {
+  const client = await connect(url, localAddress ? { localAddress } : {})
   client.send({ type: 'join', roomId, name, ...extra })
   const joined = await client.next('joined')
   return { client, joined }
