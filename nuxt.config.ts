@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url'
+
 // Every number here can be changed at run time through the NUXT_* variable
 // named beside it (Nuxt maps runtimeConfig keys to env names).
 export default defineNuxtConfig({
@@ -26,8 +28,28 @@ export default defineNuxtConfig({
     presenceMergeMs: 100,
     /** NUXT_HISTORY_LIMIT: chat messages kept per room. */
     historyLimit: 500,
-    /** NUXT_MAX_CONNECTIONS_PER_ADDRESS: sockets one client address may hold. */
+    /** NUXT_MAX_CONNECTIONS_PER_ADDRESS: WebSocket sockets one client address may hold (4029 past it). */
     maxConnectionsPerAddress: 50,
+    /** NUXT_MAX_TCP_CONNECTIONS_PER_ADDRESS: TCP connections one client address may hold, sockets and HTTP together. */
+    maxTcpConnectionsPerAddress: 100,
+    /** NUXT_MAX_CONNECTIONS: TCP connections in total; 0 = the file descriptor limit less a reserve. */
+    maxConnections: 0,
+    /** NUXT_HEADERS_TIMEOUT_MS and NUXT_REQUEST_TIMEOUT_MS: a client must send its headers, and its whole request, within these. */
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    /** NUXT_TRUSTED_PROXIES: addresses or CIDRs of reverse proxies whose X-Forwarded-For / Forwarded names the client. */
+    trustedProxies: '',
+    /** NUXT_SOCKET_BUFFER_MAX_BYTES: bytes waiting for one socket that does not read before it is cut. */
+    socketBufferMaxBytes: 1024 * 1024,
+    /** NUXT_SOCKET_BUFFERS_TOTAL_MAX_BYTES: the same for all sockets together; the most backlogged are cut. */
+    socketBuffersTotalMaxBytes: 64 * 1024 * 1024,
+    /** NUXT_HTTP_REQUESTS_PER_SECOND and NUXT_HTTP_BURST: each client address's token bucket for HTTP requests other than static files. */
+    httpRequestsPerSecond: 20,
+    httpBurst: 60,
+    /** NUXT_API_BODY_MAX_BYTES: the largest body an API route reads (413 past it). */
+    apiBodyMaxBytes: 4096,
+    /** NUXT_METRICS_TOKEN: a bearer token that unlocks the details of /api/health; empty = status only. */
+    metricsToken: '',
     /** NUXT_MAX_ROOM_MEMBERS: members one room may hold (ROOM_FULL past it). */
     maxRoomMembers: 5000,
     /** NUXT_MAX_ROOMS: rooms one server may hold (SERVER_FULL past it). */
@@ -42,6 +64,8 @@ export default defineNuxtConfig({
     /** NUXT_REQUIRE_ORIGIN: refuse WebSocket upgrades that carry no Origin header. */
     requireOrigin: false,
     public: {
+      /** NUXT_PUBLIC_ORIGIN: the app's public origin (https://chat.example.com); when set, WebSocket upgrades must come from it (or NUXT_ALLOWED_ORIGINS), whatever Host they name. */
+      origin: '',
       /** NUXT_PUBLIC_HEARTBEAT_INTERVAL_MS: how often the browser pings. */
       heartbeatIntervalMs: 6000,
       /** NUXT_PUBLIC_RECONNECT_MAX_RETRIES: reconnect attempts before giving up. */
@@ -50,6 +74,11 @@ export default defineNuxtConfig({
   },
   nitro: {
     experimental: { websocket: true },
+  },
+  // The production server sets timeouts and connection caps that Nitro's own
+  // entry does not expose (server/transport/node-entry.ts).
+  $production: {
+    nitro: { entry: fileURLToPath(new URL('./server/transport/node-entry.ts', import.meta.url)) },
   },
   typescript: { strict: true },
 })

@@ -17,7 +17,7 @@ export interface ChildServer {
 
 /**
  * The app's settings for the run: its timings at their defaults, and its caps
- * (sockets per address, members per room, rooms, frames per second) out of
+ * (sockets and TCP connections per address, members per room, rooms, frames per second) out of
  * the way, since every client comes from 127.0.0.1 and one member posts every
  * fan-out probe. The same code paths run; only the thresholds are higher.
  */
@@ -28,6 +28,7 @@ export function serverEnv(config: BenchConfig): Record<string, string> {
     NUXT_SWEEP_INTERVAL_MS: '250',
     NUXT_PRESENCE_MERGE_MS: '100',
     NUXT_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+    NUXT_MAX_TCP_CONNECTIONS_PER_ADDRESS: '1000000',
     NUXT_MAX_ROOM_MEMBERS: '100000',
     NUXT_MAX_ROOMS: '100000',
     NUXT_FRAMES_PER_SECOND: '1000',

@@ -1,15 +1,22 @@
-// Counts only, nothing about who is where: for load balancers, the soak test and operators.
+import { timingSafeEqual } from 'node:crypto'
+import type { H3Event } from 'h3'
+
+// For load balancers: the status alone. Operators and the soak test get
+// counts and process figures with the metrics token (NUXT_METRICS_TOKEN).
 // While the store is away the instance still answers pings from memory: it
 // reports 'degraded' rather than failing, since every instance shares that store.
-export default defineEventHandler(async () => {
+export default defineEventHandler(async (event) => {
   const hub = useRoomHub()
   const store = hub.store.health()
+  const status = store.state === 'ready' ? 'ok' : 'degraded'
+  if (!hasMetricsToken(event)) return { status }
   const rooms = store.state === 'ready' ? await hub.store.listRoomIds().then(ids => ids.length, () => null) : null
   return {
-    status: store.state === 'ready' ? 'ok' : 'degraded',
+    status,
     store,
     rooms,
     ...hub.stats(),
+    ...useTransportStats()(),
     process: {
       uptimeSeconds: Math.round(process.uptime()),
       rssBytes: process.memoryUsage().rss,
@@ -17,3 +24,11 @@ export default defineEventHandler(async () => {
     },
   }
 })
+
+function hasMetricsToken(event: H3Event): boolean {
+  const expected = String(useRuntimeConfig().metricsToken || '')
+  if (!expected) return false
+  const given = Buffer.from(getRequestHeader(event, 'authorization') ?? '')
+  const wanted = Buffer.from(`Bearer ${expected}`)
+  return given.length === wanted.length && timingSafeEqual(given, wanted)
+}

@@ -8,7 +8,7 @@ import { isValidRoomId, LIMITS } from '../../shared/protocol'
 export async function readMemberAction(event: H3Event): Promise<{ roomId: string, token: string }> {
   const roomId = getRouterParam(event, 'id')
   if (!isValidRoomId(roomId)) throw badRequest('room id is not valid')
-  const raw = await readRawBody(event)
+  const raw = await readBoundedBody(event, Number(useRuntimeConfig().apiBodyMaxBytes))
   let body: unknown
   try {
     body = raw ? JSON.parse(raw) : undefined

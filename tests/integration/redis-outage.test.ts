@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startRedis } from '../support/redis'
 import type { RunningRedis } from '../support/redis'
-import { startServer } from '../support/server'
+import { METRICS_HEADERS, startServer } from '../support/server'
 import type { RunningServer } from '../support/server'
 import { closeAllClients, joinRoom } from '../support/ws-client'
 
@@ -18,7 +18,7 @@ afterAll(async () => {
   await redis.kill()
 })
 
-const health = async () => (await fetch(`${server.url}/api/health`)).json() as Promise<{ status: string, store: { kind: string, state: string } }>
+const health = async () => (await fetch(`${server.url}/api/health`, { headers: METRICS_HEADERS })).json() as Promise<{ status: string, store: { kind: string, state: string } }>
 
 describe('Redis goes away and comes back', () => {
   it('the instance stays up, says so, answers what it can, and recovers on its own', async () => {

@@ -1,5 +1,5 @@
-import { get } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { healthDetails } from '../support/health'
 import { startServer } from '../support/server'
 import type { RunningServer } from '../support/server'
 import { connect } from '../support/ws-client'
@@ -8,15 +8,6 @@ import { connect } from '../support/ws-client'
 const CYCLES = Number(process.env.SOAK_CYCLES ?? 1500)
 const CONCURRENCY = 25
 const ROOMS = 30
-
-interface Health {
-  rooms: number
-  connections: number
-  members: number
-  roomsWithSockets: number
-  clientAddresses: number
-  process: { rssBytes: number, activeTimers: number }
-}
 
 let server: RunningServer
 
@@ -30,14 +21,7 @@ beforeAll(async () => {
 })
 afterAll(() => server.stop())
 
-// No keep-alive: the probe's socket count then holds only what clients left behind.
-const health = (): Promise<Health> => new Promise((resolve, reject) => {
-  get(`${server.url}/api/health`, { agent: false, headers: { connection: 'close' } }, (res) => {
-    let body = ''
-    res.on('data', (chunk: Buffer) => (body += chunk.toString()))
-    res.on('end', () => resolve(JSON.parse(body) as Health))
-  }).on('error', reject)
-})
+const health = () => healthDetails(server.url)
 
 async function cycle(i: number): Promise<void> {
   const client = await connect(server.wsUrl)
@@ -75,7 +59,7 @@ describe('churn soak', () => {
     const peak = await health()
 
     let after = await health()
-    for (let waited = 0; waited < 10_000 && (after.rooms > 0 || after.members > 0 || after.connections > 0); waited += 200) {
+    for (let waited = 0; waited < 10_000 && ((after.rooms ?? 0) > 0 || after.members > 0 || after.connections > 0); waited += 200) {
       await new Promise(resolve => setTimeout(resolve, 200))
       after = await health()
     }

@@ -5,14 +5,20 @@ import { fileURLToPath } from 'node:url'
 
 export const SERVER_ENTRY = fileURLToPath(new URL('../../.output/server/index.mjs', import.meta.url))
 
+/** Unlocks the details of /api/health on a server started here. */
+export const METRICS_TOKEN = 'test-metrics-token'
+export const METRICS_HEADERS = { authorization: `Bearer ${METRICS_TOKEN}` }
+
 /** Small timings so presence tests run in seconds, not tens of seconds. */
 export const FAST_ENV = {
   NUXT_PUBLIC_HEARTBEAT_INTERVAL_MS: '500',
   NUXT_HEARTBEAT_WINDOW_MS: '1500',
   NUXT_SWEEP_INTERVAL_MS: '100',
   NUXT_PUBLIC_RECONNECT_MAX_RETRIES: '3',
-  // Every test client comes from 127.0.0.1; the per-address cap has its own test.
+  // Every test client comes from 127.0.0.1; the per-address caps have their own tests.
   NUXT_MAX_CONNECTIONS_PER_ADDRESS: '1000',
+  NUXT_MAX_TCP_CONNECTIONS_PER_ADDRESS: '2000',
+  NUXT_METRICS_TOKEN: METRICS_TOKEN,
 }
 
 export interface RunningServer {

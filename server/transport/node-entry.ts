@@ -1,0 +1,56 @@
+// The production server: Nitro's node-server entry (nitropack's
+// presets/node/runtime/node-server.mjs) with what it does not let a plugin
+// set: short header and request timeouts, a cap on TCP connections per client
+// address and in total, checked before any byte is read. nuxt.config.ts
+// uses it for production builds only; `nuxt dev` keeps Nitro's own.
+import '#nitro-internal-pollyfills'
+import { Server as HttpServer } from 'node:http'
+import type { Socket } from 'node:net'
+import wsAdapter from 'crossws/adapters/node'
+import { toNodeListener } from 'h3'
+import { useNitroApp, useRuntimeConfig } from 'nitropack/runtime'
+import { setupGracefulShutdown, trapUnhandledNodeErrors } from 'nitropack/runtime/internal/index'
+import { AddressSlots } from './address-slots'
+import { useTrustedProxies } from '../utils/client-address'
+import { peerGroup } from './client-address'
+import { connectionBudget } from './connection-budget'
+
+const nitroApp = useNitroApp()
+const config = useRuntimeConfig()
+const server = new HttpServer({
+  headersTimeout: Number(config.headersTimeoutMs),
+  requestTimeout: Number(config.requestTimeoutMs),
+  // The timeouts above are enforced on this beat (Node's default is 30 s).
+  connectionsCheckingInterval: 1000,
+}, toNodeListener(nitroApp.h3App))
+
+const budget = connectionBudget(Number(config.maxConnections))
+if (budget.maxConnections > 0) server.maxConnections = budget.maxConnections
+console.log(`[heartbeat] ${budget.describe()}`)
+
+// Counted by the peer: a trusted proxy's connections carry many clients (the
+// per-client limits behind it use X-Forwarded-For, server/utils/client-address.ts).
+const tcpSlots = new AddressSlots(Number(config.maxTcpConnectionsPerAddress))
+server.on('connection', (socket: Socket) => {
+  const peer = socket.remoteAddress ?? 'unknown'
+  if (useTrustedProxies().has(peer)) return
+  const address = peerGroup(peer)
+  if (!tcpSlots.take(address)) return void socket.destroy()
+  socket.once('close', () => tcpSlots.release(address))
+})
+
+const port = Number(process.env.NITRO_PORT || process.env.PORT || 3000)
+const host = process.env.NITRO_HOST || process.env.HOST
+const listener = server.listen({ port, host }, () => {
+  const address = listener.address()
+  if (!address || typeof address === 'string') return
+  const baseURL = String(config.app.baseURL || '').replace(/\/$/, '')
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  console.log(`Listening on http://${shown}:${address.port}${baseURL}`)
+})
+trapUnhandledNodeErrors()
+setupGracefulShutdown(listener, nitroApp)
+const { handleUpgrade } = wsAdapter(nitroApp.h3App.websocket)
+server.on('upgrade', handleUpgrade)
+
+export default {}
