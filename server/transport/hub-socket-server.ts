@@ -19,10 +19,12 @@ const CUT_AFTER_MS = 1000
  * Sends the close frame, then ends the TCP connection as soon as it is
  * flushed, without waiting for the client's half of the close handshake (ws
  * would wait 30 s): a refused or abusive client must not keep a file
- * descriptor by simply not answering.
+ * descriptor by simply not answering. Nothing more is read: a flooder would
+ * otherwise have every byte it writes until the cut parsed.
  */
 function closeAndCut(ws: WebSocket, socket: Duplex, code: number, reason: string): void {
   ws.close(code, reason)
+  socket.pause()
   socket.end()
   setTimeout(() => socket.destroy(), CUT_AFTER_MS).unref()
 }

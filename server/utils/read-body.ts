@@ -1,7 +1,8 @@
 import type { H3Event } from 'h3'
 
-/** How long the rest of a refused body is read and dropped before the connection is cut. */
-const LINGER_MS = 2000
+/** How long, and how much more of, a refused body is read and dropped before the connection is cut. */
+const LINGER_MS = 500
+const LINGER_BYTES = 1024 * 1024
 
 /**
  * Reads a request body of at most `maxBytes`, without holding more: a
@@ -27,7 +28,11 @@ export function readBoundedBody(event: H3Event, maxBytes: number): Promise<strin
       // The rest is read and dropped for a moment, not left unread: closing
       // on unread data resets the connection, and the client would lose the
       // 413 along with it. Past that moment the connection is cut.
-      req.resume()
+      let dropped = 0
+      req.on('data', (more: Buffer) => {
+        dropped += more.length
+        if (dropped > LINGER_BYTES) req.socket.destroy()
+      })
       setTimeout(() => req.socket.destroy(), LINGER_MS).unref()
     }
     const onEnd = () => {

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { healthDetails } from '../support/health'
+import { percentile } from '../support/ping-rtt'
+import { startServer } from '../support/server'
+import type { RunningServer } from '../support/server'
+import { closeAllClients, joinRoom } from '../support/ws-client'
+import type { TestClient } from '../support/ws-client'
+
+// CI runs a minute; HOSTILE_SOAK_SECONDS=600 runs a long one.
+const SECONDS = Number(process.env.HOSTILE_SOAK_SECONDS ?? 60)
+const ATTACKERS = fileURLToPath(new URL('../support/hostile-load.mjs', import.meta.url))
+const MiB = 1024 * 1024
+
+let server: RunningServer
+
+beforeAll(async () => {
+  // Production caps, not the test defaults: the attack must meet the real limits.
+  server = await startServer({ NUXT_MAX_CONNECTIONS_PER_ADDRESS: '50', NUXT_MAX_TCP_CONNECTIONS_PER_ADDRESS: '100' })
+})
+afterAll(async () => {
+  closeAllClients()
+  await server.stop()
+})
+
+describe('hostile soak', () => {
+  it(`for ${SECONDS} s of flooders, sleepers, lingering refused sockets and oversized bodies, legitimate clients keep fast pongs and the server stays small`, async () => {
+    // Twenty members in four rooms, each from an address of its own, pinging every 500 ms.
+    const members: TestClient[] = []
+    for (let i = 0; i < 20; i++) members.push((await joinRoom(server.wsUrl, `calm-${i % 4}`, `member${i}`, {}, `127.0.30.${i + 1}`)).client)
+    const attackers = spawn(process.execPath, [ATTACKERS, server.url, String(SECONDS)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let attackerReport = ''
+    attackers.stdout!.on('data', (chunk: Buffer) => (attackerReport += chunk.toString()))
+    const attackersDone = new Promise<void>(resolve => attackers.once('exit', () => resolve()))
+
+    const trips: number[] = []
+    let peakRss = 0
+    let chatsSent = 0
+    const endAt = Date.now() + SECONDS * 1000
+    const pinging = members.map(async (member, i) => {
+      while (Date.now() < endAt) {
+        const sent = performance.now()
+        member.send({ type: 'ping' })
+        await member.next('pong', 5000)
+        trips.push(performance.now() - sent)
+        if (i % 5 === 0) {
+          member.send({ type: 'chat', text: `still here ${chatsSent}`, clientId: `calm-${i}-${chatsSent}` })
+          chatsSent++
+        }
+        await new Promise(resolve => setTimeout(resolve, 500))
+      }
+    })
+    const sampling = (async () => {
+      while (Date.now() < endAt) {
+        peakRss = Math.max(peakRss, (await healthDetails(server.url)).process.rssBytes)
+        await new Promise(resolve => setTimeout(resolve, 1000))
+      }
+    })()
+    await Promise.all([...pinging, sampling, attackersDone])
+
+    const report = JSON.parse(attackerReport) as Record<string, number>
+    console.log(`[hostile-soak] ${trips.length} pongs, p50 ${percentile(trips, 50).toFixed(1)} ms, p99 ${percentile(trips, 99).toFixed(1)} ms, max ${Math.max(...trips).toFixed(1)} ms; peak RSS ${(peakRss / MiB).toFixed(0)} MiB; attackers ${JSON.stringify(report)}`)
+    // The attack happened: flooders and sleepers were cut again and again, bodies refused.
+    expect(report.floodersCut).toBeGreaterThan(8)
+    expect(report.sleepersCut).toBeGreaterThan(0)
+    expect(report.status413).toBeGreaterThan(0)
+    // And nobody legitimate noticed.
+    expect(percentile(trips, 99)).toBeLessThan(100)
+    expect(peakRss).toBeLessThan(300 * MiB)
+    expect(members.every(member => member.ws.readyState === member.ws.OPEN)).toBe(true)
+    const seen = members[1]!.frames.filter(frame => frame.type === 'chat').length
+    expect(seen).toBeGreaterThan(0)
+  }, (SECONDS + 60) * 1000)
+})
