@@ -11,8 +11,11 @@ export const FAST_ENV = {
   NUXT_HEARTBEAT_WINDOW_MS: '1500',
   NUXT_SWEEP_INTERVAL_MS: '100',
   NUXT_PUBLIC_RECONNECT_MAX_RETRIES: '3',
-  // Every test client comes from 127.0.0.1; the per-address cap has its own test.
+  // Every test client comes from 127.0.0.1; the per-address caps have their own tests.
   NUXT_MAX_CONNECTIONS_PER_ADDRESS: '1000',
+  NUXT_MEMBERS_PER_ADDRESS: '100000',
+  NUXT_ROOMS_PER_ADDRESS_PER_MINUTE: '100000',
+  NUXT_PASSWORD_HASHES_PER_MINUTE: '100000',
 }
 
 export interface RunningServer {
