@@ -59,6 +59,18 @@ export default defineNuxtConfig({
     frameBurst: 20,
     /** NUXT_PASSWORD_FAILURES_PER_MINUTE: wrong passwords per client address and room. */
     passwordFailuresPerMinute: 5,
+    /** NUXT_MEMBERS_PER_ADDRESS: live members one client address may have made, across rooms (TOO_MANY_MEMBERSHIPS past it), so one address cannot fill a room. */
+    membersPerAddress: 100,
+    /** NUXT_ROOMS_PER_ADDRESS_PER_MINUTE: rooms one client address may create a minute, also its burst (RATE_LIMITED past it), so one address cannot fill the server. */
+    roomsPerAddressPerMinute: 10,
+    /** NUXT_NEVER_PINGED_MEMBER_TTL_MS: a member that never pinged after joining is removed after this long; 0 = twice the heartbeat window. */
+    neverPingedMemberTtlMs: 0,
+    /** NUXT_PASSWORD_HASHES_PER_MINUTE: scrypt runs (room passwords set or checked) one client address may ask for a minute. */
+    passwordHashesPerMinute: 12,
+    /** NUXT_PASSWORD_HASH_CONCURRENCY: scrypt runs at once, server-wide; scrypt shares libuv's 4 threads with file reads. */
+    passwordHashConcurrency: 1,
+    /** NUXT_PASSWORD_HASH_QUEUE: scrypt runs that may wait for a place (RATE_LIMITED past it). */
+    passwordHashQueue: 32,
     /** NUXT_ALLOWED_ORIGINS: comma-separated origins allowed besides the app's own. */
     allowedOrigins: '',
     /** NUXT_REQUIRE_ORIGIN: refuse WebSocket upgrades that carry no Origin header. */

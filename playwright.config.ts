@@ -41,6 +41,10 @@ export default defineConfig({
       NUXT_HEARTBEAT_WINDOW_MS: '2500',
       NUXT_SWEEP_INTERVAL_MS: '100',
       NUXT_PUBLIC_RECONNECT_MAX_RETRIES: '5',
+      // Every browser here comes from 127.0.0.1.
+      NUXT_MEMBERS_PER_ADDRESS: '100000',
+      NUXT_ROOMS_PER_ADDRESS_PER_MINUTE: '100000',
+      NUXT_PASSWORD_HASHES_PER_MINUTE: '100000',
     },
   },
 })

@@ -110,6 +110,7 @@ function join(socket: WebSocket, roomId: unknown, name: unknown): void {
     history: room.history,
     presence: { online: room.online, members: room.members.size, users: [...room.members.values()].map(presenceOf) },
     heartbeatWindowMs: windowMs,
+    protected: false,
   })
   memberOf.set(socket, member)
 }

@@ -33,6 +33,8 @@ export function serverEnv(config: BenchConfig): Record<string, string> {
     NUXT_MAX_ROOMS: '100000',
     NUXT_FRAMES_PER_SECOND: '1000',
     NUXT_FRAME_BURST: '1000',
+    NUXT_MEMBERS_PER_ADDRESS: '1000000',
+    NUXT_ROOMS_PER_ADDRESS_PER_MINUTE: '1000000',
   }
 }
 

@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   'ROOM_FULL',
   'SERVER_FULL',
   'TOO_MANY_CONNECTIONS',
+  'TOO_MANY_MEMBERSHIPS',
   'UNAVAILABLE',
   'INTERNAL',
 ] as const
@@ -102,6 +103,10 @@ export interface JoinedFrame {
    * token was not recognised), and `history` is the recent messages instead.
    */
   recovered?: boolean
+  /** The room has a password: a new member needs it, the token holder does not. */
+  protected: boolean
+  /** Only when the join carried a password for a room that has none: it was not used, and the room stays open. */
+  passwordIgnored?: true
 }
 export interface PongFrame { type: 'pong', online: number, members: number }
 export interface PresenceFrame {
@@ -113,7 +118,13 @@ export interface PresenceFrame {
   left: string[]
 }
 export interface LeftFrame { type: 'left', roomId: string }
-export interface ErrorFrame { type: 'error', code: ErrorCode, message: string }
+export interface ErrorFrame {
+  type: 'error'
+  code: ErrorCode
+  message: string
+  /** With RATE_LIMITED: how long to wait before trying again. */
+  retryAfterMs?: number
+}
 export type ServerFrame = JoinedFrame | PongFrame | PresenceFrame | ChatMessage | LeftFrame | ErrorFrame
 
 // ---- validation ----
@@ -134,11 +145,60 @@ function optionalString(value: unknown, max: number): value is string | undefine
   return value === undefined || (typeof value === 'string' && value.length <= max)
 }
 
-/** Trims a name and checks its length; undefined when it is not acceptable. */
+export type NameCheck = { ok: true, name: string } | { ok: false, message: string }
+
+// Control characters and lone surrogates have no business in a name: refused.
+const NAME_FORBIDDEN = /[\p{Cc}\p{Cs}]/u
+// Characters that draw nothing or reorder what is drawn (zero-width spaces
+// and joiners, the soft hyphen, bidi overrides, fillers, variation selectors):
+// dropped, so "ali\u200bce" is "alice" and "\u202eecila" is "ecila".
+const NAME_INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu
+const PICTOGRAPH = /\p{Extended_Pictographic}/u
+const EMOJI_TRAIL = /[\uFE0F\u{1F3FB}-\u{1F3FF}]/u
+// NFKC turns the other Unicode spaces into U+0020; the braille blank draws as one too.
+const NAME_SPACES = /[\s\u2800]+/gu
+const NAME_VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u
+
+/**
+ * A name as it is shown and compared: NFKC (fullwidth letters and a\u0301
+ * become plain and composed), no invisible characters, one space between
+ * words, trimmed, 1-32 characters with at least one visible one. The server
+ * and the join form run the same check.
+ */
+export function checkName(value: unknown): NameCheck {
+  const lengthMessage = `name must be 1-${LIMITS.nameMaxLength} characters`
+  if (typeof value !== 'string') return { ok: false, message: lengthMessage }
+  if (NAME_FORBIDDEN.test(value)) return { ok: false, message: 'name must not contain control characters or broken text' }
+  const name = value
+    .normalize('NFKC')
+    .replace(NAME_INVISIBLE, keepInEmoji)
+    .replace(NAME_SPACES, ' ')
+    .trim()
+  if (name.length > LIMITS.nameMaxLength || value.trim().length === 0) return { ok: false, message: lengthMessage }
+  if (!NAME_VISIBLE.test(name)) return { ok: false, message: 'name needs at least one visible character' }
+  return { ok: true, name }
+}
+
+/** The name as checkName gives it; undefined when it is not acceptable. */
 export function normalizeName(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined
-  const name = value.trim()
-  return name.length > 0 && name.length <= LIMITS.nameMaxLength ? name : undefined
+  const checked = checkName(value)
+  return checked.ok ? checked.name : undefined
+}
+
+// A joiner between two pictographs draws 👩‍💻 as one glyph, a variation
+// selector picks emoji style, tag characters spell a subdivision flag: those
+// stay. Every other invisible character goes.
+function keepInEmoji(char: string, offset: number, text: string): string {
+  const preceding = [...text.slice(Math.max(0, offset - 8), offset)]
+  const before = preceding.at(-1) ?? ''
+  // A joiner may follow a skin tone or an emoji-style selector of its pictograph.
+  const pictographBefore = preceding.reverse().find(c => !EMOJI_TRAIL.test(c)) ?? ''
+  const after = [...text.slice(offset + char.length, offset + char.length + 2)][0] ?? ''
+  const code = char.codePointAt(0)!
+  if (code === 0x200D) return PICTOGRAPH.test(pictographBefore) && PICTOGRAPH.test(after) ? char : ''
+  if (code === 0xFE0F || code === 0xFE0E) return PICTOGRAPH.test(before) || /[#*0-9]/.test(before) ? char : ''
+  if (code >= 0xE0020 && code <= 0xE007F) return before === '\u{1F3F4}' || /[\u{E0020}-\u{E007F}]/u.test(before) ? char : ''
+  return ''
 }
 
 export function isValidRoomId(value: unknown): value is string {
@@ -181,10 +241,9 @@ function parseJoin(data: Record<string, unknown>): ParseResult {
   if (!isValidRoomId(data.roomId)) {
     return fail('BAD_REQUEST', `roomId must be 1-${LIMITS.roomIdMaxLength} characters of A-Z, a-z, 0-9, _ or -`)
   }
-  const name = normalizeName(data.name)
-  if (name === undefined) {
-    return fail('BAD_REQUEST', `name must be 1-${LIMITS.nameMaxLength} characters`)
-  }
+  const checked = checkName(data.name)
+  if (!checked.ok) return fail('BAD_REQUEST', checked.message)
+  const name = checked.name
   if (!optionalString(data.password, LIMITS.passwordMaxLength)) {
     return fail('BAD_REQUEST', `password must be a string of at most ${LIMITS.passwordMaxLength} characters`)
   }

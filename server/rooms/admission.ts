@@ -1,11 +1,14 @@
 import type { ErrorCode, JoinFrame } from '../../shared/protocol'
-import type { FailureWindow } from './rate-limits'
-import { hashPassword, hashToken, newId, newToken, verifyPassword } from './secrets'
-import type { MemberRecord, RoomStore } from './types'
+import type { MembershipLedger } from './membership-ledger'
+import { isRefusal } from './password-hashing'
+import type { PasswordHashing } from './password-hashing'
+import type { FailureWindow, TokenBuckets } from './rate-limits'
+import { hashToken, newId, newToken } from './secrets'
+import type { MemberRecord, RoomRecord, RoomStore } from './types'
 
 export type Admission =
-  | { member: MemberRecord, token: string, created: boolean }
-  | { code: ErrorCode, message: string }
+  | { member: MemberRecord, token: string, created: boolean, room: RoomRecord }
+  | { code: ErrorCode, message: string, retryAfterMs?: number }
 
 export interface AdmissionRules {
   maxRooms: number
@@ -13,29 +16,59 @@ export interface AdmissionRules {
   /** Wrong passwords per (client address, room); past the limit even the right one waits. */
   passwordFailures: FailureWindow
   clientAddress: string
+  /** A member not heard from since then gives its name up to a newcomer. */
+  nameFreeBefore: number
+  /** Live members per client address. */
+  memberships: MembershipLedger
+  /** Rooms created per client address. */
+  roomCreations: TokenBuckets
+  /** Every scrypt, rate-limited per address and queued server-wide. */
+  hashing: PasswordHashing
 }
 
 /**
  * A join without a valid token: creates the room if it is new (the creator's
  * password protects it from then on), checks the password on the server, and
- * adds a member under a name nobody in the room holds.
+ * adds a member under a name nobody online in the room holds.
  */
 export async function admitMember(store: RoomStore, frame: JoinFrame, now: number, rules: AdmissionRules): Promise<Admission> {
+  const address = rules.clientAddress
+  const reservation = rules.memberships.reserve(address)
+  if (reservation === 'address-full') {
+    return { code: 'TOO_MANY_MEMBERSHIPS', message: 'this address is a member of as many rooms as it may be; leave one first' }
+  }
+  if (reservation === 'server-full') return { code: 'SERVER_FULL', message: 'this server holds as many members as it may; try again later' }
+  let admission: Admission | undefined
+  try {
+    admission = await admit(store, frame, now, rules)
+    return admission
+  }
+  finally {
+    const made = admission && 'member' in admission ? admission.member : undefined
+    rules.memberships.settle(address, made && { roomId: made.roomId, memberId: made.id, tokenHash: made.tokenHash })
+  }
+}
+
+async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: AdmissionRules): Promise<Admission> {
+  const address = rules.clientAddress
   let room = await store.getRoom(frame.roomId)
   let created = false
   if (!room) {
-    const passwordHash = frame.password ? await hashPassword(frame.password) : null
+    const waitMs = rules.roomCreations.take(address, now)
+    if (waitMs > 0) return { code: 'RATE_LIMITED', message: 'this address has created rooms as fast as it may; join an existing room or wait', retryAfterMs: waitMs }
+    const passwordHash = frame.password ? await rules.hashing.hash(address, frame.password, now) : null
+    if (isRefusal(passwordHash)) return passwordHash
     const ensured = await store.ensureRoom({ id: frame.roomId, passwordHash, createdAt: now }, rules.maxRooms)
     if (ensured === 'server-full') return { code: 'SERVER_FULL', message: 'this server holds as many rooms as it may; try an existing room' }
     ;({ room, created } = ensured)
   }
   // A room that another join created meanwhile is checked like any existing one.
   if (!created && room.passwordHash !== null) {
-    const attemptKey = `${rules.clientAddress}\u0000${room.id}`
-    if (rules.passwordFailures.isBlocked(attemptKey, now)) {
-      return { code: 'RATE_LIMITED', message: 'too many wrong passwords for this room; wait a minute' }
-    }
-    const ok = frame.password !== undefined && await verifyPassword(frame.password, room.passwordHash)
+    const attemptKey = `${address}\u0000${room.id}`
+    const blockedMs = rules.passwordFailures.blockedForMs(attemptKey, now)
+    if (blockedMs > 0) return { code: 'RATE_LIMITED', message: 'too many wrong passwords for this room; wait a minute', retryAfterMs: blockedMs }
+    const ok = frame.password !== undefined && await rules.hashing.verify(address, frame.password, room.passwordHash, now)
+    if (isRefusal(ok)) return ok
     if (!ok) {
       rules.passwordFailures.recordFailure(attemptKey, now)
       return { code: 'WRONG_PASSWORD', message: 'that password does not open this room' }
@@ -51,8 +84,8 @@ export async function admitMember(store: RoomStore, frame: JoinFrame, now: numbe
     lastSeenAt: now,
     offline: false,
   }
-  const added = await store.addMember(member, rules.maxRoomMembers)
-  if (added === 'name-taken') return { code: 'NAME_TAKEN', message: `someone in this room is already called ${frame.name}` }
+  const added = await store.addMember(member, rules.maxRoomMembers, rules.nameFreeBefore)
+  if (added === 'name-taken') return { code: 'NAME_TAKEN', message: `someone online in this room is already called ${frame.name}, or a name that looks the same` }
   if (added === 'room-full') return { code: 'ROOM_FULL', message: `this room holds its maximum of ${rules.maxRoomMembers} members` }
-  return { member, token, created }
+  return { member, token, created, room }
 }

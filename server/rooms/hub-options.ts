@@ -31,6 +31,18 @@ export interface RoomHubOptions {
   droppedFramesBeforeClose?: number
   /** Wrong passwords per client address and room per minute. @default 5 */
   passwordFailuresPerMinute?: number
+  /** Live members one client address may have admitted, across rooms. @default 100 */
+  membersPerAddress?: number
+  /** Rooms one client address may create per minute (also its burst). @default 10 */
+  roomsPerAddressPerMinute?: number
+  /** A member that never pinged after joining is removed after this long. @default 2 * heartbeatWindowMs */
+  neverPingedMemberTtlMs?: number
+  /** Password hashes (scrypt) one client address may ask for per minute (also its burst). @default 12 */
+  passwordHashesPerMinute?: number
+  /** scrypt runs in flight at once, server-wide; the rest of libuv's pool stays free for file I/O. @default 1 */
+  passwordHashConcurrency?: number
+  /** scrypt runs that may wait for a place; past that RATE_LIMITED. @default 32 */
+  passwordHashQueue?: number
   /** @default console.log with a [heartbeat] prefix */
   log?: (message: string) => void
 }
@@ -56,6 +68,12 @@ export function resolveHubOptions(options: RoomHubOptions): ResolvedHubOptions {
     pingsPerSecond: 4,
     droppedFramesBeforeClose: 50,
     passwordFailuresPerMinute: 5,
+    membersPerAddress: 100,
+    roomsPerAddressPerMinute: 10,
+    neverPingedMemberTtlMs: 2 * heartbeatWindowMs,
+    passwordHashesPerMinute: 12,
+    passwordHashConcurrency: 1,
+    passwordHashQueue: 32,
     log: (message: string) => console.log(`[heartbeat] ${message}`),
     ...given,
   }

@@ -11,11 +11,14 @@ export interface JoinedFrameParts {
   heartbeatWindowMs: number
   /** Set only when the join asked to resume from a seq. */
   recovered: boolean | undefined
+  protected: boolean
+  /** The join carried a password and the room has none. */
+  passwordIgnored: boolean
 }
 
 /** The full picture a socket gets once, when its join succeeds. */
 export function joinedFrame(parts: JoinedFrameParts): JoinedFrame {
-  const { member, token, created, history, view, heartbeatWindowMs, recovered } = parts
+  const { member, token, created, history, view, heartbeatWindowMs, recovered, passwordIgnored } = parts
   return {
     type: 'joined',
     roomId: member.roomId,
@@ -26,5 +29,7 @@ export function joinedFrame(parts: JoinedFrameParts): JoinedFrame {
     presence: view.snapshot(),
     heartbeatWindowMs,
     ...(recovered === undefined ? {} : { recovered }),
+    protected: parts.protected,
+    ...(passwordIgnored ? { passwordIgnored: true as const } : {}),
   }
 }

@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../../shared/protocol'
+import { nameKeys } from './name-keys'
 import type { MemberRecord, NewChatMessage, RoomEvent, RoomRecord, RoomStore } from './types'
 
 /** clientIds remembered per member for the exactly-once check. */
@@ -7,8 +8,8 @@ const CLIENT_IDS_PER_MEMBER = 256
 interface MemoryRoom {
   record: RoomRecord
   members: Map<string, MemberRecord>
-  /** Lower-cased names of current members, for the uniqueness check. */
-  names: Set<string>
+  /** nameKeys of current members -> member id, for the uniqueness check. */
+  names: Map<string, string>
   memberIdByTokenHash: Map<string, string>
   /** memberId -> clientId -> the message it produced, oldest first. */
   sentByClientId: Map<string, Map<string, ChatMessage>>
@@ -49,7 +50,7 @@ export class MemoryRoomStore implements RoomStore {
     this.rooms.set(room.id, {
       record: room,
       members: new Map(),
-      names: new Set(),
+      names: new Map(),
       memberIdByTokenHash: new Map(),
       sentByClientId: new Map(),
       history: [],
@@ -72,12 +73,22 @@ export class MemoryRoomStore implements RoomStore {
     return this.rooms.delete(roomId)
   }
 
-  async addMember(member: MemberRecord, maxMembers: number) {
+  async addMember(member: MemberRecord, maxMembers: number, nameFreeBefore = 0) {
     const room = this.requireRoom(member.roomId)
-    const key = member.name.toLowerCase()
-    if (room.names.has(key)) return 'name-taken' as const
-    if (room.members.size >= maxMembers) return 'room-full' as const
-    room.names.add(key)
+    const keys = nameKeys(member.name)
+    const holders = new Set<MemberRecord>()
+    for (const key of keys) {
+      const holder = room.members.get(room.names.get(key) ?? '')
+      if (!holder) continue
+      if (holder.lastSeenAt >= nameFreeBefore) return 'name-taken' as const
+      holders.add(holder)
+    }
+    if (room.members.size - holders.size >= maxMembers) return 'room-full' as const
+    for (const holder of holders) {
+      this.drop(room, holder)
+      this.handler(member.roomId, { kind: 'left', memberId: holder.id })
+    }
+    for (const key of keys) room.names.set(key, member.id)
     room.memberIdByTokenHash.set(member.tokenHash, member.id)
     room.members.set(member.id, { ...member })
     return 'added' as const
@@ -109,10 +120,7 @@ export class MemoryRoomStore implements RoomStore {
     const room = this.rooms.get(roomId)
     const member = room?.members.get(memberId)
     if (!room || !member) return undefined
-    room.members.delete(memberId)
-    room.names.delete(member.name.toLowerCase())
-    room.memberIdByTokenHash.delete(member.tokenHash)
-    room.sentByClientId.delete(memberId)
+    this.drop(room, member)
     return member
   }
 
@@ -165,6 +173,16 @@ export class MemoryRoomStore implements RoomStore {
     const oldestHeld = room.history[0]?.seq ?? room.lastSeq + 1
     if (oldestHeld > afterSeq + 1) return undefined
     return room.history.slice(afterSeq + 1 - oldestHeld)
+  }
+
+  // Synchronous, so that a name check and the removal it leads to are one step.
+  private drop(room: MemoryRoom, member: MemberRecord): void {
+    room.members.delete(member.id)
+    for (const key of nameKeys(member.name)) {
+      if (room.names.get(key) === member.id) room.names.delete(key)
+    }
+    room.memberIdByTokenHash.delete(member.tokenHash)
+    room.sentByClientId.delete(member.id)
   }
 
   private sentBy(room: MemoryRoom, memberId: string): Map<string, ChatMessage> {

@@ -7,6 +7,8 @@ import type { MemberRecord, RoomEvent, RoomStore } from './types'
 export interface PresenceTrackerOptions {
   windowMs: number
   memberTtlMs: number
+  /** The TTL of a member that never pinged after joining (a join and nothing else costs little to remove). */
+  neverPingedMemberTtlMs: number
   emptyRoomGraceMs: number
   presenceMergeMs: number
   /** Writes one serialized frame to every socket of the room on this process. */
@@ -139,7 +141,8 @@ export class PresenceTracker {
     const view = this.builtViews.get(roomId)
     for (const member of await this.store.listMembersSilentSince(roomId, now - this.options.windowMs)) {
       const active = this.isActive(member, now)
-      if (!active && now - member.lastSeenAt > this.options.memberTtlMs) {
+      const ttl = member.lastSeenAt > member.joinedAt ? this.options.memberTtlMs : this.options.neverPingedMemberTtlMs
+      if (!active && now - member.lastSeenAt > ttl) {
         await this.options.expireMember(roomId, member.id)
         continue
       }

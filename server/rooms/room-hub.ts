@@ -4,18 +4,24 @@ import { admitMember } from './admission'
 import { resolveHubOptions } from './hub-options'
 import type { ResolvedHubOptions, RoomHubOptions } from './hub-options'
 import { joinedFrame } from './joined-frame'
+import { MembershipLedger } from './membership-ledger'
 import { MemoryRoomStore } from './memory-store'
+import { PasswordHashing } from './password-hashing'
 import { PresenceTracker } from './presence-tracker'
-import { FailureWindow } from './rate-limits'
+import { FailureWindow, TokenBuckets } from './rate-limits'
 import { hashToken, newId } from './secrets'
 import { SessionGuard } from './session-guard'
 import { SessionIndex } from './session-index'
 import type { Connection, Session, SessionMember } from './session-index'
-import type { MemberRecord, RoomEvent, RoomStore } from './types'
+import type { MemberRecord, RoomEvent, RoomRecord, RoomStore } from './types'
 
 export type { Connection } from './session-index'
 
 const PING_FRAME = '{"type":"ping"}'
+/** Members this process tracks by client address, in total; past it joins get SERVER_FULL. */
+const MAX_TRACKED_MEMBERSHIPS = 100_000
+/** How often an address at its membership cap is checked against the store for members removed elsewhere. */
+const MEMBERSHIP_RECHECK_MS = 15_000
 export type { RoomHubOptions } from './hub-options'
 
 /**
@@ -30,6 +36,9 @@ export class RoomHub {
   private readonly presence: PresenceTracker
   private readonly guard: SessionGuard
   private readonly passwordFailures: FailureWindow
+  private readonly memberships: MembershipLedger
+  private readonly roomCreations: TokenBuckets
+  private readonly hashing: PasswordHashing
   /** roomId -> sockets here that joined or are joining it; the store delivers a room's events while it is above 0. */
   private readonly interest = new Map<string, number>()
   private sweepTimer: ReturnType<typeof setInterval> | undefined
@@ -44,9 +53,17 @@ export class RoomHub {
     this.store = options.store ?? new MemoryRoomStore(historyLimit)
     this.guard = new SessionGuard(this.options)
     this.passwordFailures = new FailureWindow(this.options.passwordFailuresPerMinute, 60_000)
+    this.memberships = new MembershipLedger(this.options.membersPerAddress, MAX_TRACKED_MEMBERSHIPS, MEMBERSHIP_RECHECK_MS)
+    this.roomCreations = new TokenBuckets(this.options.roomsPerAddressPerMinute)
+    this.hashing = new PasswordHashing({
+      hashesPerMinute: this.options.passwordHashesPerMinute,
+      concurrency: this.options.passwordHashConcurrency,
+      queueLimit: this.options.passwordHashQueue,
+    })
     this.presence = new PresenceTracker(this.store, {
       windowMs: heartbeatWindowMs,
       memberTtlMs: this.options.memberTtlMs,
+      neverPingedMemberTtlMs: this.options.neverPingedMemberTtlMs,
       emptyRoomGraceMs: this.options.emptyRoomGraceMs,
       presenceMergeMs: this.options.presenceMergeMs,
       broadcast: (roomId, data) => this.index.broadcast(roomId, data),
@@ -192,7 +209,12 @@ export class RoomHub {
         else if (now - session.lastFrameAt > this.options.idleTimeoutMs) this.closeSession(session, CLOSE_CODES.idleTimeout, 'idle timeout')
       }
       this.passwordFailures.prune(now)
-      if (this.store.health().state === 'ready') await this.presence.sweep(now)
+      this.roomCreations.prune(now)
+      this.hashing.prune(now)
+      if (this.store.health().state === 'ready') {
+        await this.presence.sweep(now)
+        await this.memberships.recheck(now, async held => (await this.store.findMemberByTokenHash(held.roomId, held.tokenHash))?.id === held.memberId)
+      }
     }
     catch (error) {
       this.options.log(`sweep failed: ${String(error)}`)
@@ -231,6 +253,7 @@ export class RoomHub {
     let member: MemberRecord | undefined
     let token = frame.token
     let created = false
+    let room: RoomRecord | undefined
     if (token) member = await this.store.findMemberByTokenHash(frame.roomId, hashToken(token))
     const resumed = member !== undefined
     if (!member || !token) {
@@ -239,10 +262,19 @@ export class RoomHub {
         maxRoomMembers: this.options.maxRoomMembers,
         passwordFailures: this.passwordFailures,
         clientAddress: session.address,
+        nameFreeBefore: now - this.options.heartbeatWindowMs,
+        memberships: this.memberships,
+        roomCreations: this.roomCreations,
+        hashing: this.hashing,
       })
-      if ('code' in admission) return this.sendError(session, admission.code, admission.message)
-      ;({ member, token, created } = admission)
+      if ('code' in admission) return this.sendError(session, admission.code, admission.message, admission.retryAfterMs)
+      ;({ member, token, created, room } = admission)
     }
+    else {
+      // The token is enough to come back, protected room or not.
+      room = await this.store.getRoom(member.roomId)
+    }
+    const passwordHash = room?.passwordHash ?? null
     await this.store.touchMember(member.roomId, member.id, now)
     await this.enterRoom(member.roomId)
     if (session.closed) {
@@ -265,6 +297,8 @@ export class RoomHub {
       view,
       heartbeatWindowMs: this.options.heartbeatWindowMs,
       recovered: frame.lastSeq === undefined ? undefined : missed !== undefined,
+      protected: passwordHash !== null,
+      passwordIgnored: frame.password !== undefined && passwordHash === null,
     }))
     const cursor = history.at(-1)?.seq ?? (missed ? frame.lastSeq! : 0)
     for (const held of session.backlog) if (held.seq > cursor) session.conn.send(held.data)
@@ -297,7 +331,9 @@ export class RoomHub {
   }
 
   private async removeMember(roomId: string, memberId: string): Promise<void> {
-    if (await this.store.removeMember(roomId, memberId)) await this.store.publish(roomId, { kind: 'left', memberId })
+    if (!await this.store.removeMember(roomId, memberId)) return
+    this.memberships.forget(roomId, memberId)
+    await this.store.publish(roomId, { kind: 'left', memberId })
   }
 
   /** Every process serving the room hears each event once; each tells its own sockets. */
@@ -305,6 +341,7 @@ export class RoomHub {
     if (event.kind === 'chat') return this.index.broadcast(roomId, JSON.stringify(event.message), event.message.seq)
     this.presence.apply(roomId, event)
     if (event.kind !== 'left') return
+    this.memberships.forget(roomId, event.memberId)
     for (const session of this.index.sessionsOf(roomId, event.memberId)) {
       this.detach(session)
       this.send(session, { type: 'left', roomId })
@@ -341,7 +378,7 @@ export class RoomHub {
     if (!session.closed) session.conn.send(JSON.stringify(frame))
   }
 
-  private sendError(session: Session, code: ErrorCode, message: string): void {
-    this.send(session, { type: 'error', code, message })
+  private sendError(session: Session, code: ErrorCode, message: string, retryAfterMs?: number): void {
+    this.send(session, { type: 'error', code, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) })
   }
 }

@@ -66,8 +66,13 @@ export interface RoomStore {
   /** Removes the room and its history only if it has no members. */
   deleteRoomIfEmpty(roomId: string): Promise<boolean>
 
-  /** Adds the member unless its name (case-insensitive) is taken or the room holds `maxMembers`. */
-  addMember(member: MemberRecord, maxMembers: number): Promise<'added' | 'name-taken' | 'room-full'>
+  /**
+   * Adds the member unless its name is taken or the room holds `maxMembers`.
+   * Names are compared by their `nameKeys` (look-alikes and case clash). A
+   * member not heard from since `nameFreeBefore` no longer holds its name: it
+   * is removed in the same step, and a `left` event is published for it.
+   */
+  addMember(member: MemberRecord, maxMembers: number, nameFreeBefore?: number): Promise<'added' | 'name-taken' | 'room-full'>
   findMemberByTokenHash(roomId: string, tokenHash: string): Promise<MemberRecord | undefined>
   listMembers(roomId: string): Promise<MemberRecord[]>
   /** Members marked offline or not heard from since `cutoff`: all a sweep needs to look at. */

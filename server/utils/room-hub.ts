@@ -39,6 +39,12 @@ export function useRoomHub(): RoomHub {
       framesPerSecond: Number(config.framesPerSecond),
       frameBurst: Number(config.frameBurst),
       passwordFailuresPerMinute: Number(config.passwordFailuresPerMinute),
+      membersPerAddress: Number(config.membersPerAddress),
+      roomsPerAddressPerMinute: Number(config.roomsPerAddressPerMinute),
+      neverPingedMemberTtlMs: Number(config.neverPingedMemberTtlMs) || undefined,
+      passwordHashesPerMinute: Number(config.passwordHashesPerMinute),
+      passwordHashConcurrency: Number(config.passwordHashConcurrency),
+      passwordHashQueue: Number(config.passwordHashQueue),
       log,
     })
     hub.start()

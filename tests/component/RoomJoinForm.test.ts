@@ -42,6 +42,18 @@ describe('RoomJoinForm', () => {
     expect(wrapper.emitted('submit')).toBeUndefined()
   })
 
+  it('does not join with a name that is invisible or holds control characters, and sends the normalised name', async () => {
+    const wrapper = mount(RoomJoinForm, { props: { roomId: 'lobby', showPassword: false } })
+    const joinButton = () => wrapper.get('[data-testid="join-button"]')
+    for (const name of ['\u200b\u200b', '\u3164', 'ali\u0000ce']) {
+      await wrapper.get('[data-testid="name-input"]').setValue(name)
+      expect({ name, disabled: joinButton().attributes('disabled') !== undefined }).toEqual({ name, disabled: true })
+    }
+    await wrapper.get('[data-testid="name-input"]').setValue('\uff41lice\u200b')
+    await wrapper.get('form').trigger('submit')
+    expect(wrapper.emitted('submit')).toEqual([[{ name: 'alice', roomId: 'lobby' }]])
+  })
+
   it('for a shared link asks only for the name, with the password only when needed', async () => {
     const wrapper = mount(RoomJoinForm, { props: { roomId: 'lobby', showPassword: false } })
     expect(wrapper.find('[data-testid="room-input"]').exists()).toBe(false)

@@ -22,7 +22,11 @@ beforeAll(async () => {
     NUXT_HEADERS_TIMEOUT_MS: '1000',
   }, { heapProbe: true })
 })
-afterEach(() => closeAllClients())
+// Each test starts with no socket left on the server, so counts are its own.
+afterEach(async () => {
+  closeAllClients()
+  await expect.poll(async () => (await healthDetails(server.url)).connections, { timeout: 5000 }).toBe(0)
+})
 afterAll(() => server.stop())
 
 describe('a client that floods or never reads', () => {
@@ -83,7 +87,6 @@ describe('a client that floods or never reads', () => {
     await expect.poll(() => reader.client.frames.filter(frame => frame.type === 'chat').length, { timeout: 30_000 }).toBe(total)
     expect((await healthDetails(server.url)).process.rssBytes - rssBefore).toBeLessThan(100 * MiB)
     clearInterval(heartbeat)
-    for (const sleeper of sleepers) sleeper.socket.destroy()
   }, 90_000)
 })
 
@@ -94,8 +97,10 @@ describe('sockets the server refuses or gives up on', () => {
     // These never answer the close frame: with a polite close each would hold a descriptor for 30 s.
     const refused = await Promise.all(Array.from({ length: 15 }, () => openNonReadingClient(server.wsUrl, { localAddress: '127.0.2.1' })))
     await sleep(1500)
-    expect((await server.probe()).sockets).toBe(before + 20)
-    for (const client of held) client.close()
+    // The 20 held sockets, and none of the 15 refused ones (a socket of an earlier request may just be closing).
+    const after = (await server.probe()).sockets
+    expect(after).toBeGreaterThanOrEqual(20)
+    expect(after).toBeLessThanOrEqual(before + 20)
     for (const client of refused) client.socket.destroy()
   })
 

@@ -8,6 +8,8 @@ export class FakeConnection implements Connection {
   terminated = false
   private waiters: Array<() => void> = []
 
+  constructor(readonly remoteAddress?: string) {}
+
   send(data: string): void {
     this.frames.push(JSON.parse(data) as ServerFrame)
     for (const wake of this.waiters.splice(0)) wake()

@@ -71,6 +71,7 @@ export function joinedFrame(overrides: Partial<JoinedFrame> & { heartbeatWindowM
     created: false,
     history: [],
     presence: { online: 2, members: 2, users: [ada, bob] },
+    protected: false,
     ...overrides,
   }
 }

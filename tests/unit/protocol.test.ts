@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LIMITS, parseClientFrame } from '../../shared/protocol'
+import { LIMITS, checkName, parseClientFrame } from '../../shared/protocol'
 
 describe('parseClientFrame', () => {
   it('accepts the four client frames and trims the name', () => {
@@ -28,5 +28,38 @@ describe('parseClientFrame', () => {
 
   it('refuses a frame over the size limit before parsing it', () => {
     expect(parseClientFrame(' '.repeat(LIMITS.frameMaxBytes + 1))).toMatchObject({ ok: false, code: 'TOO_LARGE' })
+  })
+})
+
+describe('checkName', () => {
+  it.each([
+    ['fullwidth letters', '\uff41\uff4c\uff49\uff43\uff45', 'alice'],
+    ['a decomposed accent', 'a\u0301lice', '\u00e1lice'],
+    ['a zero-width space', 'alice\u200b', 'alice'],
+    ['a zero-width joiner', 'a\u200dlice', 'alice'],
+    ['a soft hyphen', 'al\u00adice', 'alice'],
+    ['a right-to-left override', '\u202eecila', 'ecila'],
+    ['a byte order mark and a word joiner', '\ufeffal\u2060ice', 'alice'],
+    ['runs of other spaces', ' Ada\u3000\u00a0 Lovelace ', 'Ada Lovelace'],
+    ['an emoji made of joined pictographs', '\u{1F469}\u{1F3FD}\u200d\u{1F4BB} Ada', '\u{1F469}\u{1F3FD}\u200d\u{1F4BB} Ada'],
+  ])('normalises %s', (_case, raw, shown) => {
+    expect(checkName(raw)).toEqual({ ok: true, name: shown })
+  })
+
+  it.each([
+    ['only a zero-width space', '\u200b'],
+    ['only a Hangul filler', '\u3164'],
+    ['only combining marks', '\u0301\u0301'],
+    ['a NUL', 'ali\u0000ce'],
+    ['a newline inside', 'ali\nce'],
+    ['a lone surrogate', 'ali\ud800ce'],
+    ['an over-long name once normalised', '\ufdfa'.repeat(2)],
+  ])('refuses %s', (_case, raw) => {
+    expect(checkName(raw)).toMatchObject({ ok: false })
+  })
+
+  it('is what a join frame goes through', () => {
+    expect(parseClientFrame(JSON.stringify({ type: 'join', roomId: 'lobby', name: 'a\u200dlice' }))).toMatchObject({ ok: true, frame: { name: 'alice' } })
+    expect(parseClientFrame(JSON.stringify({ type: 'join', roomId: 'lobby', name: '\u200b' }))).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
   })
 })

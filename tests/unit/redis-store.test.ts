@@ -52,6 +52,23 @@ describe('RedisRoomStore across instances', () => {
     expect(await survivor.releaseMember('lobby', 'a')).toMatchObject({ offline: true })
   })
 
+  it('two instances racing to take over a silent member\'s name: exactly one gets it, and one leave is published', async () => {
+    const [one, two] = [await createStore(), await createStore()]
+    const events: string[] = []
+    for (const store of [one, two]) store.onEvent((_, event) => event.kind === 'left' && events.push(event.memberId))
+    await one.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1 }, 10)
+    await one.subscribe('lobby')
+    await one.addMember(member, 10)
+    const now = Date.now()
+    const results = await Promise.all([one, two].flatMap((store, i) => [0, 1].map(j =>
+      store.addMember({ ...member, id: `n${i}${j}`, name: 'ada', tokenHash: `t${i}${j}`, lastSeenAt: now }, 10, now - 100))))
+    expect(results.filter(r => r === 'added')).toHaveLength(1)
+    expect(results.filter(r => r === 'name-taken')).toHaveLength(3)
+    expect((await one.listMembers('lobby')).map(m => m.name)).toEqual(['ada'])
+    await new Promise(resolve => setTimeout(resolve, 50))
+    expect(events).toEqual(['a'])
+  })
+
   it('names are unique across instances and every key of an empty room expires', async () => {
     const [one, two] = [await createStore(), await createStore()]
     await one.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1 }, 10)

@@ -35,6 +35,88 @@ export function describeRoomHub(name: string, createStore: () => Promise<RoomSto
 
     const lastPresence = (conn: FakeConnection) => conn.of('presence').at(-1)
 
+    async function refusal(hub: RoomHub, roomId: string, name: string, extra: object = {}) {
+      const conn = new FakeConnection()
+      hub.open(conn)
+      hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, ...extra }))
+      const error = await conn.waitFor('error')
+      expect(conn.of('joined')).toHaveLength(0)
+      return error
+    }
+
+    it('refuses a look-alike of a member\'s name: another script, zero-width, soft hyphen, fullwidth, decomposed, case', async () => {
+      const hub = await createHub()
+      await join(hub, 'names', 'alice')
+      await join(hub, 'names', '\u00e9mile')
+      for (const name of ['al\u0456ce', 'alice\u200b', 'a\u200dlice', 'al\u00adice', '\uff41\uff4c\uff49\uff43\uff45', 'ALICE', 'aIice', 'e\u0301mile']) {
+        expect({ name, error: await refusal(hub, 'names', name) }).toMatchObject({ name, error: { code: 'NAME_TAKEN' } })
+      }
+      for (const name of ['\u200b', '\u202e', 'ali\u0000ce', 'ali\ud800ce']) {
+        expect({ name, error: await refusal(hub, 'names', name) }).toMatchObject({ name, error: { code: 'BAD_REQUEST' } })
+      }
+      const shown = await join(hub, 'names', '\u202eecila')
+      expect(shown.joined.you.name).toBe('ecila')
+      expect(await hub.summary('names')).toMatchObject({ members: 3 })
+    })
+
+    it('a join takes over the name of a member silent for the window: the old one leaves and its token stops working', async () => {
+      const hub = await createHub()
+      const watcher = await join(hub, 'phone', 'Watcher')
+      const keepAlive = setInterval(() => hub.receive(watcher.conn, '{"type":"ping"}'), 100)
+      try {
+        const laptop = await join(hub, 'phone', 'Ada')
+        await new Promise(resolve => setTimeout(resolve, 20))
+        hub.receive(laptop.conn, '{"type":"ping"}')
+        await laptop.conn.waitFor('pong')
+        hub.close(laptop.conn)
+        // Offline at once, but the name is held for the window: a reload comes back in time.
+        expect(await refusal(hub, 'phone', 'ada')).toMatchObject({ code: 'NAME_TAKEN' })
+        await new Promise(resolve => setTimeout(resolve, WINDOW_MS + 100))
+        const phone = await join(hub, 'phone', 'ada')
+        expect(phone.joined.you).toMatchObject({ name: 'ada' })
+        expect(phone.joined.you.id).not.toBe(laptop.joined.you.id)
+        await vi.waitFor(() => expect(watcher.conn.of('presence').some(p => p.left.includes(laptop.joined.you.id))).toBe(true))
+        expect(phone.joined.presence.users.map(u => u.name).sort()).toEqual(['Watcher', 'ada'])
+        // The laptop's token no longer makes it Ada: it is a newcomer, and the name is held by the phone.
+        expect(await refusal(hub, 'phone', 'Ada', { token: laptop.joined.token })).toMatchObject({ code: 'NAME_TAKEN' })
+        expect(await hub.summary('phone')).toMatchObject({ members: 2 })
+      }
+      finally {
+        clearInterval(keepAlive)
+      }
+    })
+
+    it('nobody takes the name of a member who is online, however long it has been a member', async () => {
+      const hub = await createHub()
+      const ada = await join(hub, 'kept', 'Ada')
+      const keepAlive = setInterval(() => hub.receive(ada.conn, '{"type":"ping"}'), 100)
+      try {
+        await new Promise(resolve => setTimeout(resolve, 2 * WINDOW_MS))
+        expect(await refusal(hub, 'kept', 'ADA')).toMatchObject({ code: 'NAME_TAKEN' })
+        expect(await hub.summary('kept')).toMatchObject({ online: 1, members: 1 })
+        expect(ada.conn.of('left')).toHaveLength(0)
+      }
+      finally {
+        clearInterval(keepAlive)
+      }
+    })
+
+    it('joined says whether the room is protected, and notes a password sent to an open room', async () => {
+      const hub = await createHub()
+      const creator = await join(hub, 'vault', 'Ada', { password: 's3cret' })
+      expect(creator.joined).toMatchObject({ created: true, protected: true })
+      expect(creator.joined).not.toHaveProperty('passwordIgnored')
+      // The token is enough to come back in, without the password.
+      const tab = await join(hub, 'vault', 'Ada', { token: creator.joined.token })
+      expect(tab.joined).toMatchObject({ protected: true, you: creator.joined.you })
+      const open = await join(hub, 'open', 'Bob')
+      expect(open.joined).toMatchObject({ protected: false })
+      expect(open.joined).not.toHaveProperty('passwordIgnored')
+      const typed = await join(hub, 'open', 'Cy', { password: 'typed anyway' })
+      expect(typed.joined).toMatchObject({ protected: false, passwordIgnored: true })
+      expect(await hub.summary('open')).toMatchObject({ protected: false, members: 2 })
+    })
+
     it('tells the room about a newcomer with only what changed, and chat reaches everyone in seq order', async () => {
       const hub = await createHub()
       const ada = await join(hub, 'lobby', 'Ada')

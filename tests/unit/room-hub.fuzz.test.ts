@@ -37,7 +37,8 @@ const settle = () => new Promise(resolve => setTimeout(resolve, 0))
 
 describe('the frame handler under random input', () => {
   it('never throws, answers only valid frames, and leaves other rooms untouched', async () => {
-    const hub = new RoomHub({ log: () => {}, framesPerSecond: 1e6, frameBurst: 1e6 })
+    // Every fake socket has one address: the per-address quotas have tests of their own.
+    const hub = new RoomHub({ log: () => {}, framesPerSecond: 1e6, frameBurst: 1e6, membersPerAddress: 1e6, roomsPerAddressPerMinute: 1e6, passwordHashesPerMinute: 1e6 })
     const calm = [new FakeConnection(), new FakeConnection()]
     for (const [i, conn] of calm.entries()) {
       hub.open(conn)

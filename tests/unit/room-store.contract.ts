@@ -30,6 +30,39 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect((await store.listMembers('lobby')).map(m => m.name)).toEqual(['ADA'])
     })
 
+    it('refuses a name that looks like a member\'s: another script, another case, fullwidth, decomposed, capital I for l', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      expect(await store.addMember(member('a', 'alice'), 100)).toBe('added')
+      const lookAlikes = ['al\u0456ce', '\u0430lice', 'ALICE', 'aIice', '\uff41\uff4c\uff49\uff43\uff45', 'al\u200bice', 'a\u00adlice']
+      for (const [i, name] of lookAlikes.entries()) {
+        expect({ name, result: await store.addMember(member(`x${i}`, name), 100) }).toEqual({ name, result: 'name-taken' })
+      }
+      expect(await store.addMember(member('c', 'a\u0301lice'), 100)).toBe('added')
+      expect(await store.addMember(member('d', '\u00e1lice'), 100)).toBe('name-taken')
+      expect(await store.addMember(member('e', 'alicia'), 100)).toBe('added')
+      expect((await store.listMembers('lobby')).map(m => m.id).sort()).toEqual(['a', 'c', 'e'])
+    })
+
+    it('a member silent since nameFreeBefore gives its name up: removed, token gone, its leave published', async () => {
+      const store = await createStore(10)
+      const events: Array<[string, RoomEvent]> = []
+      store.onEvent((roomId, event) => events.push([roomId, event]))
+      await store.ensureRoom(room, 100)
+      await store.subscribe('lobby')
+      await store.addMember({ ...member('old', 'Ada'), lastSeenAt: 100 }, 100)
+      await store.addMember({ ...member('bob', 'Bob'), lastSeenAt: 500 }, 100)
+      expect(await store.addMember({ ...member('new', 'ada'), lastSeenAt: 600 }, 100, 100)).toBe('name-taken')
+      expect(await store.addMember({ ...member('new', 'ADA'), lastSeenAt: 600 }, 2, 101)).toBe('added')
+      expect((await store.listMembers('lobby')).map(m => m.name).sort()).toEqual(['ADA', 'Bob'])
+      expect(await store.findMemberByTokenHash('lobby', 'hash-old')).toBeUndefined()
+      await vi.waitFor(() => expect(events).toEqual([['lobby', { kind: 'left', memberId: 'old' }]]))
+      // Bob was heard from after the cutoff: his name stays his.
+      expect(await store.addMember({ ...member('eve', 'Bob'), lastSeenAt: 600 }, 100, 500)).toBe('name-taken')
+      await store.removeMember('lobby', 'new')
+      expect(await store.addMember(member('ada2', 'Ada'), 100)).toBe('added')
+    })
+
     it('finds a member by token hash only in its own room', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)

@@ -1,3 +1,4 @@
+import { nameKeys } from '../name-keys'
 import type { MemberRecord } from '../types'
 
 /** What the scripts return for a member: its JSON, its last heartbeat, whether it is marked offline. */
@@ -6,14 +7,14 @@ export type MemberReply = [json: string, lastSeenAt: string | null, offline: num
 interface StoredMember {
   id: string
   name: string
-  /** The lower-cased name, as JavaScript lowers it (Lua's lower() knows ASCII only). */
-  nameKey: string
+  /** The name's keys in the room's names hash (Lua knows neither Unicode case nor confusables). */
+  nameKeys: string[]
   tokenHash: string
   joinedAt: number
 }
 
 export function encodeMember(member: MemberRecord): string {
-  const stored: StoredMember = { id: member.id, name: member.name, nameKey: member.name.toLowerCase(), tokenHash: member.tokenHash, joinedAt: member.joinedAt }
+  const stored: StoredMember = { id: member.id, name: member.name, nameKeys: nameKeys(member.name), tokenHash: member.tokenHash, joinedAt: member.joinedAt }
   return JSON.stringify(stored)
 }
 

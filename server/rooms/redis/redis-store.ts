@@ -3,6 +3,7 @@ import Redis from 'ioredis'
 import type { ChatMessage } from '../../../shared/protocol'
 import type { MemberRecord, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
 import { roomKeys, ROOMS_KEY, roomIdOfChannel } from './keys'
+import { nameKeys } from '../name-keys'
 import { decodeMember, encodeMember } from './members'
 import type { MemberReply } from './members'
 import * as scripts from './scripts'
@@ -107,9 +108,9 @@ export class RedisRoomStore implements RoomStore {
     return await this.redis.DELETE_ROOM_IF_EMPTY(9, ...k.all, ROOMS_KEY, roomId) === 1
   }
 
-  async addMember(member: MemberRecord, maxMembers: number) {
+  async addMember(member: MemberRecord, maxMembers: number, nameFreeBefore = 0) {
     const k = roomKeys(member.roomId)
-    const result = await this.redis.ADD_MEMBER(8, ...k.all, member.id, member.name.toLowerCase(), member.tokenHash, encodeMember(member), maxMembers, member.lastSeenAt)
+    const result = await this.redis.ADD_MEMBER(8, ...k.all, member.id, member.tokenHash, encodeMember(member), maxMembers, member.lastSeenAt, nameFreeBefore, k.channel, ...nameKeys(member.name))
     if (result === 'no-room') throw new Error(`room ${member.roomId} expired before its first member joined`)
     return result as 'added' | 'name-taken' | 'room-full'
   }
