@@ -1,0 +1,391 @@
+import type Database from 'better-sqlite3'
+import type { ChatMessage } from '../../../shared/protocol'
+import { nameKeys } from '../name-keys'
+import type { MemberRecord, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
+import { isDiskError, StoreUnavailableError } from './disk-errors'
+import { DatabaseFileError, openDatabase } from './open-database'
+import { SCHEMA_VERSION } from './schema'
+import { prepareStatements } from './statements'
+import type { Statements } from './statements'
+import { TickTransaction } from './tick-transaction'
+
+/** clientIds remembered per member for the exactly-once check. */
+const CLIENT_IDS_PER_MEMBER = 256
+
+export interface SqliteRoomStoreOptions {
+  /** The database file; its folder is created when missing. */
+  file: string
+  historyLimit: number
+  /** How long a room without members is kept, with its password and history. */
+  emptyRoomRetentionMs: number
+  log: (message: string) => void
+  /** How often a store that cannot write (or open its file) tries again. @default 1000 */
+  retryIntervalMs?: number
+  /** @default Date.now */
+  now?: () => number
+}
+
+interface StoredRoom {
+  record: RoomRecord
+  members: Map<string, MemberRecord>
+  /** nameKeys of current members -> member id, for the uniqueness check. */
+  names: Map<string, string>
+  memberIdByTokenHash: Map<string, string>
+  lastSeq: number
+  /** Since when the room has had no members; undefined while it has some. */
+  emptySince: number | undefined
+  /** memberId -> rows in `sent`, counted on first use. */
+  sentCounts: Map<string, number>
+}
+
+interface Open { db: Database.Database, sql: Statements, tx: TickTransaction }
+
+/**
+ * The default store: rooms, members and history in an SQLite file, so that a
+ * restart (a deploy, a crash, SIGKILL) loses nothing that was acknowledged.
+ * Everything a sweep or a heartbeat reads is in memory as well, loaded at
+ * start; presence (last heartbeat, offline) lives only there. Writes go to
+ * the file in one transaction per turn of the event loop, and each write
+ * resolves once it is committed.
+ */
+export class SqliteRoomStore implements RoomStore {
+  private readonly rooms = new Map<string, StoredRoom>()
+  private handler: (roomId: string, event: RoomEvent) => void = () => {}
+  private open: Open | undefined
+  private state: StoreHealth['state'] = 'unavailable'
+  private lastError = ''
+  private retryTimer: ReturnType<typeof setInterval> | undefined
+  private closed = false
+  private readonly now: () => number
+
+  /** Throws a DatabaseFileError for a file it must not touch; any other failure to open is retried. */
+  constructor(private readonly options: SqliteRoomStoreOptions) {
+    this.now = options.now ?? Date.now
+    this.tryOpen(true)
+  }
+
+  health(): StoreHealth {
+    return { kind: 'sqlite', state: this.state }
+  }
+
+  isUnavailableError(error: unknown): boolean {
+    return isDiskError(error)
+  }
+
+  async close() {
+    this.closed = true
+    clearInterval(this.retryTimer)
+    if (!this.open) return
+    try {
+      this.open.tx.commitNow()
+    }
+    finally {
+      this.open.db.close()
+      this.open = undefined
+    }
+  }
+
+  onEvent(handler: (roomId: string, event: RoomEvent) => void) {
+    this.handler = handler
+  }
+
+  // One process owns the file and hears everything it publishes.
+  async subscribe() {}
+
+  async unsubscribe() {}
+
+  async publish(roomId: string, event: RoomEvent) {
+    this.handler(roomId, event)
+  }
+
+  async ensureRoom(room: RoomRecord, maxRooms: number) {
+    const { sql, tx } = this.require()
+    const existing = this.rooms.get(room.id)
+    if (existing) return { room: existing.record, created: false }
+    if (this.rooms.size >= maxRooms) return 'server-full' as const
+    const stored: StoredRoom = { record: room, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, emptySince: room.createdAt, sentCounts: new Map() }
+    await tx.run(() => {
+      sql.insertRoom.run(room.id, room.passwordHash, room.createdAt, room.createdAt)
+      this.rooms.set(room.id, stored)
+    }, () => this.rooms.delete(room.id))
+    return { room, created: true }
+  }
+
+  async getRoom(roomId: string) {
+    this.require()
+    return this.rooms.get(roomId)?.record
+  }
+
+  async listRoomIds() {
+    this.require()
+    return [...this.rooms.keys()]
+  }
+
+  /** Removes the room once it has stood empty for the retention time. */
+  async deleteRoomIfEmpty(roomId: string) {
+    const { sql, tx } = this.require()
+    const room = this.rooms.get(roomId)
+    if (!room || room.members.size > 0) return false
+    if (room.emptySince !== undefined && this.now() - room.emptySince < this.options.emptyRoomRetentionMs) return false
+    return tx.run(() => {
+      for (const statement of [sql.deleteRoom, sql.deleteRoomMembers, sql.deleteRoomMessages, sql.deleteRoomSent]) statement.run(roomId)
+      return this.rooms.delete(roomId)
+    }, () => this.rooms.set(roomId, room))
+  }
+
+  async addMember(member: MemberRecord, maxMembers: number, nameFreeBefore = 0) {
+    const { sql, tx } = this.require()
+    const room = this.requireRoom(member.roomId)
+    const keys = nameKeys(member.name)
+    const holders = new Set<MemberRecord>()
+    for (const key of keys) {
+      const holder = room.members.get(room.names.get(key) ?? '')
+      if (!holder) continue
+      if (holder.lastSeenAt >= nameFreeBefore) return 'name-taken' as const
+      holders.add(holder)
+    }
+    if (room.members.size - holders.size >= maxMembers) return 'room-full' as const
+    const emptySince = room.emptySince
+    await tx.run(() => {
+      for (const holder of holders) {
+        sql.deleteMember.run(room.record.id, holder.id)
+        sql.deleteMemberSent.run(room.record.id, holder.id)
+      }
+      sql.insertMember.run(room.record.id, member.id, member.name, member.tokenHash, member.joinedAt)
+      if (emptySince !== undefined) sql.setEmptySince.run(null, room.record.id)
+      for (const holder of holders) this.forgetMember(room, holder)
+      this.rememberMember(room, { ...member })
+      room.emptySince = undefined
+    }, () => {
+      this.forgetMember(room, room.members.get(member.id)!)
+      for (const holder of holders) this.rememberMember(room, holder)
+      room.emptySince = emptySince
+    })
+    for (const holder of holders) this.handler(member.roomId, { kind: 'left', memberId: holder.id })
+    return 'added' as const
+  }
+
+  async findMemberByTokenHash(roomId: string, tokenHash: string) {
+    this.require()
+    const room = this.rooms.get(roomId)
+    const member = room?.members.get(room.memberIdByTokenHash.get(tokenHash) ?? '')
+    return member && { ...member }
+  }
+
+  async listMembers(roomId: string) {
+    this.require()
+    return [...(this.rooms.get(roomId)?.members.values() ?? [])].map(member => ({ ...member }))
+  }
+
+  async listMembersSilentSince(roomId: string, cutoff: number) {
+    this.require()
+    const silent: MemberRecord[] = []
+    for (const member of this.rooms.get(roomId)?.members.values() ?? []) {
+      if (member.offline || member.lastSeenAt < cutoff) silent.push({ ...member })
+    }
+    return silent
+  }
+
+  async countMembers(roomId: string) {
+    this.require()
+    return this.rooms.get(roomId)?.members.size ?? 0
+  }
+
+  async removeMember(roomId: string, memberId: string) {
+    const { sql, tx } = this.require()
+    const room = this.rooms.get(roomId)
+    const member = room?.members.get(memberId)
+    if (!room || !member) return undefined
+    const emptiedAt = this.now()
+    await tx.run(() => {
+      sql.deleteMember.run(roomId, memberId)
+      sql.deleteMemberSent.run(roomId, memberId)
+      if (room.members.size === 1) sql.setEmptySince.run(emptiedAt, roomId)
+      this.forgetMember(room, member)
+      if (room.members.size === 0) room.emptySince = emptiedAt
+    }, () => {
+      this.rememberMember(room, member)
+      room.emptySince = undefined
+    })
+    return { ...member }
+  }
+
+  // Presence is live state: heartbeats and offline marks never touch the file.
+  async touchMember(roomId: string, memberId: string, at: number) {
+    const member = this.memberOf(roomId, memberId)
+    if (!member) return undefined
+    const before = { ...member }
+    member.lastSeenAt = Math.max(member.lastSeenAt, at)
+    member.offline = false
+    return before
+  }
+
+  async markOffline(roomId: string, memberId: string) {
+    const member = this.memberOf(roomId, memberId)
+    if (!member) return undefined
+    const before = { ...member }
+    member.offline = true
+    return before
+  }
+
+  async releaseMember(roomId: string, memberId: string) {
+    const before = await this.markOffline(roomId, memberId)
+    return before && { before, offline: true }
+  }
+
+  async appendMessage(message: NewChatMessage) {
+    const { sql, tx } = this.require()
+    const room = this.requireRoom(message.roomId)
+    const memberId = message.from.id
+    if (message.clientId) {
+      const original = sql.sentByClientId.get(room.record.id, memberId, message.clientId)
+      if (original !== undefined) {
+        // The original may still be in this turn's transaction: answer once it is on disk.
+        await tx.settled()
+        return { message: JSON.parse(original) as ChatMessage, duplicate: true }
+      }
+    }
+    const sentBefore = message.clientId ? this.sentCount(room, memberId) : 0
+    const stored = await tx.run(() => {
+      const seq = room.lastSeq + 1
+      const stored: ChatMessage = { ...message, seq }
+      const body = JSON.stringify(stored)
+      sql.insertMessage.run(room.record.id, seq, body)
+      sql.trimMessages.run(room.record.id, seq - this.options.historyLimit)
+      if (message.clientId) {
+        sql.insertSent.run(room.record.id, memberId, seq, message.clientId, body)
+        if (sentBefore >= CLIENT_IDS_PER_MEMBER) sql.deleteOldestSent.run(room.record.id, memberId, room.record.id, memberId)
+        room.sentCounts.set(memberId, Math.min(sentBefore + 1, CLIENT_IDS_PER_MEMBER))
+      }
+      room.lastSeq = seq
+      return stored
+    }, (stored) => {
+      room.lastSeq = stored.seq - 1
+      if (message.clientId) room.sentCounts.set(memberId, sentBefore)
+    })
+    // Events of one room go out in seq order: commits settle in order.
+    this.handler(message.roomId, { kind: 'chat', message: stored })
+    return { message: stored, duplicate: false }
+  }
+
+  async recentMessages(roomId: string, limit: number) {
+    const { sql } = this.require()
+    return sql.recentMessages.all(roomId, limit).reverse().map(body => JSON.parse(body) as ChatMessage)
+  }
+
+  async messagesAfter(roomId: string, afterSeq: number) {
+    const { sql } = this.require()
+    const room = this.rooms.get(roomId)
+    if (!room) return undefined
+    if (afterSeq >= room.lastSeq) return afterSeq === room.lastSeq ? [] : undefined
+    const oldestHeld = sql.oldestSeq.get(roomId) ?? room.lastSeq + 1
+    if (oldestHeld > afterSeq + 1) return undefined
+    return sql.messagesAfter.all(roomId, afterSeq).map(body => JSON.parse(body) as ChatMessage)
+  }
+
+  private tryOpen(atStart: boolean): void {
+    let db: Database.Database | undefined
+    try {
+      db = openDatabase(this.options.file)
+      const sql = prepareStatements(db)
+      this.load(sql)
+      this.open = { db, sql, tx: new TickTransaction(db, error => this.onOutcome(error)) }
+      if (this.state !== 'ready') this.options.log(`rooms are kept in ${this.options.file}`)
+      this.state = 'ready'
+      clearInterval(this.retryTimer)
+      this.retryTimer = undefined
+    }
+    catch (error) {
+      db?.close()
+      if (error instanceof DatabaseFileError && atStart) throw error
+      this.unavailable(error, 'cannot open')
+      // A file found wrong only on a retry (it could not be read at start):
+      // leave it alone, and say so once.
+      if (error instanceof DatabaseFileError) clearInterval(this.retryTimer)
+    }
+  }
+
+  private load(sql: Statements): void {
+    this.rooms.clear()
+    for (const row of sql.allRooms.all()) {
+      const record: RoomRecord = { id: row.id, passwordHash: row.password_hash, createdAt: row.created_at }
+      this.rooms.set(row.id, { record, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, emptySince: row.empty_since ?? undefined, sentCounts: new Map() })
+    }
+    // Every member comes back offline and seen now: it counts as online again
+    // once it pings, and has the full member TTL to come back after the restart.
+    const now = this.now()
+    for (const row of sql.allMembers.all()) {
+      const room = this.rooms.get(row.room_id)
+      if (room) this.rememberMember(room, { id: row.id, roomId: row.room_id, name: row.name, tokenHash: row.token_hash, joinedAt: row.joined_at, lastSeenAt: now, offline: true })
+    }
+    for (const room of this.rooms.values()) room.lastSeq = sql.lastSeq.get(room.record.id) ?? 0
+  }
+
+  private onOutcome(error: unknown): void {
+    if (error === undefined) {
+      if (this.state === 'ready') return
+      this.options.log(`${this.options.file} takes writes again`)
+      this.state = 'ready'
+      clearInterval(this.retryTimer)
+      this.retryTimer = undefined
+      return
+    }
+    if (isDiskError(error)) this.unavailable(error, 'cannot write')
+    else this.options.log(`a write to ${this.options.file} failed: ${String(error)}`)
+  }
+
+  // While the disk refuses writes, one timer tries again: a write that
+  // changes nothing but still needs the disk, or opening the file anew.
+  private unavailable(error: unknown, doing: string): void {
+    const message = `${doing} ${this.options.file}: ${error instanceof Error ? error.message : String(error)}`
+    if (this.state === 'ready' || message !== this.lastError) this.options.log(`${message}; writes get UNAVAILABLE until it works again`)
+    this.lastError = message
+    this.state = 'unavailable'
+    if (this.retryTimer || this.closed) return
+    this.retryTimer = setInterval(() => this.retry(), this.options.retryIntervalMs ?? 1000)
+    this.retryTimer.unref?.()
+  }
+
+  private retry(): void {
+    if (!this.open) return this.tryOpen(false)
+    const { db, tx } = this.open
+    tx.run(() => db.pragma(`user_version = ${SCHEMA_VERSION}`)).catch(() => {})
+  }
+
+  private require(): Open {
+    if (!this.open) throw new StoreUnavailableError(this.lastError || `${this.options.file} is not open`)
+    return this.open
+  }
+
+  private requireRoom(roomId: string): StoredRoom {
+    const room = this.rooms.get(roomId)
+    if (!room) throw new Error(`room ${roomId} does not exist`)
+    return room
+  }
+
+  private memberOf(roomId: string, memberId: string): MemberRecord | undefined {
+    this.require()
+    return this.rooms.get(roomId)?.members.get(memberId)
+  }
+
+  private sentCount(room: StoredRoom, memberId: string): number {
+    let count = room.sentCounts.get(memberId)
+    if (count === undefined) room.sentCounts.set(memberId, count = this.require().sql.countSent.get(room.record.id, memberId) ?? 0)
+    return count
+  }
+
+  private rememberMember(room: StoredRoom, member: MemberRecord): void {
+    room.members.set(member.id, member)
+    for (const key of nameKeys(member.name)) room.names.set(key, member.id)
+    room.memberIdByTokenHash.set(member.tokenHash, member.id)
+  }
+
+  private forgetMember(room: StoredRoom, member: MemberRecord): void {
+    room.members.delete(member.id)
+    for (const key of nameKeys(member.name)) {
+      if (room.names.get(key) === member.id) room.names.delete(key)
+    }
+    room.memberIdByTokenHash.delete(member.tokenHash)
+    room.sentCounts.delete(member.id)
+  }
+}
