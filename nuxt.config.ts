@@ -16,6 +16,12 @@ export default defineNuxtConfig({
   runtimeConfig: {
     /** NUXT_REDIS_URL: keep rooms in this Redis and relay room traffic through it (several instances); empty = in memory. */
     redisUrl: '',
+    /** NUXT_STORE: where rooms live without Redis: 'sqlite' (empty = sqlite: a file under dataDir that survives restarts) or 'memory' (tests, benchmark baselines). */
+    store: '',
+    /** NUXT_DATA_DIR: the folder of the rooms database (rooms.db), created on first start. */
+    dataDir: '.data',
+    /** NUXT_ROOM_RETENTION_MS: with the sqlite store, a room nobody is in is kept this long (history and password too), then removed. */
+    roomRetentionMs: 30 * 24 * 60 * 60 * 1000,
     /** NUXT_HEARTBEAT_WINDOW_MS: a member is online while its last ping is this recent. */
     heartbeatWindowMs: 8000,
     /** NUXT_SWEEP_INTERVAL_MS: how often the one server-wide sweep looks for silent members. */
