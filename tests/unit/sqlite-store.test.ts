@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SqliteRoomStore } from '../../server/rooms/sqlite/sqlite-store'
 import type { SqliteRoomStoreOptions } from '../../server/rooms/sqlite/sqlite-store'
 import type { MemberRecord } from '../../server/rooms/types'
+import { mountSmallDisk } from '../support/mounts'
 import { describeRoomHub } from './room-hub.contract'
 import { describeRoomStore } from './room-store.contract'
 
@@ -133,5 +134,53 @@ describe('SqliteRoomStore on disk', () => {
   it('refuses a file another store holds open', async () => {
     createStore()
     expect(() => createStore()).toThrow('in use by another process')
+  })
+})
+
+describe('SqliteRoomStore on a disk that fills up', () => {
+  const member = (id: string, name: string): MemberRecord => ({ id, roomId: 'lobby', name, tokenHash: `hash-${id}`, joinedAt: 1, lastSeenAt: 1, offline: false })
+  const chat = (from: string, text: string, clientId: string) => ({ type: 'chat' as const, id: `id-${text}`, roomId: 'lobby', from: { id: from, name: from }, text, at: 5, clientId })
+
+  it('a turn whose commit fails leaves nothing behind, in the file or in memory, and the store recovers once there is room', async () => {
+    const disk = mountSmallDisk(512)
+    try {
+      const logged: string[] = []
+      const store = createStore({ file: join(disk.path, 'rooms.db'), retryIntervalMs: 50, log: message => logged.push(message) })
+      await store.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1 }, 100)
+      await store.addMember(member('a', 'Ada'), 100)
+      await store.appendMessage(chat('a', 'kept', 'c1'))
+
+      const filler = join(disk.path, 'filler')
+      const fd = openSync(filler, 'w')
+      try {
+        for (;;) writeSync(fd, Buffer.alloc(4096))
+      }
+      catch {}
+      closeSync(fd)
+      const turn = [
+        store.addMember(member('b', 'Bob'), 100),
+        store.appendMessage(chat('a', 'x'.repeat(2000), 'c2')),
+        store.appendMessage(chat('a', 'y'.repeat(2000), 'c3')),
+      ].map(write => write.then(() => 'written', (error: unknown) => store.isUnavailableError(error) ? 'unavailable' : String(error)))
+      expect(await Promise.all(turn)).toEqual(['unavailable', 'unavailable', 'unavailable'])
+      expect(store.health().state).toBe('unavailable')
+      expect(logged.join('\n')).toContain(`cannot write ${join(disk.path, 'rooms.db')}`)
+      expect(await store.findMemberByTokenHash('lobby', 'hash-b')).toBeUndefined()
+      expect(await store.countMembers('lobby')).toBe(1)
+      expect(await store.messagesAfter('lobby', 1)).toEqual([])
+
+      rmSync(filler)
+      await expect.poll(() => store.health().state).toBe('ready')
+      expect(await store.addMember(member('b', 'Bob'), 100)).toBe('added')
+      expect(await store.appendMessage(chat('a', 'again', 'c2'))).toMatchObject({ duplicate: false, message: { seq: 2 } })
+      await store.close()
+      const reopened = createStore({ file: join(disk.path, 'rooms.db') })
+      expect((await reopened.recentMessages('lobby', 10)).map(m => m.clientId)).toEqual(['c1', 'c2'])
+      expect((await reopened.listMembers('lobby')).map(m => m.id).sort()).toEqual(['a', 'b'])
+      await reopened.close()
+    }
+    finally {
+      disk.unmount()
+    }
   })
 })
