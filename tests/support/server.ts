@@ -42,18 +42,18 @@ export interface RunningServer {
 const HEAP_PROBE = fileURLToPath(new URL('./heap-probe.cjs', import.meta.url))
 
 /**
- * Starts the production build on a free port (PORT=0) and waits for it to
- * listen. Its rooms database lives in a temp folder of its own, so tests never
+ * Starts the production build on a free port (PORT=0, or `port` for a
+ * restart that browsers must find again) and waits for it to listen. Its rooms database lives in a temp folder of its own, so tests never
  * share one; a test that restarts a server on the same data passes NUXT_DATA_DIR.
  */
-export async function startServer(env: Record<string, string> = {}, options: { heapProbe?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}, options: { heapProbe?: boolean, port?: number } = {}): Promise<RunningServer> {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run "npm run build" first`)
   const nodeArgs = options.heapProbe ? ['--expose-gc', '--require', HEAP_PROBE] : []
   const usesFile = env.NUXT_STORE !== 'memory' && !env.NUXT_REDIS_URL
   const ownDataDir = usesFile && !env.NUXT_DATA_DIR ? mkdtempSync(join(tmpdir(), 'hb-data-')) : undefined
   const dataDir = usesFile ? env.NUXT_DATA_DIR ?? ownDataDir : undefined
   const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
-    env: { ...process.env, ...FAST_ENV, ...env, ...(dataDir ? { NUXT_DATA_DIR: dataDir } : {}), PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' },
+    env: { ...process.env, ...FAST_ENV, ...env, ...(dataDir ? { NUXT_DATA_DIR: dataDir } : {}), PORT: String(options.port ?? 0), HOST: '127.0.0.1', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const removeOwnDataDir = () => {
