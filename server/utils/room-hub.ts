@@ -34,7 +34,7 @@ export function useRoomHub(): RoomHub {
       log('rooms are kept in memory (NUXT_STORE=memory): a restart loses them')
     }
     else {
-      store = openSqliteStore(String(config.store), String(config.dataDir || '.data'), historyLimit, Number(config.roomRetentionMs))
+      store = openSqliteStore(String(config.store), String(config.dataDir || '.data'), historyLimit, Number(config.roomRetentionMs), emptyRoomGraceMs)
     }
     hub = new RoomHub({
       store,
@@ -62,10 +62,10 @@ export function useRoomHub(): RoomHub {
   return hub
 }
 
-function openSqliteStore(kind: string, dataDir: string, historyLimit: number, emptyRoomRetentionMs: number): RoomStore {
+function openSqliteStore(kind: string, dataDir: string, historyLimit: number, emptyRoomRetentionMs: number, emptyRoomGraceMs: number): RoomStore {
   if (kind !== '' && kind !== 'sqlite') return refuseToStart(`NUXT_STORE is "${kind}"; it may be "sqlite" (the default) or "memory"`)
   try {
-    return new SqliteRoomStore({ file: resolve(dataDir, 'rooms.db'), historyLimit, emptyRoomRetentionMs, log })
+    return new SqliteRoomStore({ file: resolve(dataDir, 'rooms.db'), historyLimit, emptyRoomRetentionMs, emptyRoomGraceMs, log })
   }
   catch (error) {
     // A file the server must not touch: stop here rather than serve without it.

@@ -101,6 +101,32 @@ describe('SqliteRoomStore on disk', () => {
     expect(await store.recentMessages('lobby', 10)).toEqual([])
   })
 
+  it('at the room cap, a new room replaces the room empty the longest past the grace, never a fresh or occupied one', async () => {
+    let now = 100_000
+    const store = createStore({ emptyRoomRetentionMs: 10 ** 9, emptyRoomGraceMs: 30_000, now: () => now })
+    for (const id of ['old', 'older', 'busy']) await store.ensureRoom({ id, passwordHash: null, createdAt: 1 }, 3)
+    await store.addMember({ ...member('a', 'Ada'), roomId: 'busy' }, 100)
+    for (const id of ['older', 'old']) {
+      await store.addMember({ ...member(id, 'Bob'), roomId: id }, 100)
+      await store.appendMessage({ ...chat('kept'), roomId: id, from: { id, name: 'Bob' } })
+      now += 1000
+      await store.removeMember(id, id)
+    }
+    // 'older' has stood empty for 29 s, 'old' for 28 s: within the grace.
+    now += 28_000
+    expect(await store.ensureRoom({ id: 'new', passwordHash: null, createdAt: now }, 3)).toBe('server-full')
+    now += 1000
+    expect(await store.ensureRoom({ id: 'new', passwordHash: null, createdAt: now }, 3)).toMatchObject({ created: true })
+    expect((await store.listRoomIds()).sort()).toEqual(['busy', 'new', 'old'])
+    expect(await store.recentMessages('older', 10)).toEqual([])
+    now += 60_000
+    await store.addMember({ ...member('n', 'Nia'), roomId: 'new' }, 100)
+    expect(await store.ensureRoom({ id: 'newer', passwordHash: null, createdAt: now }, 3)).toMatchObject({ created: true })
+    // 'newer' was created a moment ago, 'busy' and 'new' have members: none gives way.
+    expect(await store.ensureRoom({ id: 'newest', passwordHash: null, createdAt: now }, 3)).toBe('server-full')
+    expect((await store.listRoomIds()).sort()).toEqual(['busy', 'new', 'newer'])
+  })
+
   it('a member joining an empty room stops its retention clock', async () => {
     let now = 1000
     let store = createStore({ emptyRoomRetentionMs: 10_000, now: () => now })

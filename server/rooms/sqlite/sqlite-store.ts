@@ -18,6 +18,12 @@ export interface SqliteRoomStoreOptions {
   historyLimit: number
   /** How long a room without members is kept, with its password and history. */
   emptyRoomRetentionMs: number
+  /**
+   * A room empty for longer than this is kept only while its space is not
+   * needed: at `maxRooms`, a new room replaces the one empty the longest.
+   * @default 30000
+   */
+  emptyRoomGraceMs?: number
   log: (message: string) => void
   /** How often a store that cannot write (or open its file) tries again. @default 1000 */
   retryIntervalMs?: number
@@ -102,12 +108,21 @@ export class SqliteRoomStore implements RoomStore {
     const { sql, tx } = this.require()
     const existing = this.rooms.get(room.id)
     if (existing) return { room: existing.record, created: false }
-    if (this.rooms.size >= maxRooms) return 'server-full' as const
-    const stored: StoredRoom = { record: room, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, emptySince: room.createdAt, sentCounts: new Map() }
+    // Kept rooms never refuse a live one: the room cap counts what the memory
+    // store would hold, and the retention is what room is left beyond it.
+    const replaced = this.rooms.size >= maxRooms ? this.longestEmpty() : undefined
+    if (this.rooms.size >= maxRooms && !replaced) return 'server-full' as const
+    const emptySince = this.now()
+    const stored: StoredRoom = { record: room, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, emptySince, sentCounts: new Map() }
     await tx.run(() => {
-      sql.insertRoom.run(room.id, room.passwordHash, room.createdAt, room.createdAt)
+      if (replaced) this.deleteRoom(sql, replaced.record.id)
+      sql.insertRoom.run(room.id, room.passwordHash, room.createdAt, emptySince)
       this.rooms.set(room.id, stored)
-    }, () => this.rooms.delete(room.id))
+    }, () => {
+      this.rooms.delete(room.id)
+      if (replaced) this.rooms.set(replaced.record.id, replaced)
+    })
+    if (replaced) this.options.log(`room ${replaced.record.id} removed after standing empty since ${new Date(replaced.emptySince!).toISOString()}: the server holds ${maxRooms} rooms`)
     return { room, created: true }
   }
 
@@ -127,10 +142,7 @@ export class SqliteRoomStore implements RoomStore {
     const room = this.rooms.get(roomId)
     if (!room || room.members.size > 0) return false
     if (room.emptySince !== undefined && this.now() - room.emptySince < this.options.emptyRoomRetentionMs) return false
-    return tx.run(() => {
-      for (const statement of [sql.deleteRoom, sql.deleteRoomMembers, sql.deleteRoomMessages, sql.deleteRoomSent]) statement.run(roomId)
-      return this.rooms.delete(roomId)
-    }, () => this.rooms.set(roomId, room))
+    return tx.run(() => this.deleteRoom(sql, roomId), () => this.rooms.set(roomId, room))
   }
 
   async addMember(member: MemberRecord, maxMembers: number, nameFreeBefore = 0) {
@@ -350,6 +362,22 @@ export class SqliteRoomStore implements RoomStore {
     if (!this.open) return this.tryOpen(false)
     const { db, tx } = this.open
     tx.run(() => db.pragma(`user_version = ${SCHEMA_VERSION}`)).catch(() => {})
+  }
+
+  private deleteRoom(sql: Statements, roomId: string): boolean {
+    for (const statement of [sql.deleteRoom, sql.deleteRoomMembers, sql.deleteRoomMessages, sql.deleteRoomSent]) statement.run(roomId)
+    return this.rooms.delete(roomId)
+  }
+
+  /** The room empty the longest, if one has been empty past the grace. A scan, but only at the room cap. */
+  private longestEmpty(): StoredRoom | undefined {
+    const cutoff = this.now() - (this.options.emptyRoomGraceMs ?? 30_000)
+    let oldest: StoredRoom | undefined
+    for (const room of this.rooms.values()) {
+      if (room.members.size > 0 || room.emptySince === undefined || room.emptySince > cutoff) continue
+      if (!oldest || room.emptySince < oldest.emptySince!) oldest = room
+    }
+    return oldest
   }
 
   private require(): Open {
