@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Everything the tests need, from a fresh clone: npm packages from the
-# lockfile, a Chromium for the browser tests and redis-server for the
-# several-instances tests. On Debian as root it installs Debian's chromium and
-# redis-server (Playwright cannot download its own browser everywhere);
-# elsewhere it uses Playwright's own browser if one is installed.
+# lockfile, a Chromium for the browser tests, redis-server for the
+# several-instances tests, and python3, make and g++, with which npm ci builds
+# better-sqlite3's native binding (node-gyp). On Debian as root it installs
+# what is missing from Debian (Playwright cannot download its own browser
+# everywhere); elsewhere it uses Playwright's own browser if one is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,9 @@ have_playwright_browser() {
 missing=()
 if ! command -v chromium >/dev/null && ! have_playwright_browser; then missing+=(chromium); fi
 if ! command -v redis-server >/dev/null; then missing+=(redis-server); fi
+for tool in python3 make g++; do
+  if ! command -v "$tool" >/dev/null; then missing+=("$tool"); fi
+done
 
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
@@ -29,4 +33,9 @@ fi
 # Debian's package starts a redis-server as a service; the tests start their
 # own on free ports and need nothing from it.
 
+# node-gyp builds against the installed Node's own headers when it ships them
+# (Debian's nodejs does), rather than downloading them.
+if [ -f /usr/include/node/node.h ] && [ "$(command -v node)" = /usr/bin/node ]; then
+  export npm_config_nodedir=/usr
+fi
 npm ci --no-audit --no-fund

@@ -12,33 +12,68 @@ export class DatabaseFileError extends Error {
   override name = 'DatabaseFileError'
 }
 
+export interface OpenedDatabase {
+  db: Database.Database
+  /** Closes the connection, then lets the folder go. */
+  close: () => void
+}
+
 /**
  * Opens (or creates) the rooms database, checks it and brings its schema up
  * to date. Throws a DatabaseFileError for a file that must be left alone;
  * any other error (a read-only or full disk, a folder it may not write) is
  * one the caller may try again later.
  */
-export function openDatabase(file: string): Database.Database {
+export function openDatabase(file: string): OpenedDatabase {
   mkdirSync(dirname(file), { recursive: true })
-  if (existsSync(file)) checkExistingFile(file)
-  const db = new Database(file)
+  const releaseFolder = lockFolder(file)
+  let db: Database.Database | undefined
   try {
-    // One process owns the file: a second server on the same folder would
-    // keep its own copy of the rooms in memory and hand out the same seqs.
-    // Exclusive locking also spares WAL its shared-memory file.
-    db.pragma('locking_mode = EXCLUSIVE')
+    if (existsSync(file)) checkExistingFile(file)
+    db = new Database(file)
     db.pragma('journal_mode = WAL')
     // In WAL mode a commit is a write() into the log, without fsync: it
     // survives the process being killed; an OS crash or power cut may lose
     // the last commits before a checkpoint (docs/reliability.md).
     db.pragma('synchronous = NORMAL')
+    // Checkpoints run in a worker thread (checkpointer.ts), not on commit.
+    db.pragma('wal_autocheckpoint = 0')
+    // The log is reused from its start after each checkpoint; this trims a
+    // log that a burst grew, when it is reused.
+    db.pragma(`journal_size_limit = ${64 * 2 ** 20}`)
     migrate(db, file)
-    return db
   }
   catch (error) {
-    db.close()
+    db?.close()
+    releaseFolder()
     throw classify(error, file)
   }
+  const opened = db
+  return {
+    db: opened,
+    close: () => {
+      opened.close()
+      releaseFolder()
+    },
+  }
+}
+
+// One process owns the file: a second server on the same folder would keep
+// its own copy of the rooms in memory and hand out the same seqs. The lock is
+// an exclusive lock on a file of its own (held until close, or until the
+// process dies), so the rooms file stays open to a checkpointing thread and
+// to `sqlite3 .backup` while the server runs.
+function lockFolder(file: string): () => void {
+  const lock = new Database(`${file}-lock`, { timeout: 1000 })
+  try {
+    lock.pragma('locking_mode = EXCLUSIVE')
+    lock.exec('BEGIN EXCLUSIVE; COMMIT')
+  }
+  catch (error) {
+    lock.close()
+    throw classify(error, file)
+  }
+  return () => lock.close()
 }
 
 // A read-only connection: it cannot checkpoint a log left by a crash into

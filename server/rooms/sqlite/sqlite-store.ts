@@ -1,9 +1,11 @@
-import type Database from 'better-sqlite3'
 import type { ChatMessage } from '../../../shared/protocol'
 import { nameKeys } from '../name-keys'
 import type { MemberRecord, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
+import { startCheckpointer } from './checkpointer'
+import type { Checkpointer } from './checkpointer'
 import { isDiskError, StoreUnavailableError } from './disk-errors'
 import { DatabaseFileError, openDatabase } from './open-database'
+import type { OpenedDatabase } from './open-database'
 import { SCHEMA_VERSION } from './schema'
 import { prepareStatements } from './statements'
 import type { Statements } from './statements'
@@ -11,6 +13,10 @@ import { TickTransaction } from './tick-transaction'
 
 /** clientIds remembered per member for the exactly-once check. */
 const CLIENT_IDS_PER_MEMBER = 256
+/** How often the worker thread folds the log into the file. */
+const CHECKPOINT_INTERVAL_MS = 500
+/** A log this large starts over once the worker has copied nearly all of it. */
+const LOG_RESTART_BYTES = 16 * 2 ** 20
 
 export interface SqliteRoomStoreOptions {
   /** The database file; its folder is created when missing. */
@@ -44,7 +50,7 @@ interface StoredRoom {
   sentCounts: Map<string, number>
 }
 
-interface Open { db: Database.Database, sql: Statements, tx: TickTransaction }
+interface Open { file: OpenedDatabase, sql: Statements, tx: TickTransaction, checkpointer: Checkpointer }
 
 /**
  * The default store: rooms, members and history in an SQLite file, so that a
@@ -81,13 +87,16 @@ export class SqliteRoomStore implements RoomStore {
   async close() {
     this.closed = true
     clearInterval(this.retryTimer)
-    if (!this.open) return
+    const open = this.open
+    if (!open) return
+    this.open = undefined
     try {
-      this.open.tx.commitNow()
+      open.tx.commitNow()
     }
     finally {
-      this.open.db.close()
-      this.open = undefined
+      // The checkpointer's connection first: the last one to close folds the log into the file.
+      await open.checkpointer.stop()
+      open.file.close()
     }
   }
 
@@ -296,19 +305,29 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   private tryOpen(atStart: boolean): void {
-    let db: Database.Database | undefined
+    let file: OpenedDatabase | undefined
     try {
-      db = openDatabase(this.options.file)
-      const sql = prepareStatements(db)
+      file = openDatabase(this.options.file)
+      const sql = prepareStatements(file.db)
       this.load(sql)
-      this.open = { db, sql, tx: new TickTransaction(db, error => this.onOutcome(error)) }
+      const tx = new TickTransaction(file.db, error => this.onOutcome(error))
+      const db = file.db
+      const checkpointer = startCheckpointer({
+        file: this.options.file,
+        intervalMs: CHECKPOINT_INTERVAL_MS,
+        restartBytes: LOG_RESTART_BYTES,
+        // The last few frames, so that the transaction right after finds them all copied and starts the log over.
+        onCaughtUp: () => tx.beforeNextBegin = () => db.pragma('wal_checkpoint(PASSIVE)'),
+        onError: error => this.onCheckpoint(error),
+      })
+      this.open = { file, sql, checkpointer, tx }
       if (this.state !== 'ready') this.options.log(`rooms are kept in ${this.options.file}`)
       this.state = 'ready'
       clearInterval(this.retryTimer)
       this.retryTimer = undefined
     }
     catch (error) {
-      db?.close()
+      file?.close()
       if (error instanceof DatabaseFileError && atStart) throw error
       this.unavailable(error, 'cannot open')
       // A file found wrong only on a retry (it could not be read at start):
@@ -331,6 +350,14 @@ export class SqliteRoomStore implements RoomStore {
       if (room) this.rememberMember(room, { id: row.id, roomId: row.room_id, name: row.name, tokenHash: row.token_hash, joinedAt: row.joined_at, lastSeenAt: now, offline: true })
     }
     for (const room of this.rooms.values()) room.lastSeq = sql.lastSeq.get(room.record.id) ?? 0
+  }
+
+  // A checkpoint that fails (a full disk) leaves the log to grow; commits go on.
+  private lastCheckpointError: string | undefined
+
+  private onCheckpoint(error: string | undefined): void {
+    if (error && error !== this.lastCheckpointError) this.options.log(`checkpoint of ${this.options.file} failed: ${error}`)
+    this.lastCheckpointError = error
   }
 
   private onOutcome(error: unknown): void {
@@ -360,8 +387,8 @@ export class SqliteRoomStore implements RoomStore {
 
   private retry(): void {
     if (!this.open) return this.tryOpen(false)
-    const { db, tx } = this.open
-    tx.run(() => db.pragma(`user_version = ${SCHEMA_VERSION}`)).catch(() => {})
+    const { file, tx } = this.open
+    tx.run(() => file.db.pragma(`user_version = ${SCHEMA_VERSION}`)).catch(() => {})
   }
 
   private deleteRoom(sql: Statements, roomId: string): boolean {

@@ -20,6 +20,8 @@ interface Batch {
  */
 export class TickTransaction {
   private batch: Batch | undefined
+  /** Runs once, outside any transaction, right before the next one begins. */
+  beforeNextBegin: (() => void) | undefined
 
   constructor(private readonly db: Database.Database, private readonly onOutcome: (error: unknown) => void) {}
 
@@ -51,6 +53,9 @@ export class TickTransaction {
   private begin(): Batch {
     // A rollback that failed may have left the last one open.
     if (this.db.inTransaction) this.db.exec('ROLLBACK')
+    const before = this.beforeNextBegin
+    this.beforeNextBegin = undefined
+    before?.()
     this.db.exec('BEGIN')
     let resolve!: () => void
     let reject!: (error: unknown) => void
