@@ -36,8 +36,8 @@ export interface RunningServer {
 
 const HEAP_PROBE = fileURLToPath(new URL('./heap-probe.cjs', import.meta.url))
 
-/** Starts the production build on a free port (PORT=0) and waits for it to listen. */
-export async function startServer(env: Record<string, string> = {}, options: { heapProbe?: boolean } = {}): Promise<RunningServer> {
+/** Starts the production build on a free port (PORT=0) and waits for it to listen; an undefined in `env` drops that FAST_ENV value, so the app's default applies. */
+export async function startServer(env: Record<string, string | undefined> = {}, options: { heapProbe?: boolean } = {}): Promise<RunningServer> {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run "npm run build" first`)
   const nodeArgs = options.heapProbe ? ['--expose-gc', '--require', HEAP_PROBE] : []
   const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
