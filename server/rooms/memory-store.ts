@@ -1,8 +1,6 @@
 import type { ChatMessage } from '../../shared/protocol'
+import { CLIENT_IDS_PER_MEMBER } from './types'
 import type { MemberRecord, NewChatMessage, RoomEvent, RoomRecord, RoomStore } from './types'
-
-/** clientIds remembered per member for the exactly-once check. */
-const CLIENT_IDS_PER_MEMBER = 256
 
 interface MemoryRoom {
   record: RoomRecord
@@ -25,6 +23,10 @@ export class MemoryRoomStore implements RoomStore {
 
   health() {
     return { kind: 'memory', state: 'ready' as const }
+  }
+
+  isUnavailableError() {
+    return false
   }
 
   async close() {}
@@ -66,6 +68,15 @@ export class MemoryRoomStore implements RoomStore {
     return [...this.rooms.keys()]
   }
 
+  async countRooms() {
+    return this.rooms.size
+  }
+
+  // One process: sweeping its own memory costs no round trips.
+  async claimIdleSweep() {
+    return true
+  }
+
   async deleteRoomIfEmpty(roomId: string) {
     const room = this.rooms.get(roomId)
     if (!room || room.members.size > 0) return false
@@ -95,6 +106,10 @@ export class MemoryRoomStore implements RoomStore {
       if (member.offline || member.lastSeenAt < cutoff) silent.push({ ...member })
     }
     return silent
+  }
+
+  async listMembersSeenBefore(roomId: string, cutoff: number) {
+    return [...this.rooms.get(roomId)?.members.values() ?? []].filter(member => member.lastSeenAt < cutoff).map(member => ({ ...member }))
   }
 
   async countMembers(roomId: string) {
@@ -139,7 +154,9 @@ export class MemoryRoomStore implements RoomStore {
   }
 
   async appendMessage(message: NewChatMessage) {
-    const room = this.requireRoom(message.roomId)
+    const room = this.rooms.get(message.roomId)
+    if (!room) return 'no-room' as const
+    if (!room.members.has(message.from.id)) return 'not-a-member' as const
     const sent = message.clientId ? this.sentBy(room, message.from.id) : undefined
     const original = message.clientId ? sent?.get(message.clientId) : undefined
     if (original) return { message: original, duplicate: true }

@@ -39,16 +39,22 @@ export class PresenceTracker {
     return !member.offline && now - member.lastSeenAt <= this.options.windowMs
   }
 
-  /** The room's view, built once from the store; concurrent callers share it. */
+  /**
+   * The room's view, built once from the store; concurrent callers share it.
+   * A build that fails is not kept: the next caller tries again.
+   */
   viewOf(roomId: string): Promise<RoomView> {
     let view = this.views.get(roomId)
     if (!view) {
-      view = this.store.listMembers(roomId).then((members) => {
+      const building: Promise<RoomView> = this.store.listMembers(roomId).then((members) => {
         const built = this.viewFrom(members, Date.now())
         this.builtViews.set(roomId, built)
         return built
+      }, (error: unknown) => {
+        if (this.views.get(roomId) === building) this.views.delete(roomId)
+        throw error
       })
-      this.views.set(roomId, view)
+      this.views.set(roomId, view = building)
     }
     return view
   }
@@ -90,10 +96,13 @@ export class PresenceTracker {
     }
   }
 
-  async heartbeat(roomId: string, memberId: string): Promise<void> {
+  /** Records a sign of life; false when the store no longer holds the member. */
+  async heartbeat(roomId: string, memberId: string): Promise<boolean> {
     const now = Date.now()
     const before = await this.store.touchMember(roomId, memberId, now)
-    if (before && !this.isActive(before, now)) await this.announce(roomId, { id: memberId, name: before.name, active: true })
+    if (!before) return false
+    if (!this.isActive(before, now)) await this.announce(roomId, { id: memberId, name: before.name, active: true })
+    return true
   }
 
   /** The member said it is away: offline at once. */
@@ -108,9 +117,30 @@ export class PresenceTracker {
     if (released?.offline) await this.announce(roomId, { id: memberId, name: released.before.name, active: false })
   }
 
-  /** One pass over every room: silent members go idle, stale ones and empty rooms go away. */
-  async sweep(now: number): Promise<void> {
-    for (const roomId of await this.store.listRoomIds()) await this.sweepRoom(roomId, now)
+  /** One pass over the rooms this process has sockets in: silent members go idle, stale ones and empty rooms go away. */
+  async sweep(now: number, roomIds: Iterable<string>): Promise<void> {
+    for (const roomId of roomIds) await this.sweepRoom(roomId, now)
+  }
+
+  /**
+   * One pass over rooms this process has no sockets in (of `allRoomIds`, the
+   * rooms the store holds): nobody here watches their presence, so only
+   * members past the TTL and rooms empty past the grace go away, which a
+   * slow pass does in time.
+   */
+  async sweepIdle(now: number, roomIds: string[], allRoomIds: string[]): Promise<void> {
+    const listed = new Set(allRoomIds)
+    for (const roomId of this.emptySince.keys()) if (!listed.has(roomId)) this.emptySince.delete(roomId)
+    for (const roomId of roomIds) {
+      if (await this.store.countMembers(roomId) === 0) {
+        await this.forgetIfEmptyLongEnough(roomId, now)
+        continue
+      }
+      this.emptySince.delete(roomId)
+      for (const member of await this.store.listMembersSeenBefore(roomId, now - this.options.memberTtlMs)) {
+        if (!this.isActive(member, now)) await this.options.expireMember(roomId, member.id)
+      }
+    }
   }
 
   /** Members across the rooms this process has views of. */
