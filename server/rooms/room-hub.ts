@@ -41,7 +41,8 @@ export class RoomHub {
    */
   private readonly interest = new Map<string, { sockets: number, subscribed: Promise<void> }>()
   private sweepTimer: ReturnType<typeof setInterval> | undefined
-  private sweepingStore = false
+  private sweepingRooms = false
+  private sweepingIdleRooms = false
   private lastIdleSweepAt = -Infinity
   private shuttingDown = false
   private readonly touchIntervalMs: number
@@ -216,30 +217,39 @@ export class RoomHub {
       else if (now - session.lastFrameAt > this.options.idleTimeoutMs) this.closeSession(session, CLOSE_CODES.idleTimeout, 'idle timeout')
     }
     this.passwordFailures.prune(now)
-    if (this.sweepingStore || this.store.health().state !== 'ready') return
-    this.sweepingStore = true
+    if (this.store.health().state !== 'ready') return
+    const passes: Promise<void>[] = []
+    // The rooms with sockets here are swept at every tick, for presence within the window.
+    if (!this.sweepingRooms) passes.push(this.guarded('sweepingRooms', () => this.presence.sweep(now, [...this.interest.keys()])))
+    // The others only need their members expired after the member TTL: one
+    // process at a time does that, once per idle-sweep interval, so idle
+    // rooms cost the store the same whatever the number of processes. A long
+    // pass does not hold up the one above.
+    if (!this.sweepingIdleRooms && now - this.lastIdleSweepAt >= this.options.idleRoomSweepIntervalMs) {
+      this.lastIdleSweepAt = now
+      passes.push(this.guarded('sweepingIdleRooms', () => this.sweepIdleRooms(now)))
+    }
+    await Promise.all(passes)
+  }
+
+  private async sweepIdleRooms(now: number): Promise<void> {
+    if (!await this.store.claimIdleSweep(this.options.idleRoomSweepIntervalMs)) return
+    const roomIds = await this.store.listRoomIds()
+    await this.presence.sweepIdle(now, roomIds.filter(roomId => !this.interest.has(roomId)), roomIds)
+  }
+
+  /** Runs one pass of the sweep unless the last one of its kind still runs; a failed pass is logged, and the next tick tries again. */
+  private async guarded(flag: 'sweepingRooms' | 'sweepingIdleRooms', pass: () => Promise<void>): Promise<void> {
+    this[flag] = true
     try {
-      await this.sweepStore(now)
+      await pass()
     }
     catch (error) {
       this.options.log(`sweep failed: ${String(error)}`)
     }
     finally {
-      this.sweepingStore = false
+      this[flag] = false
     }
-  }
-
-  // The rooms with sockets here are swept at every tick, for presence within
-  // the window. The others only need their members expired after the member
-  // TTL: one process at a time does that, once per idle-sweep interval, so
-  // idle rooms cost the store the same whatever the number of processes.
-  private async sweepStore(now: number): Promise<void> {
-    await this.presence.sweep(now, [...this.interest.keys()])
-    if (now - this.lastIdleSweepAt < this.options.idleRoomSweepIntervalMs) return
-    this.lastIdleSweepAt = now
-    if (!await this.store.claimIdleSweep(this.options.idleRoomSweepIntervalMs)) return
-    const roomIds = await this.store.listRoomIds()
-    await this.presence.sweepIdle(now, roomIds.filter(roomId => !this.interest.has(roomId)), roomIds)
   }
 
   // A heartbeat is answered first, from memory, and never stored or broadcast.
@@ -308,8 +318,10 @@ export class RoomHub {
       // removal after this reaches the socket as a 'left' event, one before
       // it is seen here, so no socket goes on acting for a removed member.
       if (!await this.store.touchMember(roomId, member.id, now)) {
+        // Told 'left' by the member's removal event meanwhile: the leave won, and the socket knows.
+        const told = !session.member
         this.undoEnter(session, roomId, entered, attached)
-        return false
+        return told
       }
       missed = resumed && frame.lastSeq !== undefined ? await this.store.messagesAfter(roomId, frame.lastSeq) : undefined
       history = missed ?? await this.store.recentMessages(roomId, LIMITS.historyOnJoin)
