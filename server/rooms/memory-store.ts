@@ -131,6 +131,10 @@ export class MemoryRoomStore implements RoomStore {
     return member
   }
 
+  async undoAddMember(roomId: string, memberId: string) {
+    await this.removeMember(roomId, memberId)
+  }
+
   async touchMember(roomId: string, memberId: string, at: number) {
     const member = this.rooms.get(roomId)?.members.get(memberId)
     if (!member) return undefined

@@ -328,7 +328,7 @@ export class RoomHub {
     }
     catch (error) {
       this.undoEnter(session, roomId, entered, attached)
-      if (!resumed) await this.removeMember(roomId, member.id).catch(undoError => this.options.log(`undoing a failed join failed: ${String(undoError)}`))
+      if (!resumed) await this.store.undoAddMember(roomId, member.id)
       throw error
     }
     if (session.closed) return await this.abandon(session, member, resumed, true)

@@ -93,6 +93,8 @@ export interface RoomStore {
   listMembersSeenBefore(roomId: string, cutoff: number): Promise<MemberRecord[]>
   countMembers(roomId: string): Promise<number>
   removeMember(roomId: string, memberId: string): Promise<MemberRecord | undefined>
+  /** Takes out a member that a failed join added: now, or once the store answers again. Never fails. */
+  undoAddMember(roomId: string, memberId: string): Promise<void>
   /** Records a sign of life; returns the member as it was before, if it exists. */
   touchMember(roomId: string, memberId: string, at: number): Promise<MemberRecord | undefined>
   /** Marks the member offline at once (it said it is away); returns the member as it was before. */

@@ -156,6 +156,18 @@ describe('RedisRoomStore when Redis misbehaves', () => {
     expect(again.joined.presence).toMatchObject({ online: 1, members: 1 })
   })
 
+  it('a member a failed join added is taken out once Redis is back, if it was out of reach then', async () => {
+    const store = await createStore()
+    await store.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1 }, 10)
+    await store.addMember(member, 10)
+    const commands = (store as unknown as { redis: Redis }).redis
+    commands.stream.destroy()
+    await store.undoAddMember('lobby', 'a')
+    expect(await admin.hlen('hb:{lobby}:members')).toBe(1)
+    await vi.waitFor(async () => expect(await admin.hlen('hb:{lobby}:members')).toBe(0), { timeout: 3000 })
+    expect(await store.addMember({ ...member, id: 'b', tokenHash: 'h2' }, 10)).toBe('added')
+  })
+
   it('a room lost from Redis (evicted, flushed) closes its sockets with 1012 so they join again; other rooms go on', async () => {
     const hub = await hubOn(await createStore(500, 400))
     const ada = await join(hub, 'evicted', 'Ada')

@@ -183,6 +183,15 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.claimIdleSweep(1000)).toBe(true)
     })
 
+    it('undoing an add takes the member out and frees its name', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      await store.addMember(member('a', 'Ada'), 100)
+      await store.undoAddMember('lobby', 'a')
+      expect(await store.listMembers('lobby')).toEqual([])
+      expect(await store.addMember(member('b', 'Ada'), 100)).toBe('added')
+    })
+
     it('deletes a room only when it has no members', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)

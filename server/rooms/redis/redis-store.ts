@@ -42,7 +42,7 @@ export class RedisRoomStore implements RoomStore {
   private readonly instanceId = randomBytes(6).toString('base64url')
   private handler: (roomId: string, event: RoomEvent) => void = () => {}
   private readonly connection: WatchedConnection
-  /** memberId -> roomId of members a failed join added, to take out once Redis answers again. */
+  /** memberId -> roomId of members failed joins added, to take out once Redis answers again. */
   private readonly pendingRemovals = new Map<string, string>()
 
   constructor(private readonly options: RedisRoomStoreOptions) {
@@ -70,7 +70,7 @@ export class RedisRoomStore implements RoomStore {
     this.redis.on('ready', () => {
       const pending = [...this.pendingRemovals]
       this.pendingRemovals.clear()
-      for (const [memberId, roomId] of pending) this.removeEventually(roomId, memberId)
+      for (const [memberId, roomId] of pending) void this.undoAddMember(roomId, memberId)
     })
     this.subscriber.on('error', () => {})
     this.subscriber.on('message', (channel: string, data: string) => {
@@ -168,20 +168,13 @@ export class RedisRoomStore implements RoomStore {
       // The script may have run with its answer lost (a timeout, a dropped
       // link): the member is taken out again, so that no member whose token
       // nobody got holds the name.
-      this.removeEventually(member.roomId, member.id)
+      void this.undoAddMember(member.roomId, member.id)
       throw error
     }
     if (result === 'no-room') throw new Error(`room ${member.roomId} expired before its first member joined`)
     return result as 'added' | 'name-taken' | 'room-full'
   }
 
-  /** Removes the member now, or once Redis answers again; a member id is new and random, so removing it late is safe. */
-  private removeEventually(roomId: string, memberId: string) {
-    this.removeMember(roomId, memberId).catch(() => {
-      if (this.pendingRemovals.size >= MAX_PENDING_REMOVALS) return this.options.log(`could not undo member ${memberId} of room ${roomId}: it expires with the member TTL`)
-      this.pendingRemovals.set(memberId, roomId)
-    })
-  }
 
   async findMemberByTokenHash(roomId: string, tokenHash: string) {
     const k = roomKeys(roomId)
@@ -222,6 +215,18 @@ export class RedisRoomStore implements RoomStore {
     const k = roomKeys(roomId)
     const reply = await this.redis.REMOVE_MEMBER(11, ...k.all, k.holders(memberId), k.sent(memberId), k.sentOrder(memberId), memberId, this.options.emptyRoomGraceMs) as MemberReply | null
     return decodeMember(roomId, reply)
+  }
+
+  // Its id is new and its token reached nobody, so removing it late is safe;
+  // left in place it would hold its name until the member TTL.
+  async undoAddMember(roomId: string, memberId: string) {
+    try {
+      await this.removeMember(roomId, memberId)
+    }
+    catch {
+      if (this.pendingRemovals.size < MAX_PENDING_REMOVALS) this.pendingRemovals.set(memberId, roomId)
+      else this.options.log(`too many failed joins wait for redis: member ${memberId} of room ${roomId} expires with the member TTL`)
+    }
   }
 
   async touchMember(roomId: string, memberId: string, at: number) {
