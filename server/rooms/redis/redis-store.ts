@@ -175,7 +175,6 @@ export class RedisRoomStore implements RoomStore {
     return result as 'added' | 'name-taken' | 'room-full'
   }
 
-
   async findMemberByTokenHash(roomId: string, tokenHash: string) {
     const k = roomKeys(roomId)
     const reply = await this.redis.FIND_BY_TOKEN(4, k.tokens, k.members, k.seen, k.offline, tokenHash) as MemberReply | null
