@@ -108,8 +108,8 @@ export class MemoryRoomStore implements RoomStore {
     return silent
   }
 
-  async listMembersSeenBefore(roomId: string, cutoff: number) {
-    return [...this.rooms.get(roomId)?.members.values() ?? []].filter(member => member.lastSeenAt < cutoff).map(member => ({ ...member }))
+  async listMembersSeenBefore(roomId: string, cutoff: number, since = -Infinity) {
+    return [...this.rooms.get(roomId)?.members.values() ?? []].filter(member => member.lastSeenAt < cutoff && member.lastSeenAt >= since).map(member => ({ ...member }))
   }
 
   async countMembers(roomId: string) {

@@ -29,6 +29,8 @@ export class PresenceTracker {
   /** The same views once built, for the paths that must not wait: pongs and flushes. */
   private readonly builtViews = new Map<string, RoomView>()
   private readonly emptySince = new Map<string, number>()
+  /** The activity cutoff of the last sweep that completed: members last seen before it were looked at. */
+  private lastSweepCutoff: number | undefined
   private readonly batcher: PresenceBatcher
 
   constructor(private readonly store: RoomStore, private readonly options: PresenceTrackerOptions) {
@@ -76,12 +78,17 @@ export class PresenceTracker {
     this.builtViews.delete(roomId)
   }
 
-  /** Records a member's state; a change goes to this process's sockets and to the other processes. */
-  record(roomId: string, view: RoomView, presence: MemberPresence): void {
+  /**
+   * Records a member's state; a change goes to this process's sockets and to
+   * the other processes. `tellOthers` publishes it even when the view held it
+   * already: a view built after a new member was added holds it, but the
+   * other processes have not heard of it.
+   */
+  record(roomId: string, view: RoomView, presence: MemberPresence, tellOthers = false): void {
     this.emptySince.delete(roomId)
-    if (!view.set(presence)) return
-    this.batcher.changed(roomId, presence)
-    this.store.publish(roomId, { kind: 'presence', member: presence }).catch(error => this.options.log(`publish failed: ${String(error)}`))
+    const changed = view.set(presence)
+    if (changed) this.batcher.changed(roomId, presence)
+    if (changed || tellOthers) this.store.publish(roomId, { kind: 'presence', member: presence }).catch(error => this.options.log(`publish failed: ${String(error)}`))
   }
 
   /** A presence event from any process (this one included) updates the view, if there is one. */
@@ -117,9 +124,22 @@ export class PresenceTracker {
     if (released?.offline) await this.announce(roomId, { id: memberId, name: released.before.name, active: false })
   }
 
-  /** One pass over the rooms this process has sockets in: silent members go idle, stale ones and empty rooms go away. */
-  async sweep(now: number, roomIds: Iterable<string>): Promise<void> {
-    for (const roomId of roomIds) await this.sweepRoom(roomId, now)
+  /**
+   * One pass over the rooms this process has sockets in. A full pass: silent
+   * members go idle, stale ones and empty rooms go away, and a view that lost
+   * track of the member list is brought back in line. A quick pass only
+   * looks for members that went silent since the last pass, which is all
+   * that changes between full ones without an event saying so: one command
+   * per room, however many members are offline.
+   */
+  async sweep(now: number, roomIds: Iterable<string>, full: boolean): Promise<void> {
+    const cutoff = now - this.options.windowMs
+    const since = full ? undefined : this.lastSweepCutoff
+    for (const roomId of roomIds) {
+      if (since === undefined) await this.sweepRoom(roomId, now)
+      else await this.sweepSilentSince(roomId, since, now)
+    }
+    this.lastSweepCutoff = cutoff
   }
 
   /**
@@ -158,6 +178,15 @@ export class PresenceTracker {
     const view = this.builtViews.get(roomId)
     if (view) this.record(roomId, view, presence)
     else await this.store.publish(roomId, { kind: 'presence', member: presence })
+  }
+
+  private async sweepSilentSince(roomId: string, since: number, now: number): Promise<void> {
+    const view = this.builtViews.get(roomId)
+    if (!view) return
+    for (const member of await this.store.listMembersSeenBefore(roomId, now - this.options.windowMs, since)) {
+      const active = this.isActive(member, now)
+      if (view.isActive(member.id) !== active) this.record(roomId, view, { id: member.id, name: member.name, active })
+    }
   }
 
   // Looks only at members that may have gone quiet: a sweep costs O(silent

@@ -44,6 +44,7 @@ export class RoomHub {
   private sweepingRooms = false
   private sweepingIdleRooms = false
   private lastIdleSweepAt = -Infinity
+  private lastFullRoomSweepAt = -Infinity
   private shuttingDown = false
   private readonly touchIntervalMs: number
 
@@ -219,8 +220,13 @@ export class RoomHub {
     this.passwordFailures.prune(now)
     if (this.store.health().state !== 'ready') return
     const passes: Promise<void>[] = []
-    // The rooms with sockets here are swept at every tick, for presence within the window.
-    if (!this.sweepingRooms) passes.push(this.guarded('sweepingRooms', () => this.presence.sweep(now, [...this.interest.keys()])))
+    // The rooms with sockets here are swept at every tick, for presence
+    // within the window; fully once per idle-sweep interval.
+    if (!this.sweepingRooms) {
+      const full = now - this.lastFullRoomSweepAt >= this.options.idleRoomSweepIntervalMs
+      if (full) this.lastFullRoomSweepAt = now
+      passes.push(this.guarded('sweepingRooms', () => this.presence.sweep(now, [...this.interest.keys()], full)))
+    }
     // The others only need their members expired after the member TTL: one
     // process at a time does that, once per idle-sweep interval, so idle
     // rooms cost the store the same whatever the number of processes. A long
@@ -336,7 +342,7 @@ export class RoomHub {
     if (!session.backlog) return true
     // Nothing below awaits: the snapshot, the joined frame and the backlog go out together.
     const presence = { id: member.id, name: member.name, active: true }
-    this.presence.record(roomId, view, presence)
+    this.presence.record(roomId, view, presence, !resumed)
     this.send(session, joinedFrame({
       member,
       token,

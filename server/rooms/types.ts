@@ -89,8 +89,12 @@ export interface RoomStore {
   listMembers(roomId: string): Promise<MemberRecord[]>
   /** Members marked offline or not heard from since `cutoff`: all a sweep needs to look at. */
   listMembersSilentSince(roomId: string, cutoff: number): Promise<MemberRecord[]>
-  /** Members not heard from since `cutoff`, offline or not: those an idle sweep may expire. */
-  listMembersSeenBefore(roomId: string, cutoff: number): Promise<MemberRecord[]>
+  /**
+   * Members whose last heartbeat is before `cutoff` (and at or after
+   * `since`), offline or not: those an idle sweep may expire, or those that
+   * went silent between two sweeps.
+   */
+  listMembersSeenBefore(roomId: string, cutoff: number, since?: number): Promise<MemberRecord[]>
   countMembers(roomId: string): Promise<number>
   removeMember(roomId: string, memberId: string): Promise<MemberRecord | undefined>
   /** Takes out a member that a failed join added: now, or once the store answers again. Never fails. */

@@ -135,4 +135,38 @@ describe('several instances on one Redis', () => {
       await store.close()
     }
   }, 30_000)
+
+  it('rooms in use cost a few commands per room and tick, however many of their members are offline', async () => {
+    const ROOMS = 40
+    const OFFLINE = 8
+    const store = new RedisRoomStore({ url: redis.url, historyLimit: 10, windowMs: WINDOW_MS, emptyRoomGraceMs: 30_000, commandTimeoutMs: 2000, log: () => {} })
+    const admin = new Redis(redis.url)
+    const pingers: ReturnType<typeof setInterval>[] = []
+    try {
+      await store.ready()
+      for (let i = 0; i < ROOMS; i++) {
+        const roomId = `busy-${i}`
+        await store.ensureRoom({ id: roomId, passwordHash: null, createdAt: Date.now() }, 100_000)
+        for (let j = 0; j < OFFLINE; j++) {
+          await store.addMember({ id: `m${i}-${j}`, roomId, name: `Gone ${j}`, tokenHash: `t${i}-${j}`, joinedAt: Date.now(), lastSeenAt: Date.now(), offline: true }, 100)
+        }
+        const { client } = await joinRoom(one.wsUrl, roomId, 'Here')
+        pingers.push(setInterval(() => client.send({ type: 'ping' }), 500))
+      }
+      await new Promise(resolve => setTimeout(resolve, 1000))
+      const commands = async () => Number(/total_commands_processed:(\d+)/.exec(await admin.info('stats'))![1])
+      const before = await commands()
+      const startedAt = Date.now()
+      await new Promise(resolve => setTimeout(resolve, 5000))
+      const perSecond = (await commands() - before) / ((Date.now() - startedAt) / 1000)
+      // Looking at each room's offline members at every tick (ten a second
+      // here) cost ~200 commands per room per second; a touch per ping costs ~14.
+      expect(perSecond / ROOMS).toBeLessThan(60)
+    }
+    finally {
+      for (const pinger of pingers) clearInterval(pinger)
+      admin.disconnect()
+      await store.close()
+    }
+  }, 40_000)
 })

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { RoomHub } from '../../server/rooms/room-hub'
+import type { RoomHubOptions } from '../../server/rooms/room-hub'
 import type { RoomStore } from '../../server/rooms/types'
 import { FakeConnection } from '../support/fake-connection'
 
@@ -51,8 +52,8 @@ export function describeRoomHub(name: string, createStore: () => Promise<RoomSto
       hubs = []
     })
 
-    async function createHub(wrap: (store: RoomStore) => RoomStore = store => store) {
-      const hub = new RoomHub({ store: wrap(await createStore()), heartbeatWindowMs: WINDOW_MS, sweepIntervalMs: 50, memberTtlMs: 60_000, log: () => {} })
+    async function createHub(wrap: (store: RoomStore) => RoomStore = store => store, options: RoomHubOptions = {}) {
+      const hub = new RoomHub({ store: wrap(await createStore()), heartbeatWindowMs: WINDOW_MS, sweepIntervalMs: 50, memberTtlMs: 60_000, log: () => {}, ...options })
       hub.start()
       hubs.push(hub)
       return hub
@@ -98,6 +99,24 @@ export function describeRoomHub(name: string, createStore: () => Promise<RoomSto
       const keepAlive = setInterval(() => hub.receive(ada.conn, '{"type":"ping"}'), 100)
       try {
         await vi.waitFor(() => expect(lastPresence(ada.conn)).toMatchObject({ online: 1, changed: [{ id: bob.joined.you.id, active: false }] }), { timeout: 2 * WINDOW_MS })
+        hub.receive(bob.conn, '{"type":"ping"}')
+        await vi.waitFor(() => expect(lastPresence(ada.conn)).toMatchObject({ online: 2, changed: [{ id: bob.joined.you.id, active: true }] }))
+      }
+      finally {
+        clearInterval(keepAlive)
+      }
+    })
+
+    it('between full sweeps, a member that stops pinging still leaves online within the window plus a sweep', async () => {
+      const hub = await createHub(store => store, { idleRoomSweepIntervalMs: 60_000 })
+      const ada = await join(hub, 'between', 'Ada')
+      const bob = await join(hub, 'between', 'Bob')
+      await vi.waitFor(() => expect(lastPresence(ada.conn)).toMatchObject({ online: 2, members: 2 }))
+      const keepAlive = setInterval(() => hub.receive(ada.conn, '{"type":"ping"}'), 100)
+      try {
+        const quietSince = Date.now()
+        await vi.waitFor(() => expect(lastPresence(ada.conn)).toMatchObject({ online: 1, changed: [{ id: bob.joined.you.id, active: false }] }), { timeout: 2 * WINDOW_MS })
+        expect(Date.now() - quietSince).toBeLessThan(WINDOW_MS + 300)
         hub.receive(bob.conn, '{"type":"ping"}')
         await vi.waitFor(() => expect(lastPresence(ada.conn)).toMatchObject({ online: 2, changed: [{ id: bob.joined.you.id, active: true }] }))
       }

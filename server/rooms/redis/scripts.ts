@@ -143,12 +143,13 @@ return 1
 `
 
 /**
- * KEYS: members, seen, offline. ARGV: cutoff, '1' to add every member marked
- * offline. Members not seen since the cutoff (and the offline ones), as member replies.
+ * KEYS: members, seen, offline. ARGV: since ('-inf' for any), cutoff, '1' to
+ * add every member marked offline. Members last seen in [since, cutoff) (and
+ * the offline ones), as member replies.
  */
 export const SILENT_MEMBERS = `
-local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1])
-if ARGV[2] == '1' then
+local ids = redis.call('ZRANGEBYSCORE', KEYS[2], ARGV[1], '(' .. ARGV[2])
+if ARGV[3] == '1' then
   for _, id in ipairs(redis.call('SMEMBERS', KEYS[3])) do table.insert(ids, id) end
 end
 local seen = {}
