@@ -16,6 +16,10 @@ export default defineNuxtConfig({
   runtimeConfig: {
     /** NUXT_REDIS_URL: keep rooms in this Redis and relay room traffic through it (several instances); empty = in memory. */
     redisUrl: '',
+    /** NUXT_REDIS_COMMAND_TIMEOUT_MS: a Redis command not answered within this fails (UNAVAILABLE) and health turns degraded. */
+    redisCommandTimeoutMs: 2000,
+    /** NUXT_IDLE_ROOM_SWEEP_INTERVAL_MS: with Redis, how often one instance sweeps the rooms it has no sockets in (member TTL, empty rooms). */
+    idleRoomSweepIntervalMs: 5000,
     /** NUXT_HEARTBEAT_WINDOW_MS: a member is online while its last ping is this recent. */
     heartbeatWindowMs: 8000,
     /** NUXT_SWEEP_INTERVAL_MS: how often the one server-wide sweep looks for silent members. */

@@ -21,6 +21,7 @@ export function useRoomHub(): RoomHub {
         historyLimit,
         windowMs: heartbeatWindowMs,
         emptyRoomGraceMs,
+        commandTimeoutMs: Number(config.redisCommandTimeoutMs),
         log,
         onDataLost: () => hub?.restartSessions(),
       })
@@ -32,6 +33,9 @@ export function useRoomHub(): RoomHub {
       historyLimit,
       emptyRoomGraceMs,
       sweepIntervalMs: Number(config.sweepIntervalMs),
+      // In memory every room is swept at every tick (no round trips); with
+      // Redis, rooms without sockets here are swept slowly, one instance at a time.
+      idleRoomSweepIntervalMs: store ? Number(config.idleRoomSweepIntervalMs) : undefined,
       memberTtlMs: Number(config.memberTtlMs),
       presenceMergeMs: Number(config.presenceMergeMs),
       maxRoomMembers: Number(config.maxRoomMembers),
