@@ -37,12 +37,23 @@ export interface UseHeartbeatSocketOptions {
    * @default 8000
    */
   pongTimeoutMs?: number
-  /** Reconnect attempts after a drop before giving up until `reconnect()`. @default 10 */
+  /**
+   * Reconnect attempts shown as "reconnecting" after a drop; past them the
+   * status is 'disconnected' and the attempts go on, slower, until one works.
+   * @default 10
+   */
   maxRetries?: number
   /** Ceiling of the first reconnect delay; it doubles with every failed attempt. @default 500 */
   backoffBaseMs?: number
-  /** Longest reconnect delay. @default 30000 */
+  /**
+   * Longest reconnect delay early in an outage. A longer outage stretches it
+   * to a sixth of the time the link has been down (so after 30 s it is still
+   * 5 s), up to `slowestRetryMs`.
+   * @default 5000
+   */
   backoffMaxMs?: number
+  /** Longest delay between two attempts, however long the outage. @default 60000 */
+  slowestRetryMs?: number
   /** Connect as soon as the composable runs (on the client). @default true */
   immediate?: boolean
   /**
@@ -61,7 +72,7 @@ export interface UseHeartbeatSocketOptions {
 
 export interface UseHeartbeatSocketReturn {
   status: Readonly<Ref<HeartbeatSocketStatus>>
-  /** Current reconnect attempt, 1..maxRetries; 0 while connected. */
+  /** Current reconnect attempt, counted from 1 (past maxRetries while 'disconnected'); 0 while connected. */
   attempt: Readonly<Ref<number>>
   maxRetries: Readonly<Ref<number>>
   online: Readonly<Ref<number>>
@@ -82,7 +93,7 @@ export interface UseHeartbeatSocketReturn {
   send: (text: string) => boolean
   /** Leaves the room for good: the token and the unsent messages are forgotten and the socket closed. */
   leave: () => void
-  /** Connects now with a fresh retry budget. */
+  /** Connects now with a fresh retry budget ("Reconnect", "Retry now"). */
   reconnect: () => void
   /** Closes the socket and stops every timer and listener. */
   close: () => void
@@ -104,7 +115,8 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     pongTimeoutMs = 8000,
     maxRetries = 10,
     backoffBaseMs = 500,
-    backoffMaxMs = 30_000,
+    backoffMaxMs = 5000,
+    slowestRetryMs = 60_000,
     immediate = true,
     storage = defaultClientStorage(),
     random = Math.random,
@@ -125,6 +137,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     maxRetries,
     backoffBaseMs,
     backoffMaxMs,
+    slowestRetryMs,
     random,
     onOpen: () => link.send(joinFrame()),
     onFrame: handleFrame,
