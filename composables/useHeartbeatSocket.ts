@@ -17,7 +17,8 @@ import { useRoomState } from './useRoomState'
 
 export type HeartbeatSocketStatus = HeartbeatLinkStatus
 
-const RETRY_AT_NEXT_PONG: ReadonlySet<ErrorCode> = new Set(['RATE_LIMITED', 'UNAVAILABLE'])
+// Once joined, these mean the server did not take a frame but may take it again soon.
+const RETRY_WITH_BACKOFF: ReadonlySet<ErrorCode> = new Set(['INTERNAL', 'UNAVAILABLE'])
 
 export interface UseHeartbeatSocketOptions {
   /** Room to join; read again at every (re)join. */
@@ -145,7 +146,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     onPageHide,
   })
   const joined = computed(() => link.status.value === 'connected')
-  const outbox = useOutbox({ storage, roomId, sendChat: frame => joined.value && link.send(frame) })
+  const outbox = useOutbox({ storage, roomId, random, sendChat: frame => joined.value && link.send(frame) })
   const timeline = computed(() => withPendingEntries(room.timeline.value, outbox.items.value, room.self.value?.name ?? toValue(name)))
 
   // Read at every join: the options may be refs, and another tab may have stored a token meanwhile.
@@ -183,15 +184,15 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   function onPong(frame: PongFrame) {
     room.applyCounts(frame)
     rttMs.value = link.pong() ?? rttMs.value
-    outbox.sendAfterPong()
   }
 
   function onError(frame: ErrorFrame) {
-    // Once joined either means a frame was not taken (dropped by the rate limit,
-    // or the room store is briefly away): the pending mark already says the
-    // message has not gone out, and it goes again at the next pong. Before, it
-    // answers the join (too many wrong passwords) and the user needs to see why.
-    if (joined.value && RETRY_AT_NEXT_PONG.has(frame.code)) return outbox.holdUntilNextPong()
+    // Once joined these mean a frame was not taken (dropped by the rate limit,
+    // or the server or its store failed on it): the pending mark already says
+    // the message has not gone out, and it goes again after the wait the server
+    // names, or a backoff delay. Before, they answer the join.
+    if (joined.value && frame.code === 'RATE_LIMITED') return outbox.retryAfter(frame.retryAfterMs ?? 1000)
+    if (joined.value && RETRY_WITH_BACKOFF.has(frame.code)) return outbox.retryWithBackoff()
     error.value = { code: frame.code, message: frame.message }
     if (!joined.value && isFatalJoinError(frame.code)) link.close()
   }
@@ -222,7 +223,12 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     link.close()
   }
 
-  if (getCurrentScope()) onScopeDispose(link.close)
+  function close() {
+    outbox.stop()
+    link.close()
+  }
+
+  if (getCurrentScope()) onScopeDispose(close)
   if (immediate) link.reconnect()
 
   return {
@@ -240,6 +246,6 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     send,
     leave,
     reconnect: link.reconnect,
-    close: link.close,
+    close,
   }
 }

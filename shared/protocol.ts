@@ -113,7 +113,13 @@ export interface PresenceFrame {
   left: string[]
 }
 export interface LeftFrame { type: 'left', roomId: string }
-export interface ErrorFrame { type: 'error', code: ErrorCode, message: string }
+export interface ErrorFrame {
+  type: 'error'
+  code: ErrorCode
+  message: string
+  /** With RATE_LIMITED: how long to wait before the same thing would be taken. */
+  retryAfterMs?: number
+}
 export type ServerFrame = JoinedFrame | PongFrame | PresenceFrame | ChatMessage | LeftFrame | ErrorFrame
 
 // ---- validation ----

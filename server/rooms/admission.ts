@@ -5,7 +5,7 @@ import type { MemberRecord, RoomStore } from './types'
 
 export type Admission =
   | { member: MemberRecord, token: string, created: boolean }
-  | { code: ErrorCode, message: string }
+  | { code: ErrorCode, message: string, retryAfterMs?: number }
 
 export interface AdmissionRules {
   maxRooms: number
@@ -33,7 +33,8 @@ export async function admitMember(store: RoomStore, frame: JoinFrame, now: numbe
   if (!created && room.passwordHash !== null) {
     const attemptKey = `${rules.clientAddress}\u0000${room.id}`
     if (rules.passwordFailures.isBlocked(attemptKey, now)) {
-      return { code: 'RATE_LIMITED', message: 'too many wrong passwords for this room; wait a minute' }
+      const retryAfterMs = rules.passwordFailures.retryAfterMs(attemptKey, now)
+      return { code: 'RATE_LIMITED', message: `too many wrong passwords for this room; try again in ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs }
     }
     const ok = frame.password !== undefined && await verifyPassword(frame.password, room.passwordHash)
     if (!ok) {

@@ -8,6 +8,13 @@ export class FailureWindow {
     return this.recent(key, now).length >= this.maxFailures
   }
 
+  /** How long until the key is no longer blocked: when enough of its failures have aged out. */
+  retryAfterMs(key: string, now = Date.now()): number {
+    const recent = this.recent(key, now)
+    if (recent.length < this.maxFailures) return 0
+    return recent[recent.length - this.maxFailures]! + this.windowMs - now
+  }
+
   recordFailure(key: string, now = Date.now()): void {
     const recent = this.recent(key, now)
     recent.push(now)

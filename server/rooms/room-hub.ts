@@ -130,7 +130,7 @@ export class RoomHub {
     const verdict = this.guard.judgeFrame(session, now)
     if (verdict === 'close') return this.closeSession(session, CLOSE_CODES.policyViolation, 'flooding past the rate limit')
     if (verdict !== 'accept') {
-      if (verdict === 'drop-and-tell') this.sendError(session, 'RATE_LIMITED', `at most ${this.options.framesPerSecond} frames a second; frames were dropped`)
+      if (verdict === 'drop-and-tell') this.sendError(session, 'RATE_LIMITED', `at most ${this.options.framesPerSecond} frames a second; frames were dropped`, this.guard.retryAfterMs(session, now))
       return
     }
     if (raw === undefined) return this.sendError(session, 'BAD_REQUEST', 'binary frames are not part of the protocol')
@@ -238,7 +238,7 @@ export class RoomHub {
         passwordFailures: this.passwordFailures,
         clientAddress: session.address,
       })
-      if ('code' in admission) return this.sendError(session, admission.code, admission.message)
+      if ('code' in admission) return this.sendError(session, admission.code, admission.message, admission.retryAfterMs)
       ;({ member, token, created } = admission)
     }
     await this.store.touchMember(member.roomId, member.id, now)
@@ -339,7 +339,7 @@ export class RoomHub {
     if (!session.closed) session.conn.send(JSON.stringify(frame))
   }
 
-  private sendError(session: Session, code: ErrorCode, message: string): void {
-    this.send(session, { type: 'error', code, message })
+  private sendError(session: Session, code: ErrorCode, message: string, retryAfterMs?: number): void {
+    this.send(session, retryAfterMs === undefined ? { type: 'error', code, message } : { type: 'error', code, message, retryAfterMs })
   }
 }
