@@ -43,6 +43,8 @@ export interface UseHeartbeatLinkReturn {
   joined: (heartbeatWindowMs?: number) => void
   /** Takes a pong: the round trip in ms, undefined when no ping was waiting. */
   pong: () => number | undefined
+  /** The server could not take the join now: drop this socket and try again with backoff. */
+  retryLater: () => void
   /** Connects now with a fresh retry budget. */
   reconnect: () => void
   /** Closes the socket and stops every timer and listener. */
@@ -198,5 +200,5 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
     status.value = 'disconnected'
   }
 
-  return { status, attempt, send, joined, pong: heartbeat.pong, reconnect, close }
+  return { status, attempt, send, joined, pong: heartbeat.pong, retryLater: scheduleReconnect, reconnect, close }
 }

@@ -7,7 +7,7 @@ import type { ClientStorage } from '../utils/client-storage'
 import { memberTokenStore } from '../utils/member-token'
 import { isSendableText } from '../utils/outbox'
 import { isFatalJoinError } from '../utils/refusals'
-import { awayBeaconUrl, defaultSocketUrl } from '../utils/socket-url'
+import { defaultSocketUrl, memberActionUrl } from '../utils/socket-url'
 import { withPendingEntries } from '../utils/timeline'
 import type { TimelineEntry } from '../utils/timeline'
 import { useHeartbeatLink } from './useHeartbeatLink'
@@ -16,6 +16,14 @@ import { useOutbox } from './useOutbox'
 import { useRoomState } from './useRoomState'
 
 export type HeartbeatSocketStatus = HeartbeatLinkStatus
+
+/**
+ * Why the membership ended for good: the server refused the join (the user has
+ * to change something), this page left, or the member left in another tab.
+ */
+export type MembershipEnd =
+  | { reason: 'refused', code: ErrorCode, message: string, retryAfterMs?: number }
+  | { reason: 'left' | 'left-elsewhere', unsentDropped: number }
 
 // Once joined, these mean the server did not take a frame but may take it again soon.
 const RETRY_WITH_BACKOFF: ReadonlySet<ErrorCode> = new Set(['INTERNAL', 'UNAVAILABLE'])
@@ -86,6 +94,10 @@ export interface UseHeartbeatSocketReturn {
   rttMs: Readonly<Ref<number | undefined>>
   /** The last error frame; cleared by a successful join. */
   error: Readonly<Ref<{ code: ErrorCode, message: string } | undefined>>
+  /** Set once the membership has ended for good; nothing reconnects after it. */
+  ended: Readonly<Ref<MembershipEnd | undefined>>
+  /** Whether the room has a password, as the last `joined` said; undefined before. */
+  roomProtected: Readonly<Ref<boolean | undefined>>
   joined: ComputedRef<boolean>
   /**
    * Queues a message and sends it as soon as the member is joined, again after
@@ -129,7 +141,11 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   const room = useRoomState(historyLimit)
   const rttMs = shallowRef<number>()
   const error = shallowRef<{ code: ErrorCode, message: string }>()
+  const ended = shallowRef<MembershipEnd>()
+  const roomProtected = shallowRef<boolean>()
   const token = memberTokenStore(storage, roomId)
+  // The token this page joined with: another tab forgetting it means the member left.
+  let joinedToken: string | undefined
   const link = useHeartbeatLink({
     url,
     WebSocket: WebSocketImpl,
@@ -162,7 +178,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
       case 'presence': return room.applyPresence(frame)
       case 'chat': return onChat(frame)
       case 'error': return onError(frame)
-      case 'left': return endMembership()
+      case 'left': return endMembership('left-elsewhere')
     }
   }
 
@@ -170,6 +186,8 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     link.joined(frame.heartbeatWindowMs)
     error.value = undefined
     token.write(frame.token)
+    joinedToken = frame.token
+    roomProtected.value = frame.protected
     room.applyJoined(frame)
     // History first: what it acknowledges must not go out again.
     outbox.acknowledge(frame.history, frame.you.id)
@@ -194,14 +212,28 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     if (joined.value && frame.code === 'RATE_LIMITED') return outbox.retryAfter(frame.retryAfterMs ?? 1000)
     if (joined.value && RETRY_WITH_BACKOFF.has(frame.code)) return outbox.retryWithBackoff()
     error.value = { code: frame.code, message: frame.message }
-    if (!joined.value && isFatalJoinError(frame.code)) link.close()
+    if (joined.value) return
+    if (isFatalJoinError(frame.code)) {
+      link.close()
+      const { code, message, retryAfterMs } = frame
+      ended.value = retryAfterMs === undefined ? { reason: 'refused', code, message } : { reason: 'refused', code, message, retryAfterMs }
+    }
+    else if (RETRY_WITH_BACKOFF.has(frame.code)) {
+      link.retryLater()
+    }
+  }
+
+  function onStorage(event: StorageEvent) {
+    if (event.key === token.key() && event.newValue === null && event.oldValue !== null && event.oldValue === joinedToken) {
+      endMembership('left-elsewhere')
+    }
   }
 
   // A closing tab cannot wait for the socket to time out; a beacon marks the member away at once.
   function onPageHide() {
     const memberToken = token.read()
     if (!joined.value || !memberToken || typeof navigator.sendBeacon !== 'function') return
-    navigator.sendBeacon(awayBeaconUrl(url, toValue(roomId), location.href), JSON.stringify({ token: memberToken }))
+    navigator.sendBeacon(memberActionUrl(url, toValue(roomId), 'away', location.href), JSON.stringify({ token: memberToken }))
   }
 
   // Nothing could ever deliver a message queued without a window (SSR).
@@ -211,23 +243,32 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     return true
   }
 
+  // Without an open socket the leave goes over HTTP, so the server still tells
+  // this member's other sockets, wherever they are.
   function leave() {
-    link.send({ type: 'leave' })
-    endMembership()
+    const memberToken = token.read()
+    if (!link.send({ type: 'leave' }) && memberToken && typeof navigator.sendBeacon === 'function') {
+      navigator.sendBeacon(memberActionUrl(url, toValue(roomId), 'leave', location.href), JSON.stringify({ token: memberToken }))
+    }
+    endMembership('left')
   }
 
   // Left for good, on every tab: nothing pending can be sent as this member any more.
-  function endMembership() {
+  function endMembership(reason: 'left' | 'left-elsewhere') {
+    const unsentDropped = outbox.items.value.length
     token.forget()
     outbox.drop()
-    link.close()
+    close()
+    ended.value = { reason, unsentDropped }
   }
 
   function close() {
     outbox.stop()
     link.close()
+    if (WebSocketImpl) window.removeEventListener('storage', onStorage)
   }
 
+  if (WebSocketImpl) window.addEventListener('storage', onStorage)
   if (getCurrentScope()) onScopeDispose(close)
   if (immediate) link.reconnect()
 
@@ -242,6 +283,8 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     timeline,
     rttMs,
     error,
+    ended,
+    roomProtected,
     joined,
     send,
     leave,

@@ -102,6 +102,10 @@ export interface JoinedFrame {
    * token was not recognised), and `history` is the recent messages instead.
    */
   recovered?: boolean
+  /** True when the room has a password (the page shows a lock). */
+  protected?: boolean
+  /** True when the join carried a password that the room does not have: it was not used. */
+  passwordIgnored?: boolean
 }
 export interface PongFrame { type: 'pong', online: number, members: number }
 export interface PresenceFrame {
