@@ -187,7 +187,8 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     error.value = undefined
     token.write(frame.token)
     joinedToken = frame.token
-    roomProtected.value = frame.protected
+    // A room this join created is protected exactly when the join carried a password.
+    roomProtected.value = frame.protected ?? (frame.created ? Boolean(toValue(password)) : roomProtected.value)
     room.applyJoined(frame)
     // History first: what it acknowledges must not go out again.
     outbox.acknowledge(frame.history, frame.you.id)

@@ -114,6 +114,15 @@ describe('password rooms', () => {
     expect(chat.roomProtected.value).toBe(true)
   })
 
+  it('a room this join created with a password is protected, without one it is open', () => {
+    const withPassword = mountHeartbeatSocket({ password: 'secret' })
+    acceptJoin({ created: true })
+    expect(withPassword.chat.roomProtected.value).toBe(true)
+    const without = mountHeartbeatSocket()
+    acceptJoin({ created: true })
+    expect(without.chat.roomProtected.value).toBe(false)
+  })
+
   it('a password the room did not need is noted once in the timeline, not ignored silently', () => {
     const { chat } = mountHeartbeatSocket({ password: 'secret' })
     acceptJoin({ passwordIgnored: true })
