@@ -5,7 +5,7 @@ import type { MemberPresence, PongFrame, ServerFrame } from '../shared/protocol'
 import { defaultClientStorage } from '../utils/client-storage'
 import type { ClientStorage } from '../utils/client-storage'
 import { memberTokenStore } from '../utils/member-token'
-import { isSendableText } from '../utils/outbox'
+import { isSendableText, randomClientId } from '../utils/outbox'
 import { isFatalJoinError } from '../utils/refusals'
 import { defaultSocketUrl, memberActionUrl } from '../utils/socket-url'
 import { withPendingEntries } from '../utils/timeline'
@@ -146,6 +146,9 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   const token = memberTokenStore(storage, roomId)
   // The token this page joined with: another tab forgetting it means the member left.
   let joinedToken: string | undefined
+  // Names this page to the server, so that its away beacon speaks for this tab
+  // only and another tab of the member keeps it online.
+  const tabId = randomClientId()
   const link = useHeartbeatLink({
     url,
     WebSocket: WebSocketImpl,
@@ -168,7 +171,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   // Read at every join: the options may be refs, and another tab may have stored a token meanwhile.
   function joinFrame(): JoinFrame {
     const details = { roomId: toValue(roomId), name: toValue(name), password: toValue(password) }
-    return { type: 'join', ...details, token: token.read(), lastSeq: room.lastSeq() }
+    return { type: 'join', ...details, token: token.read(), lastSeq: room.lastSeq(), tabId }
   }
 
   function handleFrame(frame: ServerFrame) {
@@ -234,7 +237,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   function onPageHide() {
     const memberToken = token.read()
     if (!joined.value || !memberToken || typeof navigator.sendBeacon !== 'function') return
-    navigator.sendBeacon(memberActionUrl(url, toValue(roomId), 'away', location.href), JSON.stringify({ token: memberToken }))
+    navigator.sendBeacon(memberActionUrl(url, toValue(roomId), 'away', location.href), JSON.stringify({ token: memberToken, tabId }))
   }
 
   // Nothing could ever deliver a message queued without a window (SSR).

@@ -105,6 +105,7 @@ export class RoomHub {
       lastFrameAt: now,
       lastTouchAt: 0,
       member: undefined,
+      tabId: undefined,
       queue: Promise.resolve(),
       closed: false,
       closingSince: undefined,
@@ -166,11 +167,17 @@ export class RoomHub {
     }
   }
 
-  /** `POST /api/rooms/:id/away`: offline at once, still a member. */
-  async away(roomId: string, token: string): Promise<boolean> {
+  /**
+   * `POST /api/rooms/:id/away`: offline at once, still a member. A beacon that
+   * names its tab only speaks for that tab: while another socket of the member
+   * is open here the member stays online, and otherwise it is released like a
+   * last socket, so another instance holding one keeps it online too.
+   */
+  async away(roomId: string, token: string, tabId?: string): Promise<boolean> {
     const member = await this.store.findMemberByTokenHash(roomId, hashToken(token))
     if (!member) return false
-    await this.presence.offline(roomId, member.id)
+    if (tabId === undefined) await this.presence.offline(roomId, member.id)
+    else if (!this.index.sessionsOf(roomId, member.id).some(session => session.tabId !== tabId)) await this.presence.released(roomId, member.id)
     return true
   }
 
@@ -248,6 +255,7 @@ export class RoomHub {
       return this.presence.released(member.roomId, member.id)
     }
     const view = await this.presence.viewOf(member.roomId)
+    session.tabId = frame.tabId
     this.index.attach(session, { id: member.id, name: member.name, roomId: member.roomId }, true)
     const missed = resumed && frame.lastSeq !== undefined ? await this.store.messagesAfter(member.roomId, frame.lastSeq) : undefined
     const history = missed ?? await this.store.recentMessages(member.roomId, LIMITS.historyOnJoin)

@@ -21,7 +21,7 @@ describe('joining', () => {
     FakeWebSocket.latest().open()
 
     expect(FakeWebSocket.latest().frames).toEqual([
-      { type: 'join', roomId: 'lobby', name: 'Ada', password: 'secret', token: 'token-from-last-visit' },
+      { type: 'join', roomId: 'lobby', name: 'Ada', password: 'secret', token: 'token-from-last-visit', tabId: expect.stringMatching(/^[0-9a-f]{24}$/) },
     ])
     expect(chat.status.value).toBe('connecting')
   })
@@ -229,12 +229,26 @@ describe('cleanup', () => {
 })
 
 describe('pagehide', () => {
-  it('sends an away beacon with the token to the socket host while joined', () => {
+  it('sends an away beacon with the token and this tab\'s id (the one its joins carry) to the socket host while joined', () => {
     const sendBeacon = vi.spyOn(navigator, 'sendBeacon').mockReturnValue(true)
     mountHeartbeatSocket({ url: 'wss://chat.test:8443/ws' })
-    acceptJoin({ token: 'token-ada' })
+    const socket = acceptJoin({ token: 'token-ada' })
     window.dispatchEvent(new Event('pagehide'))
-    expect(sendBeacon).toHaveBeenCalledWith('https://chat.test:8443/api/rooms/lobby/away', '{"token":"token-ada"}')
+    const tabId = socket.framesOfType('join')[0]?.tabId
+    expect(sendBeacon).toHaveBeenCalledWith('https://chat.test:8443/api/rooms/lobby/away', JSON.stringify({ token: 'token-ada', tabId }))
+  })
+
+  it('two pages get different tab ids, and a page keeps its own across rejoins', () => {
+    mountHeartbeatSocket()
+    const first = acceptJoin()
+    first.drop()
+    vi.advanceTimersByTime(500)
+    const again = acceptJoin()
+    mountHeartbeatSocket()
+    const other = acceptJoin()
+    const tabOf = (socket: typeof first) => socket.framesOfType('join')[0]?.tabId
+    expect(tabOf(again)).toBe(tabOf(first))
+    expect(tabOf(other)).not.toBe(tabOf(first))
   })
 
   it('sends no beacon when not joined', () => {
