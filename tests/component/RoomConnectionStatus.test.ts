@@ -46,8 +46,8 @@ describe('RoomConnectionStatus', () => {
     expect(wrapper.emitted('reconnect')).toHaveLength(1)
   })
 
-  it('shows the error message as an alert', () => {
+  it('shows the error message as an alert, as a sentence with a capital letter', () => {
     const wrapper = mountStatus({ status: 'disconnected', error: { code: 'INTERNAL', message: 'server is restarting' } })
-    expect(wrapper.get('[role="alert"]').text()).toBe('server is restarting')
+    expect(wrapper.get('[role="alert"]').text()).toBe('Server is restarting.')
   })
 })
