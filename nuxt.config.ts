@@ -9,6 +9,7 @@ export default defineNuxtConfig({
   css: ['~/assets/main.css'],
   app: {
     head: {
+      htmlAttrs: { lang: 'en' },
       title: 'Heartbeat Chat',
       meta: [{ name: 'viewport', content: 'width=device-width, initial-scale=1' }],
     },

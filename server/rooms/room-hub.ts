@@ -141,6 +141,7 @@ export class RoomHub {
       lastFrameAt: now,
       lastTouchAt: 0,
       member: undefined,
+      tabId: undefined,
       queue: Promise.resolve(),
       closed: false,
       closingSince: undefined,
@@ -162,7 +163,7 @@ export class RoomHub {
     const verdict = this.guard.judgeFrame(session, now)
     if (verdict === 'close') return this.closeSession(session, CLOSE_CODES.policyViolation, 'flooding past the rate limit')
     if (verdict !== 'accept') {
-      if (verdict === 'drop-and-tell') this.sendError(session, 'RATE_LIMITED', `at most ${this.options.framesPerSecond} frames a second; frames were dropped`)
+      if (verdict === 'drop-and-tell') this.sendError(session, 'RATE_LIMITED', `at most ${this.options.framesPerSecond} frames a second; frames were dropped`, this.guard.retryAfterMs(session, now))
       return
     }
     if (raw === undefined) return this.sendError(session, 'BAD_REQUEST', 'binary frames are not part of the protocol')
@@ -197,11 +198,17 @@ export class RoomHub {
     }
   }
 
-  /** `POST /api/rooms/:id/away`: offline at once, still a member. */
-  async away(roomId: string, token: string): Promise<boolean> {
+  /**
+   * `POST /api/rooms/:id/away`: offline at once, still a member. A beacon that
+   * names its tab only speaks for that tab: while another socket of the member
+   * is open here the member stays online, and otherwise it is released like a
+   * last socket, so another instance holding one keeps it online too.
+   */
+  async away(roomId: string, token: string, tabId?: string): Promise<boolean> {
     const member = await this.store.findMemberByTokenHash(roomId, hashToken(token))
     if (!member) return false
-    await this.presence.offline(roomId, member.id)
+    if (tabId === undefined) await this.presence.offline(roomId, member.id)
+    else if (!this.index.sessionsOf(roomId, member.id).some(session => session.tabId !== tabId)) await this.presence.released(roomId, member.id)
     return true
   }
 
@@ -349,6 +356,7 @@ export class RoomHub {
       entered = true
       if (session.closed) return await this.abandon(session, member, resumed, false)
       view = await this.presence.viewOf(roomId)
+      session.tabId = frame.tabId
       this.index.attach(session, { id: member.id, name: member.name, roomId }, true)
       attached = true
       // Checked once the socket is attached and the room subscribed: a
