@@ -9,12 +9,13 @@ export default defineNuxtConfig({
   css: ['~/assets/main.css'],
   app: {
     head: {
+      htmlAttrs: { lang: 'en' },
       title: 'Heartbeat Chat',
       meta: [{ name: 'viewport', content: 'width=device-width, initial-scale=1' }],
     },
   },
   runtimeConfig: {
-    /** NUXT_REDIS_URL: keep rooms in this Redis and relay room traffic through it (several instances); empty = in memory. */
+    /** NUXT_REDIS_URL: keep rooms in this Redis and relay room traffic through it (several instances); empty = the store below. */
     redisUrl: '',
     /** NUXT_STORE: where rooms live without Redis: 'sqlite' (empty = sqlite: a file under dataDir that survives restarts) or 'memory' (tests, benchmark baselines). */
     store: '',
@@ -22,6 +23,10 @@ export default defineNuxtConfig({
     dataDir: '.data',
     /** NUXT_ROOM_RETENTION_MS: with the sqlite store, a room nobody is in is kept this long (history and password too), then removed. */
     roomRetentionMs: 30 * 24 * 60 * 60 * 1000,
+    /** NUXT_REDIS_COMMAND_TIMEOUT_MS: a Redis command not answered within this fails (UNAVAILABLE) and health turns degraded. */
+    redisCommandTimeoutMs: 2000,
+    /** NUXT_IDLE_ROOM_SWEEP_INTERVAL_MS: with Redis, how often one instance sweeps the rooms it has no sockets in (member TTL, empty rooms). */
+    idleRoomSweepIntervalMs: 5000,
     /** NUXT_HEARTBEAT_WINDOW_MS: a member is online while its last ping is this recent. */
     heartbeatWindowMs: 8000,
     /** NUXT_SWEEP_INTERVAL_MS: how often the one server-wide sweep looks for silent members. */

@@ -8,7 +8,7 @@ import { closeRefusal } from '../utils/refusals'
 import type { Refusal } from '../utils/refusals'
 import { parseServerFrame } from '../utils/timeline'
 
-export type HeartbeatLinkStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected'
+export type HeartbeatLinkStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'offline'
 
 export interface UseHeartbeatLinkOptions {
   url: string
@@ -16,9 +16,13 @@ export interface UseHeartbeatLinkOptions {
   WebSocket: typeof WebSocket | undefined
   heartbeatIntervalMs: number
   pongTimeoutMs: number
+  /** Attempts shown as "reconnecting"; past them the link says 'disconnected' and goes on trying, slower. */
   maxRetries: number
   backoffBaseMs: number
+  /** Longest delay early in an outage; a longer outage stretches it (a sixth of the time down), up to `slowestRetryMs`. */
   backoffMaxMs: number
+  /** Longest delay between two attempts, however long the outage. */
+  slowestRetryMs: number
   random: () => number
   /** A new socket is open: say who we are. The link waits `pongTimeoutMs` for `joined()`. */
   onOpen: () => void
@@ -31,7 +35,7 @@ export interface UseHeartbeatLinkOptions {
 
 export interface UseHeartbeatLinkReturn {
   status: Ref<HeartbeatLinkStatus>
-  /** Current reconnect attempt, 1..maxRetries; 0 while connected. */
+  /** Current reconnect attempt, counted from 1 (past maxRetries while 'disconnected'); 0 while connected. */
   attempt: Ref<number>
   /** Sends a frame on the open socket; false when there is none. */
   send: (frame: ClientFrame) => boolean
@@ -39,25 +43,39 @@ export interface UseHeartbeatLinkReturn {
   joined: (heartbeatWindowMs?: number) => void
   /** Takes a pong: the round trip in ms, undefined when no ping was waiting. */
   pong: () => number | undefined
+  /** The server could not take the join now: drop this socket and try again with backoff. */
+  retryLater: () => void
   /** Connects now with a fresh retry budget. */
   reconnect: () => void
   /** Closes the socket and stops every timer and listener. */
   close: () => void
 }
 
+// A long outage stretches the backoff ceiling to this fraction of the time the
+// link has been down: a 30 s outage still retries every 5 s at most, an hour-long
+// one once a minute per page.
+const OUTAGE_SHARE_OF_CEILING = 1 / 6
+
 /**
  * One WebSocket kept alive: a ping after each pong, a dead link noticed when no
- * answer comes within the window, reconnects with jittered backoff up to a
- * cap, and at once when the browser comes back online or the tab is shown.
+ * answer comes within the window, reconnects with jittered backoff that never
+ * stops for good, and at once when the browser comes back online or the user
+ * looks at the tab. The browser's `offline` event is believed at once.
  */
 export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeatLinkReturn {
-  const { url, WebSocket: WebSocketImpl, maxRetries, backoffBaseMs, backoffMaxMs, random } = options
+  const { url, WebSocket: WebSocketImpl, maxRetries, backoffBaseMs, backoffMaxMs, slowestRetryMs, random } = options
   const status = shallowRef<HeartbeatLinkStatus>('idle')
   const attempt = shallowRef(0)
 
   let current: WebSocket | undefined
   let retryTimer: ReturnType<typeof setTimeout> | undefined
   let stopListening: (() => void) | undefined
+  /** Set by the browser's `offline` event, cleared by `online` or by a join that works anyway (a LAN server). */
+  let browserOffline = false
+  /** When the link was lost; the backoff ceiling grows with the outage. */
+  let downSince: number | undefined
+  /** Failed attempts since the link was lost, offline ones included: the backoff exponent. */
+  let failures = 0
 
   const heartbeat = createHeartbeat({
     intervalMs: options.heartbeatIntervalMs,
@@ -92,8 +110,8 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
     if (!WebSocketImpl) return
     clearTimers()
     abandonSocket()
-    stopListening ??= listenToPageEvents({ onOnline: checkLinkNow, onVisible: checkLinkNow, onPageHide: options.onPageHide })
-    status.value = attempt.value === 0 ? 'connecting' : 'reconnecting'
+    stopListening ??= listenToPageEvents({ onOnline: backOnline, onOffline: goOffline, onVisible: checkLinkNow, onPageHide: options.onPageHide })
+    status.value = statusWhileTrying()
     const ws = new WebSocketImpl(url)
     current = ws
     ws.onopen = () => {
@@ -116,17 +134,25 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
     }
   }
 
+  // Past maxRetries the page says so and offers the button, but a background
+  // attempt does not flip it back to "reconnecting" only to fail again.
+  function statusWhileTrying(): HeartbeatLinkStatus {
+    if (browserOffline) return 'offline'
+    if (attempt.value === 0) return 'connecting'
+    return attempt.value > maxRetries ? 'disconnected' : 'reconnecting'
+  }
+
+  // An attempt made while the browser says it is offline does not use up the
+  // attempts the page shows; it still stretches the delay.
   function scheduleReconnect() {
     clearTimers()
     abandonSocket()
-    const next = attempt.value + 1
-    if (next > maxRetries) {
-      status.value = 'disconnected'
-      return
-    }
-    attempt.value = next
-    status.value = 'reconnecting'
-    retryTimer = setTimeout(connect, backoffDelay(next, { baseMs: backoffBaseMs, maxMs: backoffMaxMs }, random))
+    downSince ??= Date.now()
+    failures++
+    if (!browserOffline) attempt.value++
+    status.value = statusWhileTrying()
+    const ceilingMs = Math.min(slowestRetryMs, Math.max(backoffMaxMs, (Date.now() - downSince) * OUTAGE_SHARE_OF_CEILING))
+    retryTimer = setTimeout(connect, backoffDelay(failures, { baseMs: backoffBaseMs, maxMs: ceilingMs }, random))
   }
 
   function joined(heartbeatWindowMs?: number) {
@@ -134,22 +160,31 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
     if (typeof heartbeatWindowMs === 'number') heartbeat.setTimeoutMs(heartbeatWindowMs)
     status.value = 'connected'
     attempt.value = 0
+    failures = 0
+    downSince = undefined
+    browserOffline = false
     heartbeat.start()
+  }
+
+  // Without a network no pong can come: say so now rather than after the
+  // pong timeout, and keep what is written in the outbox meanwhile.
+  function goOffline() {
+    browserOffline = true
+    scheduleReconnect()
+  }
+
+  function backOnline() {
+    browserOffline = false
+    if (status.value === 'connected') return heartbeat.pingNow()
+    attempt.value++
+    connect()
   }
 
   // The link may have died unnoticed while offline or hidden: check it now
   // instead of waiting out a ping interval or a backoff delay.
   function checkLinkNow() {
-    if (status.value === 'connected') {
-      heartbeat.pingNow()
-    }
-    else if (retryTimer !== undefined) {
-      connect()
-    }
-    else if (status.value === 'disconnected') {
-      attempt.value = 0
-      connect()
-    }
+    if (status.value === 'connected') heartbeat.pingNow()
+    else if (retryTimer !== undefined) connect()
   }
 
   function reconnect() {
@@ -165,5 +200,5 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
     status.value = 'disconnected'
   }
 
-  return { status, attempt, send, joined, pong: heartbeat.pong, reconnect, close }
+  return { status, attempt, send, joined, pong: heartbeat.pong, retryLater: scheduleReconnect, reconnect, close }
 }

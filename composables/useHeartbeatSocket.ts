@@ -5,9 +5,9 @@ import type { MemberPresence, PongFrame, ServerFrame } from '../shared/protocol'
 import { defaultClientStorage } from '../utils/client-storage'
 import type { ClientStorage } from '../utils/client-storage'
 import { memberTokenStore } from '../utils/member-token'
-import { isSendableText } from '../utils/outbox'
+import { isSendableText, randomClientId } from '../utils/outbox'
 import { isFatalJoinError } from '../utils/refusals'
-import { awayBeaconUrl, defaultSocketUrl } from '../utils/socket-url'
+import { defaultSocketUrl, memberActionUrl } from '../utils/socket-url'
 import { withPendingEntries } from '../utils/timeline'
 import type { TimelineEntry } from '../utils/timeline'
 import { useHeartbeatLink } from './useHeartbeatLink'
@@ -17,7 +17,16 @@ import { useRoomState } from './useRoomState'
 
 export type HeartbeatSocketStatus = HeartbeatLinkStatus
 
-const RETRY_AT_NEXT_PONG: ReadonlySet<ErrorCode> = new Set(['RATE_LIMITED', 'UNAVAILABLE'])
+/**
+ * Why the membership ended for good: the server refused the join (the user has
+ * to change something), this page left, or the member left in another tab.
+ */
+export type MembershipEnd =
+  | { reason: 'refused', code: ErrorCode, message: string, retryAfterMs?: number }
+  | { reason: 'left' | 'left-elsewhere', unsentDropped: number }
+
+// Once joined, these mean the server did not take a frame but may take it again soon.
+const RETRY_WITH_BACKOFF: ReadonlySet<ErrorCode> = new Set(['INTERNAL', 'UNAVAILABLE'])
 
 export interface UseHeartbeatSocketOptions {
   /** Room to join; read again at every (re)join. */
@@ -37,12 +46,23 @@ export interface UseHeartbeatSocketOptions {
    * @default 8000
    */
   pongTimeoutMs?: number
-  /** Reconnect attempts after a drop before giving up until `reconnect()`. @default 10 */
+  /**
+   * Reconnect attempts shown as "reconnecting" after a drop; past them the
+   * status is 'disconnected' and the attempts go on, slower, until one works.
+   * @default 10
+   */
   maxRetries?: number
   /** Ceiling of the first reconnect delay; it doubles with every failed attempt. @default 500 */
   backoffBaseMs?: number
-  /** Longest reconnect delay. @default 30000 */
+  /**
+   * Longest reconnect delay early in an outage. A longer outage stretches it
+   * to a sixth of the time the link has been down (so after 30 s it is still
+   * 5 s), up to `slowestRetryMs`.
+   * @default 5000
+   */
   backoffMaxMs?: number
+  /** Longest delay between two attempts, however long the outage. @default 60000 */
+  slowestRetryMs?: number
   /** Connect as soon as the composable runs (on the client). @default true */
   immediate?: boolean
   /**
@@ -61,7 +81,7 @@ export interface UseHeartbeatSocketOptions {
 
 export interface UseHeartbeatSocketReturn {
   status: Readonly<Ref<HeartbeatSocketStatus>>
-  /** Current reconnect attempt, 1..maxRetries; 0 while connected. */
+  /** Current reconnect attempt, counted from 1 (past maxRetries while 'disconnected'); 0 while connected. */
   attempt: Readonly<Ref<number>>
   maxRetries: Readonly<Ref<number>>
   online: Readonly<Ref<number>>
@@ -74,6 +94,10 @@ export interface UseHeartbeatSocketReturn {
   rttMs: Readonly<Ref<number | undefined>>
   /** The last error frame; cleared by a successful join. */
   error: Readonly<Ref<{ code: ErrorCode, message: string } | undefined>>
+  /** Set once the membership has ended for good; nothing reconnects after it. */
+  ended: Readonly<Ref<MembershipEnd | undefined>>
+  /** Whether the room has a password, as the last `joined` said; undefined before. */
+  roomProtected: Readonly<Ref<boolean | undefined>>
   joined: ComputedRef<boolean>
   /**
    * Queues a message and sends it as soon as the member is joined, again after
@@ -82,7 +106,7 @@ export interface UseHeartbeatSocketReturn {
   send: (text: string) => boolean
   /** Leaves the room for good: the token and the unsent messages are forgotten and the socket closed. */
   leave: () => void
-  /** Connects now with a fresh retry budget. */
+  /** Connects now with a fresh retry budget ("Reconnect", "Retry now"). */
   reconnect: () => void
   /** Closes the socket and stops every timer and listener. */
   close: () => void
@@ -104,7 +128,8 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     pongTimeoutMs = 8000,
     maxRetries = 10,
     backoffBaseMs = 500,
-    backoffMaxMs = 30_000,
+    backoffMaxMs = 5000,
+    slowestRetryMs = 60_000,
     immediate = true,
     storage = defaultClientStorage(),
     random = Math.random,
@@ -116,7 +141,14 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   const room = useRoomState(historyLimit)
   const rttMs = shallowRef<number>()
   const error = shallowRef<{ code: ErrorCode, message: string }>()
+  const ended = shallowRef<MembershipEnd>()
+  const roomProtected = shallowRef<boolean>()
   const token = memberTokenStore(storage, roomId)
+  // The token this page joined with: another tab forgetting it means the member left.
+  let joinedToken: string | undefined
+  // Names this page to the server, so that its away beacon speaks for this tab
+  // only and another tab of the member keeps it online.
+  const tabId = randomClientId()
   const link = useHeartbeatLink({
     url,
     WebSocket: WebSocketImpl,
@@ -125,6 +157,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     maxRetries,
     backoffBaseMs,
     backoffMaxMs,
+    slowestRetryMs,
     random,
     onOpen: () => link.send(joinFrame()),
     onFrame: handleFrame,
@@ -132,13 +165,13 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     onPageHide,
   })
   const joined = computed(() => link.status.value === 'connected')
-  const outbox = useOutbox({ storage, roomId, sendChat: frame => joined.value && link.send(frame) })
+  const outbox = useOutbox({ storage, roomId, random, sendChat: frame => joined.value && link.send(frame) })
   const timeline = computed(() => withPendingEntries(room.timeline.value, outbox.items.value, room.self.value?.name ?? toValue(name)))
 
   // Read at every join: the options may be refs, and another tab may have stored a token meanwhile.
   function joinFrame(): JoinFrame {
     const details = { roomId: toValue(roomId), name: toValue(name), password: toValue(password) }
-    return { type: 'join', ...details, token: token.read(), lastSeq: room.lastSeq() }
+    return { type: 'join', ...details, token: token.read(), lastSeq: room.lastSeq(), tabId }
   }
 
   function handleFrame(frame: ServerFrame) {
@@ -148,7 +181,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
       case 'presence': return room.applyPresence(frame)
       case 'chat': return onChat(frame)
       case 'error': return onError(frame)
-      case 'left': return endMembership()
+      case 'left': return endMembership('left-elsewhere')
     }
   }
 
@@ -156,6 +189,8 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     link.joined(frame.heartbeatWindowMs)
     error.value = undefined
     token.write(frame.token)
+    joinedToken = frame.token
+    roomProtected.value = frame.protected
     room.applyJoined(frame)
     // History first: what it acknowledges must not go out again.
     outbox.acknowledge(frame.history, frame.you.id)
@@ -170,24 +205,38 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   function onPong(frame: PongFrame) {
     room.applyCounts(frame)
     rttMs.value = link.pong() ?? rttMs.value
-    outbox.sendAfterPong()
   }
 
   function onError(frame: ErrorFrame) {
-    // Once joined either means a frame was not taken (dropped by the rate limit,
-    // or the room store is briefly away): the pending mark already says the
-    // message has not gone out, and it goes again at the next pong. Before, it
-    // answers the join (too many wrong passwords) and the user needs to see why.
-    if (joined.value && RETRY_AT_NEXT_PONG.has(frame.code)) return outbox.holdUntilNextPong()
+    // Once joined these mean a frame was not taken (dropped by the rate limit,
+    // or the server or its store failed on it): the pending mark already says
+    // the message has not gone out, and it goes again after the wait the server
+    // names, or a backoff delay. Before, they answer the join.
+    if (joined.value && frame.code === 'RATE_LIMITED') return outbox.retryAfter(frame.retryAfterMs ?? 1000)
+    if (joined.value && RETRY_WITH_BACKOFF.has(frame.code)) return outbox.retryWithBackoff()
     error.value = { code: frame.code, message: frame.message }
-    if (!joined.value && isFatalJoinError(frame.code)) link.close()
+    if (joined.value) return
+    if (isFatalJoinError(frame.code)) {
+      link.close()
+      const { code, message, retryAfterMs } = frame
+      ended.value = retryAfterMs === undefined ? { reason: 'refused', code, message } : { reason: 'refused', code, message, retryAfterMs }
+    }
+    else if (RETRY_WITH_BACKOFF.has(frame.code)) {
+      link.retryLater()
+    }
+  }
+
+  function onStorage(event: StorageEvent) {
+    if (event.key === token.key() && event.newValue === null && event.oldValue !== null && event.oldValue === joinedToken) {
+      endMembership('left-elsewhere')
+    }
   }
 
   // A closing tab cannot wait for the socket to time out; a beacon marks the member away at once.
   function onPageHide() {
     const memberToken = token.read()
     if (!joined.value || !memberToken || typeof navigator.sendBeacon !== 'function') return
-    navigator.sendBeacon(awayBeaconUrl(url, toValue(roomId), location.href), JSON.stringify({ token: memberToken }))
+    navigator.sendBeacon(memberActionUrl(url, toValue(roomId), 'away', location.href), JSON.stringify({ token: memberToken, tabId }))
   }
 
   // Nothing could ever deliver a message queued without a window (SSR).
@@ -197,19 +246,33 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     return true
   }
 
+  // Without an open socket the leave goes over HTTP, so the server still tells
+  // this member's other sockets, wherever they are.
   function leave() {
-    link.send({ type: 'leave' })
-    endMembership()
+    const memberToken = token.read()
+    if (!link.send({ type: 'leave' }) && memberToken && typeof navigator.sendBeacon === 'function') {
+      navigator.sendBeacon(memberActionUrl(url, toValue(roomId), 'leave', location.href), JSON.stringify({ token: memberToken }))
+    }
+    endMembership('left')
   }
 
   // Left for good, on every tab: nothing pending can be sent as this member any more.
-  function endMembership() {
+  function endMembership(reason: 'left' | 'left-elsewhere') {
+    const unsentDropped = outbox.items.value.length
     token.forget()
     outbox.drop()
-    link.close()
+    close()
+    ended.value = { reason, unsentDropped }
   }
 
-  if (getCurrentScope()) onScopeDispose(link.close)
+  function close() {
+    outbox.stop()
+    link.close()
+    if (WebSocketImpl) window.removeEventListener('storage', onStorage)
+  }
+
+  if (WebSocketImpl) window.addEventListener('storage', onStorage)
+  if (getCurrentScope()) onScopeDispose(close)
   if (immediate) link.reconnect()
 
   return {
@@ -223,10 +286,12 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     timeline,
     rttMs,
     error,
+    ended,
+    roomProtected,
     joined,
     send,
     leave,
     reconnect: link.reconnect,
-    close: link.close,
+    close,
   }
 }

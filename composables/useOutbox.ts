@@ -1,6 +1,7 @@
 import type { MaybeRefOrGetter, Ref } from 'vue'
 import { shallowRef } from 'vue'
 import type { ChatMessage, ChatSendFrame } from '../shared/protocol'
+import { backoffDelay } from '../utils/backoff'
 import type { ClientStorage } from '../utils/client-storage'
 import { outboxStore, randomClientId } from '../utils/outbox'
 import type { OutboxItem } from '../utils/outbox'
@@ -11,6 +12,8 @@ export interface UseOutboxOptions {
   roomId: MaybeRefOrGetter<string>
   /** Sends one chat frame; false while not joined, and the message waits for the next join. */
   sendChat: (frame: ChatSendFrame) => boolean
+  /** Source of the retry jitter, in [0, 1). */
+  random: () => number
 }
 
 export interface UseOutboxReturn {
@@ -22,20 +25,26 @@ export interface UseOutboxReturn {
   acknowledge: (messages: readonly ChatMessage[], selfId: string | undefined) => void
   /** A new link has joined: nothing is on it yet, so everything pending goes (again). */
   sendAfterJoin: () => void
-  /** A pong: the next batch may go, and after a RATE_LIMITED everything pending goes again. */
-  sendAfterPong: () => void
-  /** A frame was dropped with RATE_LIMITED: hold messages back until the next pong. */
-  holdUntilNextPong: () => void
+  /** A frame was dropped with RATE_LIMITED: send nothing for `ms`, then everything pending again. */
+  retryAfter: (ms: number) => void
+  /** A frame failed on the server (INTERNAL, UNAVAILABLE): everything pending goes again after a backoff delay. */
+  retryWithBackoff: () => void
   /** Forgets every pending message, here and in storage. */
   drop: () => void
+  /** Stops the pacing and retry timer; what is pending stays stored. */
+  stop: () => void
 }
 
 /**
- * Chat frames sent per heartbeat at most: the server drops frames past 10 a
- * second (burst 20) and closes a socket that piles up drops, so a long outbox
- * after a join goes out in batches, one per pong. Typing never gets near it.
+ * The pace of chat frames, kept under the server's default token bucket (10 a
+ * second, bursts of 20, one taken by the join) so that typing, however fast,
+ * never has a frame dropped, and a long outbox after a join goes out as fast
+ * as the server takes it. A server with a lower limit answers RATE_LIMITED
+ * with `retryAfterMs`, and the outbox waits that long.
  */
-export const CHAT_FRAMES_PER_BEAT = 15
+export const CHAT_PACE = { framesPerSecond: 8, burst: 15 } as const
+
+const RETRY_BACKOFF = { baseMs: 500, maxMs: 5000 }
 
 /**
  * The messages of this member that are not acknowledged yet. Each is sent
@@ -43,23 +52,39 @@ export const CHAT_FRAMES_PER_BEAT = 15
  * back, so a message is never lost and never posted twice; always oldest first,
  * so the room sees them in the order they were written.
  */
-export function useOutbox({ storage, roomId, sendChat }: UseOutboxOptions): UseOutboxReturn {
+export function useOutbox({ storage, roomId, sendChat, random }: UseOutboxOptions): UseOutboxReturn {
   const store = outboxStore(storage, roomId)
   const items = shallowRef<OutboxItem[]>(store.read())
   // Sent on the current link and not acknowledged yet; not sent again on it.
   const sentOnLink = new Set<string>()
-  let budget = 0
-  // The error does not say which frame was dropped, so after a RATE_LIMITED
-  // everything pending goes again, and nothing goes before it, to keep the order.
-  let held = false
+  let tokens = 0
+  let tokensAt = 0
+  // A paced send or a retry waits on this one timer. While a retry waits,
+  // nothing goes: the error does not say which frame failed, so everything
+  // pending goes again afterwards, and nothing before it, to keep the order.
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let retryPending = false
+  let failures = 0
+
+  function refill(now: number) {
+    tokens = Math.min(CHAT_PACE.burst, tokens + (now - tokensAt) * CHAT_PACE.framesPerSecond / 1000)
+    tokensAt = now
+  }
 
   function sendWaiting() {
+    if (retryPending) return
+    clearTimeout(timer)
+    timer = undefined
     for (const item of items.value) {
-      if (held || budget <= 0) return
       if (sentOnLink.has(item.clientId)) continue
+      refill(Date.now())
+      if (tokens < 1) {
+        timer = setTimeout(sendWaiting, Math.ceil((1 - tokens) * 1000 / CHAT_PACE.framesPerSecond))
+        return
+      }
       if (!sendChat({ type: 'chat', text: item.text, clientId: item.clientId })) return
       sentOnLink.add(item.clientId)
-      budget--
+      tokens--
     }
   }
 
@@ -74,6 +99,7 @@ export function useOutbox({ storage, roomId, sendChat }: UseOutboxOptions): UseO
     const acknowledged = new Set(messages.flatMap(message =>
       message.from.id === selfId && message.clientId ? [message.clientId] : []))
     if (acknowledged.size === 0) return
+    failures = 0
     // Storage too, even for what this tab does not hold: another tab of ours
     // may have stored it and been closed before its copy came back.
     store.remove([...acknowledged])
@@ -82,17 +108,35 @@ export function useOutbox({ storage, roomId, sendChat }: UseOutboxOptions): UseO
     if (remaining.length < items.value.length) items.value = remaining
   }
 
-  function startBatch(resendAll: boolean) {
-    if (resendAll) sentOnLink.clear()
-    held = false
-    budget = CHAT_FRAMES_PER_BEAT
+  function sendAfterJoin() {
+    stop()
+    sentOnLink.clear()
+    failures = 0
+    tokens = CHAT_PACE.burst
+    tokensAt = Date.now()
     sendWaiting()
   }
 
+  function retryAfter(ms: number) {
+    stop()
+    retryPending = true
+    timer = setTimeout(() => {
+      retryPending = false
+      sentOnLink.clear()
+      sendWaiting()
+    }, ms)
+  }
+
+  function stop() {
+    clearTimeout(timer)
+    timer = undefined
+    retryPending = false
+  }
+
   function drop() {
+    stop()
     items.value = []
     sentOnLink.clear()
-    held = false
     store.forget()
   }
 
@@ -100,9 +144,10 @@ export function useOutbox({ storage, roomId, sendChat }: UseOutboxOptions): UseO
     items,
     add,
     acknowledge,
-    sendAfterJoin: () => startBatch(true),
-    sendAfterPong: () => startBatch(held),
-    holdUntilNextPong: () => { held = true },
+    sendAfterJoin,
+    retryAfter,
+    retryWithBackoff: () => retryAfter(backoffDelay(++failures, RETRY_BACKOFF, random)),
     drop,
+    stop,
   }
 }

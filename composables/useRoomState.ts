@@ -28,6 +28,7 @@ export interface UseRoomStateReturn {
 }
 
 const UNRECOVERED_LINE = 'Some messages could not be recovered'
+const PASSWORD_IGNORED_LINE = 'This room has no password, so the one you typed was not used: anyone with the link can join'
 
 /** The room as the server's frames describe it: counts, members and a timeline of at most `historyLimit` entries. */
 export function useRoomState(historyLimit: number): UseRoomStateReturn {
@@ -37,6 +38,7 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
   const self = shallowRef<{ id: string, name: string }>()
   const timeline = shallowRef<TimelineEntry[]>([])
   let systemLineCount = 0
+  let passwordIgnoredNoted = false
 
   function setTimeline(next: TimelineEntry[]) {
     if (next !== timeline.value) timeline.value = next.slice(-historyLimit)
@@ -64,6 +66,11 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
     // history; the line makes the gap visible instead of silent.
     if (frame.recovered === false) setTimeline([...mergeChatMessages([], frame.history, frame.you.id), systemLine(UNRECOVERED_LINE)])
     else appendMessages(frame.history)
+    // Said once: every rejoin carries the password again.
+    if (frame.passwordIgnored && !passwordIgnoredNoted) {
+      passwordIgnoredNoted = true
+      setTimeline([...timeline.value, systemLine(PASSWORD_IGNORED_LINE)])
+    }
   }
 
   function applyPresence(frame: PresenceFrame) {

@@ -12,6 +12,8 @@ export const LIMITS = {
   passwordMaxLength: 128,
   /** Longest clientId a sender may attach to a chat message. */
   clientIdMaxLength: 64,
+  /** Longest tabId a join (and the away beacon) may carry. */
+  tabIdMaxLength: 64,
   /** Longest token a join may carry. */
   tokenMaxLength: 128,
   /** Largest text frame the server reads; larger ones get TOO_LARGE. */
@@ -65,6 +67,8 @@ export interface JoinFrame {
   token?: string
   /** The highest chat seq this client has seen: with a valid token, the server sends what came after. */
   lastSeq?: number
+  /** The page's own id for itself, random per page load; its away beacon names it. */
+  tabId?: string
 }
 export interface PingFrame { type: 'ping' }
 export interface ChatSendFrame { type: 'chat', text: string, clientId?: string }
@@ -253,10 +257,14 @@ function parseJoin(data: Record<string, unknown>): ParseResult {
   if (data.lastSeq !== undefined && !(Number.isSafeInteger(data.lastSeq) && (data.lastSeq as number) >= 0)) {
     return fail('BAD_REQUEST', 'lastSeq must be a whole number, 0 or more')
   }
+  if (!optionalString(data.tabId, LIMITS.tabIdMaxLength)) {
+    return fail('BAD_REQUEST', `tabId must be a string of at most ${LIMITS.tabIdMaxLength} characters`)
+  }
   const frame: JoinFrame = { type: 'join', roomId: data.roomId, name }
   if (data.password) frame.password = data.password
   if (data.token) frame.token = data.token
   if (data.lastSeq !== undefined) frame.lastSeq = data.lastSeq as number
+  if (data.tabId) frame.tabId = data.tabId
   return { ok: true, frame }
 }
 

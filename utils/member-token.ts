@@ -4,6 +4,8 @@ import { ignoreStorageErrors } from './client-storage'
 import type { ClientStorage } from './client-storage'
 
 export interface MemberTokenStore {
+  /** The storage key, for telling this room's storage events from others. */
+  key: () => string
   read: () => string | undefined
   write: (token: string) => void
   forget: () => void
@@ -17,6 +19,7 @@ export interface MemberTokenStore {
 export function memberTokenStore(storage: ClientStorage | undefined, roomId: MaybeRefOrGetter<string>): MemberTokenStore {
   const key = () => `heartbeat:token:${toValue(roomId)}`
   return {
+    key,
     read: () => ignoreStorageErrors(() => storage?.getItem(key()) ?? undefined),
     write: token => ignoreStorageErrors(() => storage?.setItem(key(), token)),
     forget: () => ignoreStorageErrors(() => storage?.removeItem(key())),

@@ -4,7 +4,8 @@ import type { ErrorCode } from '../shared/protocol'
 export interface Refusal { code: ErrorCode, message: string }
 
 // Before a join succeeds these cannot be fixed by trying again, at least not
-// automatically: the user has to change something or come back later.
+// automatically: the user has to change something or come back later. A
+// RATE_LIMITED answer to a join is the wrong-password lockout.
 const FATAL_JOIN_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'WRONG_PASSWORD',
   'NAME_TAKEN',
@@ -12,6 +13,7 @@ const FATAL_JOIN_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'ROOM_FULL',
   'SERVER_FULL',
   'TOO_MANY_CONNECTIONS',
+  'RATE_LIMITED',
 ])
 
 export function isFatalJoinError(code: ErrorCode): boolean {
@@ -31,5 +33,42 @@ export function closeRefusal(closeCode: number): Refusal | undefined {
       return { code: 'RATE_LIMITED', message: 'The server cut the connection for sending too fast. Press Reconnect to try again.' }
     default:
       return undefined
+  }
+}
+
+/** Which field of the join form a refusal asks the user to fix; 'form' when none. */
+export type JoinField = 'name' | 'password' | 'form'
+
+export interface JoinFieldError { field: JoinField, message: string }
+
+/** A server message as the page shows it: a sentence, beginning with a capital letter. */
+export function asSentence(text: string): string {
+  const trimmed = text.trim()
+  if (!trimmed) return trimmed
+  const capitalised = trimmed[0]!.toUpperCase() + trimmed.slice(1)
+  return /[.!?…]$/.test(capitalised) ? capitalised : `${capitalised}.`
+}
+
+/**
+ * What the join form says about a refused join, and next to which field.
+ * The wrong-password lockout (RATE_LIMITED) is not here: the form counts it
+ * down itself.
+ */
+export function joinRefusalError(refusal: Refusal, { name, passwordSent }: { name: string, passwordSent: boolean }): JoinFieldError {
+  switch (refusal.code) {
+    case 'NAME_TAKEN':
+      return { field: 'name', message: `Someone in this room is already called ${name}. Pick another name.` }
+    case 'WRONG_PASSWORD':
+      return passwordSent
+        ? { field: 'password', message: 'That password does not open this room.' }
+        : { field: 'password', message: 'This room is protected: enter its password.' }
+    case 'ROOM_FULL':
+      return { field: 'form', message: 'This room is full. Try again when someone has left.' }
+    case 'SERVER_FULL':
+      return { field: 'form', message: 'This server cannot open another room now. Join a room that exists, or try later.' }
+    case 'TOO_MANY_CONNECTIONS':
+      return { field: 'form', message: 'Too many connections from this address. Close some tabs, then join again.' }
+    default:
+      return { field: 'form', message: asSentence(refusal.message) }
   }
 }

@@ -4,9 +4,9 @@ export function defaultSocketUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`
 }
 
-/** The HTTP endpoint that marks a member away, on the same host as the socket. */
-export function awayBeaconUrl(socketUrl: string, roomId: string, base?: string): string {
+/** The HTTP endpoint of a member action (`away`, `leave`), on the same host as the socket. */
+export function memberActionUrl(socketUrl: string, roomId: string, action: 'away' | 'leave', base?: string): string {
   const origin = new URL(socketUrl, base)
   origin.protocol = origin.protocol === 'wss:' ? 'https:' : 'http:'
-  return `${origin.origin}/api/rooms/${encodeURIComponent(roomId)}/away`
+  return `${origin.origin}/api/rooms/${encodeURIComponent(roomId)}/${action}`
 }

@@ -3,6 +3,8 @@ import { createHubSocketServer } from '../transport/hub-socket-server'
 
 /** After asking sockets to close, how long before the stragglers are cut. */
 const SHUTDOWN_GRACE_MS = 2000
+/** However the shutdown goes, the process is gone this long after the signal. */
+const SHUTDOWN_DEADLINE_MS = 4000
 
 export default defineNitroPlugin((nitroApp) => {
   const config = useRuntimeConfig()
@@ -30,10 +32,18 @@ export default defineNitroPlugin((nitroApp) => {
   // Nitro's graceful shutdown stops accepting connections on SIGTERM and then
   // waits for open ones, but an upgraded socket never goes idle on its own:
   // ask every client to reconnect elsewhere (1001), so the wait ends in time.
+  // Nitro then waits for every HTTP request in flight, for up to 30 s, and
+  // a request can wait on a Redis that hangs (each command is bounded by the
+  // command timeout, but a request may issue several): the deadline bounds
+  // the whole shutdown whatever Redis does.
   const shutdown = () => {
     console.log('[heartbeat] shutting down: closing sockets with 1001')
     hub.shutdown()
     setTimeout(() => hub.terminateAll(), SHUTDOWN_GRACE_MS).unref()
+    setTimeout(() => {
+      console.log(`[heartbeat] shutdown took over ${SHUTDOWN_DEADLINE_MS} ms: exiting now`)
+      process.exit(1)
+    }, SHUTDOWN_DEADLINE_MS).unref()
   }
   process.once('SIGTERM', shutdown)
   process.once('SIGINT', shutdown)

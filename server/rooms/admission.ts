@@ -66,7 +66,7 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
   if (!created && room.passwordHash !== null) {
     const attemptKey = `${address}\u0000${room.id}`
     const blockedMs = rules.passwordFailures.blockedForMs(attemptKey, now)
-    if (blockedMs > 0) return { code: 'RATE_LIMITED', message: 'too many wrong passwords for this room; wait a minute', retryAfterMs: blockedMs }
+    if (blockedMs > 0) return { code: 'RATE_LIMITED', message: `too many wrong passwords for this room; try again in ${Math.ceil(blockedMs / 1000)} s`, retryAfterMs: blockedMs }
     const ok = frame.password !== undefined && await rules.hashing.verify(address, frame.password, room.passwordHash, now)
     if (isRefusal(ok)) return ok
     if (!ok) {

@@ -7,6 +7,12 @@ export interface RoomHubOptions {
   heartbeatWindowMs?: number
   /** How often the one sweep of the whole server runs. @default 250 */
   sweepIntervalMs?: number
+  /**
+   * How often the rooms this process has no sockets in are swept (member
+   * TTL, empty rooms), by one process at a time across a shared store.
+   * @default sweepIntervalMs
+   */
+  idleRoomSweepIntervalMs?: number
   /** An offline member is removed after this long. @default 600000 */
   memberTtlMs?: number
   /** A room without members is forgotten after this long. @default 30000 */
@@ -52,10 +58,12 @@ export type ResolvedHubOptions = Required<Omit<RoomHubOptions, 'store'>>
 /** Fills in every default; an option passed as undefined keeps its default. */
 export function resolveHubOptions(options: RoomHubOptions): ResolvedHubOptions {
   const heartbeatWindowMs = options.heartbeatWindowMs ?? 8000
+  const sweepIntervalMs = options.sweepIntervalMs ?? 250
   const given = Object.fromEntries(Object.entries(options).filter(([key, value]) => value !== undefined && key !== 'store'))
   return {
     heartbeatWindowMs,
-    sweepIntervalMs: 250,
+    sweepIntervalMs,
+    idleRoomSweepIntervalMs: sweepIntervalMs,
     memberTtlMs: 10 * 60 * 1000,
     emptyRoomGraceMs: 30 * 1000,
     presenceMergeMs: 100,

@@ -1,9 +1,7 @@
 import type { ChatMessage } from '../../shared/protocol'
 import { nameKeys } from './name-keys'
+import { CLIENT_IDS_PER_MEMBER } from './types'
 import type { MemberRecord, NewChatMessage, RoomEvent, RoomRecord, RoomStore } from './types'
-
-/** clientIds remembered per member for the exactly-once check. */
-const CLIENT_IDS_PER_MEMBER = 256
 
 interface MemoryRoom {
   record: RoomRecord
@@ -26,6 +24,10 @@ export class MemoryRoomStore implements RoomStore {
 
   health() {
     return { kind: 'memory', state: 'ready' as const }
+  }
+
+  isUnavailableError() {
+    return false
   }
 
   async close() {}
@@ -65,6 +67,15 @@ export class MemoryRoomStore implements RoomStore {
 
   async listRoomIds() {
     return [...this.rooms.keys()]
+  }
+
+  async countRooms() {
+    return this.rooms.size
+  }
+
+  // One process: sweeping its own memory costs no round trips.
+  async claimIdleSweep() {
+    return true
   }
 
   async deleteRoomIfEmpty(roomId: string) {
@@ -108,6 +119,10 @@ export class MemoryRoomStore implements RoomStore {
     return silent
   }
 
+  async listMembersSeenBefore(roomId: string, cutoff: number, since = -Infinity) {
+    return [...this.rooms.get(roomId)?.members.values() ?? []].filter(member => member.lastSeenAt < cutoff && member.lastSeenAt >= since).map(member => ({ ...member }))
+  }
+
   async countMembers(roomId: string) {
     return this.rooms.get(roomId)?.members.size ?? 0
   }
@@ -122,6 +137,10 @@ export class MemoryRoomStore implements RoomStore {
     if (!room || !member) return undefined
     this.drop(room, member)
     return member
+  }
+
+  async undoAddMember(roomId: string, memberId: string) {
+    await this.removeMember(roomId, memberId)
   }
 
   async touchMember(roomId: string, memberId: string, at: number) {
@@ -147,7 +166,9 @@ export class MemoryRoomStore implements RoomStore {
   }
 
   async appendMessage(message: NewChatMessage) {
-    const room = this.requireRoom(message.roomId)
+    const room = this.rooms.get(message.roomId)
+    if (!room) return 'no-room' as const
+    if (!room.members.has(message.from.id)) return 'not-a-member' as const
     const sent = message.clientId ? this.sentBy(room, message.from.id) : undefined
     const original = message.clientId ? sent?.get(message.clientId) : undefined
     if (original) return { message: original, duplicate: true }

@@ -31,6 +31,8 @@ export class PresenceTracker {
   /** The same views once built, for the paths that must not wait: pongs and flushes. */
   private readonly builtViews = new Map<string, RoomView>()
   private readonly emptySince = new Map<string, number>()
+  /** The activity cutoff of the last sweep that completed: members last seen before it were looked at. */
+  private lastSweepCutoff: number | undefined
   private readonly batcher: PresenceBatcher
 
   constructor(private readonly store: RoomStore, private readonly options: PresenceTrackerOptions) {
@@ -41,16 +43,22 @@ export class PresenceTracker {
     return !member.offline && now - member.lastSeenAt <= this.options.windowMs
   }
 
-  /** The room's view, built once from the store; concurrent callers share it. */
+  /**
+   * The room's view, built once from the store; concurrent callers share it.
+   * A build that fails is not kept: the next caller tries again.
+   */
   viewOf(roomId: string): Promise<RoomView> {
     let view = this.views.get(roomId)
     if (!view) {
-      view = this.store.listMembers(roomId).then((members) => {
+      const building: Promise<RoomView> = this.store.listMembers(roomId).then((members) => {
         const built = this.viewFrom(members, Date.now())
         this.builtViews.set(roomId, built)
         return built
+      }, (error: unknown) => {
+        if (this.views.get(roomId) === building) this.views.delete(roomId)
+        throw error
       })
-      this.views.set(roomId, view)
+      this.views.set(roomId, view = building)
     }
     return view
   }
@@ -72,12 +80,17 @@ export class PresenceTracker {
     this.builtViews.delete(roomId)
   }
 
-  /** Records a member's state; a change goes to this process's sockets and to the other processes. */
-  record(roomId: string, view: RoomView, presence: MemberPresence): void {
+  /**
+   * Records a member's state; a change goes to this process's sockets and to
+   * the other processes. `tellOthers` publishes it even when the view held it
+   * already: a view built after a new member was added holds it, but the
+   * other processes have not heard of it.
+   */
+  record(roomId: string, view: RoomView, presence: MemberPresence, tellOthers = false): void {
     this.emptySince.delete(roomId)
-    if (!view.set(presence)) return
-    this.batcher.changed(roomId, presence)
-    this.store.publish(roomId, { kind: 'presence', member: presence }).catch(error => this.options.log(`publish failed: ${String(error)}`))
+    const changed = view.set(presence)
+    if (changed) this.batcher.changed(roomId, presence)
+    if (changed || tellOthers) this.store.publish(roomId, { kind: 'presence', member: presence }).catch(error => this.options.log(`publish failed: ${String(error)}`))
   }
 
   /** A presence event from any process (this one included) updates the view, if there is one. */
@@ -92,10 +105,13 @@ export class PresenceTracker {
     }
   }
 
-  async heartbeat(roomId: string, memberId: string): Promise<void> {
+  /** Records a sign of life; false when the store no longer holds the member. */
+  async heartbeat(roomId: string, memberId: string): Promise<boolean> {
     const now = Date.now()
     const before = await this.store.touchMember(roomId, memberId, now)
-    if (before && !this.isActive(before, now)) await this.announce(roomId, { id: memberId, name: before.name, active: true })
+    if (!before) return false
+    if (!this.isActive(before, now)) await this.announce(roomId, { id: memberId, name: before.name, active: true })
+    return true
   }
 
   /** The member said it is away: offline at once. */
@@ -110,9 +126,50 @@ export class PresenceTracker {
     if (released?.offline) await this.announce(roomId, { id: memberId, name: released.before.name, active: false })
   }
 
-  /** One pass over every room: silent members go idle, stale ones and empty rooms go away. */
-  async sweep(now: number): Promise<void> {
-    for (const roomId of await this.store.listRoomIds()) await this.sweepRoom(roomId, now)
+  /**
+   * One pass over the rooms this process has sockets in. A full pass: silent
+   * members go idle, stale ones and empty rooms go away, and a view that lost
+   * track of the member list is brought back in line. A quick pass only
+   * looks for members that went silent since the last pass, which is all
+   * that changes between full ones without an event saying so: one command
+   * per room, however many members are offline.
+   */
+  async sweep(now: number, roomIds: Iterable<string>, full: boolean): Promise<void> {
+    const cutoff = now - this.options.windowMs
+    const since = full ? undefined : this.lastSweepCutoff
+    for (const roomId of roomIds) {
+      if (since === undefined) await this.sweepRoom(roomId, now)
+      else await this.sweepSilentSince(roomId, since, now)
+    }
+    this.lastSweepCutoff = cutoff
+  }
+
+  /**
+   * One pass over rooms this process has no sockets in (of `allRoomIds`, the
+   * rooms the store holds): nobody here watches their presence, so only
+   * members past the TTL and rooms empty past the grace go away, which a
+   * slow pass does in time.
+   */
+  async sweepIdle(now: number, roomIds: string[], allRoomIds: string[]): Promise<void> {
+    const listed = new Set(allRoomIds)
+    for (const roomId of this.emptySince.keys()) if (!listed.has(roomId)) this.emptySince.delete(roomId)
+    for (const roomId of roomIds) {
+      if (await this.store.countMembers(roomId) === 0) {
+        await this.forgetIfEmptyLongEnough(roomId, now)
+        continue
+      }
+      this.emptySince.delete(roomId)
+      const shortestTtl = Math.min(this.options.memberTtlMs, this.options.neverPingedMemberTtlMs)
+      for (const member of await this.store.listMembersSeenBefore(roomId, now - shortestTtl)) {
+        if (this.isExpired(member, now)) await this.options.expireMember(roomId, member.id)
+      }
+    }
+  }
+
+  /** Offline past its TTL: the member TTL, or a much shorter one for a member that never pinged after joining. */
+  private isExpired(member: MemberRecord, now: number): boolean {
+    const ttl = member.lastSeenAt > member.joinedAt ? this.options.memberTtlMs : this.options.neverPingedMemberTtlMs
+    return !this.isActive(member, now) && now - member.lastSeenAt > ttl
   }
 
   /** Members across the rooms this process has views of. */
@@ -132,6 +189,15 @@ export class PresenceTracker {
     else await this.store.publish(roomId, { kind: 'presence', member: presence })
   }
 
+  private async sweepSilentSince(roomId: string, since: number, now: number): Promise<void> {
+    const view = this.builtViews.get(roomId)
+    if (!view) return
+    for (const member of await this.store.listMembersSeenBefore(roomId, now - this.options.windowMs, since)) {
+      const active = this.isActive(member, now)
+      if (view.isActive(member.id) !== active) this.record(roomId, view, { id: member.id, name: member.name, active })
+    }
+  }
+
   // Looks only at members that may have gone quiet: a sweep costs O(silent
   // members), not a copy of every member four times a second.
   private async sweepRoom(roomId: string, now: number): Promise<void> {
@@ -141,8 +207,7 @@ export class PresenceTracker {
     const view = this.builtViews.get(roomId)
     for (const member of await this.store.listMembersSilentSince(roomId, now - this.options.windowMs)) {
       const active = this.isActive(member, now)
-      const ttl = member.lastSeenAt > member.joinedAt ? this.options.memberTtlMs : this.options.neverPingedMemberTtlMs
-      if (!active && now - member.lastSeenAt > ttl) {
+      if (this.isExpired(member, now)) {
         await this.options.expireMember(roomId, member.id)
         continue
       }

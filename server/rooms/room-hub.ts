@@ -1,6 +1,7 @@
 import { CLOSE_CODES, LIMITS, parseClientFrame } from '../../shared/protocol'
-import type { ChatSendFrame, ErrorCode, JoinFrame, ServerFrame } from '../../shared/protocol'
+import type { ChatMessage, ChatSendFrame, ErrorCode, JoinFrame, ServerFrame } from '../../shared/protocol'
 import { admitMember } from './admission'
+import type { Admission } from './admission'
 import { resolveHubOptions } from './hub-options'
 import type { ResolvedHubOptions, RoomHubOptions } from './hub-options'
 import { joinedFrame } from './joined-frame'
@@ -8,6 +9,7 @@ import { MembershipLedger } from './membership-ledger'
 import { MemoryRoomStore } from './memory-store'
 import { PasswordHashing } from './password-hashing'
 import { PresenceTracker } from './presence-tracker'
+import type { RoomView } from './room-view'
 import { FailureWindow, TokenBuckets } from './rate-limits'
 import { hashToken, newId } from './secrets'
 import { SessionGuard } from './session-guard'
@@ -24,6 +26,9 @@ const MAX_TRACKED_MEMBERSHIPS = 100_000
 const MEMBERSHIP_RECHECK_MS = 15_000
 export type { RoomHubOptions } from './hub-options'
 
+/** A member let in, new or resumed; a resumed member's room may be gone by the time it is read. */
+type Admitted = Omit<Exclude<Admission, { code: ErrorCode }>, 'room'> & { room: RoomRecord | undefined }
+
 /**
  * The server's room logic, free of Nitro: the WebSocket route hands it
  * connections and raw frames, the API routes call its member actions.
@@ -39,10 +44,17 @@ export class RoomHub {
   private readonly memberships: MembershipLedger
   private readonly roomCreations: TokenBuckets
   private readonly hashing: PasswordHashing
-  /** roomId -> sockets here that joined or are joining it; the store delivers a room's events while it is above 0. */
-  private readonly interest = new Map<string, number>()
+  /**
+   * roomId -> sockets here that joined or are joining it, and the room's
+   * subscription, which every join of the room waits for; the store delivers
+   * a room's events while a room is here.
+   */
+  private readonly interest = new Map<string, { sockets: number, subscribed: Promise<void> }>()
   private sweepTimer: ReturnType<typeof setInterval> | undefined
-  private sweeping = false
+  private sweepingRooms = false
+  private sweepingIdleRooms = false
+  private lastIdleSweepAt = -Infinity
+  private lastFullRoomSweepAt = -Infinity
   private shuttingDown = false
   private readonly touchIntervalMs: number
 
@@ -97,6 +109,14 @@ export class RoomHub {
     for (const session of this.sessions.values()) this.closeSession(session, CLOSE_CODES.serviceRestart, 'room state was lost; join again')
   }
 
+  /** The store lost one room (evicted, or flushed): its sockets here must join again (1012). */
+  private restartRoom(roomId: string): void {
+    this.options.log(`room ${roomId} is gone from the store: asking its sockets to join again`)
+    for (const session of this.sessions.values()) {
+      if (session.member?.roomId === roomId) this.closeSession(session, CLOSE_CODES.serviceRestart, 'room state was lost; join again')
+    }
+  }
+
   /** Cuts every socket that has not closed yet, at the end of a shutdown. */
   terminateAll(): void {
     for (const session of this.sessions.values()) session.conn.terminate()
@@ -121,6 +141,7 @@ export class RoomHub {
       lastFrameAt: now,
       lastTouchAt: 0,
       member: undefined,
+      tabId: undefined,
       queue: Promise.resolve(),
       closed: false,
       closingSince: undefined,
@@ -142,7 +163,7 @@ export class RoomHub {
     const verdict = this.guard.judgeFrame(session, now)
     if (verdict === 'close') return this.closeSession(session, CLOSE_CODES.policyViolation, 'flooding past the rate limit')
     if (verdict !== 'accept') {
-      if (verdict === 'drop-and-tell') this.sendError(session, 'RATE_LIMITED', `at most ${this.options.framesPerSecond} frames a second; frames were dropped`)
+      if (verdict === 'drop-and-tell') this.sendError(session, 'RATE_LIMITED', `at most ${this.options.framesPerSecond} frames a second; frames were dropped`, this.guard.retryAfterMs(session, now))
       return
     }
     if (raw === undefined) return this.sendError(session, 'BAD_REQUEST', 'binary frames are not part of the protocol')
@@ -161,7 +182,7 @@ export class RoomHub {
       })
       .catch((error: unknown) => {
         this.options.log(`frame ${frame.type} failed: ${error instanceof Error ? error.message : String(error)}`)
-        if (this.store.health().state !== 'ready') this.sendError(session, 'UNAVAILABLE', 'the room store is out of reach; try again shortly')
+        if (this.store.health().state !== 'ready' || this.store.isUnavailableError(error)) this.sendError(session, 'UNAVAILABLE', 'the room store is out of reach; try again shortly')
         else this.sendError(session, 'INTERNAL', 'the server could not handle that frame')
       })
   }
@@ -177,11 +198,17 @@ export class RoomHub {
     }
   }
 
-  /** `POST /api/rooms/:id/away`: offline at once, still a member. */
-  async away(roomId: string, token: string): Promise<boolean> {
+  /**
+   * `POST /api/rooms/:id/away`: offline at once, still a member. A beacon that
+   * names its tab only speaks for that tab: while another socket of the member
+   * is open here the member stays online, and otherwise it is released like a
+   * last socket, so another instance holding one keeps it online too.
+   */
+  async away(roomId: string, token: string, tabId?: string): Promise<boolean> {
     const member = await this.store.findMemberByTokenHash(roomId, hashToken(token))
     if (!member) return false
-    await this.presence.offline(roomId, member.id)
+    if (tabId === undefined) await this.presence.offline(roomId, member.id)
+    else if (!this.index.sessionsOf(roomId, member.id).some(session => session.tabId !== tabId)) await this.presence.released(roomId, member.id)
     return true
   }
 
@@ -199,28 +226,59 @@ export class RoomHub {
     return { roomId, ...await this.presence.counts(roomId), protected: room.passwordHash !== null }
   }
 
-  /** Sweeps once; the timer calls it, and so can a test with fake time. */
+  /**
+   * Sweeps once; the timer calls it, and so can a test with fake time. This
+   * process's own sockets are checked from memory at every call, even while
+   * the store's part of the last sweep still waits on a slow store.
+   */
   async sweep(now = Date.now()): Promise<void> {
-    if (this.sweeping) return
-    this.sweeping = true
-    try {
-      for (const session of this.sessions.values()) {
-        if (session.closingSince !== undefined && now - session.closingSince > 5000) session.conn.terminate()
-        else if (now - session.lastFrameAt > this.options.idleTimeoutMs) this.closeSession(session, CLOSE_CODES.idleTimeout, 'idle timeout')
-      }
-      this.passwordFailures.prune(now)
-      this.roomCreations.prune(now)
-      this.hashing.prune(now)
-      if (this.store.health().state === 'ready') {
-        await this.presence.sweep(now)
+    for (const session of this.sessions.values()) {
+      if (session.closingSince !== undefined && now - session.closingSince > 5000) session.conn.terminate()
+      else if (now - session.lastFrameAt > this.options.idleTimeoutMs) this.closeSession(session, CLOSE_CODES.idleTimeout, 'idle timeout')
+    }
+    this.passwordFailures.prune(now)
+    this.roomCreations.prune(now)
+    this.hashing.prune(now)
+    if (this.store.health().state !== 'ready') return
+    const passes: Promise<void>[] = []
+    // The rooms with sockets here are swept at every tick, for presence
+    // within the window; fully once per idle-sweep interval.
+    if (!this.sweepingRooms) {
+      const full = now - this.lastFullRoomSweepAt >= this.options.idleRoomSweepIntervalMs
+      if (full) this.lastFullRoomSweepAt = now
+      passes.push(this.guarded('sweepingRooms', async () => {
+        await this.presence.sweep(now, [...this.interest.keys()], full)
         await this.memberships.recheck(now, async held => (await this.store.findMemberByTokenHash(held.roomId, held.tokenHash))?.id === held.memberId)
-      }
+      }))
+    }
+    // The others only need their members expired after the member TTL: one
+    // process at a time does that, once per idle-sweep interval, so idle
+    // rooms cost the store the same whatever the number of processes. A long
+    // pass does not hold up the one above.
+    if (!this.sweepingIdleRooms && now - this.lastIdleSweepAt >= this.options.idleRoomSweepIntervalMs) {
+      this.lastIdleSweepAt = now
+      passes.push(this.guarded('sweepingIdleRooms', () => this.sweepIdleRooms(now)))
+    }
+    await Promise.all(passes)
+  }
+
+  private async sweepIdleRooms(now: number): Promise<void> {
+    if (!await this.store.claimIdleSweep(this.options.idleRoomSweepIntervalMs)) return
+    const roomIds = await this.store.listRoomIds()
+    await this.presence.sweepIdle(now, roomIds.filter(roomId => !this.interest.has(roomId)), roomIds)
+  }
+
+  /** Runs one pass of the sweep unless the last one of its kind still runs; a failed pass is logged, and the next tick tries again. */
+  private async guarded(flag: 'sweepingRooms' | 'sweepingIdleRooms', pass: () => Promise<void>): Promise<void> {
+    this[flag] = true
+    try {
+      await pass()
     }
     catch (error) {
       this.options.log(`sweep failed: ${String(error)}`)
     }
     finally {
-      this.sweeping = false
+      this[flag] = false
     }
   }
 
@@ -244,51 +302,86 @@ export class RoomHub {
     const now = Date.now()
     if (now - session.lastTouchAt < this.touchIntervalMs || this.store.health().state !== 'ready') return
     session.lastTouchAt = now
-    this.presence.heartbeat(member.roomId, member.id).catch(error => this.options.log(`heartbeat failed: ${String(error)}`))
+    this.presence.heartbeat(member.roomId, member.id)
+      .then(found => found ? undefined : this.memberGone(member.roomId, member.id))
+      .catch(error => this.options.log(`heartbeat failed: ${String(error)}`))
   }
 
   private async join(session: Session, frame: JoinFrame): Promise<void> {
     if (session.member) return this.sendError(session, 'ALREADY_JOINED', 'this socket has joined a room already; send leave first')
-    const now = Date.now()
-    let member: MemberRecord | undefined
-    let token = frame.token
-    let created = false
-    let room: RoomRecord | undefined
-    if (token) member = await this.store.findMemberByTokenHash(frame.roomId, hashToken(token))
-    const resumed = member !== undefined
-    if (!member || !token) {
-      const admission = await admitMember(this.store, frame, now, {
-        maxRooms: this.options.maxRooms,
-        maxRoomMembers: this.options.maxRoomMembers,
-        passwordFailures: this.passwordFailures,
-        clientAddress: session.address,
-        nameFreeBefore: now - this.options.heartbeatWindowMs,
-        memberships: this.memberships,
-        roomCreations: this.roomCreations,
-        hashing: this.hashing,
-      })
-      if ('code' in admission) return this.sendError(session, admission.code, admission.message, admission.retryAfterMs)
-      ;({ member, token, created, room } = admission)
-    }
-    else {
+    let resumed = frame.token ? await this.store.findMemberByTokenHash(frame.roomId, hashToken(frame.token)) : undefined
+    // A resumed member can be removed (a leave on another instance) before
+    // this socket is in the room: its token is then unknown, and the join
+    // goes on as a new member, as for any unknown token.
+    for (;;) {
+      const now = Date.now()
       // The token is enough to come back, protected room or not.
-      room = await this.store.getRoom(member.roomId)
+      const admitted = resumed
+        ? { member: resumed, token: frame.token!, created: false, room: await this.store.getRoom(resumed.roomId) }
+        : await admitMember(this.store, frame, now, {
+          maxRooms: this.options.maxRooms,
+          maxRoomMembers: this.options.maxRoomMembers,
+          passwordFailures: this.passwordFailures,
+          clientAddress: session.address,
+          nameFreeBefore: now - this.options.heartbeatWindowMs,
+          memberships: this.memberships,
+          roomCreations: this.roomCreations,
+          hashing: this.hashing,
+        })
+      if ('code' in admitted) return this.sendError(session, admitted.code, admitted.message, admitted.retryAfterMs)
+      if (await this.enter(session, frame, admitted, resumed !== undefined, now)) return
+      if (!resumed) throw new Error(`member ${admitted.member.id} was removed while joining room ${frame.roomId}`)
+      resumed = undefined
     }
-    const passwordHash = room?.passwordHash ?? null
-    await this.store.touchMember(member.roomId, member.id, now)
-    await this.enterRoom(member.roomId)
-    if (session.closed) {
-      this.leaveRoom(member.roomId)
-      return this.presence.released(member.roomId, member.id)
+  }
+
+  /**
+   * Puts the socket in the room. A step that fails undoes what the earlier
+   * ones did, so a failed join leaves no member holding its name, no
+   * interest keeping the room's subscription and a stale view alive, and no
+   * half-attached socket: the next join of the room starts clean. False when
+   * the member was removed before the socket was in the room.
+   */
+  private async enter(session: Session, frame: JoinFrame, admitted: Admitted, resumed: boolean, now: number): Promise<boolean> {
+    const { member, token, created } = admitted
+    const passwordHash = admitted.room?.passwordHash ?? null
+    const roomId = member.roomId
+    let entered = false
+    let attached = false
+    let missed: ChatMessage[] | undefined
+    let history: ChatMessage[]
+    let view: RoomView
+    try {
+      await this.enterRoom(roomId)
+      entered = true
+      if (session.closed) return await this.abandon(session, member, resumed, false)
+      view = await this.presence.viewOf(roomId)
+      session.tabId = frame.tabId
+      this.index.attach(session, { id: member.id, name: member.name, roomId }, true)
+      attached = true
+      // Checked once the socket is attached and the room subscribed: a
+      // removal after this reaches the socket as a 'left' event, one before
+      // it is seen here, so no socket goes on acting for a removed member.
+      if (!await this.store.touchMember(roomId, member.id, now)) {
+        // Told 'left' by the member's removal event meanwhile: the leave won, and the socket knows.
+        const told = !session.member
+        this.undoEnter(session, roomId, entered, attached)
+        return told
+      }
+      missed = resumed && frame.lastSeq !== undefined ? await this.store.messagesAfter(roomId, frame.lastSeq) : undefined
+      history = missed ?? await this.store.recentMessages(roomId, LIMITS.historyOnJoin)
     }
-    const view = await this.presence.viewOf(member.roomId)
-    this.index.attach(session, { id: member.id, name: member.name, roomId: member.roomId }, true)
-    const missed = resumed && frame.lastSeq !== undefined ? await this.store.messagesAfter(member.roomId, frame.lastSeq) : undefined
-    const history = missed ?? await this.store.recentMessages(member.roomId, LIMITS.historyOnJoin)
-    if (session.closed || !session.backlog) return
+    catch (error) {
+      this.undoEnter(session, roomId, entered, attached)
+      if (!resumed) await this.store.undoAddMember(roomId, member.id)
+      throw error
+    }
+    if (session.closed) return await this.abandon(session, member, resumed, true)
+    // Detached meanwhile: the member was removed, and the socket was told.
+    if (!session.backlog) return true
     // Nothing below awaits: the snapshot, the joined frame and the backlog go out together.
     const presence = { id: member.id, name: member.name, active: true }
-    this.presence.record(member.roomId, view, presence)
+    this.presence.record(roomId, view, presence, !resumed)
     this.send(session, joinedFrame({
       member,
       token,
@@ -303,13 +396,31 @@ export class RoomHub {
     const cursor = history.at(-1)?.seq ?? (missed ? frame.lastSeq! : 0)
     for (const held of session.backlog) if (held.seq > cursor) session.conn.send(held.data)
     session.backlog = undefined
-    if (created) this.options.log(`room ${member.roomId} created`)
+    if (created) this.options.log(`room ${roomId} created`)
+    return true
+  }
+
+  /** Takes a joining socket back out of the room, whichever steps it got through. */
+  private undoEnter(session: Session, roomId: string, entered: boolean, attached: boolean): void {
+    // Still attached: detaching leaves the room too. Attached and since
+    // detached (a 'left' event, or the socket closed): it left already.
+    if (session.member) this.detach(session)
+    else if (entered && !attached) this.leaveRoom(roomId)
+  }
+
+  // The socket closed before it got its joined frame. A new member's token
+  // never reached anyone, so the member goes; a resumed one is released.
+  private async abandon(session: Session, member: MemberRecord, resumed: boolean, attached: boolean): Promise<true> {
+    this.undoEnter(session, member.roomId, true, attached)
+    if (resumed) await this.presence.released(member.roomId, member.id)
+    else await this.removeMember(member.roomId, member.id)
+    return true
   }
 
   private async chat(session: Session, frame: ChatSendFrame): Promise<void> {
     const member = session.member
     if (!member) return this.sendError(session, 'NOT_JOINED', 'join a room before sending chat')
-    const { message, duplicate } = await this.store.appendMessage({
+    const appended = await this.store.appendMessage({
       type: 'chat',
       id: newId(),
       roomId: member.roomId,
@@ -318,10 +429,11 @@ export class RoomHub {
       at: Date.now(),
       ...(frame.clientId ? { clientId: frame.clientId } : {}),
     })
+    if (typeof appended === 'string') return this.memberGone(member.roomId, member.id)
     // A repeat (a resend after a drop) is acknowledged to its sender only; a
     // new message reaches the room as the store's chat event.
-    if (duplicate) this.send(session, message)
-    await this.presence.heartbeat(member.roomId, member.id)
+    if (appended.duplicate) this.send(session, appended.message)
+    if (!await this.presence.heartbeat(member.roomId, member.id)) await this.memberGone(member.roomId, member.id)
   }
 
   private async leave(session: Session): Promise<void> {
@@ -342,21 +454,47 @@ export class RoomHub {
     this.presence.apply(roomId, event)
     if (event.kind !== 'left') return
     this.memberships.forget(roomId, event.memberId)
-    for (const session of this.index.sessionsOf(roomId, event.memberId)) {
+    this.detachMember(roomId, event.memberId)
+  }
+
+  private detachMember(roomId: string, memberId: string): void {
+    for (const session of this.index.sessionsOf(roomId, memberId)) {
       this.detach(session)
       this.send(session, { type: 'left', roomId })
     }
   }
 
+  /**
+   * The store no longer holds a member that sockets here act for: it was
+   * removed (a leave whose event this process missed), and its sockets are
+   * told so; or the room itself is gone (its data was lost), and they must
+   * join again.
+   */
+  private async memberGone(roomId: string, memberId: string): Promise<void> {
+    if (!await this.store.getRoom(roomId)) return this.restartRoom(roomId)
+    this.presence.apply(roomId, { kind: 'left', memberId })
+    this.detachMember(roomId, memberId)
+  }
+
+  // Joins of a room wait for one subscription; a failed one is forgotten with
+  // the last socket that waited for it, so the next join subscribes afresh.
   private async enterRoom(roomId: string): Promise<void> {
-    const count = this.interest.get(roomId) ?? 0
-    this.interest.set(roomId, count + 1)
-    if (count === 0) await this.store.subscribe(roomId)
+    let interest = this.interest.get(roomId)
+    if (!interest) this.interest.set(roomId, interest = { sockets: 0, subscribed: this.store.subscribe(roomId) })
+    interest.sockets++
+    try {
+      await interest.subscribed
+    }
+    catch (error) {
+      this.leaveRoom(roomId)
+      throw error
+    }
   }
 
   private leaveRoom(roomId: string): void {
-    const count = (this.interest.get(roomId) ?? 1) - 1
-    if (count > 0) return void this.interest.set(roomId, count)
+    const interest = this.interest.get(roomId)
+    if (!interest) return
+    if (--interest.sockets > 0) return
     this.interest.delete(roomId)
     this.presence.forget(roomId)
     this.store.unsubscribe(roomId).catch(error => this.options.log(`unsubscribe failed: ${String(error)}`))

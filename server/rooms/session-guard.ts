@@ -90,4 +90,11 @@ export class SessionGuard {
     limits.lastToldAt = now
     return 'drop-and-tell'
   }
+
+  /** How long until the socket's bucket takes a frame again: 0 when it would now. */
+  retryAfterMs(limits: SessionLimits, now: number): number {
+    const elapsedSeconds = (now - limits.limitsUpdatedAt) / 1000
+    const tokens = Math.min(this.options.frameBurst, limits.frameTokens + elapsedSeconds * this.options.framesPerSecond)
+    return tokens >= 1 ? 0 : Math.ceil((1 - tokens) * 1000 / this.options.framesPerSecond)
+  }
 }

@@ -24,6 +24,8 @@ export interface Session extends SessionLimits {
   /** Last heartbeat written to the store for this socket. */
   lastTouchAt: number
   member?: SessionMember
+  /** The tab this socket serves, as its join said: an away beacon names it. */
+  tabId?: string
   /** Frames of one socket are handled in order even when the store is slow. */
   queue: Promise<void>
   closed: boolean

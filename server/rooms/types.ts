@@ -22,6 +22,9 @@ export interface MemberRecord {
 
 export type NewChatMessage = Omit<ChatMessage, 'seq'>
 
+/** clientIds remembered per member for the exactly-once check (docs/protocol.md). */
+export const CLIENT_IDS_PER_MEMBER = 256
+
 /** What travels between the processes that serve a room. */
 export type RoomEvent =
   | { kind: 'chat', message: ChatMessage }
@@ -43,6 +46,12 @@ export interface StoreHealth {
 export interface RoomStore {
   /** Which store this is and whether it answers, for the health endpoint. */
   health(): StoreHealth
+  /**
+   * Whether an error one of the methods threw means the store was out of
+   * reach (down, or not answering in time), so the caller answers
+   * UNAVAILABLE, rather than a fault.
+   */
+  isUnavailableError(error: unknown): boolean
   /** Releases connections; the store is not used afterwards. */
   close(): Promise<void>
 
@@ -63,6 +72,14 @@ export interface RoomStore {
   ensureRoom(room: RoomRecord, maxRooms: number): Promise<{ room: RoomRecord, created: boolean } | 'server-full'>
   getRoom(roomId: string): Promise<RoomRecord | undefined>
   listRoomIds(): Promise<string[]>
+  /** How many rooms there are, in O(1) (for health): may count rooms that expired since the last idle sweep. */
+  countRooms(): Promise<number>
+  /**
+   * Whether this process sweeps the rooms it has no sockets in now: true at
+   * most once per interval across every process sharing the store, so that
+   * the cost of idle rooms does not grow with the number of processes.
+   */
+  claimIdleSweep(intervalMs: number): Promise<boolean>
   /** Removes the room and its history only if it has no members. */
   deleteRoomIfEmpty(roomId: string): Promise<boolean>
 
@@ -77,8 +94,16 @@ export interface RoomStore {
   listMembers(roomId: string): Promise<MemberRecord[]>
   /** Members marked offline or not heard from since `cutoff`: all a sweep needs to look at. */
   listMembersSilentSince(roomId: string, cutoff: number): Promise<MemberRecord[]>
+  /**
+   * Members whose last heartbeat is before `cutoff` (and at or after
+   * `since`), offline or not: those an idle sweep may expire, or those that
+   * went silent between two sweeps.
+   */
+  listMembersSeenBefore(roomId: string, cutoff: number, since?: number): Promise<MemberRecord[]>
   countMembers(roomId: string): Promise<number>
   removeMember(roomId: string, memberId: string): Promise<MemberRecord | undefined>
+  /** Takes out a member that a failed join added: now, or once the store answers again. Never fails. */
+  undoAddMember(roomId: string, memberId: string): Promise<void>
   /** Records a sign of life; returns the member as it was before, if it exists. */
   touchMember(roomId: string, memberId: string, at: number): Promise<MemberRecord | undefined>
   /** Marks the member offline at once (it said it is away); returns the member as it was before. */
@@ -93,10 +118,12 @@ export interface RoomStore {
   /**
    * Assigns the next seq of the room, keeps at most `historyLimit` messages and
    * publishes the message as a chat event, all in one step so that events go
-   * out in seq order. A `clientId` the same member used before gets the
-   * original message back (`duplicate: true`) and nothing is posted.
+   * out in seq order. A `clientId` the same member used (among its last 256)
+   * gets the original message back (`duplicate: true`) and nothing is posted.
+   * Only a current member posts: 'not-a-member' once it was removed, 'no-room'
+   * once the room is gone.
    */
-  appendMessage(message: NewChatMessage): Promise<{ message: ChatMessage, duplicate: boolean }>
+  appendMessage(message: NewChatMessage): Promise<{ message: ChatMessage, duplicate: boolean } | 'no-room' | 'not-a-member'>
   recentMessages(roomId: string, limit: number): Promise<ChatMessage[]>
   /** Every message after `afterSeq`, in order; undefined when some of them are no longer held. */
   messagesAfter(roomId: string, afterSeq: number): Promise<ChatMessage[] | undefined>

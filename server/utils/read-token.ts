@@ -2,10 +2,10 @@ import type { H3Event } from 'h3'
 import { isValidRoomId, LIMITS } from '../../shared/protocol'
 
 /**
- * Reads `:id` and `{token}` of a member action. sendBeacon posts text/plain,
- * so the body is parsed from text whatever its content type says.
+ * Reads `:id` and `{token, tabId?}` of a member action. sendBeacon posts
+ * text/plain, so the body is parsed from text whatever its content type says.
  */
-export async function readMemberAction(event: H3Event): Promise<{ roomId: string, token: string }> {
+export async function readMemberAction(event: H3Event): Promise<{ roomId: string, token: string, tabId?: string }> {
   const roomId = getRouterParam(event, 'id')
   if (!isValidRoomId(roomId)) throw badRequest('room id is not valid')
   const raw = await readBoundedBody(event, Number(useRuntimeConfig().apiBodyMaxBytes))
@@ -20,7 +20,11 @@ export async function readMemberAction(event: H3Event): Promise<{ roomId: string
   if (typeof token !== 'string' || token.length === 0 || token.length > LIMITS.tokenMaxLength) {
     throw badRequest('body must carry the member token: {"token": "..."}')
   }
-  return { roomId, token }
+  const tabId = (body as { tabId?: unknown }).tabId
+  if (tabId !== undefined && (typeof tabId !== 'string' || tabId.length === 0 || tabId.length > LIMITS.tabIdMaxLength)) {
+    throw badRequest(`tabId must be a string of 1-${LIMITS.tabIdMaxLength} characters`)
+  }
+  return tabId === undefined ? { roomId, token } : { roomId, token, tabId }
 }
 
 export function badRequest(message: string) {

@@ -25,6 +25,7 @@ export function useRoomHub(): RoomHub {
         historyLimit,
         windowMs: heartbeatWindowMs,
         emptyRoomGraceMs,
+        commandTimeoutMs: Number(config.redisCommandTimeoutMs),
         log,
         onDataLost: () => hub?.restartSessions(),
       })
@@ -42,6 +43,9 @@ export function useRoomHub(): RoomHub {
       historyLimit,
       emptyRoomGraceMs,
       sweepIntervalMs: Number(config.sweepIntervalMs),
+      // In memory every room is swept at every tick (no round trips); with
+      // Redis, rooms without sockets here are swept slowly, one instance at a time.
+      idleRoomSweepIntervalMs: store ? Number(config.idleRoomSweepIntervalMs) : undefined,
       memberTtlMs: Number(config.memberTtlMs),
       presenceMergeMs: Number(config.presenceMergeMs),
       maxRoomMembers: Number(config.maxRoomMembers),

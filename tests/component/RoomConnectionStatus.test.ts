@@ -16,6 +16,7 @@ describe('RoomConnectionStatus', () => {
     ['connected', 'connected', 'Connected'],
     ['reconnecting', 'reconnecting', 'Reconnecting… attempt 3 of 10'],
     ['disconnected', 'disconnected', 'Disconnected'],
+    ['offline', 'offline', 'Offline'],
   ] as const)('status %s shows as data-state %s with "%s"', (status, state, text) => {
     const wrapper = mountStatus({ status, attempt: 3 })
     const element = wrapper.get('[data-testid="connection-status"]')
@@ -27,17 +28,26 @@ describe('RoomConnectionStatus', () => {
     expect(mountStatus({ rttMs: 41.6 }).text()).toContain('Connected · 42 ms')
   })
 
-  it('offers Reconnect only when disconnected', async () => {
-    for (const status of ['idle', 'connecting', 'connected', 'reconnecting'] as const) {
+  it('offers no button while connecting or connected', () => {
+    for (const status of ['idle', 'connecting', 'connected'] as const) {
       expect(mountStatus({ status }).find('[data-testid="reconnect-button"]').exists()).toBe(false)
     }
-    const wrapper = mountStatus({ status: 'disconnected' })
-    await wrapper.get('[data-testid="reconnect-button"]').trigger('click')
+  })
+
+  it.each([
+    ['disconnected', 'Reconnect'],
+    ['reconnecting', 'Retry now'],
+    ['offline', 'Retry now'],
+  ] as const)('when %s the button says "%s" and emits reconnect', async (status, label) => {
+    const wrapper = mountStatus({ status })
+    const button = wrapper.get('[data-testid="reconnect-button"]')
+    expect(button.text()).toBe(label)
+    await button.trigger('click')
     expect(wrapper.emitted('reconnect')).toHaveLength(1)
   })
 
-  it('shows the error message as an alert', () => {
+  it('shows the error message as an alert, as a sentence with a capital letter', () => {
     const wrapper = mountStatus({ status: 'disconnected', error: { code: 'INTERNAL', message: 'server is restarting' } })
-    expect(wrapper.get('[role="alert"]').text()).toBe('server is restarting')
+    expect(wrapper.get('[role="alert"]').text()).toBe('Server is restarting.')
   })
 })

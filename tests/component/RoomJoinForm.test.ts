@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import RoomJoinForm from '~/components/room/RoomJoinForm.vue'
 
 describe('RoomJoinForm', () => {
@@ -63,11 +63,13 @@ describe('RoomJoinForm', () => {
     expect(wrapper.emitted('submit')).toEqual([[{ name: 'bob', roomId: 'lobby' }]])
   })
 
-  it('requires the password for a protected room and shows why the last join failed', async () => {
+  it('requires the password for a protected room and shows why the last join failed next to it', async () => {
     const wrapper = mount(RoomJoinForm, {
-      props: { roomId: 'vault', initialName: 'bob', passwordRequired: true, error: 'wrong password' },
+      props: { roomId: 'vault', initialName: 'bob', passwordRequired: true, error: { field: 'password', message: 'That password does not open this room.' } },
     })
-    expect(wrapper.get('[role="alert"]').text()).toBe('wrong password')
+    expect(wrapper.get('[data-testid="password-error"]').text()).toBe('That password does not open this room.')
+    expect(wrapper.get('[data-testid="password-input"]').attributes('aria-invalid')).toBe('true')
+    expect(wrapper.get('[data-testid="password-input"]').attributes('aria-describedby')).toBe('join-password-error')
     expect(wrapper.get('[data-testid="join-button"]').attributes('disabled')).toBeDefined()
     await wrapper.get('[data-testid="password-input"]').setValue('again')
     await wrapper.get('form').trigger('submit')
@@ -82,5 +84,54 @@ describe('RoomJoinForm', () => {
     await input.setValue('carol')
     await wrapper.setProps({ initialName: 'dave' })
     expect(input.element.value).toBe('carol')
+  })
+})
+
+describe('RoomJoinForm after a refused join', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('a taken name is said next to the name field, with nothing under the password', () => {
+    const wrapper = mount(RoomJoinForm, {
+      props: { roomId: 'lobby', initialName: 'Ada', error: { field: 'name', message: 'Someone in this room is already called Ada. Pick another name.' } },
+    })
+    expect(wrapper.get('[data-testid="name-error"]').text()).toContain('already called Ada')
+    expect(wrapper.get('[data-testid="name-input"]').attributes('aria-invalid')).toBe('true')
+    expect(wrapper.find('[data-testid="password-error"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="join-error"]').exists()).toBe(false)
+  })
+
+  it('a refusal no field can fix (a full room) is said above the button', () => {
+    const wrapper = mount(RoomJoinForm, { props: { roomId: 'lobby', error: { field: 'form', message: 'This room is full.' } } })
+    expect(wrapper.get('[data-testid="join-error"]').text()).toBe('This room is full.')
+  })
+
+  it('a lockout counts down how long to wait, and Join opens again when it is over', async () => {
+    vi.useFakeTimers()
+    const wrapper = mount(RoomJoinForm, {
+      props: { roomId: 'vault', initialName: 'Eve', passwordRequired: true, lockedUntil: Date.now() + 42_000 },
+    })
+    await wrapper.get('[data-testid="password-input"]').setValue('right')
+    expect(wrapper.get('[data-testid="password-error"]').text()).toBe('Too many wrong passwords for this room. Try again in 42 s.')
+    expect(wrapper.get('[data-testid="join-button"]').attributes('disabled')).toBeDefined()
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(wrapper.get('[data-testid="password-error"]').text()).toBe('Too many wrong passwords for this room. Try again in 12 s.')
+    await vi.advanceTimersByTimeAsync(12_000)
+    expect(wrapper.find('[data-testid="password-error"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="join-button"]').attributes('disabled')).toBeUndefined()
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('while a join is under way the button says Joining… and does not submit twice', async () => {
+    const wrapper = mount(RoomJoinForm, { props: { roomId: 'lobby', initialName: 'Ada', busy: true } })
+    const button = wrapper.get('[data-testid="join-button"]')
+    expect(button.text()).toBe('Joining…')
+    expect(button.attributes('disabled')).toBeDefined()
+  })
+
+  it('shows a note, such as having left in another tab', () => {
+    const wrapper = mount(RoomJoinForm, { props: { roomId: 'lobby', note: 'You left this room.' } })
+    expect(wrapper.get('[data-testid="join-note"]').text()).toBe('You left this room.')
   })
 })

@@ -19,6 +19,8 @@ function fakeSocket() {
     timeline: shallowRef([]),
     rttMs: shallowRef(12),
     error: shallowRef<{ code: string, message: string }>(),
+    ended: shallowRef<Record<string, unknown>>(),
+    roomProtected: shallowRef<boolean>(),
     send: vi.fn(() => true),
     leave: vi.fn(),
     reconnect: vi.fn(),
@@ -66,11 +68,43 @@ describe('RoomSession', () => {
     expect(wrapper.emitted('left')).toHaveLength(1)
   })
 
-  it.each(['WRONG_PASSWORD', 'NAME_TAKEN'])('a %s refusal goes back to the page', async (code) => {
+  it.each(['WRONG_PASSWORD', 'NAME_TAKEN', 'ROOM_FULL', 'SERVER_FULL'])('a %s refusal goes back to the page', async (code) => {
     const wrapper = mountSession()
-    socket.error.value = { code, message: 'refused' }
+    socket.ended.value = { reason: 'refused', code, message: 'refused' }
     await wrapper.vm.$nextTick()
     expect(wrapper.emitted('joinRefused')).toEqual([[{ code, message: 'refused' }]])
+  })
+
+  it('a lockout goes back to the page with how long to wait', async () => {
+    const wrapper = mountSession()
+    socket.ended.value = { reason: 'refused', code: 'RATE_LIMITED', message: 'too many', retryAfterMs: 30_000 }
+    await wrapper.vm.$nextTick()
+    expect(wrapper.emitted('joinRefused')).toEqual([[{ code: 'RATE_LIMITED', message: 'too many', retryAfterMs: 30_000 }]])
+  })
+
+  it('shows no room, no message box and no count before the server has accepted the join', async () => {
+    socket.self.value = undefined as never
+    socket.status.value = 'reconnecting'
+    const wrapper = mountSession()
+    expect(wrapper.find('[data-testid="message-input"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="online-count"]').exists()).toBe(false)
+    socket.self.value = { id: 'u1', name: 'alice' }
+    await wrapper.vm.$nextTick()
+    expect(wrapper.find('[data-testid="message-input"]').exists()).toBe(true)
+    expect(wrapper.emitted('entered')).toEqual([[{ protected: false }]])
+  })
+
+  it('shows a lock for a protected room', async () => {
+    socket.roomProtected.value = true
+    const wrapper = mountSession()
+    expect(wrapper.find('[data-testid="room-lock"]').exists()).toBe(true)
+  })
+
+  it('leaving in another tab goes back to the page with what was dropped', async () => {
+    const wrapper = mountSession()
+    socket.ended.value = { reason: 'left-elsewhere', unsentDropped: 2 }
+    await wrapper.vm.$nextTick()
+    expect(wrapper.emitted('leftElsewhere')).toEqual([[{ unsentDropped: 2 }]])
   })
 
   it('other errors stay in the room view', async () => {
@@ -78,6 +112,6 @@ describe('RoomSession', () => {
     socket.error.value = { code: 'TOO_LARGE', message: 'too long' }
     await wrapper.vm.$nextTick()
     expect(wrapper.emitted('joinRefused')).toBeUndefined()
-    expect(wrapper.get('[role="alert"]').text()).toBe('too long')
+    expect(wrapper.get('[role="alert"]').text()).toBe('Too long.')
   })
 })

@@ -15,15 +15,17 @@ const post = (path: string, body: unknown) =>
   fetch(`${server.url}${path}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'text/plain;charset=UTF-8' } })
 
 describe('room HTTP API', () => {
-  it('GET /api/rooms/:id gives counts and nothing secret; 404 for an unknown room', async () => {
+  it('GET /api/rooms/:id gives counts and nothing secret; an unknown room is exists:false, not a 404 the console would log', async () => {
     const ada = await joinRoom(server.wsUrl, 'api-summary', 'Ada', { password: 'hunter2' })
     const res = await fetch(`${server.url}/api/rooms/api-summary`)
     const text = await res.text()
-    expect(JSON.parse(text)).toEqual({ roomId: 'api-summary', online: 1, members: 1, protected: true })
+    expect(JSON.parse(text)).toEqual({ roomId: 'api-summary', exists: true, online: 1, members: 1, protected: true })
     expect(text).not.toContain(ada.joined.token)
     expect(text).not.toContain('hunter2')
     expect(text).not.toContain('scrypt')
-    expect((await fetch(`${server.url}/api/rooms/no-such-room`)).status).toBe(404)
+    const unknown = await fetch(`${server.url}/api/rooms/no-such-room`)
+    expect(unknown.status).toBe(200)
+    expect(await unknown.json()).toEqual({ roomId: 'no-such-room', exists: false, online: 0, members: 0, protected: false })
   })
 
   it('away (as sendBeacon posts it) marks the member offline at once and keeps it', async () => {

@@ -1,4 +1,6 @@
+import Redis from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { RedisRoomStore } from '../../server/rooms/redis/redis-store'
 import { startRedis } from '../support/redis'
 import type { RunningRedis } from '../support/redis'
 import { startServer } from '../support/server'
@@ -99,4 +101,73 @@ describe('several instances on one Redis', () => {
       await doomed.stop()
     }
   })
+
+  it('idle rooms cost Redis little whatever the number of instances, and health costs one command', async () => {
+    const ROOMS = 300
+    const store = new RedisRoomStore({ url: redis.url, historyLimit: 10, windowMs: WINDOW_MS, emptyRoomGraceMs: 30_000, commandTimeoutMs: 2000, log: () => {} })
+    const admin = new Redis(redis.url)
+    try {
+      await store.ready()
+      // Rooms whose one member closed its tab: nobody holds a socket in them.
+      for (let i = 0; i < ROOMS; i++) {
+        const roomId = `idle-${i}`
+        await store.ensureRoom({ id: roomId, passwordHash: null, createdAt: Date.now() }, 100_000)
+        await store.addMember({ id: `m${i}`, roomId, name: 'Idle', tokenHash: `t${i}`, joinedAt: Date.now(), lastSeenAt: Date.now(), offline: true }, 10)
+      }
+      const commands = async () => Number(/total_commands_processed:(\d+)/.exec(await admin.info('stats'))![1])
+      const before = await commands()
+      const startedAt = Date.now()
+      await new Promise(resolve => setTimeout(resolve, 6000))
+      const perSecond = (await commands() - before) / ((Date.now() - startedAt) / 1000)
+      // Three instances sweeping every room ten times a second cost ~50 commands per room per second.
+      expect(perSecond / ROOMS).toBeLessThan(2)
+
+      const healthCosts: number[] = []
+      for (let i = 0; i < 5; i++) {
+        const start = await commands()
+        await fetch(`${one.url}/api/health`)
+        healthCosts.push(await commands() - start - 1)
+      }
+      expect(Math.min(...healthCosts)).toBeLessThan(5)
+    }
+    finally {
+      admin.disconnect()
+      await store.close()
+    }
+  }, 30_000)
+
+  it('rooms in use cost a few commands per room and tick, however many of their members are offline', async () => {
+    const ROOMS = 40
+    const OFFLINE = 8
+    const store = new RedisRoomStore({ url: redis.url, historyLimit: 10, windowMs: WINDOW_MS, emptyRoomGraceMs: 30_000, commandTimeoutMs: 2000, log: () => {} })
+    const admin = new Redis(redis.url)
+    const pingers: ReturnType<typeof setInterval>[] = []
+    try {
+      await store.ready()
+      for (let i = 0; i < ROOMS; i++) {
+        const roomId = `busy-${i}`
+        await store.ensureRoom({ id: roomId, passwordHash: null, createdAt: Date.now() }, 100_000)
+        for (let j = 0; j < OFFLINE; j++) {
+          // Members who were here (heard from after they joined) and went offline: kept for the member TTL.
+          await store.addMember({ id: `m${i}-${j}`, roomId, name: `Gone ${j}`, tokenHash: `t${i}-${j}`, joinedAt: Date.now() - 1000, lastSeenAt: Date.now(), offline: true }, 100)
+        }
+        const { client } = await joinRoom(one.wsUrl, roomId, 'Here')
+        pingers.push(setInterval(() => client.send({ type: 'ping' }), 500))
+      }
+      await new Promise(resolve => setTimeout(resolve, 1000))
+      const commands = async () => Number(/total_commands_processed:(\d+)/.exec(await admin.info('stats'))![1])
+      const before = await commands()
+      const startedAt = Date.now()
+      await new Promise(resolve => setTimeout(resolve, 5000))
+      const perSecond = (await commands() - before) / ((Date.now() - startedAt) / 1000)
+      // Looking at each room's offline members at every tick (ten a second
+      // here) cost ~200 commands per room per second; a touch per ping costs ~14.
+      expect(perSecond / ROOMS).toBeLessThan(60)
+    }
+    finally {
+      for (const pinger of pingers) clearInterval(pinger)
+      admin.disconnect()
+      await store.close()
+    }
+  }, 40_000)
 })

@@ -22,8 +22,9 @@ export async function freePort(): Promise<number> {
 }
 
 function launch(port: number, extraArgs: string[]): Promise<ChildProcess> {
-  // No RDB, no AOF unless extraArgs ask: a test run starts from nothing and leaves nothing behind.
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
+  // No RDB, no AOF unless extraArgs ask: a test run starts from nothing and
+  // leaves nothing behind. DEBUG SLEEP (from loopback only) makes Redis hang on purpose.
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000)

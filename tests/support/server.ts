@@ -43,10 +43,12 @@ const HEAP_PROBE = fileURLToPath(new URL('./heap-probe.cjs', import.meta.url))
 
 /**
  * Starts the production build on a free port (PORT=0, or `port` for a
- * restart that browsers must find again) and waits for it to listen. Its rooms database lives in a temp folder of its own, so tests never
- * share one; a test that restarts a server on the same data passes NUXT_DATA_DIR.
+ * restart that browsers must find again) and waits for it to listen; an
+ * undefined in `env` drops that FAST_ENV value, so the app's default applies.
+ * Its rooms database lives in a temp folder of its own, so tests never share
+ * one; a test that restarts a server on the same data passes NUXT_DATA_DIR.
  */
-export async function startServer(env: Record<string, string> = {}, options: { heapProbe?: boolean, port?: number } = {}): Promise<RunningServer> {
+export async function startServer(env: Record<string, string | undefined> = {}, options: { heapProbe?: boolean, port?: number } = {}): Promise<RunningServer> {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run "npm run build" first`)
   const nodeArgs = options.heapProbe ? ['--expose-gc', '--require', HEAP_PROBE] : []
   const usesFile = env.NUXT_STORE !== 'memory' && !env.NUXT_REDIS_URL

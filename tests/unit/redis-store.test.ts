@@ -1,6 +1,8 @@
 import Redis from 'ioredis'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { RedisRoomStore } from '../../server/rooms/redis/redis-store'
+import { RoomHub } from '../../server/rooms/room-hub'
+import { FakeConnection } from '../support/fake-connection'
 import { startRedis } from '../support/redis'
 import type { RunningRedis } from '../support/redis'
 import { describeRoomHub } from './room-hub.contract'
@@ -8,11 +10,13 @@ import { describeRoomStore } from './room-store.contract'
 
 let redis: RunningRedis
 const stores: RedisRoomStore[] = []
+const hubs: RoomHub[] = []
 
 beforeAll(async () => {
   redis = await startRedis()
 })
 afterEach(async () => {
+  for (const hub of hubs.splice(0)) hub.stop()
   await Promise.all(stores.splice(0).map(store => store.close()))
   const admin = new Redis(redis.url)
   await admin.flushall()
@@ -21,7 +25,7 @@ afterEach(async () => {
 afterAll(() => redis.kill())
 
 async function createStore(historyLimit = 10, windowMs = 8000) {
-  const store = new RedisRoomStore({ url: redis.url, historyLimit, windowMs, emptyRoomGraceMs: 30_000, log: () => {} })
+  const store = new RedisRoomStore({ url: redis.url, historyLimit, windowMs, emptyRoomGraceMs: 30_000, commandTimeoutMs: 1000, log: () => {} })
   stores.push(store)
   await store.ready()
   return store
@@ -82,5 +86,118 @@ describe('RedisRoomStore across instances', () => {
     admin.disconnect()
     expect(keys.length).toBeGreaterThan(0)
     expect(ttls.every(ttl => ttl > 0 && ttl <= 30_000)).toBe(true)
+  })
+})
+
+describe('RedisRoomStore when Redis misbehaves', () => {
+  const member = { id: 'a', roomId: 'lobby', name: 'Ada', tokenHash: 'h', joinedAt: 1, lastSeenAt: 1, offline: false }
+  let admin: Redis
+
+  beforeEach(() => {
+    admin = new Redis(redis.url)
+  })
+  afterEach(() => admin.disconnect())
+
+  async function hubOn(store: RedisRoomStore) {
+    const hub = new RoomHub({ store, heartbeatWindowMs: 400, sweepIntervalMs: 50, log: () => {} })
+    hub.start()
+    hubs.push(hub)
+    return hub
+  }
+
+  async function join(hub: RoomHub, roomId: string, name: string) {
+    const conn = new FakeConnection()
+    hub.open(conn)
+    hub.receive(conn, JSON.stringify({ type: 'join', roomId, name }))
+    return { conn, joined: await conn.waitFor('joined') }
+  }
+
+  it('a member\'s dedupe window is bounded, and goes with the member and the room', async () => {
+    const store = await createStore(500)
+    await store.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1 }, 10)
+    await store.addMember(member, 10)
+    for (let i = 0; i < 300; i++) {
+      await store.appendMessage({ type: 'chat', id: `m${i}`, roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: 'x'.repeat(1000), at: 1, clientId: `c${i}` })
+    }
+    const sentKeys = await admin.keys('*sent*')
+    expect(sentKeys.every(key => key.startsWith('hb:{lobby}:'))).toBe(true)
+    const remembered = await Promise.all(sentKeys.map(key => admin.type(key).then(type => type === 'hash' ? admin.hlen(key) : type === 'list' ? admin.llen(key) : 1)))
+    expect(Math.max(...remembered)).toBe(256)
+    expect(remembered.reduce((sum, n) => sum + n, 0)).toBe(2 * 256)
+
+    await store.removeMember('lobby', 'a')
+    expect(await admin.keys('*sent*')).toEqual([])
+    await store.deleteRoomIfEmpty('lobby')
+    expect(await admin.keys('hb:{lobby}:*')).toEqual([])
+  })
+
+  it('a command Redis does not answer in time fails as unavailable, and health says so until Redis answers again', async () => {
+    const store = await createStore()
+    await store.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1 }, 10)
+    const sleeping = admin.call('DEBUG', 'SLEEP', '2')
+    await new Promise(resolve => setTimeout(resolve, 50))
+    const startedAt = Date.now()
+    const error = await store.getRoom('lobby').then(() => undefined, (failure: unknown) => failure)
+    expect(Date.now() - startedAt).toBeLessThan(1500)
+    expect(store.isUnavailableError(error)).toBe(true)
+    expect(store.health().state).toBe('unavailable')
+    await sleeping
+    await vi.waitFor(() => expect(store.health().state).toBe('ready'), { timeout: 2500 })
+    expect(await store.getRoom('lobby')).toMatchObject({ id: 'lobby' })
+  })
+
+  it('a join whose link drops while its member is added can join again under its name', async () => {
+    const store = await createStore(500, 400)
+    const commands = (store as unknown as { redis: Redis }).redis
+    const addMember = store.addMember.bind(store)
+    let dropped = false
+    // Redis is busy when the add-member script arrives, and the link drops
+    // before the reply: Redis runs the script, and its answer is lost.
+    store.addMember = async (...args) => {
+      if (dropped) return addMember(...args)
+      dropped = true
+      const sleeping = admin.call('DEBUG', 'SLEEP', '0.3')
+      await new Promise(resolve => setTimeout(resolve, 50))
+      const adding = addMember(...args)
+      await new Promise(resolve => setTimeout(resolve, 50))
+      commands.stream.destroy()
+      await sleeping
+      return adding
+    }
+    const hub = await hubOn(store)
+    const first = new FakeConnection()
+    hub.open(first)
+    hub.receive(first, JSON.stringify({ type: 'join', roomId: 'blip', name: 'Ada' }))
+    expect(await first.waitFor('error')).toMatchObject({ code: 'UNAVAILABLE' })
+    const again = await join(hub, 'blip', 'Ada')
+    expect(again.joined.presence).toMatchObject({ online: 1, members: 1 })
+  })
+
+  it('a member a failed join added is taken out once Redis is back, if it was out of reach then', async () => {
+    const store = await createStore()
+    await store.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1 }, 10)
+    await store.addMember(member, 10)
+    const commands = (store as unknown as { redis: Redis }).redis
+    commands.stream.destroy()
+    await store.undoAddMember('lobby', 'a')
+    expect(await admin.hlen('hb:{lobby}:members')).toBe(1)
+    await vi.waitFor(async () => expect(await admin.hlen('hb:{lobby}:members')).toBe(0), { timeout: 3000 })
+    expect(await store.addMember({ ...member, id: 'b', tokenHash: 'h2' }, 10)).toBe('added')
+  })
+
+  it('a room lost from Redis (evicted, flushed) closes its sockets with 1012 so they join again; other rooms go on', async () => {
+    const hub = await hubOn(await createStore(500, 400))
+    const ada = await join(hub, 'evicted', 'Ada')
+    const bob = await join(hub, 'kept', 'Bob')
+    await admin.del(...await admin.keys('hb:{evicted}:*'))
+    hub.receive(ada.conn, '{"type":"chat","text":"into the void"}')
+    await vi.waitFor(() => expect(ada.conn.closedWith?.code).toBe(1012))
+    hub.receive(bob.conn, '{"type":"chat","text":"still here"}')
+    expect(await bob.conn.waitFor('chat')).toMatchObject({ text: 'still here' })
+    expect(bob.conn.closedWith).toBeUndefined()
+
+    await admin.flushall()
+    hub.receive(bob.conn, '{"type":"ping"}')
+    await vi.waitFor(() => expect(bob.conn.closedWith?.code).toBe(1012), { timeout: 3000 })
   })
 })

@@ -1,9 +1,42 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { RoomHub } from '../../server/rooms/room-hub'
+import type { RoomHubOptions } from '../../server/rooms/room-hub'
 import type { RoomStore } from '../../server/rooms/types'
 import { FakeConnection } from '../support/fake-connection'
 
 const WINDOW_MS = 400
+
+/** The store with one method failing at its first call, as a store error would. */
+function failingOnce(store: RoomStore, method: keyof RoomStore): RoomStore {
+  let failed = false
+  return new Proxy(store, {
+    get(target, key) {
+      const value = Reflect.get(target, key) as unknown
+      if (typeof value !== 'function') return value
+      if (key !== method || failed) return value.bind(target)
+      return () => {
+        failed = true
+        return Promise.reject(new Error(`injected ${method} failure`))
+      }
+    },
+  })
+}
+
+/** The store with `then` run right after `method` answers, before its caller goes on. */
+function after(store: RoomStore, method: keyof RoomStore, then: () => Promise<void>): RoomStore {
+  return new Proxy(store, {
+    get(target, key) {
+      const value = Reflect.get(target, key) as unknown
+      if (typeof value !== 'function') return value
+      if (key !== method) return value.bind(target)
+      return async (...args: unknown[]) => {
+        const result = await value.apply(target, args)
+        await then()
+        return result
+      }
+    },
+  })
+}
 
 /**
  * The room logic's behaviour, whatever store holds the rooms: the memory
@@ -19,8 +52,8 @@ export function describeRoomHub(name: string, createStore: () => Promise<RoomSto
       hubs = []
     })
 
-    async function createHub() {
-      const hub = new RoomHub({ store: await createStore(), heartbeatWindowMs: WINDOW_MS, sweepIntervalMs: 50, memberTtlMs: 60_000, log: () => {} })
+    async function createHub(wrap: (store: RoomStore) => RoomStore = store => store, options: RoomHubOptions = {}) {
+      const hub = new RoomHub({ store: wrap(await createStore()), heartbeatWindowMs: WINDOW_MS, sweepIntervalMs: 50, memberTtlMs: 60_000, log: () => {}, ...options })
       hub.start()
       hubs.push(hub)
       return hub
@@ -156,6 +189,24 @@ export function describeRoomHub(name: string, createStore: () => Promise<RoomSto
       }
     })
 
+    it('between full sweeps, a member that stops pinging still leaves online within the window plus a sweep', async () => {
+      const hub = await createHub(store => store, { idleRoomSweepIntervalMs: 60_000 })
+      const ada = await join(hub, 'between', 'Ada')
+      const bob = await join(hub, 'between', 'Bob')
+      await vi.waitFor(() => expect(lastPresence(ada.conn)).toMatchObject({ online: 2, members: 2 }))
+      const keepAlive = setInterval(() => hub.receive(ada.conn, '{"type":"ping"}'), 100)
+      try {
+        const quietSince = Date.now()
+        await vi.waitFor(() => expect(lastPresence(ada.conn)).toMatchObject({ online: 1, changed: [{ id: bob.joined.you.id, active: false }] }), { timeout: 2 * WINDOW_MS })
+        expect(Date.now() - quietSince).toBeLessThan(WINDOW_MS + 300)
+        hub.receive(bob.conn, '{"type":"ping"}')
+        await vi.waitFor(() => expect(lastPresence(ada.conn)).toMatchObject({ online: 2, changed: [{ id: bob.joined.you.id, active: true }] }))
+      }
+      finally {
+        clearInterval(keepAlive)
+      }
+    })
+
     it('resumes with lastSeq, answers a repeated clientId with the original, and removes a leaver', async () => {
       const hub = await createHub()
       const ada = await join(hub, 'resume', 'Ada')
@@ -177,6 +228,65 @@ export function describeRoomHub(name: string, createStore: () => Promise<RoomSto
       await back.conn.waitFor('left')
       await vi.waitFor(() => expect(lastPresence(ada.conn)).toMatchObject({ members: 1, left: [bob.joined.you.id] }))
       expect(await hub.summary('resume')).toMatchObject({ online: 1, members: 1 })
+    })
+
+    it.each(['subscribe', 'listMembers', 'touchMember', 'recentMessages'] as const)(
+      'a first join whose %s fails leaves nothing behind: the room and the name work for the next join',
+      async (step) => {
+        const hub = await createHub(store => failingOnce(store, step))
+        const first = new FakeConnection()
+        hub.open(first)
+        hub.receive(first, JSON.stringify({ type: 'join', roomId: 'fragile', name: 'Ada' }))
+        expect(await first.waitFor('error')).toMatchObject({ code: 'INTERNAL' })
+        const ada = await join(hub, 'fragile', 'Ada')
+        expect(ada.joined.presence).toMatchObject({ online: 1, members: 1 })
+        const bob = await join(hub, 'fragile', 'Bob')
+        hub.receive(ada.conn, '{"type":"chat","text":"still works"}')
+        expect(await bob.conn.waitFor('chat')).toMatchObject({ text: 'still works', from: { id: ada.joined.you.id } })
+        expect(await hub.summary('fragile')).toMatchObject({ members: 2 })
+      },
+    )
+
+    it('a resume racing a leave either joins as a new member or is told it left: nobody acts for the removed one', async () => {
+      let raceLeave: (() => Promise<void>) | undefined
+      const hub = await createHub(store => after(store, 'findMemberByTokenHash', async () => {
+        const leave = raceLeave
+        raceLeave = undefined
+        await leave?.()
+      }))
+      const ada = await join(hub, 'race', 'Ada')
+      const bob = await join(hub, 'race', 'Bob')
+      // The leave lands (on another instance, say) between the resume's token lookup and its entry.
+      raceLeave = () => hub.leaveByToken('race', ada.joined.token).then(() => {})
+      const back = new FakeConnection()
+      hub.open(back)
+      hub.receive(back, JSON.stringify({ type: 'join', roomId: 'race', name: 'Ada', token: ada.joined.token }))
+      await vi.waitFor(() => expect(back.of('joined').length + back.of('left').length).toBe(1))
+      hub.receive(back, '{"type":"chat","text":"after the race"}')
+      const joined = back.of('joined')[0]
+      if (joined) {
+        expect(joined.you.id).not.toBe(ada.joined.you.id)
+        expect(await bob.conn.waitFor('chat')).toMatchObject({ from: { id: joined.you.id, name: 'Ada' } })
+      }
+      else {
+        expect(await back.waitFor('error')).toMatchObject({ code: 'NOT_JOINED' })
+      }
+      const ids = (await hub.store.listMembers('race')).map(m => m.id)
+      expect(ids).toContain(bob.joined.you.id)
+      expect(ids).not.toContain(ada.joined.you.id)
+      expect(bob.conn.of('chat').filter(m => m.from.id === ada.joined.you.id)).toEqual([])
+    })
+
+    it('a socket whose member was removed without this process hearing of it is told it left and posts nothing', async () => {
+      const hub = await createHub()
+      const ada = await join(hub, 'ghost', 'Ada')
+      const bob = await join(hub, 'ghost', 'Bob')
+      await hub.store.removeMember('ghost', ada.joined.you.id)
+      hub.receive(ada.conn, '{"type":"chat","text":"from a ghost"}')
+      expect(await ada.conn.waitFor('left')).toEqual({ type: 'left', roomId: 'ghost' })
+      hub.receive(bob.conn, '{"type":"chat","text":"from a member"}')
+      await bob.conn.waitFor('chat')
+      expect(bob.conn.of('chat').map(m => m.text)).toEqual(['from a member'])
     })
   })
 }

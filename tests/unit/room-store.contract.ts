@@ -101,6 +101,8 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       const store = await createStore(3)
       await store.ensureRoom(room, 100)
       await store.ensureRoom({ ...room, id: 'other' }, 100)
+      await store.addMember(member('a', 'Ada'), 100)
+      await store.addMember({ ...member('a', 'Ada'), roomId: 'other' }, 100)
       for (let i = 1; i <= 5; i++) {
         await store.appendMessage({ type: 'chat', id: `m${i}`, roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: `t${i}`, at: i })
       }
@@ -113,10 +115,12 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
     it('answers a clientId the same member used before with the original message, once', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
+      await store.addMember(member('a', 'Ada'), 100)
+      await store.addMember(member('b', 'Bob'), 100)
       const draft = { type: 'chat' as const, roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: 'hi', at: 1, clientId: 'c1' }
       const first = await store.appendMessage({ ...draft, id: 'm1' })
       const again = await store.appendMessage({ ...draft, id: 'm2' })
-      expect(again).toEqual({ message: first.message, duplicate: true })
+      expect(again).toEqual({ ...first as object, duplicate: true })
       const otherMember = await store.appendMessage({ ...draft, id: 'm3', from: { id: 'b', name: 'Bob' } })
       expect(otherMember).toMatchObject({ duplicate: false, message: { seq: 2 } })
       expect((await store.recentMessages('lobby', 10)).map(m => m.id)).toEqual(['m1', 'm3'])
@@ -125,6 +129,7 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
     it('gives the messages after a seq, or undefined once some are no longer held', async () => {
       const store = await createStore(3)
       await store.ensureRoom(room, 100)
+      await store.addMember(member('a', 'Ada'), 100)
       expect(await store.messagesAfter('lobby', 0)).toEqual([])
       for (let i = 1; i <= 5; i++) {
         await store.appendMessage({ type: 'chat', id: `m${i}`, roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: `t${i}`, at: i })
@@ -152,6 +157,7 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       store.onEvent((roomId, event) => events.push([roomId, event]))
       await store.ensureRoom(room, 100)
       await store.ensureRoom({ ...room, id: 'other' }, 100)
+      await store.addMember(member('x', 'X'), 100)
       await store.subscribe('lobby')
       for (const text of ['a', 'b', 'c']) {
         await store.appendMessage({ type: 'chat', id: text, roomId: 'lobby', from: { id: 'x', name: 'X' }, text, at: 1 })
@@ -171,6 +177,52 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.releaseMember('lobby', 'a')).toMatchObject({ before: { offline: false }, offline: true })
       expect((await store.listMembers('lobby'))[0]).toMatchObject({ offline: true })
       expect(await store.releaseMember('lobby', 'nobody')).toBeUndefined()
+    })
+
+    it('posts only for a current member of an existing room', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      await store.addMember(member('a', 'Ada'), 100)
+      const draft = { type: 'chat' as const, id: 'm', roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: 'hi', at: 1 }
+      await store.removeMember('lobby', 'a')
+      expect(await store.appendMessage(draft)).toBe('not-a-member')
+      expect(await store.appendMessage({ ...draft, roomId: 'nowhere' })).toBe('no-room')
+      expect(await store.recentMessages('lobby', 10)).toEqual([])
+    })
+
+    it('remembers the last 256 clientIds of a member, and forgets them with the member', async () => {
+      const store = await createStore(500)
+      await store.ensureRoom(room, 100)
+      await store.addMember(member('a', 'Ada'), 100)
+      const send = (clientId: string) => store.appendMessage({ type: 'chat', id: clientId, roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: clientId, at: 1, clientId })
+      for (let i = 0; i <= 256; i++) await send(`c${i}`)
+      expect(await send('c1')).toMatchObject({ duplicate: true, message: { seq: 2 } })
+      expect(await send('c0')).toMatchObject({ duplicate: false, message: { seq: 258 } })
+      await store.removeMember('lobby', 'a')
+      await store.addMember(member('a', 'Ada'), 100)
+      expect(await send('c1')).toMatchObject({ duplicate: false, message: { seq: 259 } })
+    })
+
+    it('counts rooms, lists members unseen since a cutoff, and lets a sweep claim the idle rooms', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      await store.ensureRoom({ ...room, id: 'other' }, 100)
+      expect(await store.countRooms()).toBe(2)
+      await store.addMember(member('a', 'Ada'), 100)
+      await store.addMember(member('b', 'Bob'), 100)
+      await store.touchMember('lobby', 'b', 100)
+      await store.markOffline('lobby', 'b')
+      expect((await store.listMembersSeenBefore('lobby', 50)).map(m => m.id)).toEqual(['a'])
+      expect(await store.claimIdleSweep(1000)).toBe(true)
+    })
+
+    it('undoing an add takes the member out and frees its name', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      await store.addMember(member('a', 'Ada'), 100)
+      await store.undoAddMember('lobby', 'a')
+      expect(await store.listMembers('lobby')).toEqual([])
+      expect(await store.addMember(member('b', 'Ada'), 100)).toBe('added')
     })
 
     it('deletes a room only when it has no members', async () => {

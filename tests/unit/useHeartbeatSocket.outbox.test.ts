@@ -1,6 +1,5 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest'
-import { CHAT_FRAMES_PER_BEAT } from '../../composables/useOutbox'
 import { LIMITS } from '../../shared/protocol'
 import { FakeWebSocket } from './fake-websocket'
 import {
@@ -121,43 +120,108 @@ describe('acknowledgement', () => {
   })
 })
 
-describe('rate limiting', () => {
-  it('a long outbox goes out in batches, one per heartbeat, oldest first, so the server\'s rate limit is not hit', () => {
+/** Records when each chat frame went out on the latest socket, which must not have opened yet. */
+function recordChatTimes(socket: FakeWebSocket): number[] {
+  const times: number[] = []
+  const send = socket.send.bind(socket)
+  socket.send = (data: string) => {
+    if ((JSON.parse(data) as { type: string }).type === 'chat') times.push(Date.now())
+    send(data)
+  }
+  return times
+}
+
+/** Whether the server's default bucket (10 a second, bursts of 20, one token taken by the join) takes every frame sent at these times. */
+function serverTakesAll(times: number[], joinedAt: number): boolean {
+  let tokens = 19
+  let at = joinedAt
+  for (const time of times) {
+    tokens = Math.min(20, tokens + (time - at) / 100)
+    at = time
+    if (tokens < 1) return false
+    tokens -= 1
+  }
+  return true
+}
+
+describe('pacing and rate limits', () => {
+  it('thirty messages typed in three seconds all go out at once, in order, within the server\'s rate limit', () => {
     const { chat } = mountHeartbeatSocket()
-    const texts = Array.from({ length: 2 * CHAT_FRAMES_PER_BEAT + 5 }, (_, index) => `offline ${index}`)
-    for (const text of texts) chat.send(text)
-    const socket = acceptJoin()
-    expect(socket.framesOfType('chat')).toHaveLength(CHAT_FRAMES_PER_BEAT)
-
-    chat.send('written while the rest waits')
-    expect(socket.framesOfType('chat')).toHaveLength(CHAT_FRAMES_PER_BEAT)
-    for (let beat = 0; beat < 2; beat++) {
-      vi.advanceTimersByTime(6000)
-      socket.receive({ type: 'pong', online: 2, members: 2 })
+    const socket = FakeWebSocket.latest()
+    const times = recordChatTimes(socket)
+    acceptJoin()
+    const joinedAt = Date.now()
+    const texts = Array.from({ length: 30 }, (_, index) => `quick ${index}`)
+    for (const text of texts) {
+      chat.send(text)
+      vi.advanceTimersByTime(100)
     }
-
-    expect(socket.framesOfType('chat').map(frame => frame.text)).toEqual([...texts, 'written while the rest waits'])
+    expect(socket.framesOfType('chat').map(frame => frame.text)).toEqual(texts)
+    expect(Math.max(...times.map((time, index) => time - (joinedAt + index * 100)))).toBeLessThanOrEqual(200)
+    expect(serverTakesAll(times, joinedAt)).toBe(true)
   })
 
-  it('RATE_LIMITED keeps the message pending and sends it, and what followed, again at the next pong', () => {
+  it('a long outbox goes out after the join, oldest first, as fast as the server\'s bucket takes it and no faster', () => {
+    const { chat } = mountHeartbeatSocket()
+    const texts = Array.from({ length: 60 }, (_, index) => `offline ${index}`)
+    for (const text of texts) chat.send(text)
+    const socket = FakeWebSocket.latest()
+    const times = recordChatTimes(socket)
+    acceptJoin()
+    const joinedAt = Date.now()
+    expect(socket.framesOfType('chat').length).toBeGreaterThanOrEqual(10)
+    chat.send('written while the rest waits')
+    vi.advanceTimersByTime(7000)
+
+    expect(socket.framesOfType('chat').map(frame => frame.text)).toEqual([...texts, 'written while the rest waits'])
+    expect(serverTakesAll(times, joinedAt)).toBe(true)
+    // 61 frames: a burst, then about 8 a second, never waiting for a heartbeat.
+    expect(times.at(-1)! - joinedAt).toBeLessThanOrEqual(6500)
+  })
+
+  it('RATE_LIMITED holds sending for retryAfterMs, then sends every unacknowledged message again in order, not at the next pong', () => {
     const { chat } = mountHeartbeatSocket()
     const socket = acceptJoin()
     chat.send('too fast')
-    socket.receive({ type: 'error', code: 'RATE_LIMITED', message: 'slow down' })
+    socket.receive({ type: 'error', code: 'RATE_LIMITED', message: 'slow down', retryAfterMs: 300 })
     chat.send('after it')
     expect(socket.framesOfType('chat').map(frame => frame.text)).toEqual(['too fast'])
     expect(pendingEntries(chat).map(entry => entry.text)).toEqual(['too fast', 'after it'])
     expect(chat.error.value).toBeUndefined()
 
-    vi.advanceTimersByTime(6000)
-    socket.receive({ type: 'pong', online: 2, members: 2 })
+    vi.advanceTimersByTime(299)
+    expect(socket.framesOfType('chat')).toHaveLength(1)
+    vi.advanceTimersByTime(1)
 
-    const [, retried, next] = socket.framesOfType('chat')
+    const [first, retried, next] = socket.framesOfType('chat')
     expect([retried?.text, next?.text]).toEqual(['too fast', 'after it'])
-    expect(retried?.clientId).toBe(socket.framesOfType('chat')[0]?.clientId)
+    expect(retried?.clientId).toBe(first?.clientId)
     socket.receive(ownChat(1, retried))
     socket.receive(ownChat(2, next))
     expect(pendingEntries(chat)).toEqual([])
+  })
+
+  it.each(['INTERNAL', 'UNAVAILABLE'] as const)('%s answering a chat sends it again with backoff until it is taken', (code) => {
+    const { chat } = mountHeartbeatSocket()
+    const socket = acceptJoin()
+    chat.send('try again')
+    for (const [index, delay] of [500, 1000, 2000].entries()) {
+      socket.receive({ type: 'error', code, message: 'the server could not handle that frame' })
+      vi.advanceTimersByTime(delay - 1)
+      expect(socket.framesOfType('chat')).toHaveLength(index + 1)
+      vi.advanceTimersByTime(1)
+      expect(socket.framesOfType('chat')).toHaveLength(index + 2)
+    }
+    const sent = socket.framesOfType('chat')
+    expect(new Set(sent.map(frame => frame.clientId)).size).toBe(1)
+    socket.receive(ownChat(1, sent[0]))
+    expect(pendingEntries(chat)).toEqual([])
+    expect(chat.error.value).toBeUndefined()
+    // A later failure starts the backoff from the beginning again.
+    chat.send('next one')
+    socket.receive({ type: 'error', code, message: 'the server could not handle that frame' })
+    vi.advanceTimersByTime(500)
+    expect(socket.framesOfType('chat').map(frame => frame.text).slice(-2)).toEqual(['next one', 'next one'])
   })
 })
 

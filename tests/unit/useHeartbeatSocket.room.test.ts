@@ -178,25 +178,4 @@ describe('errors', () => {
     expect(chat.error.value?.code).toBe('TOO_LARGE')
     expect(chat.status.value).toBe('connected')
   })
-
-  it('RATE_LIMITED answering a join is shown, and the reply timeout retries the join', () => {
-    const { chat } = mountHeartbeatSocket()
-    const socket = FakeWebSocket.latest()
-    socket.open()
-    socket.receive({ type: 'error', code: 'RATE_LIMITED', message: 'too many wrong passwords; wait a minute' })
-    expect(chat.error.value?.code).toBe('RATE_LIMITED')
-    vi.advanceTimersByTime(8000 + 500)
-    expect(FakeWebSocket.instances).toHaveLength(2)
-  })
-
-  it('a non-fatal error before joining leaves the reply timeout to retry', () => {
-    const { chat } = mountHeartbeatSocket()
-    const socket = FakeWebSocket.latest()
-    socket.open()
-    socket.receive({ type: 'error', code: 'INTERNAL', message: 'try again' })
-    vi.advanceTimersByTime(7999)
-    expect(chat.status.value).toBe('connecting')
-    vi.advanceTimersByTime(1)
-    expect(chat.status.value).toBe('reconnecting')
-  })
 })

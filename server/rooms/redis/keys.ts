@@ -1,5 +1,7 @@
 /** The set of every room id, for the sweep. */
 export const ROOMS_KEY = 'hb:rooms'
+/** Held for one idle-room sweep interval by the instance whose turn it is. */
+export const IDLE_SWEEP_LOCK_KEY = 'hb:idle-sweep'
 const CHANNEL = /^hb:\{(.+)\}:events$/
 
 /** A room's keys; the braces make them one Redis Cluster slot. */
@@ -20,7 +22,9 @@ export function roomKeys(roomId: string) {
     /** The 8 keys that live and expire with the room, in the order the scripts expect. */
     all: [keys.room, keys.members, keys.names, keys.tokens, keys.seen, keys.offline, keys.seq, keys.history],
     holders: (memberId: string) => `${base}:holders:${memberId}`,
-    sent: (memberId: string, clientId: string) => `${base}:sent:${memberId}:${clientId}`,
+    /** clientId -> the message it produced, and the clientIds oldest first: the member's dedupe window. */
+    sent: (memberId: string) => `${base}:sent:${memberId}`,
+    sentOrder: (memberId: string) => `${base}:sent-order:${memberId}`,
     channel: `${base}:events`,
   }
 }

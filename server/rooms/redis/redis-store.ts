@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import Redis from 'ioredis'
 import type { ChatMessage } from '../../../shared/protocol'
+import { CLIENT_IDS_PER_MEMBER } from '../types'
 import type { MemberRecord, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
-import { roomKeys, ROOMS_KEY, roomIdOfChannel } from './keys'
+import { IDLE_SWEEP_LOCK_KEY, roomKeys, ROOMS_KEY, roomIdOfChannel } from './keys'
 import { nameKeys } from '../name-keys'
 import { decodeMember, encodeMember } from './members'
 import type { MemberReply } from './members'
 import * as scripts from './scripts'
 import { watchConnection } from './watch-connection'
+import type { WatchedConnection } from './watch-connection'
 
 export interface RedisRoomStoreOptions {
   url: string
@@ -16,6 +18,8 @@ export interface RedisRoomStoreOptions {
   windowMs: number
   /** How long the keys of a room without members live on. */
   emptyRoomGraceMs: number
+  /** A command not answered within this long fails, and the store counts as unavailable until Redis answers again. */
+  commandTimeoutMs: number
   log: (message: string) => void
   /** Called when Redis comes back without the data it had: every client must join again. */
   onDataLost?: () => void
@@ -23,28 +27,52 @@ export interface RedisRoomStoreOptions {
 
 type Scripted = Redis & Record<keyof typeof scripts, (...args: (string | number)[]) => Promise<unknown>>
 
-/** clientIds are remembered for a day, long past any resend. */
-const DEDUPE_TTL_SECONDS = 24 * 60 * 60
+/** Bounds the undo list kept through an outage; past it, such members expire with the member TTL. */
+const MAX_PENDING_REMOVALS = 10_000
 
 /**
  * Rooms in Redis, shared by every instance pointed at it. Room traffic goes
  * through pub/sub, one channel per room: each instance relays a message to its
- * own sockets only. Commands fail fast while Redis is away (no offline queue),
- * so the server answers UNAVAILABLE instead of hanging.
+ * own sockets only. Commands fail fast while Redis is away (no offline queue)
+ * and time out while it hangs, so the server answers UNAVAILABLE instead of
+ * waiting.
  */
 export class RedisRoomStore implements RoomStore {
   private readonly redis: Scripted
   private readonly subscriber: Redis
   private readonly instanceId = randomBytes(6).toString('base64url')
   private handler: (roomId: string, event: RoomEvent) => void = () => {}
-  private readonly connection: { state: () => StoreHealth['state'], ready: Promise<void> }
+  private readonly connection: WatchedConnection
+  /** memberId -> roomId of members failed joins added, to take out once Redis answers again. */
+  private readonly pendingRemovals = new Map<string, string>()
 
   constructor(private readonly options: RedisRoomStoreOptions) {
-    const connectionOptions = { maxRetriesPerRequest: 1, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) }
+    const connectionOptions = {
+      maxRetriesPerRequest: 1,
+      retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
+      // Every command settles within this, whatever Redis does: the caller
+      // answers UNAVAILABLE and undoes what it did, and nothing (a frame's
+      // queue, an HTTP request, a shutdown) waits on a Redis that hangs.
+      commandTimeout: options.commandTimeoutMs,
+      // ioredis would send again, after a reconnect, the commands whose reply
+      // the broken link lost, but they may have run already, and their
+      // callers may have timed out and undone their work meanwhile: a join's
+      // add-member run twice took the joiner's own name (NAME_TAKEN), or
+      // brought back a member the failed join had removed. Not resending
+      // makes every script run at most once per call; a lost reply becomes a
+      // timeout, which the caller handles like any failure (the page sends
+      // chat again under the same clientId, and joins again).
+      autoResendUnfulfilledCommands: false,
+    }
     this.redis = new Redis(options.url, connectionOptions) as Scripted
     this.subscriber = new Redis(options.url, connectionOptions)
     for (const [name, lua] of Object.entries(scripts)) this.redis.defineCommand(name, { lua })
     this.connection = watchConnection(this.redis, options)
+    this.redis.on('ready', () => {
+      const pending = [...this.pendingRemovals]
+      this.pendingRemovals.clear()
+      for (const [memberId, roomId] of pending) void this.undoAddMember(roomId, memberId)
+    })
     this.subscriber.on('error', () => {})
     this.subscriber.on('message', (channel: string, data: string) => {
       const roomId = roomIdOfChannel(channel)
@@ -61,7 +89,14 @@ export class RedisRoomStore implements RoomStore {
     return { kind: 'redis', state: this.connection.state() }
   }
 
+  isUnavailableError(error: unknown) {
+    return this.connection.isOutage(error)
+  }
+
+  // Drops both links at once, never waiting on Redis: a shutdown must not
+  // hang on a Redis that is gone or hangs.
   async close() {
+    this.connection.dispose()
     this.subscriber.disconnect()
     this.redis.disconnect()
   }
@@ -95,6 +130,22 @@ export class RedisRoomStore implements RoomStore {
     return { id: roomId, passwordHash: room.passwordHash || null, createdAt: Number(room.createdAt) }
   }
 
+  async countRooms() {
+    return this.redis.scard(ROOMS_KEY)
+  }
+
+  // The lock's expiry is the turn: whoever sets it sweeps, the others skip
+  // until it has expired. The epoch is checked on the same beat, so a Redis
+  // that lost its data without a reconnect (FLUSHALL, eviction) is noticed
+  // within an interval even in rooms where nobody posts.
+  async claimIdleSweep(intervalMs: number) {
+    const [claimed] = await Promise.all([
+      this.redis.set(IDLE_SWEEP_LOCK_KEY, this.instanceId, 'PX', intervalMs, 'NX'),
+      this.connection.checkEpoch(),
+    ])
+    return claimed === 'OK'
+  }
+
   async listRoomIds() {
     const ids = await this.redis.smembers(ROOMS_KEY)
     const exists = await Promise.all(ids.map(id => this.redis.exists(roomKeys(id).room)))
@@ -110,7 +161,17 @@ export class RedisRoomStore implements RoomStore {
 
   async addMember(member: MemberRecord, maxMembers: number, nameFreeBefore = 0) {
     const k = roomKeys(member.roomId)
-    const result = await this.redis.ADD_MEMBER(8, ...k.all, member.id, member.tokenHash, encodeMember(member), maxMembers, member.lastSeenAt, nameFreeBefore, k.channel, ...nameKeys(member.name))
+    let result: unknown
+    try {
+      result = await this.redis.ADD_MEMBER(8, ...k.all, member.id, member.tokenHash, encodeMember(member), maxMembers, member.lastSeenAt, nameFreeBefore, k.channel, ...nameKeys(member.name))
+    }
+    catch (error) {
+      // The script may have run with its answer lost (a timeout, a dropped
+      // link): the member is taken out again, so that no member whose token
+      // nobody got holds the name.
+      void this.undoAddMember(member.roomId, member.id)
+      throw error
+    }
     if (result === 'no-room') throw new Error(`room ${member.roomId} expired before its first member joined`)
     return result as 'added' | 'name-taken' | 'room-full'
   }
@@ -123,7 +184,16 @@ export class RedisRoomStore implements RoomStore {
 
   async listMembersSilentSince(roomId: string, cutoff: number) {
     const k = roomKeys(roomId)
-    const replies = await this.redis.SILENT_MEMBERS(3, k.members, k.seen, k.offline, cutoff) as MemberReply[]
+    const replies = await this.redis.SILENT_MEMBERS(3, k.members, k.seen, k.offline, '-inf', cutoff, '1') as MemberReply[]
+    return replies.map(reply => decodeMember(roomId, reply)!)
+  }
+
+  async listMembersSeenBefore(roomId: string, cutoff: number, since?: number) {
+    const k = roomKeys(roomId)
+    // Between two sweeps nobody went silent, mostly: one ZCOUNT says so, and
+    // the script runs only for the ticks where somebody did.
+    if (since !== undefined && await this.redis.zcount(k.seen, since, `(${cutoff}`) === 0) return []
+    const replies = await this.redis.SILENT_MEMBERS(3, k.members, k.seen, k.offline, since ?? '-inf', cutoff, '0') as MemberReply[]
     return replies.map(reply => decodeMember(roomId, reply)!)
   }
 
@@ -146,8 +216,20 @@ export class RedisRoomStore implements RoomStore {
 
   async removeMember(roomId: string, memberId: string) {
     const k = roomKeys(roomId)
-    const reply = await this.redis.REMOVE_MEMBER(9, ...k.all, k.holders(memberId), memberId, this.options.emptyRoomGraceMs) as MemberReply | null
+    const reply = await this.redis.REMOVE_MEMBER(11, ...k.all, k.holders(memberId), k.sent(memberId), k.sentOrder(memberId), memberId, this.options.emptyRoomGraceMs) as MemberReply | null
     return decodeMember(roomId, reply)
+  }
+
+  // Its id is new and its token reached nobody, so removing it late is safe;
+  // left in place it would hold its name until the member TTL.
+  async undoAddMember(roomId: string, memberId: string) {
+    try {
+      await this.removeMember(roomId, memberId)
+    }
+    catch {
+      if (this.pendingRemovals.size < MAX_PENDING_REMOVALS) this.pendingRemovals.set(memberId, roomId)
+      else this.options.log(`too many failed joins wait for redis: member ${memberId} of room ${roomId} expires with the member TTL`)
+    }
   }
 
   async touchMember(roomId: string, memberId: string, at: number) {
@@ -171,9 +253,14 @@ export class RedisRoomStore implements RoomStore {
 
   async appendMessage(message: NewChatMessage) {
     const k = roomKeys(message.roomId)
-    const dedupeKey = message.clientId ? k.sent(message.from.id, message.clientId) : k.seq
-    const [status, json] = await this.redis.APPEND_MESSAGE(4, k.room, k.seq, k.history, dedupeKey, JSON.stringify(message), this.options.historyLimit, DEDUPE_TTL_SECONDS, k.channel, message.clientId ? '1' : '0') as [number, string]
-    if (status === -1) throw new Error(`room ${message.roomId} does not exist`)
+    const sender = message.from.id
+    const [status, json] = await this.redis.APPEND_MESSAGE(6, k.room, k.seq, k.history, k.members, k.sent(sender), k.sentOrder(sender), JSON.stringify(message), this.options.historyLimit, k.channel, sender, message.clientId ?? '', CLIENT_IDS_PER_MEMBER) as [number, string]
+    if (status === -1) {
+      // A room gone while its members post: perhaps all data is gone (FLUSHALL).
+      this.connection.checkEpoch().catch(() => {})
+      return 'no-room' as const
+    }
+    if (status === -2) return 'not-a-member' as const
     return { message: JSON.parse(json) as ChatMessage, duplicate: status === 1 }
   }
 

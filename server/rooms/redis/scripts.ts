@@ -55,7 +55,11 @@ for i = 1, 8 do redis.call('PERSIST', KEYS[i]) end
 return 'added'
 `
 
-/** KEYS: the room's 8 keys, then the member's holders. ARGV: memberId, graceMs. Returns the member as it was, or nil. */
+/**
+ * KEYS: the room's 8 keys, then the member's holders, sent and sent-order.
+ * ARGV: memberId, graceMs. Returns the member as it was, or nil. The
+ * member's dedupe window goes with it, so no message text outlives its sender.
+ */
 export const REMOVE_MEMBER = `
 local json = redis.call('HGET', KEYS[2], ARGV[1])
 if not json then return false end
@@ -68,7 +72,7 @@ for _, key in ipairs(member.nameKeys or {member.nameKey}) do
 end
 redis.call('HDEL', KEYS[4], member.tokenHash)
 redis.call('ZREM', KEYS[5], ARGV[1])
-redis.call('DEL', KEYS[9])
+redis.call('DEL', KEYS[9], KEYS[10], KEYS[11])
 if redis.call('HLEN', KEYS[2]) == 0 then
   for i = 1, 8 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 end
@@ -131,23 +135,32 @@ return {json, redis.call('ZSCORE', KEYS[3], id), redis.call('SISMEMBER', KEYS[4]
 `
 
 /**
- * KEYS: room, seq, history, dedupe key. ARGV: message JSON without seq,
- * historyLimit, dedupeTtlSeconds, channel, '1' when there is a clientId.
+ * KEYS: room, seq, history, members, the sender's sent and sent-order.
+ * ARGV: message JSON without seq, historyLimit, channel, senderId, clientId
+ * ('' for none), clientIdsPerMember. Returns {-1} when the room is gone,
+ * {-2} when the sender is no longer a member, {1, original} for a clientId
+ * the sender used within its last clientIdsPerMember, else {0, message}.
  * The seq is spliced in front of the JSON, and the message is published in
  * the same step, so every instance hears a room's messages in seq order.
  */
 export const APPEND_MESSAGE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
-if ARGV[5] == '1' then
-  local original = redis.call('GET', KEYS[4])
+if redis.call('HEXISTS', KEYS[4], ARGV[4]) == 0 then return {-2} end
+if ARGV[5] ~= '' then
+  local original = redis.call('HGET', KEYS[5], ARGV[5])
   if original then return {1, original} end
 end
 local seq = redis.call('INCR', KEYS[2])
 local message = '{"seq":' .. seq .. ',' .. string.sub(ARGV[1], 2)
 redis.call('RPUSH', KEYS[3], message)
 redis.call('LTRIM', KEYS[3], -tonumber(ARGV[2]), -1)
-if ARGV[5] == '1' then redis.call('SET', KEYS[4], message, 'EX', ARGV[3]) end
-redis.call('PUBLISH', ARGV[4], '{"kind":"chat","message":' .. message .. '}')
+if ARGV[5] ~= '' then
+  redis.call('HSET', KEYS[5], ARGV[5], message)
+  if redis.call('RPUSH', KEYS[6], ARGV[5]) > tonumber(ARGV[6]) then
+    redis.call('HDEL', KEYS[5], redis.call('LPOP', KEYS[6]))
+  end
+end
+redis.call('PUBLISH', ARGV[3], '{"kind":"chat","message":' .. message .. '}')
 return {0, message}
 `
 
@@ -159,10 +172,16 @@ redis.call('SREM', KEYS[9], ARGV[1])
 return 1
 `
 
-/** KEYS: members, seen, offline. ARGV: cutoff. Members offline or not seen since the cutoff, as member replies. */
+/**
+ * KEYS: members, seen, offline. ARGV: since ('-inf' for any), cutoff, '1' to
+ * add every member marked offline. Members last seen in [since, cutoff) (and
+ * the offline ones), as member replies.
+ */
 export const SILENT_MEMBERS = `
-local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1])
-for _, id in ipairs(redis.call('SMEMBERS', KEYS[3])) do table.insert(ids, id) end
+local ids = redis.call('ZRANGEBYSCORE', KEYS[2], ARGV[1], '(' .. ARGV[2])
+if ARGV[3] == '1' then
+  for _, id in ipairs(redis.call('SMEMBERS', KEYS[3])) do table.insert(ids, id) end
+end
 local seen = {}
 local replies = {}
 for _, id in ipairs(ids) do

@@ -3,32 +3,83 @@ import type Redis from 'ioredis'
 import type { StoreHealth } from '../types'
 
 const EPOCH_KEY = 'hb:epoch'
+/** While commands time out, how often one PING asks whether Redis answers again. */
+const PROBE_INTERVAL_MS = 1000
+
+export interface WatchedConnection {
+  state: () => StoreHealth['state']
+  ready: Promise<void>
+  /** Whether the error is a command's failure for want of an answer (timeout, no connection), not Redis's reply. */
+  isOutage: (error: unknown) => boolean
+  /** Compares the epoch key with the one this process knows; a different or missing one means the data is gone. */
+  checkEpoch: () => Promise<void>
+  dispose: () => void
+}
 
 /**
  * Follows the connection: logs each change of state once (not every retry),
  * turns the offline queue off after the first connect so that commands fail
  * fast while Redis is away, and tells a Redis that came back empty (restarted
- * without persistence) from one that was only out of reach, by a random epoch
- * written on first connect.
+ * without persistence, flushed, or evicted) from one that was only out of
+ * reach, by a random epoch written on first connect.
+ *
+ * A Redis that hangs (paused, swapping, a long script) keeps its socket open,
+ * so no event says so: a command that times out marks the store unavailable
+ * until some command is answered again, and while it is, one PING a second
+ * finds out when that is.
  */
-export function watchConnection(redis: Redis, options: { log: (message: string) => void, onDataLost?: () => void }) {
+export function watchConnection(redis: Redis, options: { log: (message: string) => void, onDataLost?: () => void }): WatchedConnection {
   let state: StoreHealth['state'] = 'connecting'
+  let stalled = false
+  let probe: ReturnType<typeof setInterval> | undefined
   let epoch: string | undefined
+  let checking: Promise<void> | undefined
+  const outages = new WeakSet<object>()
   let markReady: () => void
   const ready = new Promise<void>((resolve) => {
     markReady = resolve
   })
 
-  redis.on('ready', async () => {
-    try {
+  const answered = () => {
+    if (!stalled) return
+    stalled = false
+    clearInterval(probe)
+    probe = undefined
+    options.log('redis answers again')
+  }
+  const failed = (error: Error) => {
+    if (error.name !== 'ReplyError') outages.add(error)
+    if (stalled || error.message !== 'Command timed out') return
+    stalled = true
+    options.log('redis unavailable: commands time out')
+    probe = setInterval(() => redis.ping().catch(() => {}), PROBE_INTERVAL_MS)
+    probe.unref?.()
+  }
+  const send = redis.sendCommand.bind(redis)
+  redis.sendCommand = (command, stream) => {
+    command.promise.then(answered, failed)
+    return send(command, stream)
+  }
+
+  const checkEpoch = () => {
+    checking ??= (async () => {
       const mine = randomBytes(9).toString('base64url')
       await redis.set(EPOCH_KEY, mine, 'NX')
       const current = await redis.get(EPOCH_KEY)
       if (epoch !== undefined && current !== epoch) {
-        options.log('redis came back without its data: asking every client to join again')
+        options.log('redis lost its data: asking every client to join again')
         options.onDataLost?.()
       }
       epoch = current ?? mine
+    })().finally(() => {
+      checking = undefined
+    })
+    return checking
+  }
+
+  redis.on('ready', async () => {
+    try {
+      await checkEpoch()
       if (state !== 'ready') options.log('redis ready')
       state = 'ready'
       redis.options.enableOfflineQueue = false
@@ -47,5 +98,11 @@ export function watchConnection(redis: Redis, options: { log: (message: string) 
     if (state === 'ready') state = 'connecting'
   })
 
-  return { state: () => state, ready }
+  return {
+    state: () => (stalled && state === 'ready' ? 'unavailable' : state),
+    ready,
+    isOutage: error => typeof error === 'object' && error !== null && outages.has(error),
+    checkEpoch,
+    dispose: () => clearInterval(probe),
+  }
 }

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../../shared/protocol'
 import { nameKeys } from '../name-keys'
+import { CLIENT_IDS_PER_MEMBER } from '../types'
 import type { MemberRecord, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
 import { startCheckpointer } from './checkpointer'
 import type { Checkpointer } from './checkpointer'
@@ -11,8 +12,6 @@ import { prepareStatements } from './statements'
 import type { Statements } from './statements'
 import { TickTransaction } from './tick-transaction'
 
-/** clientIds remembered per member for the exactly-once check. */
-const CLIENT_IDS_PER_MEMBER = 256
 /** How often the worker thread folds the log into the file. */
 const CHECKPOINT_INTERVAL_MS = 500
 /** A log this large starts over once the worker has copied nearly all of it. */
@@ -69,6 +68,8 @@ export class SqliteRoomStore implements RoomStore {
   private retryTimer: ReturnType<typeof setInterval> | undefined
   private closed = false
   private readonly now: () => number
+  /** Members whose join failed and whose removal failed too, for when writes work again. */
+  private pendingUndos: Array<{ roomId: string, memberId: string }> = []
 
   /** Throws a DatabaseFileError for a file it must not touch; any other failure to open is retried. */
   constructor(private readonly options: SqliteRoomStoreOptions) {
@@ -145,6 +146,16 @@ export class SqliteRoomStore implements RoomStore {
     return [...this.rooms.keys()]
   }
 
+  async countRooms() {
+    this.require()
+    return this.rooms.size
+  }
+
+  // One process owns the file: it always sweeps its own rooms.
+  async claimIdleSweep() {
+    return true
+  }
+
   /** Removes the room once it has stood empty for the retention time. */
   async deleteRoomIfEmpty(roomId: string) {
     const { sql, tx } = this.require()
@@ -207,6 +218,11 @@ export class SqliteRoomStore implements RoomStore {
     return silent
   }
 
+  async listMembersSeenBefore(roomId: string, cutoff: number, since = -Infinity) {
+    this.require()
+    return [...this.rooms.get(roomId)?.members.values() ?? []].filter(member => member.lastSeenAt < cutoff && member.lastSeenAt >= since).map(member => ({ ...member }))
+  }
+
   async countMembers(roomId: string) {
     this.require()
     return this.rooms.get(roomId)?.members.size ?? 0
@@ -229,6 +245,16 @@ export class SqliteRoomStore implements RoomStore {
       room.emptySince = undefined
     })
     return { ...member }
+  }
+
+  /** A member a failed join added: removed now, or once the disk takes writes again. */
+  async undoAddMember(roomId: string, memberId: string) {
+    try {
+      await this.removeMember(roomId, memberId)
+    }
+    catch {
+      this.pendingUndos.push({ roomId, memberId })
+    }
   }
 
   // Presence is live state: heartbeats and offline marks never touch the file.
@@ -256,8 +282,10 @@ export class SqliteRoomStore implements RoomStore {
 
   async appendMessage(message: NewChatMessage) {
     const { sql, tx } = this.require()
-    const room = this.requireRoom(message.roomId)
+    const room = this.rooms.get(message.roomId)
+    if (!room) return 'no-room' as const
     const memberId = message.from.id
+    if (!room.members.has(memberId)) return 'not-a-member' as const
     if (message.clientId) {
       const original = sql.sentByClientId.get(room.record.id, memberId, message.clientId)
       if (original !== undefined) {
@@ -367,6 +395,7 @@ export class SqliteRoomStore implements RoomStore {
       this.state = 'ready'
       clearInterval(this.retryTimer)
       this.retryTimer = undefined
+      for (const { roomId, memberId } of this.pendingUndos.splice(0)) void this.undoAddMember(roomId, memberId)
       return
     }
     if (isDiskError(error)) this.unavailable(error, 'cannot write')

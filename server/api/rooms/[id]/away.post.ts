@@ -1,6 +1,6 @@
 export default defineEventHandler(async (event) => {
-  const { roomId, token } = await readMemberAction(event)
-  if (!await useRoomHub().away(roomId, token)) throw notAMember()
+  const { roomId, token, tabId } = await readMemberAction(event)
+  if (!await withRoomStore(event, () => useRoomHub().away(roomId, token, tabId))) throw notAMember()
   setResponseStatus(event, 204)
   return null
 })

@@ -1,6 +1,6 @@
 export default defineEventHandler(async (event) => {
   const { roomId, token } = await readMemberAction(event)
-  if (!await useRoomHub().leaveByToken(roomId, token)) throw notAMember()
+  if (!await withRoomStore(event, () => useRoomHub().leaveByToken(roomId, token))) throw notAMember()
   setResponseStatus(event, 204)
   return null
 })

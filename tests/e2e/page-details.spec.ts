@@ -1,0 +1,112 @@
+import { expect, test } from '@playwright/test'
+import { freshRoomId, joinFromHome, joinFromLink, newPerson } from './room'
+
+test('at 320x568 the messages get at least half the screen, connected or not', async ({ browser }) => {
+  const roomId = freshRoomId()
+  const ada = await newPerson(browser)
+  await joinFromHome(ada, 'Ada', roomId, 'pw')
+  const context = await browser.newContext({ viewport: { width: 320, height: 568 } })
+  const phone = await context.newPage()
+  await joinFromLink(phone, 'Bob', roomId, 'pw')
+  await expect(phone.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  const messageShare = () => phone.getByTestId('message-list').evaluate(list => list.getBoundingClientRect().height / window.innerHeight)
+  expect(await messageShare()).toBeGreaterThanOrEqual(0.5)
+  // Nothing sticks out sideways either.
+  expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
+
+  await context.setOffline(true)
+  await expect(phone.getByTestId('connection-status')).toHaveAttribute('data-state', 'offline')
+  expect(await messageShare()).toBeGreaterThanOrEqual(0.5)
+  await context.close()
+  await ada.context().close()
+})
+
+test('the message box grows with Shift+Enter lines up to about six, and Enter sends them as one message', async ({ browser }) => {
+  const roomId = freshRoomId()
+  const ada = await newPerson(browser)
+  await joinFromHome(ada, 'Ada', roomId)
+  const box = ada.getByTestId('message-input')
+  await expect(box).toBeFocused()
+  const height = () => box.evaluate(element => element.getBoundingClientRect().height)
+  const oneLine = await height()
+  for (let line = 1; line <= 3; line++) {
+    await box.pressSequentially(`line ${line}`)
+    await box.press('Shift+Enter')
+  }
+  const fourLines = await height()
+  expect(fourLines).toBeGreaterThan(oneLine * 2)
+  for (let line = 4; line <= 10; line++) {
+    await box.pressSequentially(`line ${line}`)
+    await box.press('Shift+Enter')
+  }
+  const tenLines = await height()
+  const lineHeight = await box.evaluate(element => Number.parseFloat(getComputedStyle(element).lineHeight))
+  expect(tenLines).toBeGreaterThan(lineHeight * 5)
+  expect(tenLines).toBeLessThan(lineHeight * 8)
+  await box.pressSequentially('line 11')
+  await box.press('Enter')
+  const sent = ada.getByTestId('message-item').filter({ hasText: 'line 11' })
+  await expect(sent).toHaveCount(1)
+  await expect(sent).toContainText('line 1\nline 2')
+  expect(await height()).toBeLessThanOrEqual(oneLine + 1)
+  await ada.context().close()
+})
+
+test('the draft survives a reload', async ({ browser }) => {
+  const roomId = freshRoomId()
+  const ada = await newPerson(browser)
+  await joinFromHome(ada, 'Ada', roomId)
+  await ada.getByTestId('message-input').fill('half a thought')
+  await ada.reload()
+  await expect(ada.getByTestId('message-input')).toHaveValue('half a thought')
+  await ada.context().close()
+})
+
+test('Copy link works without the clipboard API (a plain-http LAN address) and says Copied', async ({ browser }) => {
+  const roomId = freshRoomId()
+  const context = await browser.newContext()
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'])
+  // As on http://192.168.x.y: no secure context, so no navigator.clipboard.
+  await context.addInitScript(() => {
+    const real = navigator.clipboard
+    ;(window as unknown as { realClipboard: Clipboard }).realClipboard = real
+    Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined, configurable: true })
+  })
+  const ada = await context.newPage()
+  await joinFromHome(ada, 'Ada', roomId)
+  await ada.getByTestId('copy-link-button').click()
+  await expect(ada.getByTestId('copy-link-button')).toHaveText('Copied')
+  const copied = await ada.evaluate(() => (window as unknown as { realClipboard: Clipboard }).realClipboard.readText())
+  expect(copied).toBe(ada.url())
+  await context.close()
+})
+
+test('thirty messages typed in three seconds all reach the other person, in order, without waiting for a heartbeat', async ({ browser }) => {
+  const roomId = freshRoomId()
+  const ada = await newPerson(browser)
+  const bob = await newPerson(browser)
+  await joinFromHome(ada, 'Ada', roomId)
+  await joinFromLink(bob, 'Bob', roomId)
+  await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  const texts = Array.from({ length: 30 }, (_, index) => `quick ${index}`)
+  const startedAt = Date.now()
+  // Typed in the page itself, one message every 100 ms: a person typing fast.
+  await ada.evaluate(async (messages) => {
+    const box = document.querySelector<HTMLTextAreaElement>('[data-testid="message-input"]')!
+    for (const text of messages) {
+      box.value = text
+      box.dispatchEvent(new Event('input'))
+      box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }))
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+  }, texts)
+  const typedInMs = Date.now() - startedAt
+  await expect(bob.getByTestId('message-item')).toHaveCount(30, { timeout: 3000 })
+  const deliveredAfterMs = Date.now() - startedAt
+  expect(await bob.getByTestId('message-item').locator('.message-item__text').allTextContents()).toEqual(texts)
+  await expect(ada.getByTestId('message-status').filter({ hasText: 'sending' })).toHaveCount(0)
+  expect(typedInMs).toBeLessThan(4000)
+  test.info().annotations.push({ type: 'delivery', description: `30 messages typed in ${typedInMs} ms, all on the other page ${deliveredAfterMs} ms after the first` })
+  await ada.context().close()
+  await bob.context().close()
+})
