@@ -203,9 +203,10 @@ describe('SqliteRoomStore on a disk that fills up', () => {
       const reopened = createStore({ file: join(disk.path, 'rooms.db') })
       expect((await reopened.recentMessages('lobby', 10)).map(m => m.clientId)).toEqual(['c1', 'c2'])
       expect((await reopened.listMembers('lobby')).map(m => m.id).sort()).toEqual(['a', 'b'])
-      await reopened.close()
     }
     finally {
+      // A file system with an open file cannot be unmounted.
+      await Promise.all(stores.splice(0).map(store => store.close()))
       disk.unmount()
     }
   })
