@@ -67,8 +67,6 @@ function lockFolder(file: string): () => void {
   const lock = new Database(`${file}-lock`, { timeout: 1000 })
   try {
     lock.pragma('locking_mode = EXCLUSIVE')
-    // Nothing is ever written to it: no journal file beside it.
-    lock.pragma('journal_mode = OFF')
     lock.exec('BEGIN EXCLUSIVE; COMMIT')
   }
   catch (error) {
