@@ -85,6 +85,32 @@ describe('the conversation on screen', () => {
     expect(wrapper.find('[data-testid="load-older"]').exists()).toBe(false)
   })
 
+  it('draws only the newest 100 of a long timeline; the top draws more before asking the server, the bottom lets them go', async () => {
+    const timeline = Array.from({ length: 250 }, (_, i) => chat(i + 1, i % 2 ? 'ann' : 'ben', noon))
+    const wrapper = mount(RoomMessageList, { props: { timeline, hasOlder: true } })
+    const list = wrapper.get('[data-testid="message-list"]')
+    const element = list.element as HTMLElement
+    expect(wrapper.findAll('[data-testid="message-item"]')).toHaveLength(100)
+    expect(wrapper.find('[data-testid="message-item"]').text()).toContain('#151')
+    setGeometry(element, 5000, 400)
+    element.scrollTop = 0
+    await list.trigger('scroll')
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid="message-item"]')).toHaveLength(200)
+    expect(wrapper.emitted('loadOlder')).toBeUndefined()
+    element.scrollTop = 0
+    await list.trigger('scroll')
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid="message-item"]')).toHaveLength(250)
+    element.scrollTop = 0
+    await list.trigger('scroll')
+    expect(wrapper.emitted('loadOlder')).toHaveLength(1)
+    element.scrollTop = 4600
+    await list.trigger('scroll')
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid="message-item"]')).toHaveLength(100)
+  })
+
   it('marks edited and deleted messages and a mention of the reader, and offers edit and delete only on own messages', () => {
     const wrapper = mount(RoomMessageList, { props: { selfId: 'me', selfName: 'Ada', timeline: [
       chat(1, 'ann', noon, { editedAt: noon + 1, text: 'fixed' }),
