@@ -15,8 +15,14 @@ export default defineNuxtConfig({
     },
   },
   runtimeConfig: {
-    /** NUXT_REDIS_URL: keep rooms in this Redis and relay room traffic through it (several instances); empty = in memory. */
+    /** NUXT_REDIS_URL: keep rooms in this Redis and relay room traffic through it (several instances); empty = the store below. */
     redisUrl: '',
+    /** NUXT_STORE: where rooms live without Redis: 'sqlite' (empty = sqlite: a file under dataDir that survives restarts) or 'memory' (tests, benchmark baselines). */
+    store: '',
+    /** NUXT_DATA_DIR: the folder of the rooms database (rooms.db), created on first start. */
+    dataDir: '.data',
+    /** NUXT_ROOM_RETENTION_MS: with the sqlite store, a room nobody is in is kept this long (history and password too), then removed. */
+    roomRetentionMs: 30 * 24 * 60 * 60 * 1000,
     /** NUXT_REDIS_COMMAND_TIMEOUT_MS: a Redis command not answered within this fails (UNAVAILABLE) and health turns degraded. */
     redisCommandTimeoutMs: 2000,
     /** NUXT_IDLE_ROOM_SWEEP_INTERVAL_MS: with Redis, how often one instance sweeps the rooms it has no sockets in (member TTL, empty rooms). */

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { chromium, defineConfig } from '@playwright/test'
 
 // Workers re-read this file, so the port is chosen once and handed down in the env.
@@ -7,6 +9,8 @@ process.env.E2E_PORT ??= execFileSync(process.execPath, ['-e',
   'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})',
 ]).toString().trim()
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`
+// The run's own rooms database, removed by the global teardown: runs never share one.
+process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'hb-e2e-data-'))
 
 // Playwright's own Chromium where it is installed (a laptop), Debian's
 // chromium package elsewhere: Playwright cannot download a browser here.
@@ -20,6 +24,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   reporter: 'list',
+  globalTeardown: './tests/e2e/global-teardown.ts',
   use: {
     baseURL,
     browserName: 'chromium',
@@ -37,6 +42,7 @@ export default defineConfig({
     env: {
       PORT: process.env.E2E_PORT,
       HOST: '127.0.0.1',
+      NUXT_DATA_DIR: process.env.E2E_DATA_DIR,
       NUXT_PUBLIC_HEARTBEAT_INTERVAL_MS: '1000',
       NUXT_HEARTBEAT_WINDOW_MS: '2500',
       NUXT_SWEEP_INTERVAL_MS: '100',

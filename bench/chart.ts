@@ -14,6 +14,7 @@ const REDIS = '#2b8a3e'
 /** Each kind's line: its colour where one series per kind, its dash pattern where the colour says the metric. */
 const STYLE: Record<ServerKind, { color: string, dash?: string }> = {
   'app': { color: '#c2255c' },
+  'app-memory': { color: '#f08c00', dash: '1 3' },
   'baseline': { color: '#495057', dash: '6 4' },
   'app-2x': { color: '#7048e8', dash: '2 3' },
 }

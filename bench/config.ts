@@ -1,7 +1,13 @@
 import { parseArgs } from 'node:util'
 
-/** The app alone, the raw `ws` baseline, and two app instances sharing rooms through one redis-server. */
-export const SERVER_KINDS = ['app', 'baseline', 'app-2x'] as const
+/**
+ * The app alone (rooms in its SQLite file, the default), the app with
+ * NUXT_STORE=memory, the raw `ws` baseline, and two app instances sharing
+ * rooms through one redis-server.
+ */
+export const SERVER_KINDS = ['app', 'app-memory', 'baseline', 'app-2x'] as const
+/** The kinds the chat-throughput phase runs against: one app process, each store. */
+export const CHAT_KINDS: readonly ServerKind[] = ['app', 'app-memory']
 export type ServerKind = typeof SERVER_KINDS[number]
 
 export interface BenchConfig {
@@ -27,6 +33,11 @@ export interface BenchConfig {
   settleMs: number
   /** Sockets being opened at once. */
   concurrency: number
+  /** Chat messages a second the throughput phase sends, spread over `chatRooms` rooms, each acknowledged to its sender. */
+  chatRate: number
+  chatRooms: number
+  /** How long the throughput phase sends. */
+  chatSeconds: number
   servers: ServerKind[]
   /** The built app's entry. */
   serverEntry: string
@@ -55,6 +66,9 @@ const FULL: BenchConfig = {
   cpuWindowMs: 6000,
   settleMs: 2000,
   concurrency: 100,
+  chatRate: 5000,
+  chatRooms: 100,
+  chatSeconds: 20,
   servers: [...SERVER_KINDS],
   serverEntry: '.output/server/index.mjs',
   build: 'if-missing',
@@ -77,6 +91,9 @@ const QUICK: Partial<BenchConfig> = {
   presenceGapMs: 120,
   cpuWindowMs: 1000,
   settleMs: 300,
+  chatRate: 500,
+  chatRooms: 10,
+  chatSeconds: 2,
   out: 'bench/results/quick.json',
   maxMinutes: 3,
   quick: true,
@@ -96,6 +113,9 @@ const OPTIONS = {
   'cpu-window': { type: 'string' },
   'settle': { type: 'string' },
   'concurrency': { type: 'string' },
+  'chat-rate': { type: 'string' },
+  'chat-rooms': { type: 'string' },
+  'chat-seconds': { type: 'string' },
   'servers': { type: 'string' },
   'server-entry': { type: 'string' },
   'build': { type: 'boolean' },
@@ -119,7 +139,10 @@ export const USAGE = `npm run bench -- [options]      (each option also as BENCH
   --trials N              messages and newcomers per latency measurement (default 40)
   --cpu-window MS         CPU sampling window (default 6000); --settle MS before it (2000)
   --concurrency N         sockets opened at once (default 100)
-  --servers LIST          which of app,baseline,app-2x to run, in that order (default all three;
+  --chat-rate N           chat messages a second in the throughput phase (default 5000), over
+  --chat-rooms N          this many rooms (default 100), for --chat-seconds N (default 20)
+  --servers LIST          which of app,app-memory,baseline,app-2x to run, in that order (default all;
+                          app: rooms in SQLite, the default; app-memory: NUXT_STORE=memory;
                           app-2x: two app instances on one redis-server, clients alternating)
   --server-entry PATH     the built app (default .output/server/index.mjs)
   --build / --no-build    always build the app first / never (default: build if missing)
@@ -174,6 +197,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   if (str('cpu-window')) config.cpuWindowMs = positive(str('cpu-window')!)
   if (str('settle')) config.settleMs = positive(str('settle')!)
   if (str('concurrency')) config.concurrency = positive(str('concurrency')!)
+  if (str('chat-rate')) config.chatRate = positive(str('chat-rate')!)
+  if (str('chat-rooms')) config.chatRooms = positive(str('chat-rooms')!)
+  if (str('chat-seconds')) config.chatSeconds = positive(str('chat-seconds')!)
   if (str('servers')) config.servers = serverKinds(str('servers')!)
   if (str('server-entry')) config.serverEntry = str('server-entry')!
   if (get('build')) config.build = 'always'

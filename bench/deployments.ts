@@ -1,5 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { resolve } from 'node:path'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import type { BenchConfig, ServerKind } from './config.js'
@@ -20,6 +22,8 @@ export interface Deployment {
   servers: ChildServer[]
   /** Processes the servers lean on, measured apart (the redis-server of app-2x). */
   sidecars: ChildServer[]
+  /** The app's NUXT_DATA_DIR (kind `app`): a temp folder, removed by stop(). */
+  dataDir?: string
   /** Stops every process of the deployment; safe to call twice. */
   stop: () => Promise<void>
 }
@@ -55,17 +59,19 @@ async function untilRedisReady(server: ChildServer): Promise<void> {
   }
 }
 
-/** Starts the processes of `kind`; if one fails to start, the ones already up are stopped. */
-export async function deploy(kind: ServerKind, config: BenchConfig): Promise<Deployment> {
+/** Starts the processes of `kind` (with `extraEnv` for the app); if one fails to start, the ones already up are stopped. */
+export async function deploy(kind: ServerKind, config: BenchConfig, extraEnv: Record<string, string> = {}): Promise<Deployment> {
   const deployment: Deployment = {
     kind,
     wsUrls: [],
     servers: [],
     sidecars: [],
-    // Servers first, so they do not log a lost Redis on the way out.
+    dataDir: kind === 'app' ? mkdtempSync(join(tmpdir(), 'hb-bench-data-')) : undefined,
+    // Servers first, so they do not log a lost Redis on the way out, and close their database.
     stop: async () => {
       await Promise.all(deployment.servers.map(server => server.stop()))
       await Promise.all(deployment.sidecars.map(server => server.stop()))
+      if (deployment.dataDir) rmSync(deployment.dataDir, { recursive: true, force: true })
     },
   }
   const addServer = ({ server, wsUrl }: { server: ChildServer, wsUrl: string }) => {
@@ -74,12 +80,13 @@ export async function deploy(kind: ServerKind, config: BenchConfig): Promise<Dep
   }
   try {
     if (kind === 'baseline') addServer(await startNodeServer(kind, fileURLToPath(new URL('./baseline-server.js', import.meta.url)), config))
-    else if (kind === 'app') addServer(await startNodeServer(kind, resolve(config.serverEntry), config))
+    else if (kind === 'app') addServer(await startNodeServer(kind, resolve(config.serverEntry), config, { ...extraEnv, NUXT_DATA_DIR: deployment.dataDir! }))
+    else if (kind === 'app-memory') addServer(await startNodeServer(kind, resolve(config.serverEntry), config, { ...extraEnv, NUXT_STORE: 'memory' }))
     else {
       const redis = await startRedis()
       deployment.sidecars.push(redis.server)
       for (let i = 1; i <= APP_INSTANCES; i++) {
-        const instance = await startNodeServer(`${kind}-${i}`, resolve(config.serverEntry), config, { NUXT_REDIS_URL: redis.url })
+        const instance = await startNodeServer(`${kind}-${i}`, resolve(config.serverEntry), config, { ...extraEnv, NUXT_REDIS_URL: redis.url })
         addServer(instance)
         await untilRedisReady(instance.server)
       }

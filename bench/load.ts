@@ -17,6 +17,8 @@ export interface OpenResult { joined: number, failed: number, elapsedMs: number,
 export interface FrameTaps {
   chat?: (client: BenchClient, text: string, at: number) => void
   presence?: (client: BenchClient, text: string, at: number) => void
+  /** Error frames after the join. */
+  error?: (client: BenchClient, text: string) => void
 }
 
 const JOIN_TIMEOUT_MS = 60_000
@@ -160,6 +162,7 @@ export class ClientPool {
           return resolve(client)
         }
         if (type === 'error' && !client.joined) fail((JSON.parse(text) as { code: string }).code)
+        else if (type === 'error') this.taps.error?.(client, text)
       })
     })
   }

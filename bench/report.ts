@@ -7,8 +7,8 @@ import type { HeartbeatLoad, ServerResult, StepResult } from './result-types.js'
 
 export interface Machine { nproc: number, cpuModel: string, memoryGiB: number, node: string, kernel: string }
 
-/** The comparisons the headline prints: the app against the floor, and two instances against one. */
-export const RATIOS = [['app', 'baseline'], ['app-2x', 'app']] as const satisfies readonly (readonly [ServerKind, ServerKind])[]
+/** The comparisons the headline prints: the app against the floor, the SQLite store against memory, and two instances against one. */
+export const RATIOS = [['app', 'baseline'], ['app', 'app-memory'], ['app-2x', 'app']] as const satisfies readonly (readonly [ServerKind, ServerKind])[]
 export type RatioName = `${typeof RATIOS[number][0]}/${typeof RATIOS[number][1]}`
 
 /** One figure for each server kind that ran, and the ratios between them: `{ metric, app, baseline, 'app-2x', 'app/baseline', 'app-2x/app' }`. */
@@ -84,6 +84,11 @@ export function headline(config: BenchConfig, servers: BenchResult['servers']): 
     [`redis-server CPU at ${max}, ${config.intervalMs} ms (% of a core)`, r => redisAt(r, largest(r))?.percent],
     [`redis-server CPU at ${max}, ${config.defaultIntervalMs} ms (% of a core)`, r => redisAt(r, r.atDefaultInterval)?.percent],
     [`redis-server RSS per connection at ${max} (KiB)`, r => kib(perConnection(redisAt(r, largest(r))?.rssAboveIdleBytes, largest(r)))],
+    [`chat acked/s, ${config.chatRate}/s sent over ${config.chatRooms} rooms`, r => r.chat?.ackedPerSec],
+    [`chat ack p50 at ${config.chatRate}/s (ms)`, r => r.chat?.ackLatency.p50],
+    [`chat ack p99 at ${config.chatRate}/s (ms)`, r => r.chat?.ackLatency.p99],
+    [`server CPU at ${config.chatRate} chat/s (% of a core)`, r => r.chat?.cpu.serverPercent],
+    [`rooms.db per 100,000 messages (MiB)`, r => mib(r.chat?.database?.bytesPer100kMessages)],
     [`generator CPU at ${max}, ${config.intervalMs} ms (% of a core)`, r => largest(r)?.cpu.generatorPercent],
     [`other processes' CPU meanwhile (% of a core)`, r => largest(r)?.cpu.otherPercent],
   ]

@@ -1,5 +1,6 @@
 // What a run records for each kind of server: the shape of results JSON
 // (bench/results/latest.json, docs/performance.json).
+import type { ChatThroughput } from './chat-throughput.js'
 import type { ServerKind } from './config.js'
 import type { CpuSample, LatencyStats } from './measure.js'
 
@@ -43,6 +44,8 @@ export interface ServerResult {
   /** The largest step again, at the app's default ping interval. */
   atDefaultInterval?: HeartbeatLoad
   roomSizes: RoomSizeResult[]
+  /** Chat throughput (one app process only, each store). */
+  chat?: ChatThroughput
   expectedJoins: number
   joined: number
   joinErrors: Record<string, number>

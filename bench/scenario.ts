@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { chatHistoryLimit, measureChatThroughput } from './chat-throughput.js'
+import { CHAT_KINDS } from './config.js'
 import type { BenchConfig, ServerKind } from './config.js'
 import { deploy } from './deployments.js'
 import type { Deployment } from './deployments.js'
@@ -143,6 +145,22 @@ async function roomSizePhase(config: BenchConfig, kind: ServerKind, deadline: De
   }
 }
 
+/** Chat throughput on a fresh deployment, whose rooms keep every message the phase sends. */
+async function chatPhase(config: BenchConfig, kind: ServerKind, deadline: Deadline, result: ServerResult): Promise<void> {
+  deadline.check(`starting ${kind}'s chat throughput`)
+  const deployment = await deploy(kind, config, { NUXT_HISTORY_LIMIT: String(chatHistoryLimit(config)) })
+  try {
+    await warmUp(deployment)
+    const chat = await measureChatThroughput(deployment, config)
+    result.chat = chat
+    const file = chat.database ? `, rooms.db ${(chat.database.bytes / 2 ** 20).toFixed(1)} MiB for ${chat.database.messagesHeld} messages` : ''
+    console.log(`[bench] ${kind}: chat ${chat.acked}/${chat.sent} acked, ${chat.ackedPerSec}/s, ack p99 ${chat.ackLatency.p99} ms, CPU ${chat.cpu.serverPercent}%${file}`)
+  }
+  finally {
+    await deployment.stop()
+  }
+}
+
 /** Everything measured against one kind of server; each phase starts its own deployment. */
 export async function benchServer(config: BenchConfig, kind: ServerKind, deadline: Deadline): Promise<ServerResult> {
   const started = performance.now()
@@ -164,6 +182,7 @@ export async function benchServer(config: BenchConfig, kind: ServerKind, deadlin
   }
   await connectionPhase(config, kind, deadline, result)
   await roomSizePhase(config, kind, deadline, result)
+  if (CHAT_KINDS.includes(kind)) await chatPhase(config, kind, deadline, result)
   const cpu = process.cpuUsage(cpu0)
   result.generatorCpuSec = round((cpu.user + cpu.system) / 1e6, 1)
   result.durationSec = round((performance.now() - started) / 1000, 1)

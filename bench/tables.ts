@@ -68,7 +68,7 @@ function redisTable(kind: ServerKind, r: ServerResult, steps: number[], defaultI
 }
 
 function checks(result: BenchResult): string[] {
-  return Object.values(result.servers).map(r => `${r.kind} (${r.instances} process${r.instances === 1 ? '' : 'es'}): ${r.joined}/${r.expectedJoins} joined${Object.keys(r.joinErrors).length ? `, join errors ${JSON.stringify(r.joinErrors)}` : ''}, ${r.unexpectedCloses} unexpected closes, generator CPU ${r.generatorCpuSec} s over ${r.durationSec} s`)
+  return Object.values(result.servers).map(r => `${r.kind} (${r.instances} process${r.instances === 1 ? '' : 'es'}): ${r.joined}/${r.expectedJoins} joined${Object.keys(r.joinErrors).length ? `, join errors ${JSON.stringify(r.joinErrors)}` : ''}, ${r.unexpectedCloses} unexpected closes${r.chat ? `, chat ${r.chat.acked}/${r.chat.sent} acked${Object.keys(r.chat.errors).length ? ` (errors ${JSON.stringify(r.chat.errors)})` : ''}` : ''}, generator CPU ${r.generatorCpuSec} s over ${r.durationSec} s`)
 }
 
 export function formatText(result: BenchResult): string {

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Everything the tests need, from a fresh clone: npm packages from the
 # lockfile, a Chromium for the browser tests, redis-server for the
-# several-instances tests and nginx for the reverse-proxy tests. On Debian as
-# root it installs Debian's chromium, redis-server and nginx (Playwright cannot
-# download its own browser everywhere); elsewhere it uses Playwright's own
-# browser if one is installed.
+# several-instances tests, nginx for the reverse-proxy tests, and python3,
+# make and g++, with which npm ci builds better-sqlite3's native binding
+# (node-gyp). On Debian as root it installs what is missing from Debian
+# (Playwright cannot download its own browser everywhere); elsewhere it uses
+# Playwright's own browser if one is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,9 @@ have_playwright_browser() {
 missing=()
 if ! command -v chromium >/dev/null && ! have_playwright_browser; then missing+=(chromium); fi
 if ! command -v redis-server >/dev/null; then missing+=(redis-server); fi
+for tool in python3 make g++; do
+  if ! command -v "$tool" >/dev/null; then missing+=("$tool"); fi
+done
 # Debian puts nginx in /usr/sbin, which is not on every user's PATH.
 if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then missing+=(nginx); fi
 
@@ -43,4 +47,9 @@ if [[ " ${missing[*]} " == *" nginx "* ]]; then
   fi
 fi
 
+# node-gyp builds against the installed Node's own headers when it ships them
+# (Debian's nodejs does), rather than downloading them.
+if [ -f /usr/include/node/node.h ] && [ "$(command -v node)" = /usr/bin/node ]; then
+  export npm_config_nodedir=/usr
+fi
 npm ci --no-audit --no-fund

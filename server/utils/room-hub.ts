@@ -1,5 +1,8 @@
+import { resolve } from 'node:path'
 import { RedisRoomStore } from '../rooms/redis/redis-store'
 import { RoomHub } from '../rooms/room-hub'
+import { DatabaseFileError } from '../rooms/sqlite/open-database'
+import { SqliteRoomStore } from '../rooms/sqlite/sqlite-store'
 import type { RoomStore } from '../rooms/types'
 
 const log = (message: string) => console.log(`[heartbeat] ${message}`)
@@ -13,7 +16,8 @@ export function useRoomHub(): RoomHub {
     const historyLimit = Number(config.historyLimit)
     const heartbeatWindowMs = Number(config.heartbeatWindowMs)
     const emptyRoomGraceMs = Number(config.emptyRoomGraceMs)
-    // One process keeps rooms in memory; with NUXT_REDIS_URL every instance shares them.
+    // One process keeps rooms in a file under NUXT_DATA_DIR (or in memory with
+    // NUXT_STORE=memory); with NUXT_REDIS_URL every instance shares them.
     let store: RoomStore | undefined
     if (config.redisUrl) {
       store = new RedisRoomStore({
@@ -26,6 +30,12 @@ export function useRoomHub(): RoomHub {
         onDataLost: () => hub?.restartSessions(),
       })
       log('rooms are kept in redis')
+    }
+    else if (config.store === 'memory') {
+      log('rooms are kept in memory (NUXT_STORE=memory): a restart loses them')
+    }
+    else {
+      store = openSqliteStore(String(config.store), String(config.dataDir || '.data'), historyLimit, Number(config.roomRetentionMs), emptyRoomGraceMs)
     }
     hub = new RoomHub({
       store,
@@ -54,4 +64,21 @@ export function useRoomHub(): RoomHub {
     hub.start()
   }
   return hub
+}
+
+function openSqliteStore(kind: string, dataDir: string, historyLimit: number, emptyRoomRetentionMs: number, emptyRoomGraceMs: number): RoomStore {
+  if (kind !== '' && kind !== 'sqlite') return refuseToStart(`NUXT_STORE is "${kind}"; it may be "sqlite" (the default) or "memory"`)
+  try {
+    return new SqliteRoomStore({ file: resolve(dataDir, 'rooms.db'), historyLimit, emptyRoomRetentionMs, emptyRoomGraceMs, log })
+  }
+  catch (error) {
+    // A file the server must not touch: stop here rather than serve without it.
+    if (error instanceof DatabaseFileError) return refuseToStart(error.message)
+    throw error
+  }
+}
+
+function refuseToStart(reason: string): never {
+  console.error(`[heartbeat] cannot start: ${reason}`)
+  process.exit(1)
 }

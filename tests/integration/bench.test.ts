@@ -9,7 +9,7 @@ import type { ServerResult } from '../../bench/result-types'
 const outDir = mkdtempSync(join(tmpdir(), 'bench-smoke-'))
 afterAll(() => rmSync(outDir, { recursive: true, force: true }))
 
-/** `npm run bench -- --quick` (app, baseline, and app-2x: two instances on one redis-server), exactly as a person would run it; resolves with its exit code and output. */
+/** `npm run bench -- --quick` (app, app-memory, baseline, and app-2x: two instances on one redis-server), exactly as a person would run it; resolves with its exit code and output. */
 function runQuickBench(out: string): Promise<{ code: number | null, output: string }> {
   return new Promise((resolve) => {
     const child = spawn('npm', ['run', '--silent', 'bench', '--', '--quick', '--no-build', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -54,22 +54,43 @@ function expectRedisMeasured(server: ServerResult): void {
   }
 }
 
+/** Every chat message of the throughput phase was acknowledged to its sender; the SQLite file was measured. */
+function expectChatMeasured(server: ServerResult, withDatabase: boolean): void {
+  const chat = server.chat!
+  expect(chat.errors).toEqual({})
+  expect(chat.acked).toBe(chat.sent)
+  expect(chat.sent).toBeGreaterThan(0)
+  for (const value of [chat.ackedPerSec, chat.ackLatency.p99, chat.cpu.serverPercent]) finite(value)
+  if (withDatabase) expect(chat.database).toMatchObject({ messagesHeld: chat.sent, bytes: expect.any(Number) })
+  else expect(chat.database).toBeUndefined()
+}
+
+/** The kinds a headline row has a figure for. */
+function kindsOf(metric: string): string[] {
+  if (metric.startsWith('redis-server')) return ['app-2x']
+  if (metric.startsWith('rooms.db')) return ['app']
+  if (metric.includes('chat')) return ['app', 'app-memory']
+  return ['app', 'app-memory', 'baseline', 'app-2x']
+}
+
 describe('the load benchmark', () => {
-  it('a quick run measures the app, the baseline and two instances on one Redis: every client joins, every fan-out and presence reaches the whole room', async () => {
+  it('a quick run measures the app on SQLite and in memory, the baseline and two instances on one Redis: every client joins, every fan-out and presence reaches the whole room, every chat message is acknowledged', async () => {
     const out = join(outDir, 'quick.json')
     const { code, output } = await runQuickBench(out)
     expect(code, output).toBe(0)
     const result = JSON.parse(readFileSync(out, 'utf8')) as BenchResult
-    expect(result.config.servers).toEqual(['app', 'baseline', 'app-2x'])
+    expect(result.config.servers).toEqual(['app', 'app-memory', 'baseline', 'app-2x'])
     for (const kind of result.config.servers) expectMeasured(result.servers[kind], result)
-    expect([result.servers.app!.instances, result.servers.baseline!.instances, result.servers['app-2x']!.instances]).toEqual([1, 1, 2])
+    expect(result.config.servers.map(kind => result.servers[kind]!.instances)).toEqual([1, 1, 1, 2])
     expectRedisMeasured(result.servers['app-2x']!)
+    expectChatMeasured(result.servers.app!, true)
+    expectChatMeasured(result.servers['app-memory']!, false)
     for (const row of result.headline) {
-      // A redis-server row has a figure for app-2x only; every other row has one per server.
-      for (const kind of row.metric.startsWith('redis-server') ? ['app-2x' as const] : result.config.servers) finite(row[kind])
+      for (const kind of kindsOf(row.metric)) finite(row[kind as keyof typeof row] as number | undefined)
     }
     expect(readFileSync(join(outDir, 'quick.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/)
     expect(output).toContain('app/baseline')
+    expect(output).toContain('app/app-memory')
     expect(output).toContain('app-2x/app')
-  }, 90_000)
+  }, 150_000)
 })

@@ -29,7 +29,8 @@ beforeAll(async () => {
   port = await freePort()
   dev = spawn(process.execPath, ['node_modules/@nuxt/cli/bin/nuxi.mjs', 'dev', '--port', String(port), '--host', '127.0.0.1'], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'development', PORT: String(port) },
+    // Rooms in memory: this test is about sockets, and must not write the checkout's .data/.
+    env: { ...process.env, NODE_ENV: 'development', PORT: String(port), NUXT_STORE: 'memory' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   dev.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })

@@ -15,6 +15,10 @@ beforeAll(async () => {
   server = await startServer({
     NUXT_MEMBER_TTL_MS: '300',
     NUXT_EMPTY_ROOM_GRACE_MS: '300',
+    // The default SQLite store, with no retention of empty rooms beyond the
+    // grace, and the rooms nobody has a socket in swept every second.
+    NUXT_ROOM_RETENTION_MS: '0',
+    NUXT_IDLE_ROOM_SWEEP_INTERVAL_MS: '1000',
     NUXT_FRAMES_PER_SECOND: '1000',
     NUXT_FRAME_BURST: '1000',
   }, { heapProbe: true })

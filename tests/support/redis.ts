@@ -8,7 +8,7 @@ export interface RunningRedis {
   process: ChildProcess
   /** Kills it without a goodbye (SIGKILL). */
   kill: () => Promise<void>
-  /** Starts it again on the same port, empty: it persists nothing. */
+  /** Starts it again on the same port: empty, or from its append-only file when started with a data folder. */
   restart: () => Promise<void>
 }
 
@@ -21,10 +21,10 @@ export async function freePort(): Promise<number> {
   })
 }
 
-function launch(port: number): Promise<ChildProcess> {
-  // No RDB, no AOF: every test run starts from nothing and leaves nothing
-  // behind. DEBUG SLEEP (from loopback only) makes Redis hang on purpose.
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local'], { stdio: ['ignore', 'pipe', 'pipe'] })
+function launch(port: number, extraArgs: string[]): Promise<ChildProcess> {
+  // No RDB, no AOF unless extraArgs ask: a test run starts from nothing and
+  // leaves nothing behind. DEBUG SLEEP (from loopback only) makes Redis hang on purpose.
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000)
@@ -40,13 +40,18 @@ function launch(port: number): Promise<ChildProcess> {
   })
 }
 
-/** A real redis-server on a free port, for the tests that need one. */
-export async function startRedis(): Promise<RunningRedis> {
+/**
+ * A real redis-server on a free port, for the tests that need one. With a
+ * data folder it persists as docs/deploy.md says (AOF, fsync every second),
+ * and a restart reads that folder back.
+ */
+export async function startRedis(options: { dataDir?: string } = {}): Promise<RunningRedis> {
   const port = await freePort()
+  const extraArgs = options.dataDir ? ['--dir', options.dataDir, '--appendonly', 'yes', '--appendfsync', 'everysec'] : []
   const running: RunningRedis = {
     url: `redis://127.0.0.1:${port}`,
     port,
-    process: await launch(port),
+    process: await launch(port, extraArgs),
     kill: () => new Promise((resolve) => {
       if (running.process.exitCode !== null || running.process.signalCode !== null) return resolve()
       running.process.once('exit', () => resolve())
@@ -54,7 +59,7 @@ export async function startRedis(): Promise<RunningRedis> {
     }),
     restart: async () => {
       await running.kill()
-      running.process = await launch(port)
+      running.process = await launch(port, extraArgs)
     },
   }
   return running

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const SERVER_ENTRY = fileURLToPath(new URL('../../.output/server/index.mjs', import.meta.url))
@@ -29,6 +31,9 @@ export interface RunningServer {
   wsUrl: string
   process: ChildProcess
   output: () => string
+  /** The server's NUXT_DATA_DIR: a temp folder of its own unless the test gave one (undefined with NUXT_STORE=memory or Redis). */
+  dataDir: string | undefined
+  /** SIGKILL; a data folder made here is removed with it. */
   stop: () => Promise<void>
   /** Heap in use after a full GC, and open TCP sockets; needs `startServer(env, { heapProbe: true })`. */
   probe: () => Promise<{ heapUsed: number, sockets: number }>
@@ -36,14 +41,26 @@ export interface RunningServer {
 
 const HEAP_PROBE = fileURLToPath(new URL('./heap-probe.cjs', import.meta.url))
 
-/** Starts the production build on a free port (PORT=0) and waits for it to listen; an undefined in `env` drops that FAST_ENV value, so the app's default applies. */
-export async function startServer(env: Record<string, string | undefined> = {}, options: { heapProbe?: boolean } = {}): Promise<RunningServer> {
+/**
+ * Starts the production build on a free port (PORT=0, or `port` for a
+ * restart that browsers must find again) and waits for it to listen; an
+ * undefined in `env` drops that FAST_ENV value, so the app's default applies.
+ * Its rooms database lives in a temp folder of its own, so tests never share
+ * one; a test that restarts a server on the same data passes NUXT_DATA_DIR.
+ */
+export async function startServer(env: Record<string, string | undefined> = {}, options: { heapProbe?: boolean, port?: number } = {}): Promise<RunningServer> {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run "npm run build" first`)
   const nodeArgs = options.heapProbe ? ['--expose-gc', '--require', HEAP_PROBE] : []
+  const usesFile = env.NUXT_STORE !== 'memory' && !env.NUXT_REDIS_URL
+  const ownDataDir = usesFile && !env.NUXT_DATA_DIR ? mkdtempSync(join(tmpdir(), 'hb-data-')) : undefined
+  const dataDir = usesFile ? env.NUXT_DATA_DIR ?? ownDataDir : undefined
   const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
-    env: { ...process.env, ...FAST_ENV, ...env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' },
+    env: { ...process.env, ...FAST_ENV, ...env, ...(dataDir ? { NUXT_DATA_DIR: dataDir } : {}), PORT: String(options.port ?? 0), HOST: '127.0.0.1', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  const removeOwnDataDir = () => {
+    if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true })
+  }
   let output = ''
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000)
@@ -57,13 +74,17 @@ export async function startServer(env: Record<string, string | undefined> = {}, 
     }
     child.stdout!.on('data', onData)
     child.stderr!.on('data', onData)
-    child.once('exit', code => reject(new Error(`server exited with ${code}:\n${output}`)))
+    child.once('exit', (code) => {
+      removeOwnDataDir()
+      reject(new Error(`server exited with ${code}:\n${output}`))
+    })
   })
   return {
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     process: child,
     output: () => output,
+    dataDir,
     probe: async () => {
       const seen = output.length
       child.kill('SIGUSR2')
@@ -75,8 +96,12 @@ export async function startServer(env: Record<string, string | undefined> = {}, 
       throw new Error('the heap probe did not answer')
     },
     stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve()
-      child.once('exit', () => resolve())
+      const done = () => {
+        removeOwnDataDir()
+        resolve()
+      }
+      if (child.exitCode !== null || child.signalCode !== null) return done()
+      child.once('exit', done)
       child.kill('SIGKILL')
     }),
   }

@@ -1,0 +1,44 @@
+// The database file's schema. Its version is the file's `PRAGMA user_version`:
+// the number of entries below that have run on it. A new version adds an
+// entry at the end; a shipped entry is never edited, since files out there
+// have run it already.
+export const MIGRATIONS: readonly string[] = [
+  // 1: rooms, members and history. Presence (last heartbeat, offline) is not
+  // here: it is live state, kept in memory, so a heartbeat never touches the
+  // disk. `empty_since` is set while a room has no members, for retention.
+  // `sent` is the clientId window of each member (the exactly-once check);
+  // it holds the original message, which may have left the history since.
+  `
+  CREATE TABLE rooms (
+    id TEXT PRIMARY KEY,
+    password_hash TEXT,
+    created_at INTEGER NOT NULL,
+    empty_since INTEGER
+  ) WITHOUT ROWID;
+  CREATE TABLE members (
+    room_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL,
+    joined_at INTEGER NOT NULL,
+    PRIMARY KEY (room_id, id)
+  ) WITHOUT ROWID;
+  CREATE TABLE messages (
+    room_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (room_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE sent (
+    room_id TEXT NOT NULL,
+    member_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    client_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (room_id, member_id, seq)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX sent_by_client_id ON sent (room_id, member_id, client_id);
+  `,
+]
+
+export const SCHEMA_VERSION = MIGRATIONS.length

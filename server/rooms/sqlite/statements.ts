@@ -1,0 +1,41 @@
+import type Database from 'better-sqlite3'
+
+export interface RoomRow { id: string, password_hash: string | null, created_at: number, empty_since: number | null }
+export interface MemberRow { room_id: string, id: string, name: string, token_hash: string, joined_at: number }
+
+/** Every statement the store runs, prepared once. */
+export function prepareStatements(db: Database.Database) {
+  return {
+    allRooms: db.prepare<[], RoomRow>('SELECT id, password_hash, created_at, empty_since FROM rooms'),
+    allMembers: db.prepare<[], MemberRow>('SELECT room_id, id, name, token_hash, joined_at FROM members'),
+    lastSeq: db.prepare<[string], number | null>('SELECT MAX(seq) FROM messages WHERE room_id = ?').pluck(),
+
+    insertRoom: db.prepare<[string, string | null, number, number]>('INSERT INTO rooms (id, password_hash, created_at, empty_since) VALUES (?, ?, ?, ?)'),
+    setEmptySince: db.prepare<[number | null, string]>('UPDATE rooms SET empty_since = ? WHERE id = ?'),
+    deleteRoom: db.prepare<[string]>('DELETE FROM rooms WHERE id = ?'),
+    deleteRoomMembers: db.prepare<[string]>('DELETE FROM members WHERE room_id = ?'),
+    deleteRoomMessages: db.prepare<[string]>('DELETE FROM messages WHERE room_id = ?'),
+    deleteRoomSent: db.prepare<[string]>('DELETE FROM sent WHERE room_id = ?'),
+
+    insertMember: db.prepare<[string, string, string, string, number]>('INSERT INTO members (room_id, id, name, token_hash, joined_at) VALUES (?, ?, ?, ?, ?)'),
+    deleteMember: db.prepare<[string, string]>('DELETE FROM members WHERE room_id = ? AND id = ?'),
+    deleteMemberSent: db.prepare<[string, string]>('DELETE FROM sent WHERE room_id = ? AND member_id = ?'),
+
+    insertMessage: db.prepare<[string, number, string]>('INSERT INTO messages (room_id, seq, body) VALUES (?, ?, ?)'),
+    trimMessages: db.prepare<[string, number]>('DELETE FROM messages WHERE room_id = ? AND seq <= ?'),
+    recentMessages: db.prepare<[string, number], string>('SELECT body FROM messages WHERE room_id = ? ORDER BY seq DESC LIMIT ?').pluck(),
+    oldestSeq: db.prepare<[string], number | null>('SELECT MIN(seq) FROM messages WHERE room_id = ?').pluck(),
+    messagesAfter: db.prepare<[string, number], string>('SELECT body FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq').pluck(),
+    messagesBefore: db.prepare<[string, number, number], string>('SELECT body FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?').pluck(),
+    // A room holds at most the history limit of messages: a scan of them, newest first, is bounded.
+    messageById: db.prepare<[string, string], { seq: number, body: string }>('SELECT seq, body FROM messages WHERE room_id = ? AND json_extract(body, \'$.id\') = ? ORDER BY seq DESC LIMIT 1'),
+    updateMessage: db.prepare<[string, string, number]>('UPDATE messages SET body = ? WHERE room_id = ? AND seq = ?'),
+
+    sentByClientId: db.prepare<[string, string, string], string>('SELECT body FROM sent WHERE room_id = ? AND member_id = ? AND client_id = ?').pluck(),
+    countSent: db.prepare<[string, string], number>('SELECT COUNT(*) FROM sent WHERE room_id = ? AND member_id = ?').pluck(),
+    insertSent: db.prepare<[string, string, number, string, string]>('INSERT INTO sent (room_id, member_id, seq, client_id, body) VALUES (?, ?, ?, ?, ?)'),
+    deleteOldestSent: db.prepare<[string, string, string, string]>('DELETE FROM sent WHERE room_id = ? AND member_id = ? AND seq = (SELECT MIN(seq) FROM sent WHERE room_id = ? AND member_id = ?)'),
+  }
+}
+
+export type Statements = ReturnType<typeof prepareStatements>

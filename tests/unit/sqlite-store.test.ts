@@ -1,0 +1,215 @@
+import { createHash } from 'node:crypto'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { SqliteRoomStore } from '../../server/rooms/sqlite/sqlite-store'
+import type { SqliteRoomStoreOptions } from '../../server/rooms/sqlite/sqlite-store'
+import type { MemberRecord } from '../../server/rooms/types'
+import { mountSmallDisk } from '../support/mounts'
+import { describeRoomConversation } from './room-conversation.contract'
+import { describeRoomHub } from './room-hub.contract'
+import { describeRoomStore } from './room-store.contract'
+
+let dir: string
+const stores: SqliteRoomStore[] = []
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hb-sqlite-'))
+})
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map(store => store.close()))
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function createStore(options: Partial<SqliteRoomStoreOptions> = {}) {
+  const store = new SqliteRoomStore({ file: join(dir, 'rooms.db'), historyLimit: 500, emptyRoomRetentionMs: 0, log: () => {}, ...options })
+  stores.push(store)
+  return store
+}
+
+async function reopen(store: SqliteRoomStore, options: Partial<SqliteRoomStoreOptions> = {}) {
+  await store.close()
+  return createStore(options)
+}
+
+// A real file in a folder of the test's own; a suite that makes two stores gets two files.
+let files = 0
+describeRoomStore('SqliteRoomStore', historyLimit => createStore({ historyLimit, file: join(dir, `contract-${++files}.db`) }))
+describeRoomHub('SQLite store', async () => createStore({ file: join(dir, `hub-${++files}.db`) }))
+describeRoomConversation('SQLite store', async () => createStore({ file: join(dir, `conversation-${++files}.db`) }))
+
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
+
+describe('SqliteRoomStore on disk', () => {
+  const room = { id: 'lobby', passwordHash: 'scrypt-hash', createdAt: 1 }
+  const member = (id: string, name: string): MemberRecord => ({ id, roomId: 'lobby', name, tokenHash: `hash-${id}`, joinedAt: 1, lastSeenAt: 1, offline: false })
+  const chat = (text: string, clientId?: string) => ({ type: 'chat' as const, id: `id-${text}`, roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text, at: 5, ...(clientId ? { clientId } : {}) })
+
+  it('keeps rooms, members, history and the clientId window across a reopen; members come back offline', async () => {
+    let store = createStore({ historyLimit: 3 })
+    await store.ensureRoom(room, 100)
+    await store.addMember(member('a', 'Ada'), 100)
+    await store.addMember(member('b', 'Bob'), 100)
+    for (const text of ['one', 'two', 'three', 'four']) await store.appendMessage(chat(text, `c-${text}`))
+    await store.touchMember('lobby', 'a', 1000)
+
+    store = await reopen(store, { historyLimit: 3, now: () => 5000 })
+    expect(await store.getRoom('lobby')).toEqual(room)
+    expect(await store.findMemberByTokenHash('lobby', 'hash-a')).toMatchObject({ id: 'a', name: 'Ada', offline: true, lastSeenAt: 5000 })
+    expect((await store.listMembers('lobby')).map(m => m.id).sort()).toEqual(['a', 'b'])
+    expect(await store.addMember(member('x', 'ADA'), 100)).toBe('name-taken')
+    expect((await store.recentMessages('lobby', 10)).map(m => [m.seq, m.text])).toEqual([[2, 'two'], [3, 'three'], [4, 'four']])
+    expect((await store.messagesAfter('lobby', 2))?.map(m => m.text)).toEqual(['three', 'four'])
+    expect(await store.messagesAfter('lobby', 0)).toBeUndefined()
+    expect(await store.appendMessage(chat('again', 'c-one'))).toMatchObject({ duplicate: true, message: { seq: 1, text: 'one' } })
+    expect(await store.appendMessage(chat('five'))).toMatchObject({ duplicate: false, message: { seq: 5 } })
+  })
+
+  it('a write resolves only once its turn is committed, and a burst of one turn is one transaction', async () => {
+    const store = createStore()
+    await store.ensureRoom(room, 100)
+    await store.addMember(member('a', 'Ada'), 100)
+    let resolved = 0
+    const burst = Array.from({ length: 50 }, (_, i) => store.appendMessage(chat(`m${i}`)).then(() => resolved++))
+    await Promise.resolve()
+    expect(resolved).toBe(0)
+    await Promise.all(burst)
+    expect(resolved).toBe(50)
+    await store.close()
+    const db = new Database(join(dir, 'rooms.db'), { readonly: true })
+    expect(db.prepare('SELECT COUNT(*) AS n FROM messages').get()).toEqual({ n: 50 })
+    db.close()
+  })
+
+  it('keeps an empty room for the retention time, across a reopen, then removes it with its messages', async () => {
+    let now = 1000
+    let store = createStore({ emptyRoomRetentionMs: 10_000, now: () => now })
+    await store.ensureRoom(room, 100)
+    await store.addMember(member('a', 'Ada'), 100)
+    await store.appendMessage(chat('kept'))
+    now = 2000
+    await store.removeMember('lobby', 'a')
+    now = 11_999
+    expect(await store.deleteRoomIfEmpty('lobby')).toBe(false)
+    store = await reopen(store, { emptyRoomRetentionMs: 10_000, now: () => now })
+    expect((await store.recentMessages('lobby', 10)).map(m => m.text)).toEqual(['kept'])
+    expect(await store.deleteRoomIfEmpty('lobby')).toBe(false)
+    now = 12_000
+    expect(await store.deleteRoomIfEmpty('lobby')).toBe(true)
+    store = await reopen(store)
+    expect(await store.getRoom('lobby')).toBeUndefined()
+    expect(await store.recentMessages('lobby', 10)).toEqual([])
+  })
+
+  it('at the room cap, a new room replaces the room empty the longest past the grace, never a fresh or occupied one', async () => {
+    let now = 100_000
+    const store = createStore({ emptyRoomRetentionMs: 10 ** 9, emptyRoomGraceMs: 30_000, now: () => now })
+    for (const id of ['old', 'older', 'busy']) await store.ensureRoom({ id, passwordHash: null, createdAt: 1 }, 3)
+    await store.addMember({ ...member('a', 'Ada'), roomId: 'busy' }, 100)
+    for (const id of ['older', 'old']) {
+      await store.addMember({ ...member(id, 'Bob'), roomId: id }, 100)
+      await store.appendMessage({ ...chat('kept'), roomId: id, from: { id, name: 'Bob' } })
+      now += 1000
+      await store.removeMember(id, id)
+    }
+    // 'older' has stood empty for 29 s, 'old' for 28 s: within the grace.
+    now += 28_000
+    expect(await store.ensureRoom({ id: 'new', passwordHash: null, createdAt: now }, 3)).toBe('server-full')
+    now += 1000
+    expect(await store.ensureRoom({ id: 'new', passwordHash: null, createdAt: now }, 3)).toMatchObject({ created: true })
+    expect((await store.listRoomIds()).sort()).toEqual(['busy', 'new', 'old'])
+    expect(await store.recentMessages('older', 10)).toEqual([])
+    now += 60_000
+    await store.addMember({ ...member('n', 'Nia'), roomId: 'new' }, 100)
+    expect(await store.ensureRoom({ id: 'newer', passwordHash: null, createdAt: now }, 3)).toMatchObject({ created: true })
+    // 'newer' was created a moment ago, 'busy' and 'new' have members: none gives way.
+    expect(await store.ensureRoom({ id: 'newest', passwordHash: null, createdAt: now }, 3)).toBe('server-full')
+    expect((await store.listRoomIds()).sort()).toEqual(['busy', 'new', 'newer'])
+  })
+
+  it('a member joining an empty room stops its retention clock', async () => {
+    let now = 1000
+    let store = createStore({ emptyRoomRetentionMs: 10_000, now: () => now })
+    await store.ensureRoom(room, 100)
+    now = 50_000
+    await store.addMember(member('a', 'Ada'), 100)
+    await store.removeMember('lobby', 'a')
+    store = await reopen(store, { emptyRoomRetentionMs: 10_000, now: () => now })
+    expect(await store.deleteRoomIfEmpty('lobby')).toBe(false)
+  })
+
+  it('refuses a file from a newer schema, naming it, and leaves it as it was', async () => {
+    const file = join(dir, 'rooms.db')
+    const newer = new Database(file)
+    newer.pragma('user_version = 99')
+    newer.exec('CREATE TABLE future (x)')
+    newer.close()
+    const before = sha256(file)
+    expect(() => createStore()).toThrow(`${file} was written by a newer version`)
+    expect(sha256(file)).toBe(before)
+  })
+
+  it('refuses a damaged file, naming it, and leaves it as it was', async () => {
+    const file = join(dir, 'rooms.db')
+    writeFileSync(file, 'this is not a database, but it is long enough to look like one might be '.repeat(100))
+    const before = sha256(file)
+    expect(() => createStore()).toThrow(`${file} is damaged`)
+    expect(sha256(file)).toBe(before)
+  })
+
+  it('refuses a file another store holds open', async () => {
+    createStore()
+    expect(() => createStore()).toThrow('in use by another process')
+  })
+})
+
+describe('SqliteRoomStore on a disk that fills up', () => {
+  const member = (id: string, name: string): MemberRecord => ({ id, roomId: 'lobby', name, tokenHash: `hash-${id}`, joinedAt: 1, lastSeenAt: 1, offline: false })
+  const chat = (from: string, text: string, clientId: string) => ({ type: 'chat' as const, id: `id-${text}`, roomId: 'lobby', from: { id: from, name: from }, text, at: 5, clientId })
+
+  it('a turn whose commit fails leaves nothing behind, in the file or in memory, and the store recovers once there is room', async () => {
+    const disk = mountSmallDisk(512)
+    try {
+      const logged: string[] = []
+      const store = createStore({ file: join(disk.path, 'rooms.db'), retryIntervalMs: 50, log: message => logged.push(message) })
+      await store.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1 }, 100)
+      await store.addMember(member('a', 'Ada'), 100)
+      await store.appendMessage(chat('a', 'kept', 'c1'))
+
+      const filler = join(disk.path, 'filler')
+      const fd = openSync(filler, 'w')
+      try {
+        for (;;) writeSync(fd, Buffer.alloc(4096))
+      }
+      catch {}
+      closeSync(fd)
+      const turn = [
+        store.addMember(member('b', 'Bob'), 100),
+        store.appendMessage(chat('a', 'x'.repeat(2000), 'c2')),
+        store.appendMessage(chat('a', 'y'.repeat(2000), 'c3')),
+      ].map(write => write.then(() => 'written', (error: unknown) => store.isUnavailableError(error) ? 'unavailable' : String(error)))
+      expect(await Promise.all(turn)).toEqual(['unavailable', 'unavailable', 'unavailable'])
+      expect(store.health().state).toBe('unavailable')
+      expect(logged.join('\n')).toContain(`cannot write ${join(disk.path, 'rooms.db')}`)
+      expect(await store.findMemberByTokenHash('lobby', 'hash-b')).toBeUndefined()
+      expect(await store.countMembers('lobby')).toBe(1)
+      expect(await store.messagesAfter('lobby', 1)).toEqual([])
+
+      rmSync(filler)
+      await expect.poll(() => store.health().state).toBe('ready')
+      expect(await store.addMember(member('b', 'Bob'), 100)).toBe('added')
+      expect(await store.appendMessage(chat('a', 'again', 'c2'))).toMatchObject({ duplicate: false, message: { seq: 2 } })
+      await store.close()
+      const reopened = createStore({ file: join(disk.path, 'rooms.db') })
+      expect((await reopened.recentMessages('lobby', 10)).map(m => m.clientId)).toEqual(['c1', 'c2'])
+      expect((await reopened.listMembers('lobby')).map(m => m.id).sort()).toEqual(['a', 'b'])
+    }
+    finally {
+      // A file system with an open file cannot be unmounted.
+      await Promise.all(stores.splice(0).map(store => store.close()))
+      disk.unmount()
+    }
+  })
+})
