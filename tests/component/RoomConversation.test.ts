@@ -36,6 +36,8 @@ describe('the conversation on screen', () => {
       chat(5, 'ann', noon + 10 * MINUTE),
     ] } })
     expect(headers(wrapper)).toEqual([true, false, true, true, true])
+    // A follow-up still names its sender for a screen reader.
+    expect(wrapper.findAll('[data-testid="message-item"]')[1]!.get('.visually-hidden').text()).toBe('ann:')
     // The full date is there on hover of every message, header or not.
     expect(wrapper.findAll('[data-testid="message-item"]')[1]!.attributes('title')).toMatch(/\d{4}/)
   })
