@@ -1,5 +1,6 @@
 import type { ComputedRef, MaybeRefOrGetter, Ref } from 'vue'
 import { computed, getCurrentScope, onScopeDispose, shallowRef, toValue } from 'vue'
+import { LIMITS } from '../shared/protocol'
 import type { ChatMessage, ErrorCode, ErrorFrame, JoinedFrame, JoinFrame } from '../shared/protocol'
 import type { MemberPresence, PongFrame, ServerFrame } from '../shared/protocol'
 import { defaultClientStorage } from '../utils/client-storage'
@@ -77,6 +78,8 @@ export interface UseHeartbeatSocketOptions {
   random?: () => number
   /** Most entries kept in the timeline; the oldest go first. @default 500 */
   historyLimit?: number
+  /** Least time between two typing frames while the person types. @default 2000 */
+  typingIntervalMs?: number
 }
 
 export interface UseHeartbeatSocketReturn {
@@ -103,11 +106,25 @@ export interface UseHeartbeatSocketReturn {
    * Queues a message and sends it as soon as the member is joined, again after
    * every join until the server acknowledges it; false for blank or over-long text.
    */
-  send: (text: string) => boolean
+  send: (text: string, replyTo?: string) => boolean
   /** Leaves the room for good: the token and the unsent messages are forgotten and the socket closed. */
   leave: () => void
   /** Connects now with a fresh retry budget ("Reconnect", "Retry now"). */
   reconnect: () => void
+  /** Ids of the other members typing now. */
+  typing: Readonly<Ref<string[]>>
+  /** Whether the server may hold older messages than those shown. */
+  hasOlder: Readonly<Ref<boolean>>
+  /** A `history` request is on its way. */
+  loadingOlder: Readonly<Ref<boolean>>
+  /** Asks for the page before the oldest message shown; false when there is none or one is on its way. */
+  loadOlder: () => boolean
+  /** The person typed (`true`, sent at most every `typingIntervalMs`) or stopped (`false`). */
+  setTyping: (typing: boolean) => void
+  /** Toggles this member's emoji on a message. */
+  react: (id: string, emoji: string) => boolean
+  edit: (id: string, text: string) => boolean
+  remove: (id: string) => boolean
   /** Closes the socket and stops every timer and listener. */
   close: () => void
 }
@@ -134,6 +151,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     storage = defaultClientStorage(),
     random = Math.random,
     historyLimit = 500,
+    typingIntervalMs = 2000,
   } = options
   // Nothing runs without a window, so a page can call this during SSR.
   const WebSocketImpl = typeof window === 'undefined' ? undefined : options.WebSocket ?? window.WebSocket
@@ -143,6 +161,9 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   const error = shallowRef<{ code: ErrorCode, message: string }>()
   const ended = shallowRef<MembershipEnd>()
   const roomProtected = shallowRef<boolean>()
+  const loadingOlder = shallowRef(false)
+  // When this page last said the person is typing; undefined once it said they stopped.
+  let typingSentAt: number | undefined
   const token = memberTokenStore(storage, roomId)
   // The token this page joined with: another tab forgetting it means the member left.
   let joinedToken: string | undefined
@@ -182,6 +203,14 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
       case 'chat': return onChat(frame)
       case 'error': return onError(frame)
       case 'left': return endMembership('left-elsewhere')
+      case 'typing': return void (room.typing.value = frame.ids)
+      case 'history':
+        loadingOlder.value = false
+        return room.applyHistoryPage(frame)
+      case 'reactions':
+      case 'edited':
+      case 'deleted':
+        return room.applyMessageChange(frame)
     }
   }
 
@@ -191,6 +220,8 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     token.write(frame.token)
     joinedToken = frame.token
     roomProtected.value = frame.protected
+    loadingOlder.value = false
+    typingSentAt = undefined
     room.applyJoined(frame)
     // History first: what it acknowledges must not go out again.
     outbox.acknowledge(frame.history, frame.you.id)
@@ -240,11 +271,38 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   }
 
   // Nothing could ever deliver a message queued without a window (SSR).
-  function send(text: string): boolean {
+  function send(text: string, replyTo?: string): boolean {
     if (!WebSocketImpl || !isSendableText(text)) return false
-    outbox.add(text)
+    setTyping(false)
+    outbox.add(text, replyTo)
     return true
   }
+
+  function loadOlder(): boolean {
+    const before = room.oldestSeq()
+    if (loadingOlder.value || !room.hasOlder.value || before === undefined || !joined.value) return false
+    if (!link.send({ type: 'history', before, limit: LIMITS.historyPageDefault })) return false
+    loadingOlder.value = true
+    return true
+  }
+
+  // Typing is a hint: lost on a dropped link, it expires on the server by itself.
+  function setTyping(typing: boolean) {
+    if (!joined.value) return
+    const now = Date.now()
+    if (typing && (typingSentAt === undefined || now - typingSentAt >= typingIntervalMs)) {
+      if (link.send({ type: 'typing' })) typingSentAt = now
+    }
+    else if (!typing && typingSentAt !== undefined) {
+      typingSentAt = undefined
+      link.send({ type: 'typing', stop: true })
+    }
+  }
+
+  // Reactions, edits and deletes are not queued: the buttons are there only while joined.
+  const react = (id: string, emoji: string) => joined.value && link.send({ type: 'react', id, emoji })
+  const edit = (id: string, text: string) => joined.value && isSendableText(text) && link.send({ type: 'edit', id, text })
+  const remove = (id: string) => joined.value && link.send({ type: 'delete', id })
 
   // Without an open socket the leave goes over HTTP, so the server still tells
   // this member's other sockets, wherever they are.
@@ -292,6 +350,14 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     send,
     leave,
     reconnect: link.reconnect,
+    typing: room.typing,
+    hasOlder: room.hasOlder,
+    loadingOlder,
+    loadOlder,
+    setTyping,
+    react,
+    edit,
+    remove,
     close,
   }
 }

@@ -20,7 +20,7 @@ export interface UseOutboxReturn {
   /** Messages written and not yet acknowledged, oldest first. */
   items: Readonly<Ref<OutboxItem[]>>
   /** Queues the text under a fresh clientId and sends it at once if it can. */
-  add: (text: string) => void
+  add: (text: string, replyTo?: string) => void
   /** Removes what these messages acknowledge: sent by `selfId` with a clientId still pending. */
   acknowledge: (messages: readonly ChatMessage[], selfId: string | undefined) => void
   /** A new link has joined: nothing is on it yet, so everything pending goes (again). */
@@ -82,14 +82,14 @@ export function useOutbox({ storage, roomId, sendChat, random }: UseOutboxOption
         timer = setTimeout(sendWaiting, Math.ceil((1 - tokens) * 1000 / CHAT_PACE.framesPerSecond))
         return
       }
-      if (!sendChat({ type: 'chat', text: item.text, clientId: item.clientId })) return
+      if (!sendChat({ type: 'chat', text: item.text, clientId: item.clientId, ...(item.replyTo ? { replyTo: item.replyTo } : {}) })) return
       sentOnLink.add(item.clientId)
       tokens--
     }
   }
 
-  function add(text: string) {
-    const item: OutboxItem = { clientId: randomClientId(), text, writtenAt: Date.now() }
+  function add(text: string, replyTo?: string) {
+    const item: OutboxItem = { clientId: randomClientId(), text, writtenAt: Date.now(), ...(replyTo ? { replyTo } : {}) }
     items.value = [...items.value, item]
     store.add(item)
     sendWaiting()

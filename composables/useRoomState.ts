@@ -1,6 +1,8 @@
 import type { Ref } from 'vue'
 import { shallowRef } from 'vue'
-import type { ChatMessage, JoinedFrame, MemberPresence, PresenceFrame } from '../shared/protocol'
+import type { ChatMessage, HistoryPageFrame, JoinedFrame, MemberPresence, PresenceFrame } from '../shared/protocol'
+import { withMessageChange } from '../utils/conversation'
+import type { MessageChangeFrame } from '../utils/conversation'
 import { highestSeq, mergeChatMessages, mergePresence } from '../utils/timeline'
 import type { TimelineEntry } from '../utils/timeline'
 
@@ -25,7 +27,20 @@ export interface UseRoomStateReturn {
   appendMessages: (messages: ChatMessage[]) => void
   /** The highest seq shown, for the next join's `lastSeq`. */
   lastSeq: () => number | undefined
+  /** The lowest seq shown, for the next `history` request. */
+  oldestSeq: () => number | undefined
+  /** Whether the server may hold messages older than those shown. */
+  hasOlder: Ref<boolean>
+  /** Ids of the other members typing now. */
+  typing: Ref<string[]>
+  /** Puts an older page in front; the timeline may then grow up to `MAX_LOADED_ENTRIES`. */
+  applyHistoryPage: (frame: HistoryPageFrame) => void
+  /** Applies a reaction, edit or delete to the message shown. */
+  applyMessageChange: (frame: MessageChangeFrame) => void
 }
+
+/** Entries kept at most once older pages were loaded: a bound on what scrolling back can hold. */
+export const MAX_LOADED_ENTRIES = 5000
 
 const UNRECOVERED_LINE = 'Some messages could not be recovered'
 const PASSWORD_IGNORED_LINE = 'This room has no password, so the one you typed was not used: anyone with the link can join'
@@ -37,11 +52,32 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
   const users = shallowRef<MemberPresence[]>([])
   const self = shallowRef<{ id: string, name: string }>()
   const timeline = shallowRef<TimelineEntry[]>([])
+  const hasOlder = shallowRef(false)
+  const typing = shallowRef<string[]>([])
+  let pagesLoaded = false
+  // Live messages trim the oldest past this; older pages raise it.
+  let timelineCap = historyLimit
   let systemLineCount = 0
   let passwordIgnoredNoted = false
 
   function setTimeline(next: TimelineEntry[]) {
-    if (next !== timeline.value) timeline.value = next.slice(-historyLimit)
+    if (next !== timeline.value) timeline.value = next.slice(-timelineCap)
+  }
+
+  function oldestSeq(): number | undefined {
+    const oldest = timeline.value.find(entry => entry.kind === 'chat')
+    return oldest?.kind === 'chat' ? oldest.message.seq : undefined
+  }
+
+  function applyHistoryPage(frame: HistoryPageFrame) {
+    pagesLoaded = true
+    hasOlder.value = frame.hasMore && frame.messages.length > 0
+    timelineCap = Math.min(MAX_LOADED_ENTRIES, timelineCap + frame.messages.length)
+    setTimeline(mergeChatMessages(timeline.value, frame.messages, self.value?.id))
+  }
+
+  function applyMessageChange(frame: MessageChangeFrame) {
+    setTimeline(withMessageChange(timeline.value, frame))
   }
 
   function systemLine(text: string): TimelineEntry {
@@ -66,6 +102,8 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
     // history; the line makes the gap visible instead of silent.
     if (frame.recovered === false) setTimeline([...mergeChatMessages([], frame.history, frame.you.id), systemLine(UNRECOVERED_LINE)])
     else appendMessages(frame.history)
+    typing.value = []
+    if (!pagesLoaded || frame.recovered === false) hasOlder.value = (oldestSeq() ?? 1) > 1
     // Said once: every rejoin carries the password again.
     if (frame.passwordIgnored && !passwordIgnoredNoted) {
       passwordIgnoredNoted = true
@@ -91,5 +129,10 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
     applyPresence,
     appendMessages,
     lastSeq: () => highestSeq(timeline.value),
+    oldestSeq,
+    hasOlder,
+    typing,
+    applyHistoryPage,
+    applyMessageChange,
   }
 }

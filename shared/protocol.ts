@@ -20,6 +20,25 @@ export const LIMITS = {
   frameMaxBytes: 16 * 1024,
   /** Messages a joining member receives as history. */
   historyOnJoin: 50,
+  /** Messages one `history` page holds by default, and at most. */
+  historyPageDefault: 50,
+  historyPageMax: 100,
+  /** Characters of the replied-to message a reply carries. */
+  replyExcerptMaxLength: 120,
+  /** Distinct emoji on one message. */
+  reactionsPerMessage: 20,
+  /** Reactions on one message, every emoji's members counted: bounds a message whatever the room's size. */
+  reactionEntriesPerMessage: 1000,
+  /** Longest emoji a reaction may be, in UTF-16 units (a family or a flag with tags is long). */
+  emojiMaxLength: 32,
+  /** Longest message id a frame may name. */
+  messageIdMaxLength: 64,
+  /** A typing entry lasts this long after its member's last typing frame. */
+  typingExpiryMs: 5000,
+  /** Typing frames of one room go out at most this often. */
+  typingMergeMs: 250,
+  /** Members one room shows as typing at once; more are not tracked. */
+  typistsPerRoom: 20,
 } as const
 
 /** Close codes the server uses; 4000-4999 are this application's own. */
@@ -52,6 +71,7 @@ export const ERROR_CODES = [
   'SERVER_FULL',
   'TOO_MANY_CONNECTIONS',
   'TOO_MANY_MEMBERSHIPS',
+  'FORBIDDEN',
   'UNAVAILABLE',
   'INTERNAL',
 ] as const
@@ -71,13 +91,34 @@ export interface JoinFrame {
   tabId?: string
 }
 export interface PingFrame { type: 'ping' }
-export interface ChatSendFrame { type: 'chat', text: string, clientId?: string }
+export interface ChatSendFrame {
+  type: 'chat'
+  text: string
+  clientId?: string
+  /** The id of the message this one answers. */
+  replyTo?: string
+}
 export interface LeaveFrame { type: 'leave' }
+/** The person is typing (at most every 2 s), or stopped (`stop`: sent, or cleared). */
+export interface TypingSendFrame { type: 'typing', stop?: true }
+/** Asks for the messages before `before` (a seq), newest `limit` of them. */
+export interface HistoryRequestFrame { type: 'history', before: number, limit?: number }
+/** Toggles this member's `emoji` on the message. */
+export interface ReactFrame { type: 'react', id: string, emoji: string }
+export interface EditFrame { type: 'edit', id: string, text: string }
+export interface DeleteFrame { type: 'delete', id: string }
 export type ClientFrame = JoinFrame | PingFrame | ChatSendFrame | LeaveFrame
+  | TypingSendFrame | HistoryRequestFrame | ReactFrame | EditFrame | DeleteFrame
 
 // ---- server -> client ----
 
 export interface MemberPresence { id: string, name: string, active: boolean }
+
+/** What a reply shows of the message it answers. */
+export interface ReplyRef { id: string, from: { id: string, name: string }, excerpt: string }
+
+/** emoji -> ids of the members who reacted with it, in the order they did. */
+export type Reactions = Record<string, string[]>
 
 export interface ChatMessage {
   type: 'chat'
@@ -89,6 +130,12 @@ export interface ChatMessage {
   /** Server time, ms since the epoch. */
   at: number
   clientId?: string
+  replyTo?: ReplyRef
+  reactions?: Reactions
+  /** Set once the author edited the text. */
+  editedAt?: number
+  /** A tombstone: the author deleted it; `text` is empty. */
+  deleted?: true
 }
 
 export interface JoinedFrame {
@@ -122,6 +169,13 @@ export interface PresenceFrame {
   left: string[]
 }
 export interface LeftFrame { type: 'left', roomId: string }
+/** Who is typing in the room now, the recipient left out. */
+export interface TypingFrame { type: 'typing', roomId: string, ids: string[] }
+/** An answer to a `history` request, oldest first. */
+export interface HistoryPageFrame { type: 'history', roomId: string, messages: ChatMessage[], hasMore: boolean }
+export interface ReactionsFrame { type: 'reactions', roomId: string, id: string, reactions: Reactions }
+export interface EditedFrame { type: 'edited', roomId: string, id: string, text: string, editedAt: number }
+export interface DeletedFrame { type: 'deleted', roomId: string, id: string }
 export interface ErrorFrame {
   type: 'error'
   code: ErrorCode
@@ -130,6 +184,7 @@ export interface ErrorFrame {
   retryAfterMs?: number
 }
 export type ServerFrame = JoinedFrame | PongFrame | PresenceFrame | ChatMessage | LeftFrame | ErrorFrame
+  | TypingFrame | HistoryPageFrame | ReactionsFrame | EditedFrame | DeletedFrame
 
 // ---- validation ----
 
@@ -236,6 +291,16 @@ export function parseClientFrame(raw: string): ParseResult {
       return parseJoin(data)
     case 'chat':
       return parseChat(data)
+    case 'typing':
+      return { ok: true, frame: data.stop === true ? { type: 'typing', stop: true } : { type: 'typing' } }
+    case 'history':
+      return parseHistory(data)
+    case 'react':
+      return parseReact(data)
+    case 'edit':
+      return parseEdit(data)
+    case 'delete':
+      return isMessageId(data.id) ? { ok: true, frame: { type: 'delete', id: data.id } } : badMessageId()
     default:
       return fail('BAD_REQUEST', `unknown frame type "${data.type.slice(0, 32)}"`)
   }
@@ -268,17 +333,77 @@ function parseJoin(data: Record<string, unknown>): ParseResult {
   return { ok: true, frame }
 }
 
-function parseChat(data: Record<string, unknown>): ParseResult {
-  if (typeof data.text !== 'string' || data.text.trim().length === 0) {
+function textProblem(text: unknown): ParseResult | undefined {
+  if (typeof text !== 'string' || text.trim().length === 0) {
     return fail('BAD_REQUEST', 'text must be a non-empty string')
   }
-  if (data.text.length > LIMITS.textMaxLength) {
+  if (text.length > LIMITS.textMaxLength) {
     return fail('BAD_REQUEST', `text is limited to ${LIMITS.textMaxLength} characters`)
   }
+  return undefined
+}
+
+function isMessageId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= LIMITS.messageIdMaxLength
+}
+
+function badMessageId(): ParseResult {
+  return fail('BAD_REQUEST', `id must be a message id of 1-${LIMITS.messageIdMaxLength} characters`)
+}
+
+function parseChat(data: Record<string, unknown>): ParseResult {
+  const problem = textProblem(data.text)
+  if (problem) return problem
   if (!optionalString(data.clientId, LIMITS.clientIdMaxLength)) {
     return fail('BAD_REQUEST', `clientId must be a string of at most ${LIMITS.clientIdMaxLength} characters`)
   }
-  const frame: ChatSendFrame = { type: 'chat', text: data.text }
+  if (data.replyTo !== undefined && !isMessageId(data.replyTo)) {
+    return fail('BAD_REQUEST', `replyTo must be a message id of 1-${LIMITS.messageIdMaxLength} characters`)
+  }
+  const frame: ChatSendFrame = { type: 'chat', text: data.text as string }
   if (data.clientId) frame.clientId = data.clientId
+  if (data.replyTo !== undefined) frame.replyTo = data.replyTo as string
   return { ok: true, frame }
+}
+
+function parseHistory(data: Record<string, unknown>): ParseResult {
+  if (!(Number.isSafeInteger(data.before) && (data.before as number) >= 1)) {
+    return fail('BAD_REQUEST', 'before must be a seq, a whole number of 1 or more')
+  }
+  const limit = data.limit ?? LIMITS.historyPageDefault
+  if (!(Number.isSafeInteger(limit) && (limit as number) >= 1 && (limit as number) <= LIMITS.historyPageMax)) {
+    return fail('BAD_REQUEST', `limit must be a whole number of 1-${LIMITS.historyPageMax}`)
+  }
+  return { ok: true, frame: { type: 'history', before: data.before as number, limit: limit as number } }
+}
+
+function parseReact(data: Record<string, unknown>): ParseResult {
+  if (!isMessageId(data.id)) return badMessageId()
+  if (!isOneEmoji(data.emoji)) return fail('BAD_REQUEST', 'emoji must be one emoji')
+  return { ok: true, frame: { type: 'react', id: data.id, emoji: data.emoji } }
+}
+
+function parseEdit(data: Record<string, unknown>): ParseResult {
+  if (!isMessageId(data.id)) return badMessageId()
+  const problem = textProblem(data.text)
+  if (problem) return problem
+  return { ok: true, frame: { type: 'edit', id: data.id, text: data.text as string } }
+}
+
+const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+
+/** One grapheme that draws as an emoji: a reaction is never a letter, a word or two emoji. */
+export function isOneEmoji(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > LIMITS.emojiMaxLength) return false
+  if (!EMOJI.test(value) || NAME_FORBIDDEN.test(value)) return false
+  const segments = graphemes.segment(value)[Symbol.iterator]()
+  const first = segments.next()
+  return !first.done && first.value.segment === value
+}
+
+/** The start of a message's text for a reply, never cutting a character in two. */
+export function replyExcerpt(text: string): string {
+  const chars = Array.from(text)
+  return chars.length <= LIMITS.replyExcerptMaxLength ? text : `${chars.slice(0, LIMITS.replyExcerptMaxLength - 1).join('')}…`
 }

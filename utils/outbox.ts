@@ -11,6 +11,8 @@ export interface OutboxItem {
   text: string
   /** When it was written, client time in ms since the epoch. */
   writtenAt: number
+  /** The id of the message it answers. */
+  replyTo?: string
 }
 
 export interface OutboxStore {
@@ -71,4 +73,5 @@ function isOutboxItem(value: unknown): value is OutboxItem {
     && typeof item.clientId === 'string' && item.clientId.length > 0 && item.clientId.length <= LIMITS.clientIdMaxLength
     && typeof item.text === 'string' && isSendableText(item.text)
     && typeof item.writtenAt === 'number'
+    && (item.replyTo === undefined || (typeof item.replyTo === 'string' && item.replyTo.length <= LIMITS.messageIdMaxLength))
 }

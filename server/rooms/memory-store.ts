@@ -1,7 +1,8 @@
 import type { ChatMessage } from '../../shared/protocol'
+import { asTombstone, withReactionToggled, withTextEdited } from './message-changes'
 import { nameKeys } from './name-keys'
 import { CLIENT_IDS_PER_MEMBER } from './types'
-import type { MemberRecord, NewChatMessage, RoomEvent, RoomRecord, RoomStore } from './types'
+import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomEvent, RoomRecord, RoomStore } from './types'
 
 interface MemoryRoom {
   record: RoomRecord
@@ -194,6 +195,42 @@ export class MemoryRoomStore implements RoomStore {
     const oldestHeld = room.history[0]?.seq ?? room.lastSeq + 1
     if (oldestHeld > afterSeq + 1) return undefined
     return room.history.slice(afterSeq + 1 - oldestHeld)
+  }
+
+  async messagesBefore(roomId: string, beforeSeq: number, limit: number) {
+    const history = this.rooms.get(roomId)?.history ?? []
+    // Held seqs are consecutive: the index of a seq is its distance from the oldest.
+    const end = Math.max(0, Math.min(history.length, beforeSeq - (history[0]?.seq ?? 0)))
+    const start = Math.max(0, end - limit)
+    return { messages: history.slice(start, end), hasMore: start > 0 }
+  }
+
+  async findMessage(roomId: string, messageId: string) {
+    return this.rooms.get(roomId)?.history.find(message => message.id === messageId)
+  }
+
+  async toggleReaction(roomId: string, messageId: string, memberId: string, emoji: string) {
+    return this.change(roomId, messageId, message => withReactionToggled(message, memberId, emoji), changed => ({ kind: 'reactions', id: messageId, reactions: changed.reactions ?? {} }))
+  }
+
+  async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number) {
+    return this.change(roomId, messageId, message => withTextEdited(message, authorId, text, editedAt), () => ({ kind: 'edited', id: messageId, text, editedAt }))
+  }
+
+  async deleteMessage(roomId: string, messageId: string, authorId: string) {
+    return this.change(roomId, messageId, message => asTombstone(message, authorId), () => ({ kind: 'deleted', id: messageId }))
+  }
+
+  // The held message is replaced, not mutated: a copy handed out earlier stays as it was.
+  private change(roomId: string, messageId: string, apply: (message: ChatMessage) => ChatMessage | MessageChangeRefusal, event: (changed: ChatMessage) => RoomEvent): ChatMessage | MessageChangeRefusal {
+    const history = this.rooms.get(roomId)?.history
+    const index = history?.findIndex(message => message.id === messageId) ?? -1
+    if (!history || index < 0) return 'not-found'
+    const changed = apply(history[index]!)
+    if (typeof changed === 'string') return changed
+    history[index] = changed
+    this.handler(roomId, event(changed))
+    return changed
   }
 
   // Synchronous, so that a name check and the removal it leads to are one step.

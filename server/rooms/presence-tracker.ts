@@ -94,7 +94,7 @@ export class PresenceTracker {
   }
 
   /** A presence event from any process (this one included) updates the view, if there is one. */
-  apply(roomId: string, event: Exclude<RoomEvent, { kind: 'chat' }>): void {
+  apply(roomId: string, event: Extract<RoomEvent, { kind: 'presence' | 'left' }>): void {
     const view = this.builtViews.get(roomId)
     if (!view) return
     if (event.kind === 'presence') {

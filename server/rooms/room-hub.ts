@@ -1,6 +1,10 @@
 import { CLOSE_CODES, LIMITS, parseClientFrame } from '../../shared/protocol'
 import type { ChatMessage, ChatSendFrame, ErrorCode, JoinFrame, ServerFrame } from '../../shared/protocol'
 import { admitMember } from './admission'
+import { FRAME_HANDLERS, isTableFrame } from './frames'
+import type { FrameContext, JoinedSession, TableFrame } from './frames'
+import type { FrameHandler } from './frames/context'
+import { replyRefTo } from './frames/reply'
 import type { Admission } from './admission'
 import { resolveHubOptions } from './hub-options'
 import type { ResolvedHubOptions, RoomHubOptions } from './hub-options'
@@ -15,6 +19,7 @@ import { hashToken, newId } from './secrets'
 import { SessionGuard } from './session-guard'
 import { SessionIndex } from './session-index'
 import type { Connection, Session, SessionMember } from './session-index'
+import { TypingTracker } from './typing-tracker'
 import type { MemberRecord, RoomEvent, RoomRecord, RoomStore } from './types'
 
 export type { Connection } from './session-index'
@@ -24,6 +29,12 @@ const PING_FRAME = '{"type":"ping"}'
 const MAX_TRACKED_MEMBERSHIPS = 100_000
 /** How often an address at its membership cap is checked against the store for members removed elsewhere. */
 const MEMBERSHIP_RECHECK_MS = 15_000
+/**
+ * A change to a held message is kept in a joining socket's backlog like chat,
+ * past any seq: it follows the joined frame, and since it carries the whole
+ * new state, applying it to a history that already has it changes nothing.
+ */
+const AFTER_EVERY_SEQ = Number.MAX_SAFE_INTEGER
 export type { RoomHubOptions } from './hub-options'
 
 /** A member let in, new or resumed; a resumed member's room may be gone by the time it is read. */
@@ -44,6 +55,8 @@ export class RoomHub {
   private readonly memberships: MembershipLedger
   private readonly roomCreations: TokenBuckets
   private readonly hashing: PasswordHashing
+  private readonly typing: TypingTracker
+  private readonly frameContext: FrameContext
   /**
    * roomId -> sockets here that joined or are joining it, and the room's
    * subscription, which every join of the room waits for; the store delivers
@@ -82,6 +95,18 @@ export class RoomHub {
       expireMember: (roomId, memberId) => this.removeMember(roomId, memberId),
       log: this.options.log,
     })
+    this.typing = new TypingTracker({
+      expiryMs: LIMITS.typingExpiryMs,
+      mergeMs: LIMITS.typingMergeMs,
+      maxPerRoom: LIMITS.typistsPerRoom,
+      flush: (roomId, ids) => this.broadcastTyping(roomId, ids),
+    })
+    this.frameContext = {
+      store: this.store,
+      typing: this.typing,
+      send: (session, frame) => this.send(session, frame),
+      sendError: (session, code, message) => this.sendError(session, code, message),
+    }
     this.store.onEvent((roomId, event) => this.onRoomEvent(roomId, event))
   }
 
@@ -96,6 +121,7 @@ export class RoomHub {
     clearInterval(this.sweepTimer)
     this.sweepTimer = undefined
     this.presence.dispose()
+    this.typing.dispose()
   }
 
   /** Refuses new sockets and asks every open one to reconnect elsewhere (1001). */
@@ -178,6 +204,7 @@ export class RoomHub {
         if (frame.type === 'ping') return this.answerPing(session)
         if (frame.type === 'join') return this.join(session, frame)
         if (frame.type === 'chat') return this.chat(session, frame)
+        if (isTableFrame(frame)) return this.dispatch(session, frame)
         return this.leave(session)
       })
       .catch((error: unknown) => {
@@ -236,6 +263,7 @@ export class RoomHub {
       if (session.closingSince !== undefined && now - session.closingSince > 5000) session.conn.terminate()
       else if (now - session.lastFrameAt > this.options.idleTimeoutMs) this.closeSession(session, CLOSE_CODES.idleTimeout, 'idle timeout')
     }
+    this.typing.sweep(now)
     this.passwordFailures.prune(now)
     this.roomCreations.prune(now)
     this.hashing.prune(now)
@@ -420,6 +448,8 @@ export class RoomHub {
   private async chat(session: Session, frame: ChatSendFrame): Promise<void> {
     const member = session.member
     if (!member) return this.sendError(session, 'NOT_JOINED', 'join a room before sending chat')
+    const replyTo = frame.replyTo === undefined ? undefined : await replyRefTo(this.store, member.roomId, frame.replyTo)
+    if (frame.replyTo !== undefined && !replyTo) return this.sendError(session, 'BAD_REQUEST', 'replyTo names no message held in this room')
     const appended = await this.store.appendMessage({
       type: 'chat',
       id: newId(),
@@ -428,12 +458,30 @@ export class RoomHub {
       text: frame.text,
       at: Date.now(),
       ...(frame.clientId ? { clientId: frame.clientId } : {}),
+      ...(replyTo ? { replyTo } : {}),
     })
     if (typeof appended === 'string') return this.memberGone(member.roomId, member.id)
     // A repeat (a resend after a drop) is acknowledged to its sender only; a
     // new message reaches the room as the store's chat event.
     if (appended.duplicate) this.send(session, appended.message)
     if (!await this.presence.heartbeat(member.roomId, member.id)) await this.memberGone(member.roomId, member.id)
+  }
+
+  /** The frames of the handler table (frames/): one handler per type, each given the same context. */
+  private dispatch(session: Session, frame: TableFrame): Promise<void> | void {
+    if (!session.member) return this.sendError(session, 'NOT_JOINED', `join a room before sending ${frame.type}`)
+    const handler = FRAME_HANDLERS[frame.type] as FrameHandler<TableFrame>
+    return handler(session as JoinedSession, frame, this.frameContext)
+  }
+
+  /** Serialized once for the room, and once per typist, who is never told of itself. */
+  private broadcastTyping(roomId: string, ids: string[]): void {
+    const typists = new Set(ids)
+    this.index.broadcast(roomId, JSON.stringify({ type: 'typing', roomId, ids } satisfies ServerFrame), undefined, typists)
+    for (const typist of typists) {
+      const others = JSON.stringify({ type: 'typing', roomId, ids: ids.filter(id => id !== typist) } satisfies ServerFrame)
+      for (const session of this.index.sessionsOf(roomId, typist)) if (!session.backlog) session.conn.send(others)
+    }
   }
 
   private async leave(session: Session): Promise<void> {
@@ -450,9 +498,23 @@ export class RoomHub {
 
   /** Every process serving the room hears each event once; each tells its own sockets. */
   private onRoomEvent(roomId: string, event: RoomEvent): void {
-    if (event.kind === 'chat') return this.index.broadcast(roomId, JSON.stringify(event.message), event.message.seq)
+    const now = Date.now()
+    switch (event.kind) {
+      case 'chat':
+        this.typing.apply(roomId, event.message.from.id, false, now)
+        return this.index.broadcast(roomId, JSON.stringify(event.message), event.message.seq)
+      case 'typing':
+        return this.typing.apply(roomId, event.memberId, event.typing, now)
+      case 'reactions':
+        return this.index.broadcast(roomId, JSON.stringify({ type: 'reactions', roomId, id: event.id, reactions: event.reactions } satisfies ServerFrame), AFTER_EVERY_SEQ)
+      case 'edited':
+        return this.index.broadcast(roomId, JSON.stringify({ type: 'edited', roomId, id: event.id, text: event.text, editedAt: event.editedAt } satisfies ServerFrame), AFTER_EVERY_SEQ)
+      case 'deleted':
+        return this.index.broadcast(roomId, JSON.stringify({ type: 'deleted', roomId, id: event.id } satisfies ServerFrame), AFTER_EVERY_SEQ)
+    }
     this.presence.apply(roomId, event)
     if (event.kind !== 'left') return
+    this.typing.apply(roomId, event.memberId, false, now)
     this.memberships.forget(roomId, event.memberId)
     this.detachMember(roomId, event.memberId)
   }
@@ -497,6 +559,7 @@ export class RoomHub {
     if (--interest.sockets > 0) return
     this.interest.delete(roomId)
     this.presence.forget(roomId)
+    this.typing.forget(roomId)
     this.store.unsubscribe(roomId).catch(error => this.options.log(`unsubscribe failed: ${String(error)}`))
   }
 

@@ -75,9 +75,14 @@ export class SessionIndex {
     return this.byMember.has(memberKey(roomId, memberId))
   }
 
-  /** `data` is serialized once by the caller, whatever the room's size; `seq` marks a chat message. */
-  broadcast(roomId: string, data: string, seq?: number): void {
+  /**
+   * `data` is serialized once by the caller, whatever the room's size; `seq`
+   * marks a frame a joining socket must not miss (chat); the sockets of
+   * `skipMembers` are left out.
+   */
+  broadcast(roomId: string, data: string, seq?: number, skipMembers?: ReadonlySet<string>): void {
     for (const session of this.byRoom.get(roomId) ?? []) {
+      if (skipMembers?.has(session.member!.id)) continue
       if (!session.backlog) session.conn.send(data)
       else if (seq !== undefined) session.backlog.push({ seq, data })
     }

@@ -1,4 +1,4 @@
-import type { ChatMessage, MemberPresence } from '../../shared/protocol'
+import type { ChatMessage, MemberPresence, Reactions } from '../../shared/protocol'
 
 export interface RoomRecord {
   id: string
@@ -30,6 +30,13 @@ export type RoomEvent =
   | { kind: 'chat', message: ChatMessage }
   | { kind: 'presence', member: MemberPresence }
   | { kind: 'left', memberId: string }
+  | { kind: 'typing', memberId: string, typing: boolean }
+  | { kind: 'reactions', id: string, reactions: Reactions }
+  | { kind: 'edited', id: string, text: string, editedAt: number }
+  | { kind: 'deleted', id: string }
+
+/** Why a change to a message was not made: no such message (or a tombstone), not the author's, too many reactions. */
+export type MessageChangeRefusal = 'not-found' | 'forbidden' | 'too-many-reactions'
 
 export interface StoreHealth {
   kind: string
@@ -127,4 +134,21 @@ export interface RoomStore {
   recentMessages(roomId: string, limit: number): Promise<ChatMessage[]>
   /** Every message after `afterSeq`, in order; undefined when some of them are no longer held. */
   messagesAfter(roomId: string, afterSeq: number): Promise<ChatMessage[] | undefined>
+  /**
+   * The `limit` messages right before seq `beforeSeq` that are still held,
+   * oldest first, and whether older ones are held too.
+   */
+  messagesBefore(roomId: string, beforeSeq: number, limit: number): Promise<{ messages: ChatMessage[], hasMore: boolean }>
+  /** A held message by its id (a tombstone too). */
+  findMessage(roomId: string, messageId: string): Promise<ChatMessage | undefined>
+  /**
+   * Toggles the member's `emoji` on the message and publishes the message's
+   * reactions, in one step. At most `LIMITS.reactionsPerMessage` distinct
+   * emoji and `LIMITS.reactionEntriesPerMessage` reactions per message.
+   */
+  toggleReaction(roomId: string, messageId: string, memberId: string, emoji: string): Promise<ChatMessage | MessageChangeRefusal>
+  /** Replaces the text of the author's own message and publishes `edited`, in one step. */
+  editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number): Promise<ChatMessage | MessageChangeRefusal>
+  /** Turns the author's own message into a tombstone (no text, no reactions) and publishes `deleted`, in one step. */
+  deleteMessage(roomId: string, messageId: string, authorId: string): Promise<ChatMessage | MessageChangeRefusal>
 }

@@ -1,4 +1,6 @@
 import { MemoryRoomStore } from '../../server/rooms/memory-store'
+import { describeRoomConversation } from './room-conversation.contract'
 import { describeRoomHub } from './room-hub.contract'
 
 describeRoomHub('memory store', async () => new MemoryRoomStore())
+describeRoomConversation('memory store', async () => new MemoryRoomStore())

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import { LIMITS } from '../../shared/protocol'
 import type { MemberRecord, RoomEvent, RoomStore } from '../../server/rooms/types'
 
 /**
@@ -140,6 +141,87 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.messagesAfter('lobby', 1)).toBeUndefined()
       expect(await store.messagesAfter('lobby', 9)).toBeUndefined()
       expect(await store.messagesAfter('nowhere', 0)).toBeUndefined()
+    })
+
+    async function roomWithMessages(historyLimit: number, count: number) {
+      const store = await createStore(historyLimit)
+      await store.ensureRoom(room, 100)
+      await store.addMember(member('a', 'Ada'), 100)
+      await store.addMember(member('b', 'Bob'), 100)
+      for (let i = 1; i <= count; i++) {
+        await store.appendMessage({ type: 'chat', id: `m${i}`, roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: `t${i}`, at: i })
+      }
+      return store
+    }
+
+    it('pages back through history from a seq: no gap, no duplicate, hasMore false at the oldest held', async () => {
+      const store = await roomWithMessages(7, 10)
+      // Held: seqs 4-10. The newest 3 are what a join gave.
+      const joined = (await store.recentMessages('lobby', 3)).map(m => m.seq)
+      expect(joined).toEqual([8, 9, 10])
+      const first = await store.messagesBefore('lobby', 8, 3)
+      expect({ seqs: first.messages.map(m => m.seq), hasMore: first.hasMore }).toEqual({ seqs: [5, 6, 7], hasMore: true })
+      const second = await store.messagesBefore('lobby', 5, 3)
+      expect({ seqs: second.messages.map(m => m.seq), hasMore: second.hasMore }).toEqual({ seqs: [4], hasMore: false })
+      const exact = await store.messagesBefore('lobby', 7, 3)
+      expect({ seqs: exact.messages.map(m => m.seq), hasMore: exact.hasMore }).toEqual({ seqs: [4, 5, 6], hasMore: false })
+      expect(await store.messagesBefore('lobby', 4, 3)).toEqual({ messages: [], hasMore: false })
+      expect((await store.messagesBefore('lobby', 99, 2)).messages.map(m => m.seq)).toEqual([9, 10])
+      expect(await store.messagesBefore('nowhere', 5, 3)).toEqual({ messages: [], hasMore: false })
+    })
+
+    it('toggles reactions per member, publishes them, keeps them in history, and bounds distinct emoji', async () => {
+      const store = await roomWithMessages(10, 2)
+      const events: RoomEvent[] = []
+      store.onEvent((_, event) => events.push(event))
+      await store.subscribe('lobby')
+      expect(await store.toggleReaction('lobby', 'm1', 'a', '👍')).toMatchObject({ id: 'm1', reactions: { '👍': ['a'] } })
+      expect(await store.toggleReaction('lobby', 'm1', 'b', '👍')).toMatchObject({ reactions: { '👍': ['a', 'b'] } })
+      expect(await store.toggleReaction('lobby', 'm1', 'a', '👍')).toMatchObject({ reactions: { '👍': ['b'] } })
+      const last = await store.toggleReaction('lobby', 'm1', 'b', '👍')
+      expect(last).not.toHaveProperty('reactions')
+      await store.toggleReaction('lobby', 'm2', 'b', '👨‍👩‍👧')
+      await vi.waitFor(() => expect(events.filter(e => e.kind === 'reactions')).toHaveLength(5))
+      expect(events.filter(e => e.kind === 'reactions').at(-2)).toEqual({ kind: 'reactions', id: 'm1', reactions: {} })
+      const history = await store.recentMessages('lobby', 10)
+      expect(history.map(m => m.reactions)).toEqual([undefined, { '👨‍👩‍👧': ['b'] }])
+      expect(history.map(m => m.text)).toEqual(['t1', 't2'])
+      const emoji = [...'😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗😙🥲😚🙂🤗']
+      for (const e of emoji.slice(0, LIMITS.reactionsPerMessage)) expect(await store.toggleReaction('lobby', 'm1', 'a', e)).toHaveProperty('id', 'm1')
+      expect(await store.toggleReaction('lobby', 'm1', 'b', emoji[LIMITS.reactionsPerMessage]!)).toBe('too-many-reactions')
+      // An emoji already there can still be added to.
+      expect(await store.toggleReaction('lobby', 'm1', 'b', emoji[0]!)).toMatchObject({ reactions: { [emoji[0]!]: ['a', 'b'] } })
+      expect(await store.toggleReaction('lobby', 'nope', 'a', '👍')).toBe('not-found')
+    })
+
+    it('edits and deletes for the author only; a tombstone keeps its place without text or reactions', async () => {
+      const store = await roomWithMessages(10, 3)
+      const events: RoomEvent[] = []
+      store.onEvent((_, event) => events.push(event))
+      await store.subscribe('lobby')
+      expect(await store.editMessage('lobby', 'm2', 'b', 'not mine', 5)).toBe('forbidden')
+      expect(await store.deleteMessage('lobby', 'm2', 'b')).toBe('forbidden')
+      expect(await store.editMessage('lobby', 'm2', 'a', 'fixed "quote" é', 5)).toMatchObject({ id: 'm2', seq: 2, text: 'fixed "quote" é', editedAt: 5 })
+      await store.toggleReaction('lobby', 'm3', 'b', '🎉')
+      expect(await store.deleteMessage('lobby', 'm3', 'a')).toEqual({ type: 'chat', seq: 3, id: 'm3', roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: '', at: 3, deleted: true })
+      expect(await store.editMessage('lobby', 'm3', 'a', 'back', 6)).toBe('not-found')
+      expect(await store.deleteMessage('lobby', 'm3', 'a')).toBe('not-found')
+      expect(await store.toggleReaction('lobby', 'm3', 'b', '🎉')).toBe('not-found')
+      expect(await store.editMessage('lobby', 'nope', 'a', 'x', 6)).toBe('not-found')
+      await vi.waitFor(() => expect(events).toHaveLength(3))
+      expect(events).toEqual([
+        { kind: 'edited', id: 'm2', text: 'fixed "quote" é', editedAt: 5 },
+        { kind: 'reactions', id: 'm3', reactions: { '🎉': ['b'] } },
+        { kind: 'deleted', id: 'm3' },
+      ])
+      const history = await store.recentMessages('lobby', 10)
+      expect(history.map(m => [m.seq, m.text, m.deleted ?? false])).toEqual([[1, 't1', false], [2, 'fixed "quote" é', false], [3, '', true]])
+      expect(await store.findMessage('lobby', 'm2')).toMatchObject({ text: 'fixed "quote" é', editedAt: 5 })
+      expect(await store.findMessage('lobby', 'm1')).toMatchObject({ id: 'm1', text: 't1', from: { id: 'a' } })
+      expect(await store.findMessage('lobby', 'nope')).toBeUndefined()
+      // History stays consecutive after changes: paging and resuming still line up.
+      expect((await store.messagesBefore('lobby', 3, 5)).messages.map(m => m.seq)).toEqual([1, 2])
+      expect((await store.messagesAfter('lobby', 1))?.map(m => m.seq)).toEqual([2, 3])
     })
 
     it('refuses a member past the room cap and a room past the server cap', async () => {

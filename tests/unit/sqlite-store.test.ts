@@ -8,6 +8,7 @@ import { SqliteRoomStore } from '../../server/rooms/sqlite/sqlite-store'
 import type { SqliteRoomStoreOptions } from '../../server/rooms/sqlite/sqlite-store'
 import type { MemberRecord } from '../../server/rooms/types'
 import { mountSmallDisk } from '../support/mounts'
+import { describeRoomConversation } from './room-conversation.contract'
 import { describeRoomHub } from './room-hub.contract'
 import { describeRoomStore } from './room-store.contract'
 
@@ -37,6 +38,7 @@ async function reopen(store: SqliteRoomStore, options: Partial<SqliteRoomStoreOp
 let files = 0
 describeRoomStore('SqliteRoomStore', historyLimit => createStore({ historyLimit, file: join(dir, `contract-${++files}.db`) }))
 describeRoomHub('SQLite store', async () => createStore({ file: join(dir, `hub-${++files}.db`) }))
+describeRoomConversation('SQLite store', async () => createStore({ file: join(dir, `conversation-${++files}.db`) }))
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
 

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import Redis from 'ioredis'
+import { LIMITS } from '../../../shared/protocol'
 import type { ChatMessage } from '../../../shared/protocol'
 import { CLIENT_IDS_PER_MEMBER } from '../types'
-import type { MemberRecord, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
+import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
 import { IDLE_SWEEP_LOCK_KEY, roomKeys, ROOMS_KEY, roomIdOfChannel } from './keys'
 import { nameKeys } from '../name-keys'
 import { decodeMember, encodeMember } from './members'
@@ -281,4 +282,34 @@ export class RedisRoomStore implements RoomStore {
     if (oldestHeld > afterSeq + 1) return undefined
     return messages.slice(afterSeq + 1 - oldestHeld)
   }
+
+  async messagesBefore(roomId: string, beforeSeq: number, limit: number) {
+    const [hasMore, ...page] = await this.redis.MESSAGES_BEFORE(1, roomKeys(roomId).history, beforeSeq, limit) as [number, ...string[]]
+    return { messages: page.map(json => JSON.parse(json) as ChatMessage), hasMore: hasMore === 1 }
+  }
+
+  async findMessage(roomId: string, messageId: string) {
+    const json = await this.redis.GET_MESSAGE(1, roomKeys(roomId).history, messageId) as string | null
+    return json === null ? undefined : JSON.parse(json) as ChatMessage
+  }
+
+  async toggleReaction(roomId: string, messageId: string, memberId: string, emoji: string) {
+    const k = roomKeys(roomId)
+    return changed(await this.redis.TOGGLE_REACTION(1, k.history, messageId, memberId, emoji, LIMITS.reactionsPerMessage, LIMITS.reactionEntriesPerMessage, k.channel))
+  }
+
+  async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number) {
+    const k = roomKeys(roomId)
+    return changed(await this.redis.CHANGE_MESSAGE(1, k.history, messageId, authorId, text, editedAt, k.channel))
+  }
+
+  async deleteMessage(roomId: string, messageId: string, authorId: string) {
+    const k = roomKeys(roomId)
+    return changed(await this.redis.CHANGE_MESSAGE(1, k.history, messageId, authorId, '', 0, k.channel))
+  }
+}
+
+function changed(reply: unknown): ChatMessage | MessageChangeRefusal {
+  const [status, json] = reply as [string, string?]
+  return status === 'ok' ? JSON.parse(json!) as ChatMessage : status as MessageChangeRefusal
 }

@@ -195,3 +195,106 @@ for _, id in ipairs(ids) do
 end
 return replies
 `
+
+// Finds a held message by id, newest first, 50 at a time: most changes are
+// to recent messages, and a history of 500 is never read whole for one.
+// A candidate is decoded to check its own id (a reply also carries one).
+const FIND_MESSAGE = `
+local function findMessage(key, id)
+  local needle = '"id":"' .. id .. '"'
+  local hi = redis.call('LLEN', key) - 1
+  while hi >= 0 do
+    local lo = math.max(0, hi - 49)
+    local items = redis.call('LRANGE', key, lo, hi)
+    for i = #items, 1, -1 do
+      if string.find(items[i], needle, 1, true) then
+        local message = cjson.decode(items[i])
+        if message.id == id then return lo + i - 1, message end
+      end
+    end
+    hi = lo - 1
+  end
+  return nil
+end
+`
+
+/** KEYS: history. ARGV: messageId. The message JSON, or nil. */
+export const GET_MESSAGE = `${FIND_MESSAGE}
+local index = findMessage(KEYS[1], ARGV[1])
+if not index then return false end
+return redis.call('LINDEX', KEYS[1], index)
+`
+
+/**
+ * KEYS: history. ARGV: beforeSeq, limit. Held seqs are consecutive, so the
+ * page is one LRANGE from the oldest's seq. Returns {hasMore, json...}.
+ */
+export const MESSAGES_BEFORE = `
+local first = redis.call('LINDEX', KEYS[1], 0)
+if not first then return {0} end
+local oldest = cjson.decode(first).seq
+local stop = math.min(redis.call('LLEN', KEYS[1]), tonumber(ARGV[1]) - oldest) - 1
+if stop < 0 then return {0} end
+local start = math.max(0, stop - tonumber(ARGV[2]) + 1)
+local page = redis.call('LRANGE', KEYS[1], start, stop)
+table.insert(page, 1, start > 0 and 1 or 0)
+return page
+`
+
+/**
+ * KEYS: history. ARGV: messageId, memberId, emoji, emojiPerMessage,
+ * reactionsPerMessage, channel. Mirrors withReactionToggled
+ * (message-changes.ts). Returns {'ok', json} or {refusal}.
+ */
+export const TOGGLE_REACTION = `${FIND_MESSAGE}
+local index, message = findMessage(KEYS[1], ARGV[1])
+if not index or message.deleted then return {'not-found'} end
+local reactions = message.reactions or {}
+local ids = reactions[ARGV[3]]
+local found
+for i, id in ipairs(ids or {}) do if id == ARGV[2] then found = i end end
+if found then
+  table.remove(ids, found)
+  if #ids == 0 then reactions[ARGV[3]] = nil end
+else
+  local kinds, entries = 0, 0
+  for _, members in pairs(reactions) do
+    kinds = kinds + 1
+    entries = entries + #members
+  end
+  if (not ids and kinds >= tonumber(ARGV[4])) or entries >= tonumber(ARGV[5]) then return {'too-many-reactions'} end
+  if not ids then
+    ids = {}
+    reactions[ARGV[3]] = ids
+  end
+  table.insert(ids, ARGV[2])
+end
+if next(reactions) == nil then message.reactions = nil else message.reactions = reactions end
+local json = cjson.encode(message)
+redis.call('LSET', KEYS[1], index, json)
+redis.call('PUBLISH', ARGV[6], cjson.encode({kind = 'reactions', id = ARGV[1], reactions = reactions}))
+return {'ok', json}
+`
+
+/**
+ * KEYS: history. ARGV: messageId, authorId, text ('' to delete), editedAt,
+ * channel. Mirrors withTextEdited and asTombstone (message-changes.ts).
+ */
+export const CHANGE_MESSAGE = `${FIND_MESSAGE}
+local index, message = findMessage(KEYS[1], ARGV[1])
+if not index or message.deleted then return {'not-found'} end
+if message.from.id ~= ARGV[2] then return {'forbidden'} end
+local event
+if ARGV[3] == '' then
+  message = {type = 'chat', seq = message.seq, id = message.id, roomId = message.roomId, from = message.from, text = '', at = message.at, deleted = true}
+  event = {kind = 'deleted', id = ARGV[1]}
+else
+  message.text = ARGV[3]
+  message.editedAt = tonumber(ARGV[4])
+  event = {kind = 'edited', id = ARGV[1], text = ARGV[3], editedAt = message.editedAt}
+end
+local json = cjson.encode(message)
+redis.call('LSET', KEYS[1], index, json)
+redis.call('PUBLISH', ARGV[5], cjson.encode(event))
+return {'ok', json}
+`

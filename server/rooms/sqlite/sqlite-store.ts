@@ -1,7 +1,8 @@
 import type { ChatMessage } from '../../../shared/protocol'
+import { asTombstone, withReactionToggled, withTextEdited } from '../message-changes'
 import { nameKeys } from '../name-keys'
 import { CLIENT_IDS_PER_MEMBER } from '../types'
-import type { MemberRecord, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
+import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
 import { startCheckpointer } from './checkpointer'
 import type { Checkpointer } from './checkpointer'
 import { isDiskError, StoreUnavailableError } from './disk-errors'
@@ -330,6 +331,46 @@ export class SqliteRoomStore implements RoomStore {
     const oldestHeld = sql.oldestSeq.get(roomId) ?? room.lastSeq + 1
     if (oldestHeld > afterSeq + 1) return undefined
     return sql.messagesAfter.all(roomId, afterSeq).map(body => JSON.parse(body) as ChatMessage)
+  }
+
+  async messagesBefore(roomId: string, beforeSeq: number, limit: number) {
+    const { sql } = this.require()
+    const page = sql.messagesBefore.all(roomId, beforeSeq, limit + 1)
+    return { messages: page.slice(0, limit).reverse().map(body => JSON.parse(body) as ChatMessage), hasMore: page.length > limit }
+  }
+
+  async findMessage(roomId: string, messageId: string) {
+    const { sql } = this.require()
+    const row = sql.messageById.get(roomId, messageId)
+    return row && JSON.parse(row.body) as ChatMessage
+  }
+
+  async toggleReaction(roomId: string, messageId: string, memberId: string, emoji: string) {
+    return this.changeMessage(roomId, messageId, message => withReactionToggled(message, memberId, emoji), changed => ({ kind: 'reactions', id: messageId, reactions: changed.reactions ?? {} }))
+  }
+
+  async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number) {
+    return this.changeMessage(roomId, messageId, message => withTextEdited(message, authorId, text, editedAt), () => ({ kind: 'edited', id: messageId, text, editedAt }))
+  }
+
+  async deleteMessage(roomId: string, messageId: string, authorId: string) {
+    return this.changeMessage(roomId, messageId, message => asTombstone(message, authorId), () => ({ kind: 'deleted', id: messageId }))
+  }
+
+  // Read and written in one step of this turn's transaction, so two changes
+  // of one message in the same turn build on each other; the room hears of
+  // it once it is on disk.
+  private async changeMessage(roomId: string, messageId: string, apply: (message: ChatMessage) => ChatMessage | MessageChangeRefusal, event: (changed: ChatMessage) => RoomEvent): Promise<ChatMessage | MessageChangeRefusal> {
+    const { sql, tx } = this.require()
+    const result = await tx.run(() => {
+      const row = sql.messageById.get(roomId, messageId)
+      if (!row) return 'not-found' as const
+      const changed = apply(JSON.parse(row.body) as ChatMessage)
+      if (typeof changed !== 'string') sql.updateMessage.run(JSON.stringify(changed), roomId, row.seq)
+      return changed
+    })
+    if (typeof result !== 'string') this.handler(roomId, event(result))
+    return result
   }
 
   private tryOpen(atStart: boolean): void {

@@ -1,0 +1,28 @@
+import type { ErrorCode, ServerFrame } from '../../../shared/protocol'
+import type { Session, SessionMember } from '../session-index'
+import type { TypingTracker } from '../typing-tracker'
+import type { MessageChangeRefusal, RoomStore } from '../types'
+
+/** What a frame handler may use of the hub. */
+export interface FrameContext {
+  readonly store: RoomStore
+  readonly typing: TypingTracker
+  send(session: Session, frame: ServerFrame): void
+  sendError(session: Session, code: ErrorCode, message: string): void
+}
+
+/** A socket that has joined: every handler in the table needs one. */
+export type JoinedSession = Session & { member: SessionMember }
+
+export type FrameHandler<F> = (session: JoinedSession, frame: F, context: FrameContext) => Promise<void> | void
+
+const REFUSALS: Record<MessageChangeRefusal, [ErrorCode, string]> = {
+  'not-found': ['BAD_REQUEST', 'no such message in this room (it may have been deleted or be too old)'],
+  'forbidden': ['FORBIDDEN', 'only the author may change or delete a message'],
+  'too-many-reactions': ['BAD_REQUEST', 'this message has as many reactions as it may hold'],
+}
+
+export function sendRefusal(context: FrameContext, session: Session, refusal: MessageChangeRefusal): void {
+  const [code, message] = REFUSALS[refusal]
+  context.sendError(session, code, message)
+}

@@ -1,0 +1,24 @@
+import type { ClientFrame } from '../../../shared/protocol'
+import type { FrameHandler } from './context'
+import { handleDelete } from './delete'
+import { handleEdit } from './edit'
+import { handleHistory } from './history'
+import { handleReact } from './react'
+import { handleTyping } from './typing'
+
+export type { FrameContext, JoinedSession } from './context'
+
+/** The frames of a joined socket that the hub only dispatches; join, chat, leave and ping stay in room-hub.ts. */
+export type TableFrame = Extract<ClientFrame, { type: 'typing' | 'history' | 'react' | 'edit' | 'delete' }>
+
+export const FRAME_HANDLERS: { [T in TableFrame['type']]: FrameHandler<Extract<TableFrame, { type: T }>> } = {
+  typing: handleTyping,
+  history: handleHistory,
+  react: handleReact,
+  edit: handleEdit,
+  delete: handleDelete,
+}
+
+export function isTableFrame(frame: ClientFrame): frame is TableFrame {
+  return frame.type in FRAME_HANDLERS
+}
