@@ -207,9 +207,11 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
       case 'history':
         loadingOlder.value = false
         return room.applyHistoryPage(frame)
+      case 'deleted':
+        outbox.forgetReplyTarget(frame.id)
+        return room.applyMessageChange(frame)
       case 'reactions':
       case 'edited':
-      case 'deleted':
         return room.applyMessageChange(frame)
     }
   }

@@ -29,6 +29,12 @@ export interface UseOutboxReturn {
   retryAfter: (ms: number) => void
   /** A frame failed on the server (INTERNAL, UNAVAILABLE): everything pending goes again after a backoff delay. */
   retryWithBackoff: () => void
+  /**
+   * The message these pending replies answer was deleted: they go as plain
+   * messages, since the server refuses a reply to a deleted message and they
+   * would otherwise stay "sending…" for ever.
+   */
+  forgetReplyTarget: (messageId: string) => void
   /** Forgets every pending message, here and in storage. */
   drop: () => void
   /** Stops the pacing and retry timer; what is pending stays stored. */
@@ -95,6 +101,17 @@ export function useOutbox({ storage, roomId, sendChat, random }: UseOutboxOption
     sendWaiting()
   }
 
+  function forgetReplyTarget(messageId: string) {
+    const unlink = (item: OutboxItem): OutboxItem => {
+      if (item.replyTo !== messageId) return item
+      const { replyTo: _deleted, ...plain } = item
+      return plain
+    }
+    if (!items.value.some(item => item.replyTo === messageId)) return
+    items.value = items.value.map(unlink)
+    store.update(unlink)
+  }
+
   function acknowledge(messages: readonly ChatMessage[], selfId: string | undefined) {
     const acknowledged = new Set(messages.flatMap(message =>
       message.from.id === selfId && message.clientId ? [message.clientId] : []))
@@ -147,6 +164,7 @@ export function useOutbox({ storage, roomId, sendChat, random }: UseOutboxOption
     sendAfterJoin,
     retryAfter,
     retryWithBackoff: () => retryAfter(backoffDelay(++failures, RETRY_BACKOFF, random)),
+    forgetReplyTarget,
     drop,
     stop,
   }

@@ -19,6 +19,8 @@ export interface OutboxStore {
   read: () => OutboxItem[]
   add: (item: OutboxItem) => void
   remove: (clientIds: readonly string[]) => void
+  /** Rewrites stored items in place, keeping their order. */
+  update: (change: (item: OutboxItem) => OutboxItem) => void
   forget: () => void
 }
 
@@ -62,6 +64,7 @@ export function outboxStore(storage: ClientStorage | undefined, roomId: MaybeRef
     read,
     add: item => write([...read().filter(stored => stored.clientId !== item.clientId), item]),
     remove: clientIds => write(read().filter(stored => !clientIds.includes(stored.clientId))),
+    update: change => write(read().map(change)),
     forget: () => ignoreStorageErrors(() => storage?.removeItem(key())),
   }
 }

@@ -68,4 +68,21 @@ describe('the conversation in the composable', () => {
     const again = acceptJoin({ history: [chatMessage(1)] })
     expect(again.framesOfType('chat')[0]).toMatchObject({ text: 'answer', replyTo: 'msg-1' })
   })
+
+  it('a reply still waiting when its message is deleted goes as a plain message, not "sending…" for ever', () => {
+    const { chat } = mountHeartbeatSocket()
+    acceptJoin({ history: [chatMessage(1)] })
+    FakeWebSocket.latest().drop()
+    chat.send('answer', 'msg-1')
+    vi.advanceTimersByTime(500)
+    const again = acceptJoin({ history: [chatMessage(1)] })
+    expect(again.framesOfType('chat')[0]).toMatchObject({ text: 'answer', replyTo: 'msg-1' })
+    again.receive({ type: 'deleted', roomId: 'lobby', id: 'msg-1' })
+    FakeWebSocket.latest().drop()
+    vi.advanceTimersByTime(500)
+    const third = acceptJoin({ history: [chatMessage(1)] })
+    const resent = third.framesOfType('chat')[0]
+    expect(resent).toMatchObject({ text: 'answer' })
+    expect(resent).not.toHaveProperty('replyTo')
+  })
 })
