@@ -128,6 +128,19 @@ test('a member of a protected room opens it in a new tab without the password, w
   await ada.context().close()
 })
 
+test('a password typed for a room that has none gets a plain note, and the room shows no lock', async ({ browser }) => {
+  const roomId = freshRoomId()
+  const ada = await newPerson(browser)
+  await joinFromHome(ada, 'Ada', roomId)
+  const bob = await newPerson(browser)
+  await joinFromHome(bob, 'Bob', roomId, 'i-thought-it-was-locked')
+  await expect(connectionState(bob)).toHaveAttribute('data-state', 'connected')
+  await expect(bob.getByText('This room has no password, so the one you typed was not used')).toBeVisible()
+  await expect(bob.getByTestId('room-lock')).toHaveCount(0)
+  await ada.context().close()
+  await bob.context().close()
+})
+
 test('Back after Leave shows the join form and does not rejoin', async ({ browser }) => {
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
