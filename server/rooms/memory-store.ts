@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../shared/protocol'
-import { asTombstone, withReactionToggled, withTextEdited } from './message-changes'
+import { deletion, reactionToggle, textEdit } from './message-changes'
+import type { MessageChange } from './message-changes'
 import { nameKeys } from './name-keys'
 import { CLIENT_IDS_PER_MEMBER } from './types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomEvent, RoomRecord, RoomStore } from './types'
@@ -210,19 +211,19 @@ export class MemoryRoomStore implements RoomStore {
   }
 
   async toggleReaction(roomId: string, messageId: string, memberId: string, emoji: string) {
-    return this.change(roomId, messageId, message => withReactionToggled(message, memberId, emoji), changed => ({ kind: 'reactions', id: messageId, reactions: changed.reactions ?? {} }))
+    return this.change(roomId, messageId, reactionToggle(messageId, memberId, emoji))
   }
 
   async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number) {
-    return this.change(roomId, messageId, message => withTextEdited(message, authorId, text, editedAt), () => ({ kind: 'edited', id: messageId, text, editedAt }))
+    return this.change(roomId, messageId, textEdit(messageId, authorId, text, editedAt))
   }
 
   async deleteMessage(roomId: string, messageId: string, authorId: string) {
-    return this.change(roomId, messageId, message => asTombstone(message, authorId), () => ({ kind: 'deleted', id: messageId }))
+    return this.change(roomId, messageId, deletion(messageId, authorId))
   }
 
   // The held message is replaced, not mutated: a copy handed out earlier stays as it was.
-  private change(roomId: string, messageId: string, apply: (message: ChatMessage) => ChatMessage | MessageChangeRefusal, event: (changed: ChatMessage) => RoomEvent): ChatMessage | MessageChangeRefusal {
+  private change(roomId: string, messageId: string, { apply, event }: MessageChange): ChatMessage | MessageChangeRefusal {
     const history = this.rooms.get(roomId)?.history
     const index = history?.findIndex(message => message.id === messageId) ?? -1
     if (!history || index < 0) return 'not-found'

@@ -1,6 +1,6 @@
 import { LIMITS } from '../../shared/protocol'
 import type { ChatMessage, Reactions } from '../../shared/protocol'
-import type { MessageChangeRefusal } from './types'
+import type { MessageChangeRefusal, RoomEvent } from './types'
 
 // The rules for changing a held message, as plain functions over a copy, so
 // that every store applies the same ones (the Redis store's Lua mirrors them
@@ -37,4 +37,31 @@ export function asTombstone(message: ChatMessage, authorId: string): ChatMessage
   if (message.from.id !== authorId) return 'forbidden'
   const { seq, id, roomId, from, at } = message
   return { type: 'chat', seq, id, roomId, from, text: '', at, deleted: true }
+}
+
+/** One change to a held message: the rule that makes the new copy, and the event the room hears of it. */
+export interface MessageChange {
+  apply: (message: ChatMessage) => ChatMessage | MessageChangeRefusal
+  event: (changed: ChatMessage) => RoomEvent
+}
+
+export function reactionToggle(messageId: string, memberId: string, emoji: string): MessageChange {
+  return {
+    apply: message => withReactionToggled(message, memberId, emoji),
+    event: changed => ({ kind: 'reactions', id: messageId, reactions: changed.reactions ?? {} }),
+  }
+}
+
+export function textEdit(messageId: string, authorId: string, text: string, editedAt: number): MessageChange {
+  return {
+    apply: message => withTextEdited(message, authorId, text, editedAt),
+    event: () => ({ kind: 'edited', id: messageId, text, editedAt }),
+  }
+}
+
+export function deletion(messageId: string, authorId: string): MessageChange {
+  return {
+    apply: message => asTombstone(message, authorId),
+    event: () => ({ kind: 'deleted', id: messageId }),
+  }
 }

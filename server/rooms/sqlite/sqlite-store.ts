@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../../shared/protocol'
-import { asTombstone, withReactionToggled, withTextEdited } from '../message-changes'
+import { deletion, reactionToggle, textEdit } from '../message-changes'
+import type { MessageChange } from '../message-changes'
 import { nameKeys } from '../name-keys'
 import { CLIENT_IDS_PER_MEMBER } from '../types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
@@ -346,21 +347,21 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async toggleReaction(roomId: string, messageId: string, memberId: string, emoji: string) {
-    return this.changeMessage(roomId, messageId, message => withReactionToggled(message, memberId, emoji), changed => ({ kind: 'reactions', id: messageId, reactions: changed.reactions ?? {} }))
+    return this.changeMessage(roomId, messageId, reactionToggle(messageId, memberId, emoji))
   }
 
   async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number) {
-    return this.changeMessage(roomId, messageId, message => withTextEdited(message, authorId, text, editedAt), () => ({ kind: 'edited', id: messageId, text, editedAt }))
+    return this.changeMessage(roomId, messageId, textEdit(messageId, authorId, text, editedAt))
   }
 
   async deleteMessage(roomId: string, messageId: string, authorId: string) {
-    return this.changeMessage(roomId, messageId, message => asTombstone(message, authorId), () => ({ kind: 'deleted', id: messageId }))
+    return this.changeMessage(roomId, messageId, deletion(messageId, authorId))
   }
 
   // Read and written in one step of this turn's transaction, so two changes
   // of one message in the same turn build on each other; the room hears of
   // it once it is on disk.
-  private async changeMessage(roomId: string, messageId: string, apply: (message: ChatMessage) => ChatMessage | MessageChangeRefusal, event: (changed: ChatMessage) => RoomEvent): Promise<ChatMessage | MessageChangeRefusal> {
+  private async changeMessage(roomId: string, messageId: string, { apply, event }: MessageChange): Promise<ChatMessage | MessageChangeRefusal> {
     const { sql, tx } = this.require()
     const result = await tx.run(() => {
       const row = sql.messageById.get(roomId, messageId)
