@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { localeFiles, locales } from './i18n/locales'
 
 // Every number here can be changed at run time through the NUXT_* variable
 // named beside it (Nuxt maps runtimeConfig keys to env names).
@@ -6,6 +7,14 @@ export default defineNuxtConfig({
   compatibilityDate: '2026-11-01',
   devtools: { enabled: false },
   telemetry: false,
+  modules: ['@nuxtjs/i18n'],
+  i18n: {
+    // URLs stay the same in every language: a shared room link works for everyone.
+    strategy: 'no_prefix',
+    defaultLocale: 'en',
+    locales: locales.map(locale => ({ ...locale, files: localeFiles.map(file => `${locale.code}/${file}`) })),
+    detectBrowserLanguage: { useCookie: true, cookieKey: 'heartbeat_locale', fallbackLocale: 'en' },
+  },
   css: ['~/assets/main.css'],
   app: {
     head: {

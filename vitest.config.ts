@@ -12,6 +12,7 @@ export default defineConfig({
   test: {
     include: ['tests/{unit,component,integration}/**/*.test.ts'],
     environment: 'node',
+    setupFiles: ['tests/support/vitest-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

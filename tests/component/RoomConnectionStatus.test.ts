@@ -2,6 +2,7 @@
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import RoomConnectionStatus from '~/components/room/RoomConnectionStatus.vue'
+import { useTestLocale } from '../support/i18n'
 
 type Props = InstanceType<typeof RoomConnectionStatus>['$props']
 
@@ -49,5 +50,13 @@ describe('RoomConnectionStatus', () => {
   it('shows the error message as an alert, as a sentence with a capital letter', () => {
     const wrapper = mountStatus({ status: 'disconnected', error: { code: 'INTERNAL', message: 'server is restarting' } })
     expect(wrapper.get('[role="alert"]').text()).toBe('Server is restarting.')
+  })
+})
+
+describe('RoomConnectionStatus in Chinese', () => {
+  it('says reconnecting with the attempt count in zh-CN', () => {
+    useTestLocale('zh-CN')
+    const wrapper = mountStatus({ status: 'reconnecting', attempt: 2 })
+    expect(wrapper.get('[role="status"]').text()).toBe('正在重新连接…第 2 次，共 10 次')
   })
 })
