@@ -39,6 +39,16 @@ export const LIMITS = {
   typingMergeMs: 250,
   /** Members one room shows as typing at once; more are not tracked. */
   typistsPerRoom: 20,
+  /** Files one chat message may carry. */
+  attachmentsPerMessage: 10,
+  /** Longest room title, in characters. */
+  titleMaxLength: 80,
+  /** Rooms a `lobby` snapshot lists, busiest first. */
+  lobbyTopRooms: 100,
+  /** Lobby changes go out at most this often. */
+  lobbyMergeMs: 1000,
+  /** A member removed by the owner cannot rejoin for this long. */
+  kickBanMs: 10 * 60 * 1000,
 } as const
 
 /** Close codes the server uses; 4000-4999 are this application's own. */
@@ -89,6 +99,10 @@ export interface JoinFrame {
   lastSeq?: number
   /** The page's own id for itself, random per page load; its away beacon names it. */
   tabId?: string
+  /** Used only when this join creates the room. */
+  title?: string
+  /** Used only when this join creates the room; `unlisted` by default, and always with a password. */
+  visibility?: RoomVisibility
 }
 export interface PingFrame { type: 'ping' }
 export interface ChatSendFrame {
@@ -97,6 +111,8 @@ export interface ChatSendFrame {
   clientId?: string
   /** The id of the message this one answers. */
   replyTo?: string
+  /** Ids of files this member uploaded to this room and has not sent yet (`text` may then be empty). */
+  attachments?: string[]
 }
 export interface LeaveFrame { type: 'leave' }
 /** The person is typing (at most every 2 s), or stopped (`stop`: sent, or cleared). */
@@ -107,8 +123,18 @@ export interface HistoryRequestFrame { type: 'history', before: number, limit?: 
 export interface ReactFrame { type: 'react', id: string, emoji: string }
 export interface EditFrame { type: 'edit', id: string, text: string }
 export interface DeleteFrame { type: 'delete', id: string }
+/** The owner removes a member, who cannot rejoin for `LIMITS.kickBanMs`. */
+export interface KickFrame { type: 'kick', memberId: string }
+/** The owner renames the room. */
+export interface TitleFrame { type: 'title', title: string }
+/** Opens (or reopens) the private room of this member and `to`. */
+export interface DmRequestFrame { type: 'dm', to: string }
+/** Subscribes this socket to the lobby: public rooms with their live counts. */
+export interface WatchFrame { type: 'watch', scope: 'lobby' }
+export interface UnwatchFrame { type: 'unwatch', scope: 'lobby' }
 export type ClientFrame = JoinFrame | PingFrame | ChatSendFrame | LeaveFrame
   | TypingSendFrame | HistoryRequestFrame | ReactFrame | EditFrame | DeleteFrame
+  | KickFrame | TitleFrame | DmRequestFrame | WatchFrame | UnwatchFrame
 
 // ---- server -> client ----
 
@@ -116,6 +142,27 @@ export interface MemberPresence { id: string, name: string, active: boolean }
 
 /** What a reply shows of the message it answers. */
 export interface ReplyRef { id: string, from: { id: string, name: string }, excerpt: string }
+
+/** `public` rooms are listed in the lobby; `unlisted` ones are reached only by their link. */
+export type RoomVisibility = 'public' | 'unlisted'
+
+/** An uploaded file, as messages carry it (docs/protocol.md, "Files"). */
+export interface FileInfo {
+  id: string
+  name: string
+  /** The type sniffed from the bytes, never the declared one. */
+  type: string
+  size: number
+  /** Carries at least 128 random bits: the only key to the file. */
+  url: string
+  width?: number
+  height?: number
+  durationMs?: number
+  thumbUrl?: string
+}
+
+/** One public room as the lobby lists it. */
+export interface LobbyRoom { id: string, title: string, online: number, members: number }
 
 /** emoji -> ids of the members who reacted with it, in the order they did. */
 export type Reactions = Record<string, string[]>
@@ -136,6 +183,7 @@ export interface ChatMessage {
   editedAt?: number
   /** A tombstone: the author deleted it; `text` is empty. */
   deleted?: true
+  attachments?: FileInfo[]
 }
 
 export interface JoinedFrame {
@@ -158,6 +206,12 @@ export interface JoinedFrame {
   protected: boolean
   /** Only when the join carried a password for a room that has none: it was not used, and the room stays open. */
   passwordIgnored?: true
+  title?: string
+  visibility?: RoomVisibility
+  /** The member id of the room's creator, who may rename it and remove members. */
+  owner?: string
+  /** Set in a private room of two members: the other one. */
+  peer?: { id: string, name: string }
 }
 export interface PongFrame { type: 'pong', online: number, members: number }
 export interface PresenceFrame {
@@ -176,6 +230,16 @@ export interface HistoryPageFrame { type: 'history', roomId: string, messages: C
 export interface ReactionsFrame { type: 'reactions', roomId: string, id: string, reactions: Reactions }
 export interface EditedFrame { type: 'edited', roomId: string, id: string, text: string, editedAt: number }
 export interface DeletedFrame { type: 'deleted', roomId: string, id: string }
+/** The room's title changed (the owner renamed it). */
+export interface RoomUpdatedFrame { type: 'room', roomId: string, title: string }
+/** This member was removed by the owner; a join before `until` (ms since the epoch) gets FORBIDDEN. */
+export interface KickedFrame { type: 'kicked', roomId: string, until: number }
+/** The answer to `dm`: this member's token for the private room. */
+export interface DmFrame { type: 'dm', roomId: string, token: string }
+/** Sent to the other member's sockets in the room where `dm` was asked. */
+export interface InviteFrame { type: 'invite', roomId: string, from: { id: string, name: string }, token: string }
+/** The first lobby frame has `rooms` (the top ones); later ones only what changed, at most once a second. */
+export interface LobbyFrame { type: 'lobby', rooms?: LobbyRoom[], changed?: LobbyRoom[], removed?: string[] }
 export interface ErrorFrame {
   type: 'error'
   code: ErrorCode
@@ -185,6 +249,7 @@ export interface ErrorFrame {
 }
 export type ServerFrame = JoinedFrame | PongFrame | PresenceFrame | ChatMessage | LeftFrame | ErrorFrame
   | TypingFrame | HistoryPageFrame | ReactionsFrame | EditedFrame | DeletedFrame
+  | RoomUpdatedFrame | KickedFrame | DmFrame | InviteFrame | LobbyFrame
 
 // ---- validation ----
 
