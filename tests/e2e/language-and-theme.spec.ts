@@ -127,8 +127,10 @@ test('keyboard only: every control of a room, the language and the theme include
     'locale-switcher', 'theme-toggle', 'copy-link-button', 'notify-toggle', 'leave-button',
     'message-list', 'action-reply', 'quick-react', 'message-input',
   ]))
-  // Reached by Tab, a message's actions show.
-  await page.getByTestId('action-reply').focus()
+  // Reached by Tab from the list, a message's actions show, and Enter uses them.
+  await page.getByTestId('message-list').focus()
+  await page.keyboard.press('Tab')
+  await expect(page.getByTestId('action-reply')).toBeFocused()
   await expect(page.getByTestId('message-actions')).toBeVisible()
   await page.keyboard.press('Enter')
   await expect(page.getByTestId('reply-banner')).toBeVisible()
