@@ -105,6 +105,15 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect((await store.listRoomIds()).sort()).toEqual(['dm-1', 'dm-c', 'lobby'])
     })
 
+    it('refuses to add a member id that is in the room already, under any name, and changes nothing', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      expect(await store.addMember(member('a', 'Ada'), 100)).toBe('added')
+      expect(await store.addMember({ ...member('a', 'Someone else'), tokenHash: 'hash-other' }, 100)).toBe('name-taken')
+      expect(await store.listMembers('lobby')).toMatchObject([{ id: 'a', name: 'Ada', tokenHash: 'hash-a' }])
+      expect(await store.findMemberByTokenHash('lobby', 'hash-other')).toBeUndefined()
+    })
+
     it('keeps names unique per room, case-insensitive, and frees a name on removal', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
