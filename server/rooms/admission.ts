@@ -1,4 +1,6 @@
 import type { ErrorCode, JoinFrame } from '../../shared/protocol'
+import { joinBanKeys } from './bans'
+import { PRIVATE_ROOM_PREFIX, seatOf } from './private-rooms'
 import type { MembershipLedger } from './membership-ledger'
 import { isRefusal } from './password-hashing'
 import type { PasswordHashing } from './password-hashing'
@@ -51,16 +53,30 @@ export async function admitMember(store: RoomStore, frame: JoinFrame, now: numbe
 
 async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: AdmissionRules): Promise<Admission> {
   const address = rules.clientAddress
-  let room = await store.getRoom(frame.roomId)
+  // The ban check goes out with the room's read, so it adds no round trip to a join.
+  const banKeys = joinBanKeys(frame.token && hashToken(frame.token), hashToken(address))
+  let [room, bannedUntil] = await Promise.all([store.getRoom(frame.roomId), store.bannedUntil(frame.roomId, banKeys, now)])
   let created = false
+  // The creator's id is known before the room exists: it is the room's owner.
+  const memberId = newId()
   if (!room) {
+    if (frame.roomId.startsWith(PRIVATE_ROOM_PREFIX)) return { code: 'FORBIDDEN', message: 'this private room has ended (or never was); ask for a new one' }
     const waitMs = rules.roomCreations.take(address, now)
     if (waitMs > 0) return { code: 'RATE_LIMITED', message: 'this address has created rooms as fast as it may; join an existing room or wait', retryAfterMs: waitMs }
     const passwordHash = frame.password ? await rules.hashing.hash(address, frame.password, now) : null
     if (isRefusal(passwordHash)) return passwordHash
-    const ensured = await store.ensureRoom({ id: frame.roomId, passwordHash, createdAt: now }, rules.maxRooms)
+    const ensured = await store.ensureRoom(newRoomRecord(frame, passwordHash, memberId, now), rules.maxRooms)
     if (ensured === 'server-full') return { code: 'SERVER_FULL', message: 'this server holds as many rooms as it may; try an existing room' }
     ;({ room, created } = ensured)
+  }
+  // Whatever else the join carries, only a seat's token opens a private room.
+  const seat = room.private && frame.token !== undefined ? seatOf(room.private, hashToken(frame.token)) : undefined
+  if (room.private && !seat) return { code: 'FORBIDDEN', message: 'this is a private room of two members; only they may join it, each with the token the server gave them' }
+  // Bans stop admissions only: a member that holds a valid token came in before.
+  if (created) bannedUntil = 0
+  if (bannedUntil > now) {
+    const minutes = Math.ceil((bannedUntil - now) / 60_000)
+    return { code: 'FORBIDDEN', message: `the owner removed you from this room; you may join again in ${minutes} min`, retryAfterMs: bannedUntil - now }
   }
   // A room that another join created meanwhile is checked like any existing one.
   if (!created && room.passwordHash !== null) {
@@ -74,18 +90,37 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
       return { code: 'WRONG_PASSWORD', message: 'that password does not open this room' }
     }
   }
-  const token = newToken()
+  // A seat's member comes in under its id there, with the token it was given.
+  const token = seat ? frame.token! : newToken()
   const member: MemberRecord = {
-    id: newId(),
+    id: seat ? seat.memberId : memberId,
     roomId: room.id,
     name: frame.name,
     tokenHash: hashToken(token),
     joinedAt: now,
     lastSeenAt: now,
     offline: false,
+    addressHash: hashToken(address),
   }
   const added = await store.addMember(member, rules.maxRoomMembers, rules.nameFreeBefore)
   if (added === 'name-taken') return { code: 'NAME_TAKEN', message: `someone online in this room is already called ${frame.name}, or a name that looks the same` }
   if (added === 'room-full') return { code: 'ROOM_FULL', message: `this room holds its maximum of ${rules.maxRoomMembers} members` }
   return { member, token, created, room }
+}
+
+/**
+ * The room a join creates. An empty title shows the room's id; a password
+ * makes the room unlisted whatever the join asked, so a locked room is never
+ * advertised; without a choice a room is unlisted, so that none is listed
+ * unless someone chose it.
+ */
+function newRoomRecord(frame: JoinFrame, passwordHash: string | null, ownerId: string, now: number): RoomRecord {
+  return {
+    id: frame.roomId,
+    passwordHash,
+    createdAt: now,
+    title: frame.title || frame.roomId,
+    visibility: passwordHash === null && frame.visibility === 'public' ? 'public' : 'unlisted',
+    ownerId,
+  }
 }

@@ -49,6 +49,8 @@ export interface RoomHubOptions {
   passwordHashConcurrency?: number
   /** scrypt runs that may wait for a place; past that RATE_LIMITED. @default 32 */
   passwordHashQueue?: number
+  /** Private rooms (`dm`) one member may ask for per minute (also its burst); each also counts as a room its address creates. @default 6 */
+  dmRequestsPerMinute?: number
   /** @default console.log with a [heartbeat] prefix */
   log?: (message: string) => void
 }
@@ -82,6 +84,7 @@ export function resolveHubOptions(options: RoomHubOptions): ResolvedHubOptions {
     passwordHashesPerMinute: 12,
     passwordHashConcurrency: 1,
     passwordHashQueue: 32,
+    dmRequestsPerMinute: 6,
     log: (message: string) => console.log(`[heartbeat] ${message}`),
     ...given,
   }

@@ -1,11 +1,43 @@
-import type { ChatMessage, MemberPresence, Reactions } from '../../shared/protocol'
+import type { ChatMessage, MemberPresence, Reactions, RoomVisibility } from '../../shared/protocol'
 
+/**
+ * A room's settings, fixed by the join that created it (the title changes
+ * when its owner renames it). This is also what the lobby reads of a room:
+ * `RoomStore.getRoom(id)` gives it, `title` and `visibility` included.
+ */
 export interface RoomRecord {
   id: string
   /** scrypt hash of the creator's password, or null for an open room. */
   passwordHash: string | null
   createdAt: number
+  /** As shown, never empty: the room's id when the creator gave no title. */
+  title: string
+  /** Only `public` rooms are listed; a room with a password, or a private one, is always `unlisted`. */
+  visibility: RoomVisibility
+  /** Member id of the creator, who may rename the room and remove members; '' for a room made before rooms had owners. */
+  ownerId: string
+  /** Set only for a private room (`dm`): the two members it admits, and nobody else. */
+  private?: PrivateRoom
 }
+
+/** One of the two members a private room admits. */
+export interface PrivateSeat {
+  /** The member's id in the room where the `dm` was asked, and its id in the private room. */
+  memberId: string
+  /** Its name there: the other member's `peer` until it has joined. */
+  name: string
+  /** sha256 of the tokens handed out for this seat, newest last, at most `SEAT_TOKENS`. */
+  tokenHashes: string[]
+}
+
+export interface PrivateRoom {
+  /** The room whose two members opened it; each pair of its members has at most one private room. */
+  originRoomId: string
+  seats: [PrivateSeat, PrivateSeat]
+}
+
+/** Tokens a private room's seat accepts: each `dm` for the pair hands out a new one. */
+export const SEAT_TOKENS = 8
 
 export interface MemberRecord {
   id: string
@@ -18,6 +50,8 @@ export interface MemberRecord {
   lastSeenAt: number
   /** Set when the member's last socket closed or it sent `away`; cleared by a heartbeat. */
   offline: boolean
+  /** sha256 of the client address it joined from, for a ban when the owner removes it. */
+  addressHash?: string
 }
 
 export type NewChatMessage = Omit<ChatMessage, 'seq'>
@@ -34,6 +68,10 @@ export type RoomEvent =
   | { kind: 'reactions', id: string, reactions: Reactions }
   | { kind: 'edited', id: string, text: string, editedAt: number }
   | { kind: 'deleted', id: string }
+  | { kind: 'room', title: string }
+  | { kind: 'kicked', memberId: string, until: number }
+  /** A private room was opened for `to` (a member of this room), by `from`: `token` is to's own, for its sockets in this room only. */
+  | { kind: 'invite', to: string, roomId: string, from: { id: string, name: string }, token: string }
 
 /** Why a change to a message was not made: no such message (or a tombstone), not the author's, too many reactions. */
 export type MessageChangeRefusal = 'not-found' | 'forbidden' | 'too-many-reactions'
@@ -77,7 +115,21 @@ export interface RoomStore {
    * or 'server-full' when creating it would make more than `maxRooms`.
    */
   ensureRoom(room: RoomRecord, maxRooms: number): Promise<{ room: RoomRecord, created: boolean } | 'server-full'>
+  /**
+   * The room's settings (title, visibility, owner, password hash, private
+   * seats), or undefined when there is no such room. One read, whatever the
+   * room's size: the lobby may call it per listed room.
+   */
   getRoom(roomId: string): Promise<RoomRecord | undefined>
+  /**
+   * The private room of the two members of `room.private` (their pair in its
+   * origin room): the one they have, with the candidate's token hashes added
+   * to its seats (each seat keeps its newest SEAT_TOKENS), or else `room`
+   * itself, created; 'server-full' as for ensureRoom. The room a pair has
+   * keeps its id for as long as the store remembers the pair, even when the
+   * room itself ended meanwhile and is made anew.
+   */
+  openPrivateRoom(room: RoomRecord & { private: PrivateRoom }, maxRooms: number): Promise<{ room: RoomRecord, created: boolean } | 'server-full'>
   listRoomIds(): Promise<string[]>
   /** How many rooms there are, in O(1) (for health): may count rooms that expired since the last idle sweep. */
   countRooms(): Promise<number>
@@ -89,12 +141,16 @@ export interface RoomStore {
   claimIdleSweep(intervalMs: number): Promise<boolean>
   /** Removes the room and its history only if it has no members. */
   deleteRoomIfEmpty(roomId: string): Promise<boolean>
+  /** Renames the room (its owner asked); false when there is no such room. */
+  setTitle(roomId: string, title: string): Promise<boolean>
 
   /**
    * Adds the member unless its name is taken or the room holds `maxMembers`.
    * Names are compared by their `nameKeys` (look-alikes and case clash). A
    * member not heard from since `nameFreeBefore` no longer holds its name: it
    * is removed in the same step, and a `left` event is published for it.
+   * A member whose id is in the room already (a private room's seat member,
+   * joined twice at once with two of its tokens) is 'name-taken' too.
    */
   addMember(member: MemberRecord, maxMembers: number, nameFreeBefore?: number): Promise<'added' | 'name-taken' | 'room-full'>
   findMemberByTokenHash(roomId: string, tokenHash: string): Promise<MemberRecord | undefined>
@@ -109,6 +165,16 @@ export interface RoomStore {
   listMembersSeenBefore(roomId: string, cutoff: number, since?: number): Promise<MemberRecord[]>
   countMembers(roomId: string): Promise<number>
   removeMember(roomId: string, memberId: string): Promise<MemberRecord | undefined>
+  /**
+   * The owner removed the member: removes it as removeMember does and, in
+   * the same step, bans its token and the address it joined from (banKeysOf
+   * in bans.ts) from the room until `until`. Bans that ended by `now` are
+   * dropped; a room keeps at most MAX_BANS_PER_ROOM. Returns the member as it
+   * was, or undefined when it is not a member.
+   */
+  kickMember(roomId: string, memberId: string, until: number, now: number): Promise<MemberRecord | undefined>
+  /** The latest end of a ban on any of `keys` (joinBanKeys) in the room, or 0 when none holds at `now`. */
+  bannedUntil(roomId: string, keys: string[], now: number): Promise<number>
   /** Takes out a member that a failed join added: now, or once the store answers again. Never fails. */
   undoAddMember(roomId: string, memberId: string): Promise<void>
   /** Records a sign of life; returns the member as it was before, if it exists. */

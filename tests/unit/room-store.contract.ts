@@ -1,13 +1,15 @@
 import { describe, expect, it, vi } from 'vitest'
 import { LIMITS } from '../../shared/protocol'
-import type { MemberRecord, RoomEvent, RoomStore } from '../../server/rooms/types'
+import { MAX_BANS_PER_ROOM } from '../../server/rooms/bans'
+import { SEAT_TOKENS } from '../../server/rooms/types'
+import type { MemberRecord, PrivateSeat, RoomEvent, RoomStore } from '../../server/rooms/types'
 
 /**
  * What every RoomStore must do. The memory store runs it now; a Redis store
  * runs the same suite against a real redis-server.
  */
 export function describeRoomStore(name: string, createStore: (historyLimit: number) => Promise<RoomStore> | RoomStore) {
-  const room = { id: 'lobby', passwordHash: null, createdAt: 1 }
+  const room = { id: 'lobby', passwordHash: null, createdAt: 1, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }
   const member = (id: string, name: string): MemberRecord => ({
     id, roomId: 'lobby', name, tokenHash: `hash-${id}`, joinedAt: 1, lastSeenAt: 1, offline: false,
   })
@@ -16,9 +18,100 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
     it('creates a room once; a second creator gets the first one', async () => {
       const store = await createStore(10)
       expect(await store.ensureRoom(room, 100)).toEqual({ room, created: true })
-      const second = await store.ensureRoom({ ...room, passwordHash: 'other', createdAt: 2 }, 100)
+      const second = await store.ensureRoom({ ...room, passwordHash: 'other', createdAt: 2, title: 'Another', visibility: 'public' as const, ownerId: 'other' }, 100)
       expect(second).toEqual({ room, created: false })
       expect(await store.listRoomIds()).toEqual(['lobby'])
+    })
+
+    it('keeps a room\'s title, visibility and owner, and getRoom gives them back', async () => {
+      const store = await createStore(10)
+      const listed = { id: 'kitchen', passwordHash: null, createdAt: 5, title: 'Kitchen talk 🍳', visibility: 'public' as const, ownerId: 'm-1' }
+      await store.ensureRoom(listed, 100)
+      await store.ensureRoom(room, 100)
+      expect(await store.getRoom('kitchen')).toEqual(listed)
+      expect(await store.getRoom('lobby')).toEqual(room)
+      expect(await store.getRoom('nowhere')).toBeUndefined()
+    })
+
+    it('renames an existing room only', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      expect(await store.setTitle('lobby', 'The lobby')).toBe(true)
+      expect(await store.getRoom('lobby')).toEqual({ ...room, title: 'The lobby' })
+      expect(await store.setTitle('nowhere', 'Ghost town')).toBe(false)
+      expect(await store.getRoom('nowhere')).toBeUndefined()
+    })
+
+    it('a kick removes the member and bans its token and address from that room until the given time', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      await store.ensureRoom({ ...room, id: 'other' }, 100)
+      await store.addMember({ ...member('a', 'Ada'), addressHash: 'addr-a' }, 100)
+      await store.addMember(member('b', 'Bob'), 100)
+      expect(await store.kickMember('lobby', 'a', 5000, 1000)).toMatchObject({ id: 'a', name: 'Ada' })
+      expect((await store.listMembers('lobby')).map(m => m.id)).toEqual(['b'])
+      expect(await store.findMemberByTokenHash('lobby', 'hash-a')).toBeUndefined()
+      expect(await store.bannedUntil('lobby', ['t:hash-a'], 1000)).toBe(5000)
+      expect(await store.bannedUntil('lobby', ['t:someone-else', 'a:addr-a'], 4999)).toBe(5000)
+      expect(await store.bannedUntil('lobby', ['t:hash-a', 'a:addr-a'], 5000)).toBe(0)
+      expect(await store.bannedUntil('lobby', ['t:hash-b', 'a:addr-b'], 1000)).toBe(0)
+      expect(await store.bannedUntil('other', ['t:hash-a', 'a:addr-a'], 1000)).toBe(0)
+      // A member that is gone is not kicked, and nothing is banned.
+      expect(await store.kickMember('lobby', 'a', 9000, 1000)).toBeUndefined()
+      expect(await store.bannedUntil('lobby', ['t:hash-a'], 6000)).toBe(0)
+      expect(await store.addMember(member('c', 'Ada'), 100)).toBe('added')
+    })
+
+    it('keeps at most MAX_BANS_PER_ROOM bans, dropping those that ended first, then those ending soonest', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      const kicks = MAX_BANS_PER_ROOM / 2 + 1
+      for (let i = 0; i < kicks; i++) {
+        await store.addMember({ ...member(`m${i}`, `M${i}`), addressHash: `addr-${i}` }, 10_000)
+        await store.kickMember('lobby', `m${i}`, 10_000 + i, 1000)
+      }
+      // The first kick's two bans ended soonest: they made room for the last one's.
+      expect(await store.bannedUntil('lobby', ['t:hash-m0', 'a:addr-0'], 1000)).toBe(0)
+      expect(await store.bannedUntil('lobby', ['a:addr-1'], 1000)).toBe(10_001)
+      expect(await store.bannedUntil('lobby', ['t:hash-m' + (kicks - 1)], 1000)).toBe(10_000 + kicks - 1)
+    })
+
+    it('opens one private room per pair of an origin room, adding each new token to its seat, the newest SEAT_TOKENS kept', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      const privateRoom = (id: string, first: string, second: string, tokens: [string, string]) => ({
+        id, passwordHash: null, createdAt: 2, title: 'A & B', visibility: 'unlisted' as const, ownerId: '',
+        private: { originRoomId: 'lobby', seats: [
+          { memberId: first, name: first.toUpperCase(), tokenHashes: [tokens[0]] },
+          { memberId: second, name: second.toUpperCase(), tokenHashes: [tokens[1]] },
+        ] as [PrivateSeat, PrivateSeat] },
+      })
+      const opened = await store.openPrivateRoom(privateRoom('dm-1', 'a', 'b', ['a1', 'b1']), 100)
+      expect(opened).toEqual({ room: privateRoom('dm-1', 'a', 'b', ['a1', 'b1']), created: true })
+      // The other way round, with a candidate of its own: the same room, the new tokens added.
+      const again = await store.openPrivateRoom(privateRoom('dm-2', 'b', 'a', ['b2', 'a2']), 100)
+      expect(again).toMatchObject({ created: false, room: { id: 'dm-1' } })
+      expect(await store.getRoom('dm-2')).toBeUndefined()
+      const seats = (await store.getRoom('dm-1'))!.private!.seats
+      expect(seats.map(seat => [seat.memberId, seat.tokenHashes])).toEqual([['a', ['a1', 'a2']], ['b', ['b1', 'b2']]])
+      for (let i = 3; i <= SEAT_TOKENS + 3; i++) await store.openPrivateRoom(privateRoom(`dm-${i}`, 'a', 'b', [`a${i}`, `b${i}`]), 100)
+      const kept = (await store.getRoom('dm-1'))!.private!.seats[0].tokenHashes
+      expect(kept).toHaveLength(SEAT_TOKENS)
+      expect(kept.at(-1)).toBe(`a${SEAT_TOKENS + 3}`)
+      expect(kept).not.toContain('a1')
+      // Another pair gets a room of its own; past the room cap, none.
+      expect(await store.openPrivateRoom(privateRoom('dm-c', 'a', 'c', ['a', 'c']), 100)).toMatchObject({ created: true, room: { id: 'dm-c' } })
+      expect(await store.openPrivateRoom(privateRoom('dm-d', 'a', 'd', ['a', 'd']), 3)).toBe('server-full')
+      expect((await store.listRoomIds()).sort()).toEqual(['dm-1', 'dm-c', 'lobby'])
+    })
+
+    it('refuses to add a member id that is in the room already, under any name, and changes nothing', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      expect(await store.addMember(member('a', 'Ada'), 100)).toBe('added')
+      expect(await store.addMember({ ...member('a', 'Someone else'), tokenHash: 'hash-other' }, 100)).toBe('name-taken')
+      expect(await store.listMembers('lobby')).toMatchObject([{ id: 'a', name: 'Ada', tokenHash: 'hash-a' }])
+      expect(await store.findMemberByTokenHash('lobby', 'hash-other')).toBeUndefined()
     })
 
     it('keeps names unique per room, case-insensitive, and frees a name on removal', async () => {

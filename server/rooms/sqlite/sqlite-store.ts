@@ -1,9 +1,11 @@
 import type { ChatMessage } from '../../../shared/protocol'
+import { addBans, banKeysOf, bannedUntil } from '../bans'
 import { deletion, reactionToggle, textEdit } from '../message-changes'
 import type { MessageChange } from '../message-changes'
 import { nameKeys } from '../name-keys'
+import { pairKeyOf, withSeatTokens } from '../private-rooms'
 import { CLIENT_IDS_PER_MEMBER } from '../types'
-import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
+import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
 import { startCheckpointer } from './checkpointer'
 import type { Checkpointer } from './checkpointer'
 import { isDiskError, StoreUnavailableError } from './disk-errors'
@@ -11,7 +13,7 @@ import { DatabaseFileError, openDatabase } from './open-database'
 import type { OpenedDatabase } from './open-database'
 import { SCHEMA_VERSION } from './schema'
 import { prepareStatements } from './statements'
-import type { Statements } from './statements'
+import type { RoomRow, Statements } from './statements'
 import { TickTransaction } from './tick-transaction'
 
 /** How often the worker thread folds the log into the file. */
@@ -49,6 +51,8 @@ interface StoredRoom {
   emptySince: number | undefined
   /** memberId -> rows in `sent`, counted on first use. */
   sentCounts: Map<string, number>
+  /** Ban key -> until, as in the `bans` table (bans.ts). */
+  bans: Map<string, number>
 }
 
 interface Open { file: OpenedDatabase, sql: Statements, tx: TickTransaction, checkpointer: Checkpointer }
@@ -63,6 +67,8 @@ interface Open { file: OpenedDatabase, sql: Statements, tx: TickTransaction, che
  */
 export class SqliteRoomStore implements RoomStore {
   private readonly rooms = new Map<string, StoredRoom>()
+  /** originRoomId \0 pair key -> the pair's private room, for the rooms held. */
+  private readonly privatePairs = new Map<string, string>()
   private handler: (roomId: string, event: RoomEvent) => void = () => {}
   private open: Open | undefined
   private state: StoreHealth['state'] = 'unavailable'
@@ -125,10 +131,10 @@ export class SqliteRoomStore implements RoomStore {
     const replaced = this.rooms.size >= maxRooms ? this.longestEmpty() : undefined
     if (this.rooms.size >= maxRooms && !replaced) return 'server-full' as const
     const emptySince = this.now()
-    const stored: StoredRoom = { record: room, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, emptySince, sentCounts: new Map() }
+    const stored: StoredRoom = { record: room, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, emptySince, sentCounts: new Map(), bans: new Map() }
     await tx.run(() => {
       if (replaced) this.deleteRoom(sql, replaced.record.id)
-      sql.insertRoom.run(room.id, room.passwordHash, room.createdAt, emptySince)
+      sql.insertRoom.run(room.id, room.passwordHash, room.createdAt, emptySince, room.title, room.visibility, room.ownerId, room.private ? JSON.stringify(room.private) : null)
       this.rooms.set(room.id, stored)
     }, () => {
       this.rooms.delete(room.id)
@@ -141,6 +147,26 @@ export class SqliteRoomStore implements RoomStore {
   async getRoom(roomId: string) {
     this.require()
     return this.rooms.get(roomId)?.record
+  }
+
+  async openPrivateRoom(room: RoomRecord & { private: PrivateRoom }, maxRooms: number) {
+    const { sql, tx } = this.require()
+    const pair = `${room.private.originRoomId}\u0000${pairKeyOf(room.private)}`
+    const id = this.privatePairs.get(pair) ?? room.id
+    const existing = this.rooms.get(id)
+    if (existing?.record.private) {
+      const before = existing.record
+      const record = { ...before, private: withSeatTokens(before.private!, room.private) }
+      await tx.run(() => {
+        sql.setPrivate.run(JSON.stringify(record.private), id)
+        existing.record = record
+      }, () => existing.record = before)
+      return { room: record, created: false }
+    }
+    if (existing) throw new Error(`room ${id} is not a private room`)
+    const opened = await this.ensureRoom({ ...room, id }, maxRooms)
+    if (opened !== 'server-full') this.privatePairs.set(pair, id)
+    return opened
   }
 
   async listRoomIds() {
@@ -167,9 +193,22 @@ export class SqliteRoomStore implements RoomStore {
     return tx.run(() => this.deleteRoom(sql, roomId), () => this.rooms.set(roomId, room))
   }
 
+  async setTitle(roomId: string, title: string) {
+    const { sql, tx } = this.require()
+    const room = this.rooms.get(roomId)
+    if (!room) return false
+    const before = room.record
+    await tx.run(() => {
+      sql.setTitle.run(title, roomId)
+      room.record = { ...before, title }
+    }, () => room.record = before)
+    return true
+  }
+
   async addMember(member: MemberRecord, maxMembers: number, nameFreeBefore = 0) {
     const { sql, tx } = this.require()
     const room = this.requireRoom(member.roomId)
+    if (room.members.has(member.id)) return 'name-taken' as const
     const keys = nameKeys(member.name)
     const holders = new Set<MemberRecord>()
     for (const key of keys) {
@@ -185,7 +224,7 @@ export class SqliteRoomStore implements RoomStore {
         sql.deleteMember.run(room.record.id, holder.id)
         sql.deleteMemberSent.run(room.record.id, holder.id)
       }
-      sql.insertMember.run(room.record.id, member.id, member.name, member.tokenHash, member.joinedAt)
+      sql.insertMember.run(room.record.id, member.id, member.name, member.tokenHash, member.joinedAt, member.addressHash ?? null)
       if (emptySince !== undefined) sql.setEmptySince.run(null, room.record.id)
       for (const holder of holders) this.forgetMember(room, holder)
       this.rememberMember(room, { ...member })
@@ -247,6 +286,27 @@ export class SqliteRoomStore implements RoomStore {
       room.emptySince = undefined
     })
     return { ...member }
+  }
+
+  // The bans and the removal are written in this turn's one transaction.
+  async kickMember(roomId: string, memberId: string, until: number, now: number) {
+    const { sql, tx } = this.require()
+    const room = this.rooms.get(roomId)
+    const member = room?.members.get(memberId)
+    if (!room || !member) return undefined
+    const before = new Map(room.bans)
+    const keys = banKeysOf(member)
+    const banned = tx.run(() => {
+      for (const key of addBans(room.bans, keys, until, now)) sql.deleteBan.run(roomId, key)
+      for (const key of keys) sql.upsertBan.run(roomId, key, until)
+    }, () => room.bans = before)
+    const [, removed] = await Promise.all([banned, this.removeMember(roomId, memberId)])
+    return removed
+  }
+
+  async bannedUntil(roomId: string, keys: string[], now: number) {
+    this.require()
+    return bannedUntil(this.rooms.get(roomId)?.bans, keys, now)
   }
 
   /** A member a failed join added: removed now, or once the disk takes writes again. */
@@ -409,15 +469,20 @@ export class SqliteRoomStore implements RoomStore {
   private load(sql: Statements): void {
     this.rooms.clear()
     for (const row of sql.allRooms.all()) {
-      const record: RoomRecord = { id: row.id, passwordHash: row.password_hash, createdAt: row.created_at }
-      this.rooms.set(row.id, { record, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, emptySince: row.empty_since ?? undefined, sentCounts: new Map() })
+      const record = roomRecordOf(row)
+      this.rooms.set(row.id, { record, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, emptySince: row.empty_since ?? undefined, sentCounts: new Map(), bans: new Map() })
+    }
+    for (const row of sql.allBans.all(this.now())) this.rooms.get(row.room_id)?.bans.set(row.key, row.until)
+    this.privatePairs.clear()
+    for (const { record } of this.rooms.values()) {
+      if (record.private) this.privatePairs.set(`${record.private.originRoomId}\u0000${pairKeyOf(record.private)}`, record.id)
     }
     // Every member comes back offline and seen now: it counts as online again
     // once it pings, and has the full member TTL to come back after the restart.
     const now = this.now()
     for (const row of sql.allMembers.all()) {
       const room = this.rooms.get(row.room_id)
-      if (room) this.rememberMember(room, { id: row.id, roomId: row.room_id, name: row.name, tokenHash: row.token_hash, joinedAt: row.joined_at, lastSeenAt: now, offline: true })
+      if (room) this.rememberMember(room, { id: row.id, roomId: row.room_id, name: row.name, tokenHash: row.token_hash, joinedAt: row.joined_at, lastSeenAt: now, offline: true, ...(row.address_hash ? { addressHash: row.address_hash } : {}) })
     }
     for (const room of this.rooms.values()) room.lastSeq = sql.lastSeq.get(room.record.id) ?? 0
   }
@@ -463,7 +528,9 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   private deleteRoom(sql: Statements, roomId: string): boolean {
-    for (const statement of [sql.deleteRoom, sql.deleteRoomMembers, sql.deleteRoomMessages, sql.deleteRoomSent]) statement.run(roomId)
+    const ended = this.rooms.get(roomId)?.record.private
+    if (ended) this.privatePairs.delete(`${ended.originRoomId}\u0000${pairKeyOf(ended)}`)
+    for (const statement of [sql.deleteRoom, sql.deleteRoomMembers, sql.deleteRoomMessages, sql.deleteRoomSent, sql.deleteRoomBans]) statement.run(roomId)
     return this.rooms.delete(roomId)
   }
 
@@ -513,5 +580,18 @@ export class SqliteRoomStore implements RoomStore {
     }
     room.memberIdByTokenHash.delete(member.tokenHash)
     room.sentCounts.delete(member.id)
+  }
+}
+
+// A room made before rooms had titles and owners shows its id and has no owner.
+function roomRecordOf(row: RoomRow): RoomRecord {
+  return {
+    id: row.id,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+    title: row.title || row.id,
+    visibility: row.visibility === 'public' ? 'public' : 'unlisted',
+    ownerId: row.owner_id,
+    ...(row.private ? { private: JSON.parse(row.private) as PrivateRoom } : {}),
   }
 }
