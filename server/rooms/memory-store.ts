@@ -1,9 +1,11 @@
 import type { ChatMessage } from '../../shared/protocol'
+import { addBans, banKeysOf, bannedUntil } from './bans'
 import { deletion, reactionToggle, textEdit } from './message-changes'
 import type { MessageChange } from './message-changes'
 import { nameKeys } from './name-keys'
+import { pairKeyOf, withSeatTokens } from './private-rooms'
 import { CLIENT_IDS_PER_MEMBER } from './types'
-import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomEvent, RoomRecord, RoomStore } from './types'
+import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomEvent, RoomRecord, RoomStore } from './types'
 
 interface MemoryRoom {
   record: RoomRecord
@@ -15,11 +17,15 @@ interface MemoryRoom {
   sentByClientId: Map<string, Map<string, ChatMessage>>
   history: ChatMessage[]
   lastSeq: number
+  /** Ban key -> until: members the owner removed (bans.ts). */
+  bans: Map<string, number>
 }
 
 /** The default store: one process, nothing survives a restart. */
 export class MemoryRoomStore implements RoomStore {
   private readonly rooms = new Map<string, MemoryRoom>()
+  /** originRoomId \0 pair key -> the pair's private room. */
+  private readonly privatePairs = new Map<string, string>()
   private handler: (roomId: string, event: RoomEvent) => void = () => {}
 
   constructor(private readonly historyLimit = 500) {}
@@ -59,12 +65,27 @@ export class MemoryRoomStore implements RoomStore {
       sentByClientId: new Map(),
       history: [],
       lastSeq: 0,
+      bans: new Map(),
     })
     return { room, created: true }
   }
 
   async getRoom(roomId: string) {
     return this.rooms.get(roomId)?.record
+  }
+
+  async openPrivateRoom(room: RoomRecord & { private: PrivateRoom }, maxRooms: number) {
+    const pair = `${room.private.originRoomId}\u0000${pairKeyOf(room.private)}`
+    const id = this.privatePairs.get(pair) ?? room.id
+    const existing = this.rooms.get(id)
+    if (existing?.record.private) {
+      existing.record = { ...existing.record, private: withSeatTokens(existing.record.private, room.private) }
+      return { room: existing.record, created: false }
+    }
+    if (existing) throw new Error(`room ${id} is not a private room`)
+    const opened = await this.ensureRoom({ ...room, id }, maxRooms)
+    if (opened !== 'server-full') this.privatePairs.set(pair, id)
+    return opened
   }
 
   async listRoomIds() {
@@ -83,7 +104,15 @@ export class MemoryRoomStore implements RoomStore {
   async deleteRoomIfEmpty(roomId: string) {
     const room = this.rooms.get(roomId)
     if (!room || room.members.size > 0) return false
+    const ended = room.record.private
+    if (ended) this.privatePairs.delete(`${ended.originRoomId}\u0000${pairKeyOf(ended)}`)
     return this.rooms.delete(roomId)
+  }
+
+  async setTitle(roomId: string, title: string) {
+    const room = this.rooms.get(roomId)
+    if (room) room.record = { ...room.record, title }
+    return room !== undefined
   }
 
   async addMember(member: MemberRecord, maxMembers: number, nameFreeBefore = 0) {
@@ -139,6 +168,19 @@ export class MemoryRoomStore implements RoomStore {
     if (!room || !member) return undefined
     this.drop(room, member)
     return member
+  }
+
+  async kickMember(roomId: string, memberId: string, until: number, now: number) {
+    const room = this.rooms.get(roomId)
+    const member = room?.members.get(memberId)
+    if (!room || !member) return undefined
+    addBans(room.bans, banKeysOf(member), until, now)
+    this.drop(room, member)
+    return member
+  }
+
+  async bannedUntil(roomId: string, keys: string[], now: number) {
+    return bannedUntil(this.rooms.get(roomId)?.bans, keys, now)
   }
 
   async undoAddMember(roomId: string, memberId: string) {

@@ -68,6 +68,10 @@ export type RoomEvent =
   | { kind: 'reactions', id: string, reactions: Reactions }
   | { kind: 'edited', id: string, text: string, editedAt: number }
   | { kind: 'deleted', id: string }
+  | { kind: 'room', title: string }
+  | { kind: 'kicked', memberId: string, until: number }
+  /** A private room was opened for `to` (a member of this room), by `from`: `token` is to's own, for its sockets in this room only. */
+  | { kind: 'invite', to: string, roomId: string, from: { id: string, name: string }, token: string }
 
 /** Why a change to a message was not made: no such message (or a tombstone), not the author's, too many reactions. */
 export type MessageChangeRefusal = 'not-found' | 'forbidden' | 'too-many-reactions'
@@ -117,6 +121,15 @@ export interface RoomStore {
    * room's size: the lobby may call it per listed room.
    */
   getRoom(roomId: string): Promise<RoomRecord | undefined>
+  /**
+   * The private room of the two members of `room.private` (their pair in its
+   * origin room): the one they have, with the candidate's token hashes added
+   * to its seats (each seat keeps its newest SEAT_TOKENS), or else `room`
+   * itself, created; 'server-full' as for ensureRoom. The room a pair has
+   * keeps its id for as long as the store remembers the pair, even when the
+   * room itself ended meanwhile and is made anew.
+   */
+  openPrivateRoom(room: RoomRecord & { private: PrivateRoom }, maxRooms: number): Promise<{ room: RoomRecord, created: boolean } | 'server-full'>
   listRoomIds(): Promise<string[]>
   /** How many rooms there are, in O(1) (for health): may count rooms that expired since the last idle sweep. */
   countRooms(): Promise<number>
@@ -128,6 +141,8 @@ export interface RoomStore {
   claimIdleSweep(intervalMs: number): Promise<boolean>
   /** Removes the room and its history only if it has no members. */
   deleteRoomIfEmpty(roomId: string): Promise<boolean>
+  /** Renames the room (its owner asked); false when there is no such room. */
+  setTitle(roomId: string, title: string): Promise<boolean>
 
   /**
    * Adds the member unless its name is taken or the room holds `maxMembers`.
@@ -148,6 +163,16 @@ export interface RoomStore {
   listMembersSeenBefore(roomId: string, cutoff: number, since?: number): Promise<MemberRecord[]>
   countMembers(roomId: string): Promise<number>
   removeMember(roomId: string, memberId: string): Promise<MemberRecord | undefined>
+  /**
+   * The owner removed the member: removes it as removeMember does and, in
+   * the same step, bans its token and the address it joined from (banKeysOf
+   * in bans.ts) from the room until `until`. Bans that ended by `now` are
+   * dropped; a room keeps at most MAX_BANS_PER_ROOM. Returns the member as it
+   * was, or undefined when it is not a member.
+   */
+  kickMember(roomId: string, memberId: string, until: number, now: number): Promise<MemberRecord | undefined>
+  /** The latest end of a ban on any of `keys` (joinBanKeys) in the room, or 0 when none holds at `now`. */
+  bannedUntil(roomId: string, keys: string[], now: number): Promise<number>
   /** Takes out a member that a failed join added: now, or once the store answers again. Never fails. */
   undoAddMember(roomId: string, memberId: string): Promise<void>
   /** Records a sign of life; returns the member as it was before, if it exists. */

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto'
 import Redis from 'ioredis'
 import { LIMITS } from '../../../shared/protocol'
 import type { ChatMessage } from '../../../shared/protocol'
-import { CLIENT_IDS_PER_MEMBER } from '../types'
-import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
+import { MAX_BANS_PER_ROOM } from '../bans'
+import { pairKeyOf } from '../private-rooms'
+import { CLIENT_IDS_PER_MEMBER, SEAT_TOKENS } from '../types'
+import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
 import { IDLE_SWEEP_LOCK_KEY, roomKeys, ROOMS_KEY, roomIdOfChannel } from './keys'
 import { nameKeys } from '../name-keys'
 import { RedisLobbyIndex } from './lobby-index'
@@ -133,6 +135,18 @@ export class RedisRoomStore implements RoomStore {
     return { room: decodeRoom(room.id, values)!, created: created === 1 }
   }
 
+  // Two steps, each in one slot: the pair's id in the origin room, then the
+  // private room under that id, so two instances opening it at once agree.
+  async openPrivateRoom(room: RoomRecord & { private: PrivateRoom }, maxRooms: number) {
+    const id = await this.redis.PAIR_ROOM(1, roomKeys(room.private.originRoomId).room, `dm:${pairKeyOf(room.private)}`, room.id) as string
+    const seatTokens = room.private.seats.flatMap(seat => seat.tokenHashes.flatMap(hash => [seat.memberId, hash]))
+    const fields = encodeRoom({ ...room, id })
+    const [created, values] = await this.redis.ENSURE_PRIVATE_ROOM(2, roomKeys(id).room, ROOMS_KEY, id, maxRooms, this.options.emptyRoomGraceMs, ...fields, ...seatTokens, SEAT_TOKENS) as [number, RoomFieldValues]
+    if (created === -1) return 'server-full' as const
+    if (created === -2) throw new Error(`room ${id} is not a private room`)
+    return { room: decodeRoom(id, values)!, created: created === 1 }
+  }
+
   // Named fields only: the room's hash holds more than its settings.
   async getRoom(roomId: string) {
     return decodeRoom(roomId, await this.redis.hmget(roomKeys(roomId).room, ...ROOM_FIELDS) as RoomFieldValues)
@@ -160,6 +174,10 @@ export class RedisRoomStore implements RoomStore {
     const gone = ids.filter((_, i) => exists[i] === 0)
     if (gone.length > 0) await this.redis.srem(ROOMS_KEY, ...gone)
     return ids.filter((_, i) => exists[i] === 1)
+  }
+
+  async setTitle(roomId: string, title: string) {
+    return await this.redis.SET_TITLE(1, roomKeys(roomId).room, title) === 1
   }
 
   async deleteRoomIfEmpty(roomId: string) {
@@ -226,6 +244,17 @@ export class RedisRoomStore implements RoomStore {
     const k = roomKeys(roomId)
     const reply = await this.redis.REMOVE_MEMBER(11, ...k.all, k.holders(memberId), k.sent(memberId), k.sentOrder(memberId), memberId, this.options.emptyRoomGraceMs) as MemberReply | null
     return decodeMember(roomId, reply)
+  }
+
+  async kickMember(roomId: string, memberId: string, until: number, now: number) {
+    const k = roomKeys(roomId)
+    const reply = await this.redis.KICK_MEMBER(12, ...k.all, k.holders(memberId), k.sent(memberId), k.sentOrder(memberId), k.bans, memberId, this.options.emptyRoomGraceMs, until, now, MAX_BANS_PER_ROOM) as MemberReply | null
+    return decodeMember(roomId, reply)
+  }
+
+  async bannedUntil(roomId: string, keys: string[], now: number) {
+    const ends = await this.redis.zmscore(roomKeys(roomId).bans, ...keys)
+    return Math.max(0, ...ends.map(end => Number(end ?? 0)).filter(end => end > now))
   }
 
   // Its id is new and its token reached nobody, so removing it late is safe;

@@ -25,6 +25,52 @@ return {1, values}
 `
 
 /**
+ * The private room id of a pair of the origin room's members: the one it
+ * has, or the candidate, remembered in the origin room's hash (and gone with
+ * it). KEYS: origin room. ARGV: field, candidate id.
+ */
+export const PAIR_ROOM = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return ARGV[2] end
+redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+return redis.call('HGET', KEYS[1], ARGV[1])
+`
+
+/**
+ * ENSURE_ROOM for a private room, whose ARGV go on after the fields with
+ * the seats' new token hashes (memberId, tokenHash pairs) and how many a seat
+ * keeps. An existing private room gets the token hashes added to its seats
+ * (a seat keeps its newest). Returns as ENSURE_ROOM does.
+ */
+export const ENSURE_PRIVATE_ROOM = `
+local fields = 12
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local json = redis.call('HGET', KEYS[1], 'private')
+  if not json or json == '' then return {-2} end
+  local private = cjson.decode(json)
+  local keep = tonumber(ARGV[#ARGV])
+  for _, seat in ipairs(private.seats) do
+    for i = 4 + fields, #ARGV - 1, 2 do
+      if seat.memberId == ARGV[i] then table.insert(seat.tokenHashes, ARGV[i + 1]) end
+    end
+    while #seat.tokenHashes > keep do table.remove(seat.tokenHashes, 1) end
+  end
+  redis.call('HSET', KEYS[1], 'private', cjson.encode(private))
+  local names = {}
+  for i = 4, 3 + fields, 2 do table.insert(names, ARGV[i]) end
+  return {0, redis.call('HMGET', KEYS[1], unpack(names))}
+end
+if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[2]) then return {-1} end
+local values = {}
+for i = 4, 3 + fields, 2 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  table.insert(values, ARGV[i + 1])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('SADD', KEYS[2], ARGV[1])
+return {1, values}
+`
+
+/**
  * KEYS: the room's 8 keys (room, members, names, tokens, seen, offline, seq,
  * history). ARGV: memberId, tokenHash, memberJson, maxMembers, lastSeenAt,
  * nameFreeBefore, channel, then the name's keys. A holder of one of the keys
@@ -87,6 +133,26 @@ if redis.call('HLEN', KEYS[2]) == 0 then
   for i = 1, 8 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 end
 return {json, seen, offline}
+`
+
+/**
+ * The owner removed a member. KEYS: those of REMOVE_MEMBER, then the room's
+ * bans (a sorted set: ban key by until). ARGV: memberId, graceMs, until, now,
+ * maxBans. Bans the member's token hash and address hash (bans.ts) and
+ * removes the member in one step. The bans key lives until its last ban
+ * ends, whatever happens to the room meanwhile.
+ */
+export const KICK_MEMBER = `
+local json = redis.call('HGET', KEYS[2], ARGV[1])
+if not json then return false end
+local kicked = cjson.decode(json)
+redis.call('ZREMRANGEBYSCORE', KEYS[12], '-inf', ARGV[4])
+redis.call('ZADD', KEYS[12], 'GT', ARGV[3], 't:' .. kicked.tokenHash)
+if kicked.addressHash then redis.call('ZADD', KEYS[12], 'GT', ARGV[3], 'a:' .. kicked.addressHash) end
+local over = redis.call('ZCARD', KEYS[12]) - tonumber(ARGV[5])
+if over > 0 then redis.call('ZPOPMIN', KEYS[12], over) end
+redis.call('PEXPIRE', KEYS[12], math.max(1, tonumber(redis.call('ZRANGE', KEYS[12], -1, -1, 'WITHSCORES')[2]) - tonumber(ARGV[4])))
+` + REMOVE_MEMBER + `
 `
 
 /**
@@ -172,6 +238,13 @@ if ARGV[5] ~= '' then
 end
 redis.call('PUBLISH', ARGV[3], '{"kind":"chat","message":' .. message .. '}')
 return {0, message}
+`
+
+/** KEYS: room. ARGV: title. 0 when the room is gone (a rename must not bring back a bare hash). */
+export const SET_TITLE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'title', ARGV[1])
+return 1
 `
 
 /** KEYS: the room's 8 keys, then rooms. ARGV: roomId. */
