@@ -115,6 +115,7 @@ export class RoomHub {
       counts: roomId => this.presence.counts(roomId),
       maxWatchers: this.options.lobbyMaxWatchers,
       watchersPerAddress: this.options.lobbyWatchersPerAddress,
+      windowMs: heartbeatWindowMs,
       log: this.options.log,
     })
     this.typing = new TypingTracker({
@@ -324,6 +325,7 @@ export class RoomHub {
     if (!await this.store.claimIdleSweep(this.options.idleRoomSweepIntervalMs)) return
     const roomIds = await this.store.listRoomIds()
     await this.presence.sweepIdle(now, roomIds.filter(roomId => !this.interest.has(roomId)), roomIds)
+    await this.lobby.prune(roomIds, now)
   }
 
   /** Runs one pass of the sweep unless the last one of its kind still runs; a failed pass is logged, and the next tick tries again. */
