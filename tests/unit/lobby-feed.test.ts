@@ -126,7 +126,12 @@ describe('LobbyFeed', () => {
     feed.unwatch(conns[0]!)
     expect(await feed.watch(conns[4]!, 'a')).toBeUndefined()
     expect(feed.watcherCount).toBe(4)
-    // Watching again replaces the feed: a new first frame, still one place.
+    // Watching again replaces the feed (a new first frame, still one place), once a second at most, unwatching or not.
+    expect(await feed.watch(conns[1]!, 'a')).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 1000 })
+    feed.unwatch(conns[1]!)
+    await vi.advanceTimersByTimeAsync(999)
+    expect(await feed.watch(conns[1]!, 'a')).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 1 })
+    await vi.advanceTimersByTimeAsync(1)
     expect(await feed.watch(conns[1]!, 'a')).toBeUndefined()
     expect(lobbyFrames(conns[1]!).filter(frame => frame.rooms)).toHaveLength(2)
     expect(vi.getTimerCount()).toBe(1)

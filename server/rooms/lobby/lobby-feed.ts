@@ -29,7 +29,10 @@ interface Watcher {
   ready: boolean
 }
 
-export type WatchRefusal = { code: ErrorCode, message: string }
+export type WatchRefusal = { code: ErrorCode, message: string, retryAfterMs?: number }
+
+/** A socket may `watch` this often: each one checks up to 50 tokens against the store. */
+export const WATCH_INTERVAL_MS = 1000
 
 /**
  * The live lobby of this process: one timer, one read of the index per tick
@@ -42,6 +45,8 @@ export class LobbyFeed {
   private readonly perAddress = new Map<string, number>()
   /** roomId -> watchers that hold a token for it. */
   private readonly followers = new Map<string, Set<Watcher>>()
+  /** When each open socket last watched, unwatching or not: kept until the socket closes. */
+  private readonly lastWatchAt = new Map<Connection, number>()
   private top: LobbyRoom[] = []
   private topJson = '[]'
   private version = -1
@@ -60,15 +65,20 @@ export class LobbyFeed {
 
   /** Starts (or restarts, with new rooms) the feed of one socket; a refusal leaves it as it was. */
   async watch(conn: Connection, address: string, rooms: LobbyWatchRoom[] = []): Promise<WatchRefusal | undefined> {
+    const now = Date.now()
+    const waitMs = (this.lastWatchAt.get(conn) ?? -Infinity) + WATCH_INTERVAL_MS - now
+    if (waitMs > 0) return { code: 'RATE_LIMITED', message: `watch at most once every ${WATCH_INTERVAL_MS} ms`, retryAfterMs: waitMs }
     let watcher = this.watchers.get(conn)
     if (watcher) {
       this.unfollow(watcher)
       watcher.ready = false
+      this.lastWatchAt.set(conn, now)
     }
     else {
       if (this.watchers.size >= this.options.maxWatchers) return { code: 'TOO_MANY_WATCHERS', message: `this server holds its maximum of ${this.options.maxWatchers} lobby watchers` }
       if ((this.perAddress.get(address) ?? 0) >= this.options.watchersPerAddress) return { code: 'TOO_MANY_WATCHERS', message: `at most ${this.options.watchersPerAddress} lobby watchers per client address` }
       watcher = { conn, address, mine: new Set(), ready: false }
+      this.lastWatchAt.set(conn, now)
       this.watchers.set(conn, watcher)
       this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1)
       this.startTimer()
@@ -93,6 +103,12 @@ export class LobbyFeed {
     const mineJson = mine.map(id => JSON.stringify(lobbyMyRoom(entries.get(id)!))).join(',')
     conn.send(`{"type":"lobby","rooms":${this.topJson},"mine":[${mineJson}],"refused":${JSON.stringify(refused)}}`)
     return undefined
+  }
+
+  /** The socket closed: it watches no more, and is forgotten. */
+  forget(conn: Connection): void {
+    this.unwatch(conn)
+    this.lastWatchAt.delete(conn)
   }
 
   unwatch(conn: Connection): void {
