@@ -181,6 +181,7 @@ export class RoomHub {
       connections: this.sessions.size,
       members: this.presence.memberCount,
       roomsWithSockets: this.index.roomCount,
+      lobbyWatchers: this.lobby.feed.watcherCount,
     }
   }
 
