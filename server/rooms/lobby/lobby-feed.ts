@@ -31,8 +31,13 @@ interface Watcher {
 
 export type WatchRefusal = { code: ErrorCode, message: string, retryAfterMs?: number }
 
-/** A socket may `watch` this often: each one checks up to 50 tokens against the store. */
+/**
+ * A socket may `watch` once a second, in bursts of 5 (a page that learns of
+ * a new room of its own watches again): each watch checks up to 50 tokens
+ * against the store.
+ */
 export const WATCH_INTERVAL_MS = 1000
+export const WATCH_BURST = 5
 
 /**
  * The live lobby of this process: one timer, one read of the index per tick
@@ -45,8 +50,8 @@ export class LobbyFeed {
   private readonly perAddress = new Map<string, number>()
   /** roomId -> watchers that hold a token for it. */
   private readonly followers = new Map<string, Set<Watcher>>()
-  /** When each open socket last watched, unwatching or not: kept until the socket closes. */
-  private readonly lastWatchAt = new Map<Connection, number>()
+  /** Each open socket's watch bucket, unwatching or not: kept until the socket closes. */
+  private readonly watchBuckets = new Map<Connection, { creditMs: number, at: number }>()
   private top: LobbyRoom[] = []
   private topJson = '[]'
   private version = -1
@@ -66,23 +71,26 @@ export class LobbyFeed {
   /** Starts (or restarts, with new rooms) the feed of one socket; a refusal leaves it as it was. */
   async watch(conn: Connection, address: string, rooms: LobbyWatchRoom[] = []): Promise<WatchRefusal | undefined> {
     const now = Date.now()
-    const waitMs = (this.lastWatchAt.get(conn) ?? -Infinity) + WATCH_INTERVAL_MS - now
-    if (waitMs > 0) return { code: 'RATE_LIMITED', message: `watch at most once every ${WATCH_INTERVAL_MS} ms`, retryAfterMs: waitMs }
+    // The bucket holds ms of credit, so the arithmetic stays whole.
+    const bucket = this.watchBuckets.get(conn) ?? { creditMs: WATCH_BURST * WATCH_INTERVAL_MS, at: now }
+    bucket.creditMs = Math.min(WATCH_BURST * WATCH_INTERVAL_MS, bucket.creditMs + now - bucket.at)
+    bucket.at = now
+    if (bucket.creditMs < WATCH_INTERVAL_MS) return { code: 'RATE_LIMITED', message: `watch at most once a second (bursts of ${WATCH_BURST})`, retryAfterMs: WATCH_INTERVAL_MS - bucket.creditMs }
     let watcher = this.watchers.get(conn)
     if (watcher) {
       this.unfollow(watcher)
       watcher.ready = false
-      this.lastWatchAt.set(conn, now)
     }
     else {
       if (this.watchers.size >= this.options.maxWatchers) return { code: 'TOO_MANY_WATCHERS', message: `this server holds its maximum of ${this.options.maxWatchers} lobby watchers` }
       if ((this.perAddress.get(address) ?? 0) >= this.options.watchersPerAddress) return { code: 'TOO_MANY_WATCHERS', message: `at most ${this.options.watchersPerAddress} lobby watchers per client address` }
       watcher = { conn, address, mine: new Set(), ready: false }
-      this.lastWatchAt.set(conn, now)
       this.watchers.set(conn, watcher)
       this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1)
       this.startTimer()
     }
+    bucket.creditMs -= WATCH_INTERVAL_MS
+    this.watchBuckets.set(conn, bucket)
     const unique = [...new Map(rooms.map(room => [room.id, room])).values()]
     const verified = await Promise.all(unique.map(room => this.options.verifyToken(room.id, room.token)))
     const proven = unique.filter((_, n) => verified[n]).map(room => room.id)
@@ -108,7 +116,7 @@ export class LobbyFeed {
   /** The socket closed: it watches no more, and is forgotten. */
   forget(conn: Connection): void {
     this.unwatch(conn)
-    this.lastWatchAt.delete(conn)
+    this.watchBuckets.delete(conn)
   }
 
   unwatch(conn: Connection): void {
