@@ -91,6 +91,10 @@ export default defineNuxtConfig({
     passwordHashConcurrency: 1,
     /** NUXT_PASSWORD_HASH_QUEUE: scrypt runs that may wait for a place (RATE_LIMITED past it). */
     passwordHashQueue: 32,
+    /** NUXT_LOBBY_MAX_WATCHERS: sockets watching the lobby on this server (TOO_MANY_WATCHERS past it). */
+    lobbyMaxWatchers: 10000,
+    /** NUXT_LOBBY_WATCHERS_PER_ADDRESS: sockets watching the lobby per client address. */
+    lobbyWatchersPerAddress: 20,
     /** NUXT_ALLOWED_ORIGINS: comma-separated origins allowed besides the app's own. */
     allowedOrigins: '',
     /** NUXT_REQUIRE_ORIGIN: refuse WebSocket upgrades that carry no Origin header. */

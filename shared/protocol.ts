@@ -47,6 +47,13 @@ export const LIMITS = {
   lobbyTopRooms: 100,
   /** Lobby changes go out at most this often. */
   lobbyMergeMs: 1000,
+  /** Rooms one `watch` may name with their member tokens ("your rooms"). */
+  lobbyMineRooms: 50,
+  /** Rooms one `GET /api/rooms` page lists by default, and at most. */
+  lobbyPageDefault: 20,
+  lobbyPageMax: 100,
+  /** Longest lobby search (`q`), in characters. */
+  lobbySearchMaxLength: 80,
   /** A member removed by the owner cannot rejoin for this long. */
   kickBanMs: 10 * 60 * 1000,
 } as const
@@ -82,6 +89,7 @@ export const ERROR_CODES = [
   'TOO_MANY_CONNECTIONS',
   'TOO_MANY_MEMBERSHIPS',
   'FORBIDDEN',
+  'TOO_MANY_WATCHERS',
   'UNAVAILABLE',
   'INTERNAL',
 ] as const
@@ -129,8 +137,14 @@ export interface KickFrame { type: 'kick', memberId: string }
 export interface TitleFrame { type: 'title', title: string }
 /** Opens (or reopens) the private room of this member and `to`. */
 export interface DmRequestFrame { type: 'dm', to: string }
-/** Subscribes this socket to the lobby: public rooms with their live counts. */
-export interface WatchFrame { type: 'watch', scope: 'lobby' }
+/** A room this browser holds a member token for, named in `watch` ("your rooms"). */
+export interface LobbyWatchRoom { id: string, token: string }
+/**
+ * Subscribes this socket to the lobby: public rooms with their live counts,
+ * and `rooms` (at most `LIMITS.lobbyMineRooms`), any visibility, each proven
+ * by its member token. A second `watch` replaces the first.
+ */
+export interface WatchFrame { type: 'watch', scope: 'lobby', rooms?: LobbyWatchRoom[] }
 export interface UnwatchFrame { type: 'unwatch', scope: 'lobby' }
 export type ClientFrame = JoinFrame | PingFrame | ChatSendFrame | LeaveFrame
   | TypingSendFrame | HistoryRequestFrame | ReactFrame | EditFrame | DeleteFrame
@@ -163,6 +177,8 @@ export interface FileInfo {
 
 /** One public room as the lobby lists it. */
 export interface LobbyRoom { id: string, title: string, online: number, members: number }
+/** One of "your rooms": any visibility; `lastSeq` is the room's newest chat seq (0 before the first message). */
+export interface LobbyMyRoom extends LobbyRoom { lastSeq: number }
 
 /** emoji -> ids of the members who reacted with it, in the order they did. */
 export type Reactions = Record<string, string[]>
@@ -238,8 +254,22 @@ export interface KickedFrame { type: 'kicked', roomId: string, until: number }
 export interface DmFrame { type: 'dm', roomId: string, token: string }
 /** Sent to the other member's sockets in the room where `dm` was asked. */
 export interface InviteFrame { type: 'invite', roomId: string, from: { id: string, name: string }, token: string }
-/** The first lobby frame has `rooms` (the top ones); later ones only what changed, at most once a second. */
-export interface LobbyFrame { type: 'lobby', rooms?: LobbyRoom[], changed?: LobbyRoom[], removed?: string[] }
+/**
+ * The first lobby frame after a `watch` has `rooms` (the top ones, busiest
+ * first), `mine` (every room of the watch whose token was good) and `refused`
+ * (ids whose token was not, or whose room is gone). Later ones carry only what
+ * changed, at most once a second: `changed`/`removed` for the top list (a
+ * room that drops out of it is removed), `mine`/`mineRemoved` for your rooms.
+ */
+export interface LobbyFrame {
+  type: 'lobby'
+  rooms?: LobbyRoom[]
+  changed?: LobbyRoom[]
+  removed?: string[]
+  mine?: LobbyMyRoom[]
+  mineRemoved?: string[]
+  refused?: string[]
+}
 export interface ErrorFrame {
   type: 'error'
   code: ErrorCode
@@ -366,6 +396,10 @@ export function parseClientFrame(raw: string): ParseResult {
       return parseEdit(data)
     case 'delete':
       return isMessageId(data.id) ? { ok: true, frame: { type: 'delete', id: data.id } } : badMessageId()
+    case 'watch':
+      return parseWatch(data)
+    case 'unwatch':
+      return data.scope === 'lobby' ? { ok: true, frame: { type: 'unwatch', scope: 'lobby' } } : fail('BAD_REQUEST', 'scope must be "lobby"')
     default:
       return fail('BAD_REQUEST', `unknown frame type "${data.type.slice(0, 32)}"`)
   }
@@ -396,6 +430,22 @@ function parseJoin(data: Record<string, unknown>): ParseResult {
   if (data.lastSeq !== undefined) frame.lastSeq = data.lastSeq as number
   if (data.tabId) frame.tabId = data.tabId
   return { ok: true, frame }
+}
+
+function parseWatch(data: Record<string, unknown>): ParseResult {
+  if (data.scope !== 'lobby') return fail('BAD_REQUEST', 'scope must be "lobby"')
+  if (data.rooms === undefined) return { ok: true, frame: { type: 'watch', scope: 'lobby' } }
+  if (!Array.isArray(data.rooms) || data.rooms.length > LIMITS.lobbyMineRooms) {
+    return fail('BAD_REQUEST', `rooms must be a list of at most ${LIMITS.lobbyMineRooms} {id, token}`)
+  }
+  const rooms: LobbyWatchRoom[] = []
+  for (const room of data.rooms as unknown[]) {
+    if (!isRecord(room) || !isValidRoomId(room.id) || typeof room.token !== 'string' || room.token.length === 0 || room.token.length > LIMITS.tokenMaxLength) {
+      return fail('BAD_REQUEST', 'each of rooms must be {id: a room id, token: a member token}')
+    }
+    rooms.push({ id: room.id, token: room.token })
+  }
+  return { ok: true, frame: { type: 'watch', scope: 'lobby', rooms } }
 }
 
 function textProblem(text: unknown): ParseResult | undefined {

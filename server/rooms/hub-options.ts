@@ -1,3 +1,4 @@
+import type { LobbyIndex } from './lobby/lobby-index'
 import type { RoomStore } from './types'
 
 export interface RoomHubOptions {
@@ -49,17 +50,23 @@ export interface RoomHubOptions {
   passwordHashConcurrency?: number
   /** scrypt runs that may wait for a place; past that RATE_LIMITED. @default 32 */
   passwordHashQueue?: number
+  /** Where the lobby's listing and counts live. @default a MemoryLobbyIndex of this process */
+  lobbyIndex?: LobbyIndex
+  /** Sockets watching the lobby on this server. @default 10000 */
+  lobbyMaxWatchers?: number
+  /** Sockets watching the lobby per client address. @default 20 */
+  lobbyWatchersPerAddress?: number
   /** @default console.log with a [heartbeat] prefix */
   log?: (message: string) => void
 }
 
-export type ResolvedHubOptions = Required<Omit<RoomHubOptions, 'store'>>
+export type ResolvedHubOptions = Required<Omit<RoomHubOptions, 'store' | 'lobbyIndex'>>
 
 /** Fills in every default; an option passed as undefined keeps its default. */
 export function resolveHubOptions(options: RoomHubOptions): ResolvedHubOptions {
   const heartbeatWindowMs = options.heartbeatWindowMs ?? 8000
   const sweepIntervalMs = options.sweepIntervalMs ?? 250
-  const given = Object.fromEntries(Object.entries(options).filter(([key, value]) => value !== undefined && key !== 'store'))
+  const given = Object.fromEntries(Object.entries(options).filter(([key, value]) => value !== undefined && key !== 'store' && key !== 'lobbyIndex'))
   return {
     heartbeatWindowMs,
     sweepIntervalMs,
@@ -82,6 +89,8 @@ export function resolveHubOptions(options: RoomHubOptions): ResolvedHubOptions {
     passwordHashesPerMinute: 12,
     passwordHashConcurrency: 1,
     passwordHashQueue: 32,
+    lobbyMaxWatchers: 10_000,
+    lobbyWatchersPerAddress: 20,
     log: (message: string) => console.log(`[heartbeat] ${message}`),
     ...given,
   }

@@ -16,6 +16,12 @@ export interface PresenceTrackerOptions {
   /** Removes a member whose TTL ran out, the same way a leave does. */
   expireMember: (roomId: string, memberId: string) => Promise<void>
   log: (message: string) => void
+  /** Keeps the lobby index in step: counts as the view tells them, a change seen without a view, a room deleted. */
+  lobby?: {
+    countsChanged: (roomId: string, online: number, members: number) => void
+    roomChanged: (roomId: string) => void
+    roomGone: (roomId: string) => void
+  }
 }
 
 /**
@@ -186,7 +192,10 @@ export class PresenceTracker {
   private async announce(roomId: string, presence: MemberPresence): Promise<void> {
     const view = this.builtViews.get(roomId)
     if (view) this.record(roomId, view, presence)
-    else await this.store.publish(roomId, { kind: 'presence', member: presence })
+    else {
+      this.options.lobby?.roomChanged(roomId)
+      await this.store.publish(roomId, { kind: 'presence', member: presence })
+    }
   }
 
   private async sweepSilentSince(roomId: string, since: number, now: number): Promise<void> {
@@ -233,6 +242,7 @@ export class PresenceTracker {
     this.emptySince.set(roomId, since)
     if (now - since < this.options.emptyRoomGraceMs) return
     if (await this.store.deleteRoomIfEmpty(roomId)) {
+      this.options.lobby?.roomGone(roomId)
       this.forget(roomId)
       this.emptySince.delete(roomId)
       this.options.log(`room ${roomId} removed after standing empty`)
@@ -257,5 +267,6 @@ export class PresenceTracker {
       left: [...delta.left],
     }
     this.options.broadcast(roomId, JSON.stringify(frame))
+    this.options.lobby?.countsChanged(roomId, view.online, view.members)
   }
 }

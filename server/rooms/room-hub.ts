@@ -1,5 +1,5 @@
 import { CLOSE_CODES, LIMITS, parseClientFrame } from '../../shared/protocol'
-import type { ChatMessage, ChatSendFrame, ErrorCode, JoinFrame, ServerFrame } from '../../shared/protocol'
+import type { ChatMessage, ChatSendFrame, ErrorCode, JoinFrame, ServerFrame, UnwatchFrame, WatchFrame } from '../../shared/protocol'
 import { admitMember } from './admission'
 import { FRAME_HANDLERS, isTableFrame } from './frames'
 import type { FrameContext, JoinedSession, TableFrame } from './frames'
@@ -9,6 +9,8 @@ import type { Admission } from './admission'
 import { resolveHubOptions } from './hub-options'
 import type { ResolvedHubOptions, RoomHubOptions } from './hub-options'
 import { joinedFrame } from './joined-frame'
+import { Lobby } from './lobby/lobby'
+import { MemoryLobbyIndex } from './lobby/memory-lobby-index'
 import { MembershipLedger } from './membership-ledger'
 import { MemoryRoomStore } from './memory-store'
 import { PasswordHashing } from './password-hashing'
@@ -25,6 +27,8 @@ import type { MemberRecord, RoomEvent, RoomRecord, RoomStore } from './types'
 export type { Connection } from './session-index'
 
 const PING_FRAME = '{"type":"ping"}'
+/** A lobby watcher that has not joined pings to stay open; it has no room to count. */
+const WATCHER_PONG = '{"type":"pong","online":0,"members":0}'
 /** Members this process tracks by client address, in total; past it joins get SERVER_FULL. */
 const MAX_TRACKED_MEMBERSHIPS = 100_000
 /** How often an address at its membership cap is checked against the store for members removed elsewhere. */
@@ -46,6 +50,7 @@ type Admitted = Omit<Exclude<Admission, { code: ErrorCode }>, 'room'> & { room: 
  */
 export class RoomHub {
   readonly store: RoomStore
+  readonly lobby: Lobby
   private readonly options: ResolvedHubOptions
   private readonly sessions = new Map<Connection, Session>()
   private readonly index = new SessionIndex()
@@ -94,6 +99,19 @@ export class RoomHub {
       broadcast: (roomId, data) => this.index.broadcast(roomId, data),
       expireMember: (roomId, memberId) => this.removeMember(roomId, memberId),
       log: this.options.log,
+      lobby: {
+        countsChanged: (roomId, online, members) => this.lobby.writer.countsChanged(roomId, online, members),
+        roomChanged: roomId => this.lobby.writer.roomChanged(roomId),
+        roomGone: roomId => this.lobby.writer.roomGone(roomId),
+      },
+    })
+    this.lobby = new Lobby({
+      store: this.store,
+      index: options.lobbyIndex ?? new MemoryLobbyIndex(),
+      counts: roomId => this.presence.counts(roomId),
+      maxWatchers: this.options.lobbyMaxWatchers,
+      watchersPerAddress: this.options.lobbyWatchersPerAddress,
+      log: this.options.log,
     })
     this.typing = new TypingTracker({
       expiryMs: LIMITS.typingExpiryMs,
@@ -115,6 +133,7 @@ export class RoomHub {
     if (this.sweepTimer) return
     this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepIntervalMs)
     this.sweepTimer.unref?.()
+    this.lobby.rebuild().catch(error => this.options.log(`lobby rebuild failed: ${String(error)}`))
   }
 
   stop(): void {
@@ -122,6 +141,7 @@ export class RoomHub {
     this.sweepTimer = undefined
     this.presence.dispose()
     this.typing.dispose()
+    this.lobby.dispose()
   }
 
   /** Refuses new sockets and asks every open one to reconnect elsewhere (1001). */
@@ -204,6 +224,7 @@ export class RoomHub {
         if (frame.type === 'ping') return this.answerPing(session)
         if (frame.type === 'join') return this.join(session, frame)
         if (frame.type === 'chat') return this.chat(session, frame)
+        if (frame.type === 'watch' || frame.type === 'unwatch') return this.watchLobby(session, frame)
         if (isTableFrame(frame)) return this.dispatch(session, frame)
         return this.leave(session)
       })
@@ -219,6 +240,7 @@ export class RoomHub {
     if (!session) return
     session.closed = true
     this.sessions.delete(conn)
+    this.lobby.feed.unwatch(conn)
     const member = this.detach(session)
     if (member && !this.index.hasSessions(member.roomId, member.id)) {
       this.presence.released(member.roomId, member.id).catch(error => this.options.log(`release failed: ${String(error)}`))
@@ -319,7 +341,10 @@ export class RoomHub {
   // A heartbeat is answered first, from memory, and never stored or broadcast.
   private answerPing(session: Session): void {
     const member = session.member
-    if (!member) return this.sendError(session, 'NOT_JOINED', 'join a room before sending ping')
+    if (!member) {
+      if (this.lobby.feed.isWatching(session.conn) && !session.closed) return session.conn.send(WATCHER_PONG, { droppable: true })
+      return this.sendError(session, 'NOT_JOINED', 'join a room before sending ping')
+    }
     const view = this.presence.builtView(member.roomId)
     // A pong is the one frame worth dropping for a socket that is behind on
     // reading: the next one says the same, newer.
@@ -467,6 +492,14 @@ export class RoomHub {
     if (!await this.presence.heartbeat(member.roomId, member.id)) await this.memberGone(member.roomId, member.id)
   }
 
+  /** `watch` starts (or restarts) the socket's lobby feed, joined or not; `unwatch` ends it. */
+  private async watchLobby(session: Session, frame: WatchFrame | UnwatchFrame): Promise<void> {
+    if (frame.type === 'unwatch') return this.lobby.feed.unwatch(session.conn)
+    if (session.closed) return
+    const refusal = await this.lobby.feed.watch(session.conn, session.address, frame.rooms)
+    if (refusal) this.sendError(session, refusal.code, refusal.message)
+  }
+
   /** The frames of the handler table (frames/): one handler per type, each given the same context. */
   private dispatch(session: Session, frame: TableFrame): Promise<void> | void {
     if (!session.member) return this.sendError(session, 'NOT_JOINED', `join a room before sending ${frame.type}`)
@@ -493,6 +526,8 @@ export class RoomHub {
   private async removeMember(roomId: string, memberId: string): Promise<void> {
     if (!await this.store.removeMember(roomId, memberId)) return
     this.memberships.forget(roomId, memberId)
+    // Without a view here, no presence flush will tell the lobby.
+    if (!this.presence.builtView(roomId)) this.lobby.writer.roomChanged(roomId)
     await this.store.publish(roomId, { kind: 'left', memberId })
   }
 
@@ -501,6 +536,7 @@ export class RoomHub {
     const now = Date.now()
     switch (event.kind) {
       case 'chat':
+        this.lobby.writer.chatPosted(roomId, event.message.seq)
         this.typing.apply(roomId, event.message.from.id, false, now)
         return this.index.broadcast(roomId, JSON.stringify(event.message), event.message.seq)
       case 'typing':

@@ -3,6 +3,7 @@ import { RedisRoomStore } from '../rooms/redis/redis-store'
 import { RoomHub } from '../rooms/room-hub'
 import { DatabaseFileError } from '../rooms/sqlite/open-database'
 import { SqliteRoomStore } from '../rooms/sqlite/sqlite-store'
+import type { LobbyIndex } from '../rooms/lobby/lobby-index'
 import type { RoomStore } from '../rooms/types'
 
 const log = (message: string) => console.log(`[heartbeat] ${message}`)
@@ -19,8 +20,9 @@ export function useRoomHub(): RoomHub {
     // One process keeps rooms in a file under NUXT_DATA_DIR (or in memory with
     // NUXT_STORE=memory); with NUXT_REDIS_URL every instance shares them.
     let store: RoomStore | undefined
+    let lobbyIndex: LobbyIndex | undefined
     if (config.redisUrl) {
-      store = new RedisRoomStore({
+      const redisStore = new RedisRoomStore({
         url: String(config.redisUrl),
         historyLimit,
         windowMs: heartbeatWindowMs,
@@ -29,6 +31,8 @@ export function useRoomHub(): RoomHub {
         log,
         onDataLost: () => hub?.restartSessions(),
       })
+      store = redisStore
+      lobbyIndex = redisStore.lobbyIndex()
       log('rooms are kept in redis')
     }
     else if (config.store === 'memory') {
@@ -59,6 +63,9 @@ export function useRoomHub(): RoomHub {
       passwordHashesPerMinute: Number(config.passwordHashesPerMinute),
       passwordHashConcurrency: Number(config.passwordHashConcurrency),
       passwordHashQueue: Number(config.passwordHashQueue),
+      lobbyIndex,
+      lobbyMaxWatchers: Number(config.lobbyMaxWatchers),
+      lobbyWatchersPerAddress: Number(config.lobbyWatchersPerAddress),
       log,
     })
     hub.start()

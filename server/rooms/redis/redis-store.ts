@@ -6,6 +6,7 @@ import { CLIENT_IDS_PER_MEMBER } from '../types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
 import { IDLE_SWEEP_LOCK_KEY, roomKeys, ROOMS_KEY, roomIdOfChannel } from './keys'
 import { nameKeys } from '../name-keys'
+import { RedisLobbyIndex } from './lobby-index'
 import { decodeMember, encodeMember } from './members'
 import type { MemberReply } from './members'
 import * as scripts from './scripts'
@@ -79,6 +80,11 @@ export class RedisRoomStore implements RoomStore {
       const roomId = roomIdOfChannel(channel)
       if (roomId) this.handler(roomId, JSON.parse(data) as RoomEvent)
     })
+  }
+
+  /** The lobby index every instance shares, on this store's connection (its timeouts and outage detection). */
+  lobbyIndex(): RedisLobbyIndex {
+    return new RedisLobbyIndex(this.redis)
   }
 
   /** Resolves once the first connection is up. */
