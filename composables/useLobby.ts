@@ -1,12 +1,18 @@
-import type { ComputedRef, Ref } from 'vue'
-import { computed, getCurrentScope, onScopeDispose, shallowRef } from 'vue'
-import type { LobbyFrame, LobbyRoom, ServerFrame } from '../shared/protocol'
-import { applyLobbyFrame } from '../utils/lobby-rooms'
+import type { ComputedRef, MaybeRefOrGetter, Ref } from 'vue'
+import { computed, getCurrentScope, onScopeDispose, shallowRef, toValue, watch } from 'vue'
+import type { LobbyFrame, LobbyMyRoom, LobbyRoom, LobbyWatchRoom, ServerFrame } from '../shared/protocol'
+import { applyLobbyFrame, applyMineFrame } from '../utils/lobby-rooms'
 import { defaultSocketUrl } from '../utils/socket-url'
 import { useHeartbeatLink } from './useHeartbeatLink'
 import type { HeartbeatLinkStatus } from './useHeartbeatLink'
 
 export interface UseLobbyOptions {
+  /**
+   * Rooms this browser holds a member token for ("your rooms"), at most
+   * `LIMITS.lobbyMineRooms`; watched again whenever they change.
+   * @default []
+   */
+  mine?: MaybeRefOrGetter<LobbyWatchRoom[]>
   /** Socket URL. @default `ws(s)://<location.host>/ws`, wss on an https page */
   url?: string
   /** Delay between a pong (or the first lobby frame) and the next ping. @default 6000 */
@@ -33,6 +39,10 @@ export interface UseLobbyReturn {
   status: Readonly<Ref<HeartbeatLinkStatus>>
   /** Public rooms with their counts, busiest first, as the server last said. */
   rooms: Readonly<Ref<LobbyRoom[]>>
+  /** "Your rooms" that the server vouched for, by id, with their counts and newest seq. */
+  mine: Readonly<Ref<ReadonlyMap<string, LobbyMyRoom>>>
+  /** Ids of "your rooms" whose token the server did not take (removed, or the room is gone). */
+  refused: Readonly<Ref<ReadonlySet<string>>>
   /** Whether the first snapshot has come (since the page opened). */
   loaded: Readonly<Ref<boolean>>
   /** The link is not connected: the counts are the last known ones, not live. */
@@ -50,6 +60,7 @@ export interface UseLobbyReturn {
  */
 export function useLobby(options: UseLobbyOptions = {}): UseLobbyReturn {
   const {
+    mine: mineToWatch = [],
     url = defaultSocketUrl(),
     heartbeatIntervalMs = 6000,
     pongTimeoutMs = 8000,
@@ -64,6 +75,8 @@ export function useLobby(options: UseLobbyOptions = {}): UseLobbyReturn {
 
   const rooms = shallowRef<LobbyRoom[]>([])
   const loaded = shallowRef(false)
+  const mine = shallowRef<ReadonlyMap<string, LobbyMyRoom>>(new Map())
+  const refused = shallowRef<ReadonlySet<string>>(new Set())
 
   const link = useHeartbeatLink({
     url,
@@ -75,15 +88,22 @@ export function useLobby(options: UseLobbyOptions = {}): UseLobbyReturn {
     backoffMaxMs,
     slowestRetryMs,
     random,
-    onOpen: () => link.send({ type: 'watch', scope: 'lobby' }),
+    onOpen: watchLobby,
     onFrame: handleFrame,
     onRefused: () => {},
     onPageHide: () => {},
   })
 
+  function watchLobby() {
+    const rooms = toValue(mineToWatch)
+    link.send(rooms.length > 0 ? { type: 'watch', scope: 'lobby', rooms } : { type: 'watch', scope: 'lobby' })
+  }
+
   function handleFrame(frame: ServerFrame) {
     if (frame.type === 'lobby') return onLobby(frame)
-    if (frame.type === 'pong') link.pong()
+    if (frame.type === 'pong') return void link.pong()
+    // Too many watchers: this socket does not watch; another try later may.
+    if (frame.type === 'error' && link.status.value !== 'connected') link.retryLater()
   }
 
   // The snapshot is the answer to `watch`: from then on the link is live.
@@ -93,9 +113,17 @@ export function useLobby(options: UseLobbyOptions = {}): UseLobbyReturn {
       loaded.value = true
     }
     rooms.value = applyLobbyFrame(rooms.value, frame)
+    mine.value = applyMineFrame(mine.value, frame)
+    if (frame.rooms) refused.value = new Set(frame.refused ?? [])
   }
 
+  // A second `watch` replaces the first, with a fresh first frame.
+  const stopWatchingMine = watch(() => toValue(mineToWatch), () => {
+    if (link.status.value === 'connected') watchLobby()
+  })
+
   function close() {
+    stopWatchingMine()
     link.close()
   }
 
@@ -105,6 +133,8 @@ export function useLobby(options: UseLobbyOptions = {}): UseLobbyReturn {
   return {
     status: link.status,
     rooms,
+    mine,
+    refused,
     loaded,
     stale: computed(() => link.status.value !== 'connected'),
     reconnect: link.reconnect,

@@ -1,4 +1,4 @@
-import type { LobbyFrame, LobbyRoom } from '../shared/protocol'
+import type { LobbyFrame, LobbyMyRoom, LobbyRoom } from '../shared/protocol'
 
 /** Rooms the lobby keeps at most: the server's top list, and the diffs that bring rooms into it. */
 export const LOBBY_ROOMS_KEPT = 500
@@ -22,4 +22,13 @@ export function searchRooms(rooms: readonly LobbyRoom[], query: string): readonl
   const needle = query.trim().toLocaleLowerCase()
   if (!needle) return rooms
   return rooms.filter(room => room.id.toLocaleLowerCase().includes(needle) || room.title.toLocaleLowerCase().includes(needle))
+}
+
+/** "Your rooms" after one frame: the first answer to a `watch` (it has `rooms`) replaces them, a diff changes and removes. */
+export function applyMineFrame(mine: ReadonlyMap<string, LobbyMyRoom>, frame: LobbyFrame): ReadonlyMap<string, LobbyMyRoom> {
+  if (!frame.rooms && !frame.mine && !frame.mineRemoved) return mine
+  const next = new Map(frame.rooms ? [] : mine)
+  for (const room of frame.mine ?? []) next.set(room.id, room)
+  for (const id of frame.mineRemoved ?? []) next.delete(id)
+  return next
 }
