@@ -111,6 +111,10 @@ function join(socket: WebSocket, roomId: unknown, name: unknown): void {
     presence: { online: room.online, members: room.members.size, users: [...room.members.values()].map(presenceOf) },
     heartbeatWindowMs: windowMs,
     protected: false,
+    // The baseline has neither titles nor owners.
+    title: roomId,
+    visibility: 'unlisted',
+    owner: '',
   })
   memberOf.set(socket, member)
 }

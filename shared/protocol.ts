@@ -222,10 +222,11 @@ export interface JoinedFrame {
   protected: boolean
   /** Only when the join carried a password for a room that has none: it was not used, and the room stays open. */
   passwordIgnored?: true
-  title?: string
-  visibility?: RoomVisibility
-  /** The member id of the room's creator, who may rename it and remove members. */
-  owner?: string
+  /** Never empty: the room's id when its creator gave no title. */
+  title: string
+  visibility: RoomVisibility
+  /** The member id of the room's creator, who may rename it and remove members ('' for a room older than owners). */
+  owner: string
   /** Set in a private room of two members: the other one. */
   peer?: { id: string, name: string }
 }
@@ -323,14 +324,37 @@ export function checkName(value: unknown): NameCheck {
   const lengthMessage = `name must be 1-${LIMITS.nameMaxLength} characters`
   if (typeof value !== 'string') return { ok: false, message: lengthMessage }
   if (NAME_FORBIDDEN.test(value)) return { ok: false, message: 'name must not contain control characters or broken text' }
-  const name = value
+  const name = cleanLine(value)
+  if (name.length > LIMITS.nameMaxLength || value.trim().length === 0) return { ok: false, message: lengthMessage }
+  if (!NAME_VISIBLE.test(name)) return { ok: false, message: 'name needs at least one visible character' }
+  return { ok: true, name }
+}
+
+// NFKC, no invisible characters (but those inside an emoji), one space between words, trimmed.
+function cleanLine(value: string): string {
+  return value
     .normalize('NFKC')
     .replace(NAME_INVISIBLE, keepInEmoji)
     .replace(NAME_SPACES, ' ')
     .trim()
-  if (name.length > LIMITS.nameMaxLength || value.trim().length === 0) return { ok: false, message: lengthMessage }
-  if (!NAME_VISIBLE.test(name)) return { ok: false, message: 'name needs at least one visible character' }
-  return { ok: true, name }
+}
+
+export type TitleCheck = { ok: true, title: string } | { ok: false, message: string }
+
+/**
+ * A room title as it is shown: cleaned like a name (NFKC, invisible
+ * characters dropped, one space between words, trimmed), at most
+ * `LIMITS.titleMaxLength` characters after that. Control characters and lone
+ * surrogates are refused. Nothing visible left gives '': the server then
+ * uses the room's id as its title.
+ */
+export function checkTitle(value: unknown): TitleCheck {
+  const lengthMessage = `title must be a string of at most ${LIMITS.titleMaxLength} characters`
+  if (typeof value !== 'string' || value.length > 4 * LIMITS.titleMaxLength) return { ok: false, message: lengthMessage }
+  if (NAME_FORBIDDEN.test(value)) return { ok: false, message: 'title must not contain control characters or broken text' }
+  const title = cleanLine(value)
+  if ([...title].length > LIMITS.titleMaxLength) return { ok: false, message: lengthMessage }
+  return { ok: true, title: NAME_VISIBLE.test(title) ? title : '' }
 }
 
 /** The name as checkName gives it; undefined when it is not acceptable. */
@@ -400,6 +424,11 @@ export function parseClientFrame(raw: string): ParseResult {
       return parseWatch(data)
     case 'unwatch':
       return data.scope === 'lobby' ? { ok: true, frame: { type: 'unwatch', scope: 'lobby' } } : fail('BAD_REQUEST', 'scope must be "lobby"')
+    case 'title':
+      return parseTitle(data)
+    case 'kick':
+    case 'dm':
+      return parseMemberFrame(data, data.type)
     default:
       return fail('BAD_REQUEST', `unknown frame type "${data.type.slice(0, 32)}"`)
   }
@@ -424,11 +453,18 @@ function parseJoin(data: Record<string, unknown>): ParseResult {
   if (!optionalString(data.tabId, LIMITS.tabIdMaxLength)) {
     return fail('BAD_REQUEST', `tabId must be a string of at most ${LIMITS.tabIdMaxLength} characters`)
   }
+  const title = data.title === undefined ? undefined : checkTitle(data.title)
+  if (title && !title.ok) return fail('BAD_REQUEST', title.message)
+  if (data.visibility !== undefined && data.visibility !== 'public' && data.visibility !== 'unlisted') {
+    return fail('BAD_REQUEST', 'visibility must be "public" or "unlisted"')
+  }
   const frame: JoinFrame = { type: 'join', roomId: data.roomId, name }
   if (data.password) frame.password = data.password
   if (data.token) frame.token = data.token
   if (data.lastSeq !== undefined) frame.lastSeq = data.lastSeq as number
   if (data.tabId) frame.tabId = data.tabId
+  if (title) frame.title = title.title
+  if (data.visibility) frame.visibility = data.visibility
   return { ok: true, frame }
 }
 
@@ -446,6 +482,23 @@ function parseWatch(data: Record<string, unknown>): ParseResult {
     rooms.push({ id: room.id, token: room.token })
   }
   return { ok: true, frame: { type: 'watch', scope: 'lobby', rooms } }
+}
+
+/** Member ids are short random strings; this only bounds what a frame may name. */
+function isMemberId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= LIMITS.messageIdMaxLength
+}
+
+function parseTitle(data: Record<string, unknown>): ParseResult {
+  const title = checkTitle(data.title)
+  return title.ok ? { ok: true, frame: { type: 'title', title: title.title } } : fail('BAD_REQUEST', title.message)
+}
+
+function parseMemberFrame(data: Record<string, unknown>, type: 'kick' | 'dm'): ParseResult {
+  const field = type === 'kick' ? 'memberId' : 'to'
+  const id = data[field]
+  if (!isMemberId(id)) return fail('BAD_REQUEST', `${field} must be a member id of 1-${LIMITS.messageIdMaxLength} characters`)
+  return { ok: true, frame: type === 'kick' ? { type, memberId: id } : { type, to: id } }
 }
 
 function textProblem(text: unknown): ParseResult | undefined {

@@ -53,12 +53,14 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
   const address = rules.clientAddress
   let room = await store.getRoom(frame.roomId)
   let created = false
+  // The creator's id is known before the room exists: it is the room's owner.
+  const memberId = newId()
   if (!room) {
     const waitMs = rules.roomCreations.take(address, now)
     if (waitMs > 0) return { code: 'RATE_LIMITED', message: 'this address has created rooms as fast as it may; join an existing room or wait', retryAfterMs: waitMs }
     const passwordHash = frame.password ? await rules.hashing.hash(address, frame.password, now) : null
     if (isRefusal(passwordHash)) return passwordHash
-    const ensured = await store.ensureRoom({ id: frame.roomId, passwordHash, createdAt: now }, rules.maxRooms)
+    const ensured = await store.ensureRoom(newRoomRecord(frame, passwordHash, memberId, now), rules.maxRooms)
     if (ensured === 'server-full') return { code: 'SERVER_FULL', message: 'this server holds as many rooms as it may; try an existing room' }
     ;({ room, created } = ensured)
   }
@@ -76,16 +78,34 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
   }
   const token = newToken()
   const member: MemberRecord = {
-    id: newId(),
+    id: memberId,
     roomId: room.id,
     name: frame.name,
     tokenHash: hashToken(token),
     joinedAt: now,
     lastSeenAt: now,
     offline: false,
+    addressHash: hashToken(address),
   }
   const added = await store.addMember(member, rules.maxRoomMembers, rules.nameFreeBefore)
   if (added === 'name-taken') return { code: 'NAME_TAKEN', message: `someone online in this room is already called ${frame.name}, or a name that looks the same` }
   if (added === 'room-full') return { code: 'ROOM_FULL', message: `this room holds its maximum of ${rules.maxRoomMembers} members` }
   return { member, token, created, room }
+}
+
+/**
+ * The room a join creates. An empty title shows the room's id; a password
+ * makes the room unlisted whatever the join asked, so a locked room is never
+ * advertised; without a choice a room is unlisted, so that none is listed
+ * unless someone chose it.
+ */
+function newRoomRecord(frame: JoinFrame, passwordHash: string | null, ownerId: string, now: number): RoomRecord {
+  return {
+    id: frame.roomId,
+    passwordHash,
+    createdAt: now,
+    title: frame.title || frame.roomId,
+    visibility: passwordHash === null && frame.visibility === 'public' ? 'public' : 'unlisted',
+    ownerId,
+  }
 }

@@ -1,6 +1,6 @@
 import type { ChatMessage, JoinedFrame } from '../../shared/protocol'
 import type { RoomView } from './room-view'
-import type { MemberRecord } from './types'
+import type { MemberRecord, RoomRecord } from './types'
 
 export interface JoinedFrameParts {
   member: MemberRecord
@@ -11,14 +11,15 @@ export interface JoinedFrameParts {
   heartbeatWindowMs: number
   /** Set only when the join asked to resume from a seq. */
   recovered: boolean | undefined
-  protected: boolean
+  /** Undefined for a resumed member whose room was gone by the time it was read. */
+  room: RoomRecord | undefined
   /** The join carried a password and the room has none. */
   passwordIgnored: boolean
 }
 
 /** The full picture a socket gets once, when its join succeeds. */
 export function joinedFrame(parts: JoinedFrameParts): JoinedFrame {
-  const { member, token, created, history, view, heartbeatWindowMs, recovered, passwordIgnored } = parts
+  const { member, token, created, history, view, heartbeatWindowMs, recovered, room, passwordIgnored } = parts
   return {
     type: 'joined',
     roomId: member.roomId,
@@ -29,7 +30,10 @@ export function joinedFrame(parts: JoinedFrameParts): JoinedFrame {
     presence: view.snapshot(),
     heartbeatWindowMs,
     ...(recovered === undefined ? {} : { recovered }),
-    protected: parts.protected,
+    protected: Boolean(room?.passwordHash),
     ...(passwordIgnored ? { passwordIgnored: true as const } : {}),
+    title: room?.title ?? member.roomId,
+    visibility: room?.visibility ?? 'unlisted',
+    owner: room?.ownerId ?? '',
   }
 }

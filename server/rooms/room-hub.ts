@@ -443,7 +443,7 @@ export class RoomHub {
       view,
       heartbeatWindowMs: this.options.heartbeatWindowMs,
       recovered: frame.lastSeq === undefined ? undefined : missed !== undefined,
-      protected: passwordHash !== null,
+      room: admitted.room,
       passwordIgnored: frame.password !== undefined && passwordHash === null,
     }))
     const cursor = history.at(-1)?.seq ?? (missed ? frame.lastSeq! : 0)

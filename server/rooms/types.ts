@@ -1,11 +1,43 @@
-import type { ChatMessage, MemberPresence, Reactions } from '../../shared/protocol'
+import type { ChatMessage, MemberPresence, Reactions, RoomVisibility } from '../../shared/protocol'
 
+/**
+ * A room's settings, fixed by the join that created it (the title changes
+ * when its owner renames it). This is also what the lobby reads of a room:
+ * `RoomStore.getRoom(id)` gives it, `title` and `visibility` included.
+ */
 export interface RoomRecord {
   id: string
   /** scrypt hash of the creator's password, or null for an open room. */
   passwordHash: string | null
   createdAt: number
+  /** As shown, never empty: the room's id when the creator gave no title. */
+  title: string
+  /** Only `public` rooms are listed; a room with a password, or a private one, is always `unlisted`. */
+  visibility: RoomVisibility
+  /** Member id of the creator, who may rename the room and remove members; '' for a room made before rooms had owners. */
+  ownerId: string
+  /** Set only for a private room (`dm`): the two members it admits, and nobody else. */
+  private?: PrivateRoom
 }
+
+/** One of the two members a private room admits. */
+export interface PrivateSeat {
+  /** The member's id in the room where the `dm` was asked, and its id in the private room. */
+  memberId: string
+  /** Its name there: the other member's `peer` until it has joined. */
+  name: string
+  /** sha256 of the tokens handed out for this seat, newest last, at most `SEAT_TOKENS`. */
+  tokenHashes: string[]
+}
+
+export interface PrivateRoom {
+  /** The room whose two members opened it; each pair of its members has at most one private room. */
+  originRoomId: string
+  seats: [PrivateSeat, PrivateSeat]
+}
+
+/** Tokens a private room's seat accepts: each `dm` for the pair hands out a new one. */
+export const SEAT_TOKENS = 8
 
 export interface MemberRecord {
   id: string
@@ -18,6 +50,8 @@ export interface MemberRecord {
   lastSeenAt: number
   /** Set when the member's last socket closed or it sent `away`; cleared by a heartbeat. */
   offline: boolean
+  /** sha256 of the client address it joined from, for a ban when the owner removes it. */
+  addressHash?: string
 }
 
 export type NewChatMessage = Omit<ChatMessage, 'seq'>
@@ -77,6 +111,11 @@ export interface RoomStore {
    * or 'server-full' when creating it would make more than `maxRooms`.
    */
   ensureRoom(room: RoomRecord, maxRooms: number): Promise<{ room: RoomRecord, created: boolean } | 'server-full'>
+  /**
+   * The room's settings (title, visibility, owner, password hash, private
+   * seats), or undefined when there is no such room. One read, whatever the
+   * room's size: the lobby may call it per listed room.
+   */
   getRoom(roomId: string): Promise<RoomRecord | undefined>
   listRoomIds(): Promise<string[]>
   /** How many rooms there are, in O(1) (for health): may count rooms that expired since the last idle sweep. */

@@ -111,7 +111,7 @@ describe('several instances on one Redis', () => {
       // Rooms whose one member closed its tab: nobody holds a socket in them.
       for (let i = 0; i < ROOMS; i++) {
         const roomId = `idle-${i}`
-        await store.ensureRoom({ id: roomId, passwordHash: null, createdAt: Date.now() }, 100_000)
+        await store.ensureRoom({ id: roomId, passwordHash: null, createdAt: Date.now(), title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 100_000)
         // Heard from after joining, so kept for the member TTL rather than expired as a drive-by.
         await store.addMember({ id: `m${i}`, roomId, name: 'Idle', tokenHash: `t${i}`, joinedAt: Date.now() - 1000, lastSeenAt: Date.now(), offline: true }, 10)
       }
@@ -152,7 +152,7 @@ describe('several instances on one Redis', () => {
       await store.ready()
       for (let i = 0; i < ROOMS; i++) {
         const roomId = `busy-${i}`
-        await store.ensureRoom({ id: roomId, passwordHash: null, createdAt: Date.now() }, 100_000)
+        await store.ensureRoom({ id: roomId, passwordHash: null, createdAt: Date.now(), title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 100_000)
         for (let j = 0; j < OFFLINE; j++) {
           // Members who were here (heard from after they joined) and went offline: kept for the member TTL.
           await store.addMember({ id: `m${i}-${j}`, roomId, name: `Gone ${j}`, tokenHash: `t${i}-${j}`, joinedAt: Date.now() - 1000, lastSeenAt: Date.now(), offline: true }, 100)

@@ -72,6 +72,9 @@ export function joinedFrame(overrides: Partial<JoinedFrame> & { heartbeatWindowM
     history: [],
     presence: { online: 2, members: 2, users: [ada, bob] },
     protected: false,
+    title: 'lobby',
+    visibility: 'unlisted',
+    owner: ada.id,
     ...overrides,
   }
 }

@@ -41,7 +41,7 @@ describe('RedisRoomStore across instances', () => {
 
   it('a member with sockets on two instances stays online until both let go', async () => {
     const [one, two] = [await createStore(), await createStore()]
-    await one.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1 }, 10)
+    await one.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 10)
     await one.addMember(member, 10)
     await one.touchMember('lobby', 'a', Date.now())
     await two.touchMember('lobby', 'a', Date.now())
@@ -51,7 +51,7 @@ describe('RedisRoomStore across instances', () => {
 
   it('an instance that stopped heartbeating (it died) does not keep a member online', async () => {
     const [survivor, dead] = [await createStore(10, 200), await createStore(10, 200)]
-    await survivor.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1 }, 10)
+    await survivor.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 10)
     await survivor.addMember(member, 10)
     await dead.touchMember('lobby', 'a', Date.now() - 500)
     await survivor.touchMember('lobby', 'a', Date.now())
@@ -62,7 +62,7 @@ describe('RedisRoomStore across instances', () => {
     const [one, two] = [await createStore(), await createStore()]
     const events: string[] = []
     for (const store of [one, two]) store.onEvent((_, event) => event.kind === 'left' && events.push(event.memberId))
-    await one.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1 }, 10)
+    await one.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 10)
     await one.subscribe('lobby')
     await one.addMember(member, 10)
     const now = Date.now()
@@ -77,7 +77,7 @@ describe('RedisRoomStore across instances', () => {
 
   it('names are unique across instances and every key of an empty room expires', async () => {
     const [one, two] = [await createStore(), await createStore()]
-    await one.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1 }, 10)
+    await one.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 10)
     expect(await one.addMember(member, 10)).toBe('added')
     expect(await two.addMember({ ...member, id: 'b', name: 'ADA', tokenHash: 'h2' }, 10)).toBe('name-taken')
     await one.appendMessage({ type: 'chat', id: 'm', roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: 'hi', at: 1 })
@@ -116,7 +116,7 @@ describe('RedisRoomStore when Redis misbehaves', () => {
 
   it('a member\'s dedupe window is bounded, and goes with the member and the room', async () => {
     const store = await createStore(500)
-    await store.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1 }, 10)
+    await store.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 10)
     await store.addMember(member, 10)
     for (let i = 0; i < 300; i++) {
       await store.appendMessage({ type: 'chat', id: `m${i}`, roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: 'x'.repeat(1000), at: 1, clientId: `c${i}` })
@@ -135,7 +135,7 @@ describe('RedisRoomStore when Redis misbehaves', () => {
 
   it('a command Redis does not answer in time fails as unavailable, and health says so until Redis answers again', async () => {
     const store = await createStore()
-    await store.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1 }, 10)
+    await store.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 10)
     const sleeping = admin.call('DEBUG', 'SLEEP', '2')
     await new Promise(resolve => setTimeout(resolve, 50))
     const startedAt = Date.now()
@@ -177,7 +177,7 @@ describe('RedisRoomStore when Redis misbehaves', () => {
 
   it('a member a failed join added is taken out once Redis is back, if it was out of reach then', async () => {
     const store = await createStore()
-    await store.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1 }, 10)
+    await store.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 10)
     await store.addMember(member, 10)
     const commands = (store as unknown as { redis: Redis }).redis
     commands.stream.destroy()

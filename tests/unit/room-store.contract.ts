@@ -7,7 +7,7 @@ import type { MemberRecord, RoomEvent, RoomStore } from '../../server/rooms/type
  * runs the same suite against a real redis-server.
  */
 export function describeRoomStore(name: string, createStore: (historyLimit: number) => Promise<RoomStore> | RoomStore) {
-  const room = { id: 'lobby', passwordHash: null, createdAt: 1 }
+  const room = { id: 'lobby', passwordHash: null, createdAt: 1, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }
   const member = (id: string, name: string): MemberRecord => ({
     id, roomId: 'lobby', name, tokenHash: `hash-${id}`, joinedAt: 1, lastSeenAt: 1, offline: false,
   })
@@ -16,9 +16,19 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
     it('creates a room once; a second creator gets the first one', async () => {
       const store = await createStore(10)
       expect(await store.ensureRoom(room, 100)).toEqual({ room, created: true })
-      const second = await store.ensureRoom({ ...room, passwordHash: 'other', createdAt: 2 }, 100)
+      const second = await store.ensureRoom({ ...room, passwordHash: 'other', createdAt: 2, title: 'Another', visibility: 'public' as const, ownerId: 'other' }, 100)
       expect(second).toEqual({ room, created: false })
       expect(await store.listRoomIds()).toEqual(['lobby'])
+    })
+
+    it('keeps a room\'s title, visibility and owner, and getRoom gives them back', async () => {
+      const store = await createStore(10)
+      const listed = { id: 'kitchen', passwordHash: null, createdAt: 5, title: 'Kitchen talk 🍳', visibility: 'public' as const, ownerId: 'm-1' }
+      await store.ensureRoom(listed, 100)
+      await store.ensureRoom(room, 100)
+      expect(await store.getRoom('kitchen')).toEqual(listed)
+      expect(await store.getRoom('lobby')).toEqual(room)
+      expect(await store.getRoom('nowhere')).toBeUndefined()
     })
 
     it('keeps names unique per room, case-insensitive, and frees a name on removal', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { MIGRATIONS } from '../../server/rooms/sqlite/schema'
 import { SqliteRoomStore } from '../../server/rooms/sqlite/sqlite-store'
 import type { SqliteRoomStoreOptions } from '../../server/rooms/sqlite/sqlite-store'
 import type { MemberRecord } from '../../server/rooms/types'
@@ -43,7 +44,7 @@ describeRoomConversation('SQLite store', async () => createStore({ file: join(di
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
 
 describe('SqliteRoomStore on disk', () => {
-  const room = { id: 'lobby', passwordHash: 'scrypt-hash', createdAt: 1 }
+  const room = { id: 'lobby', passwordHash: 'scrypt-hash', createdAt: 1, title: 'A room', visibility: 'public' as const, ownerId: 'owner' }
   const member = (id: string, name: string): MemberRecord => ({ id, roomId: 'lobby', name, tokenHash: `hash-${id}`, joinedAt: 1, lastSeenAt: 1, offline: false })
   const chat = (text: string, clientId?: string) => ({ type: 'chat' as const, id: `id-${text}`, roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text, at: 5, ...(clientId ? { clientId } : {}) })
 
@@ -106,7 +107,7 @@ describe('SqliteRoomStore on disk', () => {
   it('at the room cap, a new room replaces the room empty the longest past the grace, never a fresh or occupied one', async () => {
     let now = 100_000
     const store = createStore({ emptyRoomRetentionMs: 10 ** 9, emptyRoomGraceMs: 30_000, now: () => now })
-    for (const id of ['old', 'older', 'busy']) await store.ensureRoom({ id, passwordHash: null, createdAt: 1 }, 3)
+    for (const id of ['old', 'older', 'busy']) await store.ensureRoom({ id, passwordHash: null, createdAt: 1, title: id, visibility: 'unlisted', ownerId: '' }, 3)
     await store.addMember({ ...member('a', 'Ada'), roomId: 'busy' }, 100)
     for (const id of ['older', 'old']) {
       await store.addMember({ ...member(id, 'Bob'), roomId: id }, 100)
@@ -116,16 +117,16 @@ describe('SqliteRoomStore on disk', () => {
     }
     // 'older' has stood empty for 29 s, 'old' for 28 s: within the grace.
     now += 28_000
-    expect(await store.ensureRoom({ id: 'new', passwordHash: null, createdAt: now }, 3)).toBe('server-full')
+    expect(await store.ensureRoom({ id: 'new', passwordHash: null, createdAt: now, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 3)).toBe('server-full')
     now += 1000
-    expect(await store.ensureRoom({ id: 'new', passwordHash: null, createdAt: now }, 3)).toMatchObject({ created: true })
+    expect(await store.ensureRoom({ id: 'new', passwordHash: null, createdAt: now, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 3)).toMatchObject({ created: true })
     expect((await store.listRoomIds()).sort()).toEqual(['busy', 'new', 'old'])
     expect(await store.recentMessages('older', 10)).toEqual([])
     now += 60_000
     await store.addMember({ ...member('n', 'Nia'), roomId: 'new' }, 100)
-    expect(await store.ensureRoom({ id: 'newer', passwordHash: null, createdAt: now }, 3)).toMatchObject({ created: true })
+    expect(await store.ensureRoom({ id: 'newer', passwordHash: null, createdAt: now, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 3)).toMatchObject({ created: true })
     // 'newer' was created a moment ago, 'busy' and 'new' have members: none gives way.
-    expect(await store.ensureRoom({ id: 'newest', passwordHash: null, createdAt: now }, 3)).toBe('server-full')
+    expect(await store.ensureRoom({ id: 'newest', passwordHash: null, createdAt: now, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 3)).toBe('server-full')
     expect((await store.listRoomIds()).sort()).toEqual(['busy', 'new', 'newer'])
   })
 
@@ -138,6 +139,19 @@ describe('SqliteRoomStore on disk', () => {
     await store.removeMember('lobby', 'a')
     store = await reopen(store, { emptyRoomRetentionMs: 10_000, now: () => now })
     expect(await store.deleteRoomIfEmpty('lobby')).toBe(false)
+  })
+
+  it('opens a file of the first schema: its rooms show their id as title, unlisted, with no owner', async () => {
+    const file = join(dir, 'rooms.db')
+    const older = new Database(file)
+    older.exec(MIGRATIONS[0]!)
+    older.pragma('user_version = 1')
+    older.prepare('INSERT INTO rooms (id, password_hash, created_at, empty_since) VALUES (?, NULL, 1, NULL)').run('old-room')
+    older.prepare('INSERT INTO members (room_id, id, name, token_hash, joined_at) VALUES (?, ?, ?, ?, 1)').run('old-room', 'a', 'Ada', 'hash-a')
+    older.close()
+    const store = createStore()
+    expect(await store.getRoom('old-room')).toEqual({ id: 'old-room', passwordHash: null, createdAt: 1, title: 'old-room', visibility: 'unlisted', ownerId: '' })
+    expect(await store.findMemberByTokenHash('old-room', 'hash-a')).toMatchObject({ id: 'a', name: 'Ada' })
   })
 
   it('refuses a file from a newer schema, naming it, and leaves it as it was', async () => {
@@ -174,7 +188,7 @@ describe('SqliteRoomStore on a disk that fills up', () => {
     try {
       const logged: string[] = []
       const store = createStore({ file: join(disk.path, 'rooms.db'), retryIntervalMs: 50, log: message => logged.push(message) })
-      await store.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1 }, 100)
+      await store.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 100)
       await store.addMember(member('a', 'Ada'), 100)
       await store.appendMessage(chat('a', 'kept', 'c1'))
 

@@ -11,10 +11,11 @@ interface StoredMember {
   nameKeys: string[]
   tokenHash: string
   joinedAt: number
+  addressHash?: string
 }
 
 export function encodeMember(member: MemberRecord): string {
-  const stored: StoredMember = { id: member.id, name: member.name, nameKeys: nameKeys(member.name), tokenHash: member.tokenHash, joinedAt: member.joinedAt }
+  const stored: StoredMember = { id: member.id, name: member.name, nameKeys: nameKeys(member.name), tokenHash: member.tokenHash, joinedAt: member.joinedAt, ...(member.addressHash ? { addressHash: member.addressHash } : {}) }
   return JSON.stringify(stored)
 }
 
@@ -30,5 +31,6 @@ export function decodeMember(roomId: string, reply: MemberReply | null | undefin
     joinedAt: stored.joinedAt,
     lastSeenAt: Number(lastSeenAt ?? 0),
     offline: Number(offline) === 1,
+    ...(stored.addressHash ? { addressHash: stored.addressHash } : {}),
   }
 }

@@ -9,6 +9,8 @@ import { nameKeys } from '../name-keys'
 import { RedisLobbyIndex } from './lobby-index'
 import { decodeMember, encodeMember } from './members'
 import type { MemberReply } from './members'
+import { decodeRoom, encodeRoom, ROOM_FIELDS } from './rooms'
+import type { RoomFieldValues } from './rooms'
 import * as scripts from './scripts'
 import { watchConnection } from './watch-connection'
 import type { WatchedConnection } from './watch-connection'
@@ -126,15 +128,14 @@ export class RedisRoomStore implements RoomStore {
 
   async ensureRoom(room: RoomRecord, maxRooms: number) {
     const k = roomKeys(room.id)
-    const [created, passwordHash, createdAt] = await this.redis.ENSURE_ROOM(2, k.room, ROOMS_KEY, room.id, room.passwordHash ?? '', room.createdAt, maxRooms, this.options.emptyRoomGraceMs) as [number, string, string]
+    const [created, values] = await this.redis.ENSURE_ROOM(2, k.room, ROOMS_KEY, room.id, maxRooms, this.options.emptyRoomGraceMs, ...encodeRoom(room)) as [number, RoomFieldValues]
     if (created === -1) return 'server-full' as const
-    return { room: { id: room.id, passwordHash: passwordHash || null, createdAt: Number(createdAt) }, created: created === 1 }
+    return { room: decodeRoom(room.id, values)!, created: created === 1 }
   }
 
+  // Named fields only: the room's hash holds more than its settings.
   async getRoom(roomId: string) {
-    const room = await this.redis.hgetall(roomKeys(roomId).room)
-    if (room.createdAt === undefined) return undefined
-    return { id: roomId, passwordHash: room.passwordHash || null, createdAt: Number(room.createdAt) }
+    return decodeRoom(roomId, await this.redis.hmget(roomKeys(roomId).room, ...ROOM_FIELDS) as RoomFieldValues)
   }
 
   async countRooms() {

@@ -2,16 +2,26 @@
 // instances is one command. Every room key carries the room id in braces (a
 // Redis Cluster hash tag), so a room's keys share a slot; see docs/deploy.md.
 
-/** KEYS: room, rooms. ARGV: id, passwordHash ('' for none), createdAt, maxRooms, graceMs. */
+/**
+ * KEYS: room, rooms. ARGV: id, maxRooms, graceMs, then the room's fields as
+ * name, value pairs (ROOM_FIELDS). Returns {created (1, 0, or -1 when the
+ * server is full), the stored values of ROOM_FIELDS}.
+ */
 export const ENSURE_ROOM = `
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  return {0, redis.call('HGET', KEYS[1], 'passwordHash'), redis.call('HGET', KEYS[1], 'createdAt')}
+  local names = {}
+  for i = 4, #ARGV, 2 do table.insert(names, ARGV[i]) end
+  return {0, redis.call('HMGET', KEYS[1], unpack(names))}
 end
-if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[4]) then return {-1} end
-redis.call('HSET', KEYS[1], 'passwordHash', ARGV[2], 'createdAt', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
+if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[2]) then return {-1} end
+local values = {}
+for i = 4, #ARGV, 2 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  table.insert(values, ARGV[i + 1])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('SADD', KEYS[2], ARGV[1])
-return {1, ARGV[2], ARGV[3]}
+return {1, values}
 `
 
 /**

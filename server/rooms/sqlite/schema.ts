@@ -39,6 +39,22 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE UNIQUE INDEX sent_by_client_id ON sent (room_id, member_id, client_id);
   `,
+  // 2: room settings (title, visibility, owner; a private room's seats as
+  // JSON), the address a member joined from (hashed) for a ban, and the
+  // bans of members the owner removed, each until its time.
+  `
+  ALTER TABLE rooms ADD COLUMN title TEXT NOT NULL DEFAULT '';
+  ALTER TABLE rooms ADD COLUMN visibility TEXT NOT NULL DEFAULT 'unlisted';
+  ALTER TABLE rooms ADD COLUMN owner_id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE rooms ADD COLUMN private TEXT;
+  ALTER TABLE members ADD COLUMN address_hash TEXT;
+  CREATE TABLE bans (
+    room_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    until INTEGER NOT NULL,
+    PRIMARY KEY (room_id, key)
+  ) WITHOUT ROWID;
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -3,7 +3,7 @@ import { deletion, reactionToggle, textEdit } from '../message-changes'
 import type { MessageChange } from '../message-changes'
 import { nameKeys } from '../name-keys'
 import { CLIENT_IDS_PER_MEMBER } from '../types'
-import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
+import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
 import { startCheckpointer } from './checkpointer'
 import type { Checkpointer } from './checkpointer'
 import { isDiskError, StoreUnavailableError } from './disk-errors'
@@ -11,7 +11,7 @@ import { DatabaseFileError, openDatabase } from './open-database'
 import type { OpenedDatabase } from './open-database'
 import { SCHEMA_VERSION } from './schema'
 import { prepareStatements } from './statements'
-import type { Statements } from './statements'
+import type { RoomRow, Statements } from './statements'
 import { TickTransaction } from './tick-transaction'
 
 /** How often the worker thread folds the log into the file. */
@@ -128,7 +128,7 @@ export class SqliteRoomStore implements RoomStore {
     const stored: StoredRoom = { record: room, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, emptySince, sentCounts: new Map() }
     await tx.run(() => {
       if (replaced) this.deleteRoom(sql, replaced.record.id)
-      sql.insertRoom.run(room.id, room.passwordHash, room.createdAt, emptySince)
+      sql.insertRoom.run(room.id, room.passwordHash, room.createdAt, emptySince, room.title, room.visibility, room.ownerId, room.private ? JSON.stringify(room.private) : null)
       this.rooms.set(room.id, stored)
     }, () => {
       this.rooms.delete(room.id)
@@ -185,7 +185,7 @@ export class SqliteRoomStore implements RoomStore {
         sql.deleteMember.run(room.record.id, holder.id)
         sql.deleteMemberSent.run(room.record.id, holder.id)
       }
-      sql.insertMember.run(room.record.id, member.id, member.name, member.tokenHash, member.joinedAt)
+      sql.insertMember.run(room.record.id, member.id, member.name, member.tokenHash, member.joinedAt, member.addressHash ?? null)
       if (emptySince !== undefined) sql.setEmptySince.run(null, room.record.id)
       for (const holder of holders) this.forgetMember(room, holder)
       this.rememberMember(room, { ...member })
@@ -409,7 +409,7 @@ export class SqliteRoomStore implements RoomStore {
   private load(sql: Statements): void {
     this.rooms.clear()
     for (const row of sql.allRooms.all()) {
-      const record: RoomRecord = { id: row.id, passwordHash: row.password_hash, createdAt: row.created_at }
+      const record = roomRecordOf(row)
       this.rooms.set(row.id, { record, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, emptySince: row.empty_since ?? undefined, sentCounts: new Map() })
     }
     // Every member comes back offline and seen now: it counts as online again
@@ -417,7 +417,7 @@ export class SqliteRoomStore implements RoomStore {
     const now = this.now()
     for (const row of sql.allMembers.all()) {
       const room = this.rooms.get(row.room_id)
-      if (room) this.rememberMember(room, { id: row.id, roomId: row.room_id, name: row.name, tokenHash: row.token_hash, joinedAt: row.joined_at, lastSeenAt: now, offline: true })
+      if (room) this.rememberMember(room, { id: row.id, roomId: row.room_id, name: row.name, tokenHash: row.token_hash, joinedAt: row.joined_at, lastSeenAt: now, offline: true, ...(row.address_hash ? { addressHash: row.address_hash } : {}) })
     }
     for (const room of this.rooms.values()) room.lastSeq = sql.lastSeq.get(room.record.id) ?? 0
   }
@@ -513,5 +513,18 @@ export class SqliteRoomStore implements RoomStore {
     }
     room.memberIdByTokenHash.delete(member.tokenHash)
     room.sentCounts.delete(member.id)
+  }
+}
+
+// A room made before rooms had titles and owners shows its id and has no owner.
+function roomRecordOf(row: RoomRow): RoomRecord {
+  return {
+    id: row.id,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+    title: row.title || row.id,
+    visibility: row.visibility === 'public' ? 'public' : 'unlisted',
+    ownerId: row.owner_id,
+    ...(row.private ? { private: JSON.parse(row.private) as PrivateRoom } : {}),
   }
 }

@@ -1,23 +1,23 @@
 import type Database from 'better-sqlite3'
 
-export interface RoomRow { id: string, password_hash: string | null, created_at: number, empty_since: number | null }
-export interface MemberRow { room_id: string, id: string, name: string, token_hash: string, joined_at: number }
+export interface RoomRow { id: string, password_hash: string | null, created_at: number, empty_since: number | null, title: string, visibility: string, owner_id: string, private: string | null }
+export interface MemberRow { room_id: string, id: string, name: string, token_hash: string, joined_at: number, address_hash: string | null }
 
 /** Every statement the store runs, prepared once. */
 export function prepareStatements(db: Database.Database) {
   return {
-    allRooms: db.prepare<[], RoomRow>('SELECT id, password_hash, created_at, empty_since FROM rooms'),
-    allMembers: db.prepare<[], MemberRow>('SELECT room_id, id, name, token_hash, joined_at FROM members'),
+    allRooms: db.prepare<[], RoomRow>('SELECT id, password_hash, created_at, empty_since, title, visibility, owner_id, private FROM rooms'),
+    allMembers: db.prepare<[], MemberRow>('SELECT room_id, id, name, token_hash, joined_at, address_hash FROM members'),
     lastSeq: db.prepare<[string], number | null>('SELECT MAX(seq) FROM messages WHERE room_id = ?').pluck(),
 
-    insertRoom: db.prepare<[string, string | null, number, number]>('INSERT INTO rooms (id, password_hash, created_at, empty_since) VALUES (?, ?, ?, ?)'),
+    insertRoom: db.prepare<[string, string | null, number, number, string, string, string, string | null]>('INSERT INTO rooms (id, password_hash, created_at, empty_since, title, visibility, owner_id, private) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     setEmptySince: db.prepare<[number | null, string]>('UPDATE rooms SET empty_since = ? WHERE id = ?'),
     deleteRoom: db.prepare<[string]>('DELETE FROM rooms WHERE id = ?'),
     deleteRoomMembers: db.prepare<[string]>('DELETE FROM members WHERE room_id = ?'),
     deleteRoomMessages: db.prepare<[string]>('DELETE FROM messages WHERE room_id = ?'),
     deleteRoomSent: db.prepare<[string]>('DELETE FROM sent WHERE room_id = ?'),
 
-    insertMember: db.prepare<[string, string, string, string, number]>('INSERT INTO members (room_id, id, name, token_hash, joined_at) VALUES (?, ?, ?, ?, ?)'),
+    insertMember: db.prepare<[string, string, string, string, number, string | null]>('INSERT INTO members (room_id, id, name, token_hash, joined_at, address_hash) VALUES (?, ?, ?, ?, ?, ?)'),
     deleteMember: db.prepare<[string, string]>('DELETE FROM members WHERE room_id = ? AND id = ?'),
     deleteMemberSent: db.prepare<[string, string]>('DELETE FROM sent WHERE room_id = ? AND member_id = ?'),
 
