@@ -1,0 +1,71 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
+import LobbyDirectory from '~/components/lobby/LobbyDirectory.vue'
+import type { LobbyRoom } from '~/shared/protocol'
+import { useTestLocale } from '../support/i18n'
+import { NuxtLinkStub } from '../support/nuxt-link-stub'
+
+const rooms: LobbyRoom[] = [
+  { id: 'design-crit', title: 'Design crit', online: 4, members: 6 },
+  { id: 'rust-help', title: 'rust-help', online: 3, members: 3 },
+  { id: 'night-owls', title: 'Night owls', online: 1, members: 1 },
+]
+
+function mountDirectory(props: Partial<{ rooms: LobbyRoom[], loaded: boolean, stale: boolean }> = {}) {
+  return mount(LobbyDirectory, { props: { rooms, loaded: true, stale: false, ...props }, global: { stubs: { NuxtLink: NuxtLinkStub } } })
+}
+
+const cards = (wrapper: ReturnType<typeof mountDirectory>) => wrapper.findAll('[data-testid="room-card"]')
+
+describe('LobbyDirectory', () => {
+  it('shows each public room with its title, id, live online and member counts, linking to the room', () => {
+    const wrapper = mountDirectory()
+    expect(cards(wrapper).map(card => card.attributes('data-room-id'))).toEqual(['design-crit', 'rust-help', 'night-owls'])
+    const first = cards(wrapper)[0]!
+    expect(first.get('[data-testid="room-card-title"]').text()).toBe('Design crit')
+    expect(first.text()).toContain('design-crit')
+    expect(first.get('[data-testid="room-online"]').text()).toBe('4 online')
+    expect(first.get('[data-testid="room-members"]').text()).toBe('6 members')
+    expect(first.get('a').attributes('href')).toBe('/room/design-crit')
+    // A title that is only the id is not said twice.
+    expect(cards(wrapper)[1]!.text().match(/rust-help/g)).toHaveLength(1)
+    expect(cards(wrapper)[2]!.get('[data-testid="room-members"]').text()).toBe('1 member')
+  })
+
+  it('updates a count in place when the rooms change', async () => {
+    const wrapper = mountDirectory()
+    const card = cards(wrapper)[2]!.element
+    await wrapper.setProps({ rooms: rooms.map(room => (room.id === 'night-owls' ? { ...room, online: 2, members: 2 } : room)) })
+    expect(cards(wrapper)[2]!.element).toBe(card)
+    expect(cards(wrapper)[2]!.get('[data-testid="room-online"]').text()).toBe('2 online')
+  })
+
+  it('searches by id or title, ignoring case, and offers to open an exact id that is not listed', async () => {
+    const wrapper = mountDirectory()
+    await wrapper.get('[data-testid="room-search"]').setValue('OWLS')
+    expect(cards(wrapper).map(card => card.attributes('data-room-id'))).toEqual(['night-owls'])
+    await wrapper.get('[data-testid="room-search"]').setValue('crit')
+    expect(cards(wrapper).map(card => card.attributes('data-room-id'))).toEqual(['design-crit'])
+    await wrapper.get('[data-testid="room-search"]').setValue('secret-room')
+    expect(cards(wrapper)).toHaveLength(0)
+    expect(wrapper.get('[data-testid="directory-empty"]').text()).toBe('No public room matches.')
+    expect(wrapper.get('[data-testid="search-open"]').attributes('href')).toBe('/room/secret-room')
+  })
+
+  it('greys the counts out as stale while the lobby is not connected', () => {
+    const wrapper = mountDirectory({ stale: true })
+    const online = cards(wrapper)[0]!.get('[data-testid="room-online"]')
+    expect(online.attributes('data-stale')).toBe('true')
+    expect(wrapper.get('[data-testid="lobby-stale"]').text()).toContain('Counts as last seen')
+    expect(wrapper.get('[data-testid="room-directory"]').attributes('data-stale')).toBe('true')
+  })
+
+  it('speaks Chinese', () => {
+    useTestLocale('zh-CN')
+    const wrapper = mountDirectory()
+    expect(wrapper.text()).toContain('公开房间')
+    expect(cards(wrapper)[0]!.get('[data-testid="room-online"]').text()).toBe('4 人在线')
+    expect(cards(wrapper)[0]!.get('[data-testid="room-members"]').text()).toBe('6 位成员')
+  })
+})
