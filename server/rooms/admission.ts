@@ -1,4 +1,5 @@
 import type { ErrorCode, JoinFrame } from '../../shared/protocol'
+import { joinBanKeys } from './bans'
 import type { MembershipLedger } from './membership-ledger'
 import { isRefusal } from './password-hashing'
 import type { PasswordHashing } from './password-hashing'
@@ -63,6 +64,12 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
     const ensured = await store.ensureRoom(newRoomRecord(frame, passwordHash, memberId, now), rules.maxRooms)
     if (ensured === 'server-full') return { code: 'SERVER_FULL', message: 'this server holds as many rooms as it may; try an existing room' }
     ;({ room, created } = ensured)
+  }
+  // Bans stop admissions only: a member that holds a valid token came in before.
+  const bannedUntil = created ? 0 : await store.bannedUntil(room.id, joinBanKeys(frame.token && hashToken(frame.token), hashToken(address)), now)
+  if (bannedUntil > now) {
+    const minutes = Math.ceil((bannedUntil - now) / 60_000)
+    return { code: 'FORBIDDEN', message: `the owner removed you from this room; you may join again in ${minutes} min`, retryAfterMs: bannedUntil - now }
   }
   // A room that another join created meanwhile is checked like any existing one.
   if (!created && room.passwordHash !== null) {

@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../../shared/protocol'
+import { addBans, banKeysOf, bannedUntil } from './bans'
 import { deletion, reactionToggle, textEdit } from './message-changes'
 import type { MessageChange } from './message-changes'
 import { nameKeys } from './name-keys'
@@ -15,6 +16,8 @@ interface MemoryRoom {
   sentByClientId: Map<string, Map<string, ChatMessage>>
   history: ChatMessage[]
   lastSeq: number
+  /** Ban key -> until: members the owner removed (bans.ts). */
+  bans: Map<string, number>
 }
 
 /** The default store: one process, nothing survives a restart. */
@@ -59,6 +62,7 @@ export class MemoryRoomStore implements RoomStore {
       sentByClientId: new Map(),
       history: [],
       lastSeq: 0,
+      bans: new Map(),
     })
     return { room, created: true }
   }
@@ -84,6 +88,12 @@ export class MemoryRoomStore implements RoomStore {
     const room = this.rooms.get(roomId)
     if (!room || room.members.size > 0) return false
     return this.rooms.delete(roomId)
+  }
+
+  async setTitle(roomId: string, title: string) {
+    const room = this.rooms.get(roomId)
+    if (room) room.record = { ...room.record, title }
+    return room !== undefined
   }
 
   async addMember(member: MemberRecord, maxMembers: number, nameFreeBefore = 0) {
@@ -139,6 +149,19 @@ export class MemoryRoomStore implements RoomStore {
     if (!room || !member) return undefined
     this.drop(room, member)
     return member
+  }
+
+  async kickMember(roomId: string, memberId: string, until: number, now: number) {
+    const room = this.rooms.get(roomId)
+    const member = room?.members.get(memberId)
+    if (!room || !member) return undefined
+    addBans(room.bans, banKeysOf(member), until, now)
+    this.drop(room, member)
+    return member
+  }
+
+  async bannedUntil(roomId: string, keys: string[], now: number) {
+    return bannedUntil(this.rooms.get(roomId)?.bans, keys, now)
   }
 
   async undoAddMember(roomId: string, memberId: string) {

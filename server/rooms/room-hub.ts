@@ -547,6 +547,10 @@ export class RoomHub {
         return this.index.broadcast(roomId, JSON.stringify({ type: 'edited', roomId, id: event.id, text: event.text, editedAt: event.editedAt } satisfies ServerFrame), AFTER_EVERY_SEQ)
       case 'deleted':
         return this.index.broadcast(roomId, JSON.stringify({ type: 'deleted', roomId, id: event.id } satisfies ServerFrame), AFTER_EVERY_SEQ)
+      case 'room':
+        return this.index.broadcast(roomId, JSON.stringify({ type: 'room', roomId, title: event.title } satisfies ServerFrame), AFTER_EVERY_SEQ)
+      case 'kicked':
+        return this.detachMember(roomId, event.memberId, { type: 'kicked', roomId, until: event.until })
     }
     this.presence.apply(roomId, event)
     if (event.kind !== 'left') return
@@ -555,10 +559,11 @@ export class RoomHub {
     this.detachMember(roomId, event.memberId)
   }
 
-  private detachMember(roomId: string, memberId: string): void {
+  /** Takes the member's sockets here out of the room, telling them why (`left`, or `kicked` by the owner). */
+  private detachMember(roomId: string, memberId: string, why: ServerFrame = { type: 'left', roomId }): void {
     for (const session of this.index.sessionsOf(roomId, memberId)) {
       this.detach(session)
-      this.send(session, { type: 'left', roomId })
+      this.send(session, why)
     }
   }
 

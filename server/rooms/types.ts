@@ -68,6 +68,8 @@ export type RoomEvent =
   | { kind: 'reactions', id: string, reactions: Reactions }
   | { kind: 'edited', id: string, text: string, editedAt: number }
   | { kind: 'deleted', id: string }
+  | { kind: 'room', title: string }
+  | { kind: 'kicked', memberId: string, until: number }
 
 /** Why a change to a message was not made: no such message (or a tombstone), not the author's, too many reactions. */
 export type MessageChangeRefusal = 'not-found' | 'forbidden' | 'too-many-reactions'
@@ -128,6 +130,8 @@ export interface RoomStore {
   claimIdleSweep(intervalMs: number): Promise<boolean>
   /** Removes the room and its history only if it has no members. */
   deleteRoomIfEmpty(roomId: string): Promise<boolean>
+  /** Renames the room (its owner asked); false when there is no such room. */
+  setTitle(roomId: string, title: string): Promise<boolean>
 
   /**
    * Adds the member unless its name is taken or the room holds `maxMembers`.
@@ -148,6 +152,16 @@ export interface RoomStore {
   listMembersSeenBefore(roomId: string, cutoff: number, since?: number): Promise<MemberRecord[]>
   countMembers(roomId: string): Promise<number>
   removeMember(roomId: string, memberId: string): Promise<MemberRecord | undefined>
+  /**
+   * The owner removed the member: removes it as removeMember does and, in
+   * the same step, bans its token and the address it joined from (banKeysOf
+   * in bans.ts) from the room until `until`. Bans that ended by `now` are
+   * dropped; a room keeps at most MAX_BANS_PER_ROOM. Returns the member as it
+   * was, or undefined when it is not a member.
+   */
+  kickMember(roomId: string, memberId: string, until: number, now: number): Promise<MemberRecord | undefined>
+  /** The latest end of a ban on any of `keys` (joinBanKeys) in the room, or 0 when none holds at `now`. */
+  bannedUntil(roomId: string, keys: string[], now: number): Promise<number>
   /** Takes out a member that a failed join added: now, or once the store answers again. Never fails. */
   undoAddMember(roomId: string, memberId: string): Promise<void>
   /** Records a sign of life; returns the member as it was before, if it exists. */

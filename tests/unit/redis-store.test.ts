@@ -7,6 +7,7 @@ import { startRedis } from '../support/redis'
 import type { RunningRedis } from '../support/redis'
 import { describeRoomConversation } from './room-conversation.contract'
 import { describeRoomHub } from './room-hub.contract'
+import { describeRoomOwnership } from './room-owner.contract'
 import { describeRoomStore } from './room-store.contract'
 
 let redis: RunningRedis
@@ -35,6 +36,7 @@ async function createStore(historyLimit = 10, windowMs = 8000) {
 describeRoomStore('RedisRoomStore', historyLimit => createStore(historyLimit))
 describeRoomHub('Redis store', () => createStore(500, 400))
 describeRoomConversation('Redis store', () => createStore(500, 400))
+describeRoomOwnership('Redis store', () => createStore(500, 400))
 
 describe('RedisRoomStore across instances', () => {
   const member = { id: 'a', roomId: 'lobby', name: 'Ada', tokenHash: 'h', joinedAt: 1, lastSeenAt: 1, offline: false }

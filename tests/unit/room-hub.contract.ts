@@ -150,27 +150,6 @@ export function describeRoomHub(name: string, createStore: () => Promise<RoomSto
       expect(await hub.summary('open')).toMatchObject({ protected: false, members: 2 })
     })
 
-    it('the creating join sets the title and visibility, a later join\'s are not used, and the creator is the owner', async () => {
-      const hub = await createHub()
-      const creator = await join(hub, 'cafe', 'Ada', { title: '  Café\u200b  talk ', visibility: 'public' })
-      expect(creator.joined).toMatchObject({ created: true, title: 'Café talk', visibility: 'public', owner: creator.joined.you.id, protected: false })
-      const later = await join(hub, 'cafe', 'Bob', { title: 'Hijacked', visibility: 'unlisted' })
-      expect(later.joined).toMatchObject({ created: false, title: 'Café talk', visibility: 'public', owner: creator.joined.you.id })
-      expect(await hub.store.getRoom('cafe')).toMatchObject({ title: 'Café talk', visibility: 'public', ownerId: creator.joined.you.id })
-    })
-
-    it('a room is unlisted unless its creator chose public, always with a password, and an empty title is its id', async () => {
-      const hub = await createHub()
-      expect((await join(hub, 'quiet', 'Ada')).joined).toMatchObject({ title: 'quiet', visibility: 'unlisted' })
-      expect((await join(hub, 'locked', 'Ada', { password: 'pw', visibility: 'public', title: 'Locked' })).joined)
-        .toMatchObject({ title: 'Locked', visibility: 'unlisted', protected: true })
-      expect((await join(hub, 'blank', 'Ada', { title: ' \u200b ', visibility: 'public' })).joined).toMatchObject({ title: 'blank', visibility: 'public' })
-      expect(await refusal(hub, 'long', 'Ada', { title: 'x'.repeat(81) })).toMatchObject({ code: 'BAD_REQUEST' })
-      expect(await refusal(hub, 'ctrl', 'Ada', { title: 'a\u0007b' })).toMatchObject({ code: 'BAD_REQUEST' })
-      expect(await refusal(hub, 'vis', 'Ada', { visibility: 'listed' })).toMatchObject({ code: 'BAD_REQUEST' })
-      expect(await hub.store.getRoom('long')).toBeUndefined()
-    })
-
     it('tells the room about a newcomer with only what changed, and chat reaches everyone in seq order', async () => {
       const hub = await createHub()
       const ada = await join(hub, 'lobby', 'Ada')

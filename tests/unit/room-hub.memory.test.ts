@@ -1,6 +1,8 @@
 import { MemoryRoomStore } from '../../server/rooms/memory-store'
 import { describeRoomConversation } from './room-conversation.contract'
 import { describeRoomHub } from './room-hub.contract'
+import { describeRoomOwnership } from './room-owner.contract'
 
 describeRoomHub('memory store', async () => new MemoryRoomStore())
 describeRoomConversation('memory store', async () => new MemoryRoomStore())
+describeRoomOwnership('memory store', async () => new MemoryRoomStore())

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { LIMITS } from '../../shared/protocol'
+import { MAX_BANS_PER_ROOM } from '../../server/rooms/bans'
 import type { MemberRecord, RoomEvent, RoomStore } from '../../server/rooms/types'
 
 /**
@@ -29,6 +30,49 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.getRoom('kitchen')).toEqual(listed)
       expect(await store.getRoom('lobby')).toEqual(room)
       expect(await store.getRoom('nowhere')).toBeUndefined()
+    })
+
+    it('renames an existing room only', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      expect(await store.setTitle('lobby', 'The lobby')).toBe(true)
+      expect(await store.getRoom('lobby')).toEqual({ ...room, title: 'The lobby' })
+      expect(await store.setTitle('nowhere', 'Ghost town')).toBe(false)
+      expect(await store.getRoom('nowhere')).toBeUndefined()
+    })
+
+    it('a kick removes the member and bans its token and address from that room until the given time', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      await store.ensureRoom({ ...room, id: 'other' }, 100)
+      await store.addMember({ ...member('a', 'Ada'), addressHash: 'addr-a' }, 100)
+      await store.addMember(member('b', 'Bob'), 100)
+      expect(await store.kickMember('lobby', 'a', 5000, 1000)).toMatchObject({ id: 'a', name: 'Ada' })
+      expect((await store.listMembers('lobby')).map(m => m.id)).toEqual(['b'])
+      expect(await store.findMemberByTokenHash('lobby', 'hash-a')).toBeUndefined()
+      expect(await store.bannedUntil('lobby', ['t:hash-a'], 1000)).toBe(5000)
+      expect(await store.bannedUntil('lobby', ['t:someone-else', 'a:addr-a'], 4999)).toBe(5000)
+      expect(await store.bannedUntil('lobby', ['t:hash-a', 'a:addr-a'], 5000)).toBe(0)
+      expect(await store.bannedUntil('lobby', ['t:hash-b', 'a:addr-b'], 1000)).toBe(0)
+      expect(await store.bannedUntil('other', ['t:hash-a', 'a:addr-a'], 1000)).toBe(0)
+      // A member that is gone is not kicked, and nothing is banned.
+      expect(await store.kickMember('lobby', 'a', 9000, 1000)).toBeUndefined()
+      expect(await store.bannedUntil('lobby', ['t:hash-a'], 6000)).toBe(0)
+      expect(await store.addMember(member('c', 'Ada'), 100)).toBe('added')
+    })
+
+    it('keeps at most MAX_BANS_PER_ROOM bans, dropping those that ended first, then those ending soonest', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      const kicks = MAX_BANS_PER_ROOM / 2 + 1
+      for (let i = 0; i < kicks; i++) {
+        await store.addMember({ ...member(`m${i}`, `M${i}`), addressHash: `addr-${i}` }, 10_000)
+        await store.kickMember('lobby', `m${i}`, 10_000 + i, 1000)
+      }
+      // The first kick's two bans ended soonest: they made room for the last one's.
+      expect(await store.bannedUntil('lobby', ['t:hash-m0', 'a:addr-0'], 1000)).toBe(0)
+      expect(await store.bannedUntil('lobby', ['a:addr-1'], 1000)).toBe(10_001)
+      expect(await store.bannedUntil('lobby', ['t:hash-m' + (kicks - 1)], 1000)).toBe(10_000 + kicks - 1)
     })
 
     it('keeps names unique per room, case-insensitive, and frees a name on removal', async () => {

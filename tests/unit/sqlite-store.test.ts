@@ -11,6 +11,7 @@ import type { MemberRecord } from '../../server/rooms/types'
 import { mountSmallDisk } from '../support/mounts'
 import { describeRoomConversation } from './room-conversation.contract'
 import { describeRoomHub } from './room-hub.contract'
+import { describeRoomOwnership } from './room-owner.contract'
 import { describeRoomStore } from './room-store.contract'
 
 let dir: string
@@ -40,6 +41,7 @@ let files = 0
 describeRoomStore('SqliteRoomStore', historyLimit => createStore({ historyLimit, file: join(dir, `contract-${++files}.db`) }))
 describeRoomHub('SQLite store', async () => createStore({ file: join(dir, `hub-${++files}.db`) }))
 describeRoomConversation('SQLite store', async () => createStore({ file: join(dir, `conversation-${++files}.db`) }))
+describeRoomOwnership('SQLite store', async () => createStore({ file: join(dir, `owner-${++files}.db`) }))
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
 
@@ -139,6 +141,20 @@ describe('SqliteRoomStore on disk', () => {
     await store.removeMember('lobby', 'a')
     store = await reopen(store, { emptyRoomRetentionMs: 10_000, now: () => now })
     expect(await store.deleteRoomIfEmpty('lobby')).toBe(false)
+  })
+
+  it('keeps a renamed title and the bans of a kick across a reopen, and forgets bans that ended', async () => {
+    let store = createStore()
+    await store.ensureRoom(room, 100)
+    await store.addMember({ ...member('a', 'Ada'), addressHash: 'addr-a' }, 100)
+    await store.setTitle('lobby', 'Renamed')
+    await store.kickMember('lobby', 'a', 50_000, 1000)
+    store = await reopen(store, { now: () => 2000 })
+    expect(await store.getRoom('lobby')).toMatchObject({ title: 'Renamed' })
+    expect(await store.bannedUntil('lobby', ['a:addr-a'], 2000)).toBe(50_000)
+    expect(await store.findMemberByTokenHash('lobby', 'hash-a')).toBeUndefined()
+    store = await reopen(store, { now: () => 60_000 })
+    expect(await store.bannedUntil('lobby', ['a:addr-a', 't:hash-a'], 0)).toBe(0)
   })
 
   it('opens a file of the first schema: its rooms show their id as title, unlisted, with no owner', async () => {

@@ -26,6 +26,8 @@ export function roomKeys(roomId: string) {
     sent: (memberId: string) => `${base}:sent:${memberId}`,
     sentOrder: (memberId: string) => `${base}:sent-order:${memberId}`,
     channel: `${base}:events`,
+    /** Ban key -> until of members the owner removed; expires with its last ban, not with the room. */
+    bans: `${base}:bans`,
   }
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import Redis from 'ioredis'
 import { LIMITS } from '../../../shared/protocol'
 import type { ChatMessage } from '../../../shared/protocol'
+import { MAX_BANS_PER_ROOM } from '../bans'
 import { CLIENT_IDS_PER_MEMBER } from '../types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
 import { IDLE_SWEEP_LOCK_KEY, roomKeys, ROOMS_KEY, roomIdOfChannel } from './keys'
@@ -162,6 +163,10 @@ export class RedisRoomStore implements RoomStore {
     return ids.filter((_, i) => exists[i] === 1)
   }
 
+  async setTitle(roomId: string, title: string) {
+    return await this.redis.SET_TITLE(1, roomKeys(roomId).room, title) === 1
+  }
+
   async deleteRoomIfEmpty(roomId: string) {
     const k = roomKeys(roomId)
     return await this.redis.DELETE_ROOM_IF_EMPTY(9, ...k.all, ROOMS_KEY, roomId) === 1
@@ -226,6 +231,17 @@ export class RedisRoomStore implements RoomStore {
     const k = roomKeys(roomId)
     const reply = await this.redis.REMOVE_MEMBER(11, ...k.all, k.holders(memberId), k.sent(memberId), k.sentOrder(memberId), memberId, this.options.emptyRoomGraceMs) as MemberReply | null
     return decodeMember(roomId, reply)
+  }
+
+  async kickMember(roomId: string, memberId: string, until: number, now: number) {
+    const k = roomKeys(roomId)
+    const reply = await this.redis.KICK_MEMBER(12, ...k.all, k.holders(memberId), k.sent(memberId), k.sentOrder(memberId), k.bans, memberId, this.options.emptyRoomGraceMs, until, now, MAX_BANS_PER_ROOM) as MemberReply | null
+    return decodeMember(roomId, reply)
+  }
+
+  async bannedUntil(roomId: string, keys: string[], now: number) {
+    const ends = await this.redis.zmscore(roomKeys(roomId).bans, ...keys)
+    return Math.max(0, ...ends.map(end => Number(end ?? 0)).filter(end => end > now))
   }
 
   // Its id is new and its token reached nobody, so removing it late is safe;

@@ -90,6 +90,26 @@ return {json, seen, offline}
 `
 
 /**
+ * The owner removed a member. KEYS: those of REMOVE_MEMBER, then the room's
+ * bans (a sorted set: ban key by until). ARGV: memberId, graceMs, until, now,
+ * maxBans. Bans the member's token hash and address hash (bans.ts) and
+ * removes the member in one step. The bans key lives until its last ban
+ * ends, whatever happens to the room meanwhile.
+ */
+export const KICK_MEMBER = `
+local json = redis.call('HGET', KEYS[2], ARGV[1])
+if not json then return false end
+local kicked = cjson.decode(json)
+redis.call('ZREMRANGEBYSCORE', KEYS[12], '-inf', ARGV[4])
+redis.call('ZADD', KEYS[12], 'GT', ARGV[3], 't:' .. kicked.tokenHash)
+if kicked.addressHash then redis.call('ZADD', KEYS[12], 'GT', ARGV[3], 'a:' .. kicked.addressHash) end
+local over = redis.call('ZCARD', KEYS[12]) - tonumber(ARGV[5])
+if over > 0 then redis.call('ZPOPMIN', KEYS[12], over) end
+redis.call('PEXPIRE', KEYS[12], math.max(1, tonumber(redis.call('ZRANGE', KEYS[12], -1, -1, 'WITHSCORES')[2]) - tonumber(ARGV[4])))
+` + REMOVE_MEMBER + `
+`
+
+/**
  * A heartbeat. KEYS: members, seen, offline, holders. ARGV: memberId, at,
  * instanceId, holderTtlMs. The holders set says which instances hold a socket
  * of the member, each with its last heartbeat, so a dead instance ages out.
@@ -172,6 +192,13 @@ if ARGV[5] ~= '' then
 end
 redis.call('PUBLISH', ARGV[3], '{"kind":"chat","message":' .. message .. '}')
 return {0, message}
+`
+
+/** KEYS: room. ARGV: title. 0 when the room is gone (a rename must not bring back a bare hash). */
+export const SET_TITLE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'title', ARGV[1])
+return 1
 `
 
 /** KEYS: the room's 8 keys, then rooms. ARGV: roomId. */

@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../../../shared/protocol'
+import { addBans, banKeysOf, bannedUntil } from '../bans'
 import { deletion, reactionToggle, textEdit } from '../message-changes'
 import type { MessageChange } from '../message-changes'
 import { nameKeys } from '../name-keys'
@@ -49,6 +50,8 @@ interface StoredRoom {
   emptySince: number | undefined
   /** memberId -> rows in `sent`, counted on first use. */
   sentCounts: Map<string, number>
+  /** Ban key -> until, as in the `bans` table (bans.ts). */
+  bans: Map<string, number>
 }
 
 interface Open { file: OpenedDatabase, sql: Statements, tx: TickTransaction, checkpointer: Checkpointer }
@@ -125,7 +128,7 @@ export class SqliteRoomStore implements RoomStore {
     const replaced = this.rooms.size >= maxRooms ? this.longestEmpty() : undefined
     if (this.rooms.size >= maxRooms && !replaced) return 'server-full' as const
     const emptySince = this.now()
-    const stored: StoredRoom = { record: room, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, emptySince, sentCounts: new Map() }
+    const stored: StoredRoom = { record: room, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, emptySince, sentCounts: new Map(), bans: new Map() }
     await tx.run(() => {
       if (replaced) this.deleteRoom(sql, replaced.record.id)
       sql.insertRoom.run(room.id, room.passwordHash, room.createdAt, emptySince, room.title, room.visibility, room.ownerId, room.private ? JSON.stringify(room.private) : null)
@@ -165,6 +168,18 @@ export class SqliteRoomStore implements RoomStore {
     if (!room || room.members.size > 0) return false
     if (room.emptySince !== undefined && this.now() - room.emptySince < this.options.emptyRoomRetentionMs) return false
     return tx.run(() => this.deleteRoom(sql, roomId), () => this.rooms.set(roomId, room))
+  }
+
+  async setTitle(roomId: string, title: string) {
+    const { sql, tx } = this.require()
+    const room = this.rooms.get(roomId)
+    if (!room) return false
+    const before = room.record
+    await tx.run(() => {
+      sql.setTitle.run(title, roomId)
+      room.record = { ...before, title }
+    }, () => room.record = before)
+    return true
   }
 
   async addMember(member: MemberRecord, maxMembers: number, nameFreeBefore = 0) {
@@ -247,6 +262,27 @@ export class SqliteRoomStore implements RoomStore {
       room.emptySince = undefined
     })
     return { ...member }
+  }
+
+  // The bans and the removal are written in this turn's one transaction.
+  async kickMember(roomId: string, memberId: string, until: number, now: number) {
+    const { sql, tx } = this.require()
+    const room = this.rooms.get(roomId)
+    const member = room?.members.get(memberId)
+    if (!room || !member) return undefined
+    const before = new Map(room.bans)
+    const keys = banKeysOf(member)
+    const banned = tx.run(() => {
+      for (const key of addBans(room.bans, keys, until, now)) sql.deleteBan.run(roomId, key)
+      for (const key of keys) sql.upsertBan.run(roomId, key, until)
+    }, () => room.bans = before)
+    const [, removed] = await Promise.all([banned, this.removeMember(roomId, memberId)])
+    return removed
+  }
+
+  async bannedUntil(roomId: string, keys: string[], now: number) {
+    this.require()
+    return bannedUntil(this.rooms.get(roomId)?.bans, keys, now)
   }
 
   /** A member a failed join added: removed now, or once the disk takes writes again. */
@@ -410,8 +446,9 @@ export class SqliteRoomStore implements RoomStore {
     this.rooms.clear()
     for (const row of sql.allRooms.all()) {
       const record = roomRecordOf(row)
-      this.rooms.set(row.id, { record, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, emptySince: row.empty_since ?? undefined, sentCounts: new Map() })
+      this.rooms.set(row.id, { record, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, emptySince: row.empty_since ?? undefined, sentCounts: new Map(), bans: new Map() })
     }
+    for (const row of sql.allBans.all(this.now())) this.rooms.get(row.room_id)?.bans.set(row.key, row.until)
     // Every member comes back offline and seen now: it counts as online again
     // once it pings, and has the full member TTL to come back after the restart.
     const now = this.now()
@@ -463,7 +500,7 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   private deleteRoom(sql: Statements, roomId: string): boolean {
-    for (const statement of [sql.deleteRoom, sql.deleteRoomMembers, sql.deleteRoomMessages, sql.deleteRoomSent]) statement.run(roomId)
+    for (const statement of [sql.deleteRoom, sql.deleteRoomMembers, sql.deleteRoomMessages, sql.deleteRoomSent, sql.deleteRoomBans]) statement.run(roomId)
     return this.rooms.delete(roomId)
   }
 

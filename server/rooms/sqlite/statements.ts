@@ -8,6 +8,7 @@ export function prepareStatements(db: Database.Database) {
   return {
     allRooms: db.prepare<[], RoomRow>('SELECT id, password_hash, created_at, empty_since, title, visibility, owner_id, private FROM rooms'),
     allMembers: db.prepare<[], MemberRow>('SELECT room_id, id, name, token_hash, joined_at, address_hash FROM members'),
+    allBans: db.prepare<[number], { room_id: string, key: string, until: number }>('SELECT room_id, key, until FROM bans WHERE until > ?'),
     lastSeq: db.prepare<[string], number | null>('SELECT MAX(seq) FROM messages WHERE room_id = ?').pluck(),
 
     insertRoom: db.prepare<[string, string | null, number, number, string, string, string, string | null]>('INSERT INTO rooms (id, password_hash, created_at, empty_since, title, visibility, owner_id, private) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -16,6 +17,10 @@ export function prepareStatements(db: Database.Database) {
     deleteRoomMembers: db.prepare<[string]>('DELETE FROM members WHERE room_id = ?'),
     deleteRoomMessages: db.prepare<[string]>('DELETE FROM messages WHERE room_id = ?'),
     deleteRoomSent: db.prepare<[string]>('DELETE FROM sent WHERE room_id = ?'),
+    deleteRoomBans: db.prepare<[string]>('DELETE FROM bans WHERE room_id = ?'),
+    setTitle: db.prepare<[string, string]>('UPDATE rooms SET title = ? WHERE id = ?'),
+    upsertBan: db.prepare<[string, string, number]>('INSERT INTO bans (room_id, key, until) VALUES (?, ?, ?) ON CONFLICT (room_id, key) DO UPDATE SET until = MAX(until, excluded.until)'),
+    deleteBan: db.prepare<[string, string]>('DELETE FROM bans WHERE room_id = ? AND key = ?'),
 
     insertMember: db.prepare<[string, string, string, string, number, string | null]>('INSERT INTO members (room_id, id, name, token_hash, joined_at, address_hash) VALUES (?, ?, ?, ?, ?, ?)'),
     deleteMember: db.prepare<[string, string]>('DELETE FROM members WHERE room_id = ? AND id = ?'),
