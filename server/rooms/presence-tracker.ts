@@ -97,6 +97,8 @@ export class PresenceTracker {
     const changed = view.set(presence)
     if (changed) this.batcher.changed(roomId, presence)
     if (changed || tellOthers) this.store.publish(roomId, { kind: 'presence', member: presence }).catch(error => this.options.log(`publish failed: ${String(error)}`))
+    // A view built after the member was added holds it already: no flush will tell the lobby.
+    if (tellOthers) this.options.lobby?.countsChanged(roomId, view.online, view.members)
   }
 
   /** A presence event from any process (this one included) updates the view, if there is one. */

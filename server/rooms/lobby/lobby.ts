@@ -41,7 +41,12 @@ export class Lobby {
       mergeMs: LIMITS.lobbyMergeMs,
       maxWatchers: options.maxWatchers,
       watchersPerAddress: options.watchersPerAddress,
-      verifyToken: async (roomId, token) => (await store.findMemberByTokenHash(roomId, hashToken(token))) !== undefined,
+      verifyToken: async (roomId, token) => {
+        const tokenHash = hashToken(token)
+        if (await store.findMemberByTokenHash(roomId, tokenHash)) return true
+        // A private room's token from `dm` proves its seat before the first join with it.
+        return (await store.getRoom(roomId))?.private?.seats.some(seat => seat.tokenHashes.includes(tokenHash)) ?? false
+      },
       compute: roomId => this.writer.compute(roomId),
       log,
     })

@@ -1,0 +1,15 @@
+import WebSocket from 'ws'
+const url = process.argv[2]
+const ws = new WebSocket(url.replace('http', 'ws') + '/ws')
+ws.on('message', d => console.log('A<', d.toString().slice(0, 300)))
+await new Promise(r => ws.once('open', r))
+ws.send(JSON.stringify({ type: 'join', roomId: 'dbg', name: 'Ann', visibility: 'public', title: 'Dbg' }))
+setInterval(() => ws.send('{"type":"ping"}'), 400)
+await new Promise(r => setTimeout(r, 1000))
+console.log(await (await fetch(url + '/api/rooms')).text())
+const w = new WebSocket(url.replace('http', 'ws') + '/ws')
+w.on('message', d => console.log('W<', d.toString().slice(0, 300)))
+await new Promise(r => w.once('open', r))
+w.send(JSON.stringify({ type: 'watch', scope: 'lobby' }))
+await new Promise(r => setTimeout(r, 2500))
+process.exit(0)
