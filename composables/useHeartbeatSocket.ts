@@ -8,6 +8,7 @@ import type { ClientStorage } from '../utils/client-storage'
 import { memberTokenStore } from '../utils/member-token'
 import { isSendableText, randomClientId } from '../utils/outbox'
 import { isFatalJoinError } from '../utils/refusals'
+import type { Refusal } from '../utils/refusals'
 import { defaultSocketUrl, memberActionUrl } from '../utils/socket-url'
 import { withPendingEntries } from '../utils/timeline'
 import type { TimelineEntry } from '../utils/timeline'
@@ -104,7 +105,7 @@ export interface UseHeartbeatSocketReturn {
   /** Round trip of the last ping, in ms. */
   rttMs: Readonly<Ref<number | undefined>>
   /** The last error frame; cleared by a successful join. */
-  error: Readonly<Ref<{ code: ErrorCode, message: string } | undefined>>
+  error: Readonly<Ref<Refusal | undefined>>
   /** Set once the membership has ended for good; nothing reconnects after it. */
   ended: Readonly<Ref<MembershipEnd | undefined>>
   /** Whether the room has a password, as the last `joined` said; undefined before. */
@@ -185,7 +186,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
 
   const room = useRoomState(historyLimit)
   const rttMs = shallowRef<number>()
-  const error = shallowRef<{ code: ErrorCode, message: string }>()
+  const error = shallowRef<Refusal>()
   const ended = shallowRef<MembershipEnd>()
   const roomProtected = shallowRef<boolean>()
   const loadingOlder = shallowRef(false)

@@ -15,6 +15,8 @@ export interface UseRoomAlertsOptions {
   document?: Document
   /** The Notification API. @default globalThis.Notification */
   Notification?: typeof Notification
+  /** A notification's title, in the page's language. @default `${name} in ${roomId}` */
+  notificationTitle?: (name: string, roomId: string) => string
 }
 
 export type NotifyState = 'off' | 'on' | 'blocked' | 'unsupported'
@@ -44,6 +46,7 @@ export function useRoomAlerts(options: UseRoomAlertsOptions): UseRoomAlertsRetur
     storage = defaultClientStorage(),
     document: page = typeof document === 'undefined' ? undefined : document,
     Notification: NotificationImpl = typeof Notification === 'undefined' ? undefined : Notification,
+    notificationTitle = (name, room) => `${name} in ${room}`,
   } = options
 
   const unread = shallowRef(0)
@@ -78,7 +81,7 @@ export function useRoomAlerts(options: UseRoomAlertsOptions): UseRoomAlertsRetur
     const { from, text } = entry.message
     // Chrome on Android has no page-level Notification constructor (it throws): nothing is shown there.
     try {
-      void new NotificationImpl(`${from.name} in ${roomId}`, { body: text, tag: `heartbeat:${roomId}` })
+      void new NotificationImpl(notificationTitle(from.name, roomId), { body: text, tag: `heartbeat:${roomId}` })
     }
     catch {}
   }

@@ -3,6 +3,7 @@ import { shallowRef } from 'vue'
 import type { ChatMessage, HistoryPageFrame, JoinedFrame, MemberPresence, PresenceFrame, RoomUpdatedFrame, RoomVisibility } from '../shared/protocol'
 import { withMessageChange } from '../utils/conversation'
 import type { MessageChangeFrame } from '../utils/conversation'
+import type { LocalText } from '../utils/local-text'
 import { highestSeq, mergeChatMessages, mergePresence } from '../utils/timeline'
 import type { TimelineEntry } from '../utils/timeline'
 
@@ -51,8 +52,8 @@ export interface UseRoomStateReturn {
 /** Entries kept at most once older pages were loaded: a bound on what scrolling back can hold. */
 export const MAX_LOADED_ENTRIES = 5000
 
-const UNRECOVERED_LINE = 'Some messages could not be recovered'
-const PASSWORD_IGNORED_LINE = 'This room has no password, so the one you typed was not used: anyone with the link can join'
+const UNRECOVERED_LINE: LocalText = { key: 'system.unrecovered' }
+const PASSWORD_IGNORED_LINE: LocalText = { key: 'system.passwordIgnored' }
 
 /** The room as the server's frames describe it: counts, members and a timeline of at most `historyLimit` entries. */
 export function useRoomState(historyLimit: number): UseRoomStateReturn {
@@ -93,7 +94,7 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
     setTimeline(withMessageChange(timeline.value, frame))
   }
 
-  function systemLine(text: string): TimelineEntry {
+  function systemLine(text: LocalText): TimelineEntry {
     return { kind: 'system', key: `system:${++systemLineCount}`, text, at: Date.now() }
   }
 

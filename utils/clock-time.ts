@@ -1,5 +1,4 @@
-/** HH:MM in the reader's time zone. */
-export function formatClockTime(at: number): string {
-  const date = new Date(at)
-  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`
+/** Hours and minutes in the reader's time zone, written the way `locale` writes them ("9:07 AM", "09:07"). */
+export function formatClockTime(at: number, locale?: string): string {
+  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(at)
 }

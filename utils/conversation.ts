@@ -1,4 +1,5 @@
 import type { ChatMessage, DeletedFrame, EditedFrame, ReactionsFrame } from '../shared/protocol'
+import type { LocalText } from './local-text'
 import type { TimelineEntry } from './timeline'
 
 export type MessageChangeFrame = ReactionsFrame | EditedFrame | DeletedFrame
@@ -27,12 +28,12 @@ export function withMessageChange(timeline: TimelineEntry[], frame: MessageChang
   return next
 }
 
-/** "ann is typing…", "ann and ben are typing…", "3 people are typing…"; empty when nobody is. */
-export function typingLine(names: readonly string[]): string {
-  if (names.length === 0) return ''
-  if (names.length === 1) return `${names[0]} is typing…`
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`
-  return `${names.length} people are typing…`
+/** "ann is typing…", "ann and ben are typing…", "3 people are typing…"; undefined when nobody is. */
+export function typingLine(names: readonly string[]): LocalText | undefined {
+  if (names.length === 0) return undefined
+  if (names.length === 1) return { key: 'typing.one', params: { name: names[0]! } }
+  if (names.length === 2) return { key: 'typing.two', params: { first: names[0]!, second: names[1]! } }
+  return { key: 'typing.many', params: { n: names.length } }
 }
 
 /** Whether the text mentions `name` as `@name` (case aside), not as the start of a longer word. */

@@ -1,7 +1,9 @@
-import { CLOSE_CODES } from '../shared/protocol'
+import { CLOSE_CODES, ERROR_CODES } from '../shared/protocol'
 import type { ErrorCode } from '../shared/protocol'
+import type { LocalText, Translate } from './local-text'
 
-export interface Refusal { code: ErrorCode, message: string }
+/** `text`, when set, is what the page says instead of the code's own message. */
+export interface Refusal { code: ErrorCode, message: string, text?: LocalText }
 
 // Before a join succeeds these cannot be fixed by trying again, at least not
 // automatically: the user has to change something or come back later. A
@@ -30,9 +32,9 @@ export function isFatalJoinError(code: ErrorCode): boolean {
 export function closeRefusal(closeCode: number): Refusal | undefined {
   switch (closeCode) {
     case CLOSE_CODES.tooManyConnections:
-      return { code: 'TOO_MANY_CONNECTIONS', message: 'Too many connections from this address. Close some tabs, then press Reconnect.' }
+      return { code: 'TOO_MANY_CONNECTIONS', message: 'Too many connections from this address. Close some tabs, then press Reconnect.', text: { key: 'closed.tooManyConnections' } }
     case CLOSE_CODES.policyViolation:
-      return { code: 'RATE_LIMITED', message: 'The server cut the connection for sending too fast. Press Reconnect to try again.' }
+      return { code: 'RATE_LIMITED', message: 'The server cut the connection for sending too fast. Press Reconnect to try again.', text: { key: 'closed.tooFast' } }
     default:
       return undefined
   }
@@ -51,26 +53,30 @@ export function asSentence(text: string): string {
   return /[.!?…]$/.test(capitalised) ? capitalised : `${capitalised}.`
 }
 
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES)
+
+/**
+ * What the page says about an error frame, in the reader's language: the
+ * message of its code (`errors.<CODE>` in room.json), or the server's own
+ * English text for a code this page does not know (a newer server).
+ */
+export function refusalText(refusal: { code: string, message: string, text?: LocalText }, t: Translate): string {
+  if (refusal.text) return t(refusal.text.key, refusal.text.params ?? {})
+  return KNOWN_CODES.has(refusal.code) ? t(`errors.${refusal.code}`) : asSentence(refusal.message)
+}
+
 /**
  * What the join form says about a refused join, and next to which field.
  * The wrong-password lockout (RATE_LIMITED) is not here: the form counts it
  * down itself.
  */
-export function joinRefusalError(refusal: Refusal, { name, passwordSent }: { name: string, passwordSent: boolean }): JoinFieldError {
+export function joinRefusalError(refusal: Refusal, { name, passwordSent }: { name: string, passwordSent: boolean }, t: Translate): JoinFieldError {
   switch (refusal.code) {
     case 'NAME_TAKEN':
-      return { field: 'name', message: `Someone in this room is already called ${name}. Pick another name.` }
+      return { field: 'name', message: t('refusal.nameTaken', { name }) }
     case 'WRONG_PASSWORD':
-      return passwordSent
-        ? { field: 'password', message: 'That password does not open this room.' }
-        : { field: 'password', message: 'This room is protected: enter its password.' }
-    case 'ROOM_FULL':
-      return { field: 'form', message: 'This room is full. Try again when someone has left.' }
-    case 'SERVER_FULL':
-      return { field: 'form', message: 'This server cannot open another room now. Join a room that exists, or try later.' }
-    case 'TOO_MANY_CONNECTIONS':
-      return { field: 'form', message: 'Too many connections from this address. Close some tabs, then join again.' }
+      return { field: 'password', message: t(passwordSent ? 'refusal.wrongPassword' : 'refusal.passwordNeeded') }
     default:
-      return { field: 'form', message: asSentence(refusal.message) }
+      return { field: 'form', message: refusalText(refusal, t) }
   }
 }

@@ -1,11 +1,12 @@
 import type { ChatMessage, MemberPresence, PresenceFrame, ServerFrame } from '../shared/protocol'
+import type { LocalText } from './local-text'
 import type { OutboxItem } from './outbox'
 
 /** A message the server has posted; `mine` when this member sent it. */
 export interface ChatEntry { kind: 'chat', key: string, message: ChatMessage, mine: boolean }
 /** A message of this member that the server has not acknowledged yet. */
 export interface PendingEntry { kind: 'pending', key: string, clientId: string, text: string, writtenAt: number, senderName: string }
-export interface SystemEntry { kind: 'system', key: string, text: string, at: number }
+export interface SystemEntry { kind: 'system', key: string, text: LocalText, at: number }
 export type TimelineEntry = ChatEntry | PendingEntry | SystemEntry
 
 // An own message keeps the key of its pending entry once acknowledged, so the
@@ -70,23 +71,23 @@ export function mergeChatMessages(
 export function mergePresence(
   users: readonly MemberPresence[],
   { changed, left }: Pick<PresenceFrame, 'changed' | 'left'>,
-): { users: MemberPresence[], lines: string[] } {
+): { users: MemberPresence[], lines: LocalText[] } {
   let next = [...users]
-  const lines: string[] = []
+  const lines: LocalText[] = []
   for (const member of changed) {
     if (next.some(user => user.id === member.id)) {
       next = next.map(user => (user.id === member.id ? member : user))
     }
     else {
       next.push(member)
-      lines.push(`${member.name} joined`)
+      lines.push({ key: 'system.joined', params: { name: member.name } })
     }
   }
   for (const id of left) {
     const gone = next.find(user => user.id === id)
     if (!gone) continue
     next = next.filter(user => user !== gone)
-    lines.push(`${gone.name} left`)
+    lines.push({ key: 'system.left', params: { name: gone.name } })
   }
   return { users: next, lines }
 }

@@ -47,13 +47,24 @@ describe('RoomConnectionStatus', () => {
     expect(wrapper.emitted('reconnect')).toHaveLength(1)
   })
 
-  it('shows the error message as an alert, as a sentence with a capital letter', () => {
+  it('shows the message of the error\'s code as an alert', () => {
     const wrapper = mountStatus({ status: 'disconnected', error: { code: 'INTERNAL', message: 'server is restarting' } })
+    expect(wrapper.get('[role="alert"]').text()).toBe('Something went wrong on the server. Try again.')
+  })
+
+  it('shows the server\'s own text, as a sentence, for a code it has no message for', () => {
+    const wrapper = mountStatus({ status: 'disconnected', error: { code: 'NEW_CODE', message: 'server is restarting' } })
     expect(wrapper.get('[role="alert"]').text()).toBe('Server is restarting.')
   })
 })
 
 describe('RoomConnectionStatus in Chinese', () => {
+  it('says a server error in Chinese', () => {
+    useTestLocale('zh-CN')
+    const wrapper = mountStatus({ status: 'connected', error: { code: 'TOO_LARGE', message: 'frames are limited to 16384 bytes' } })
+    expect(wrapper.get('[role="alert"]').text()).toBe('内容太大，无法发送。')
+  })
+
   it('says reconnecting with the attempt count in zh-CN', () => {
     useTestLocale('zh-CN')
     const wrapper = mountStatus({ status: 'reconnecting', attempt: 2 })

@@ -112,6 +112,6 @@ describe('RoomSession', () => {
     socket.error.value = { code: 'TOO_LARGE', message: 'too long' }
     await wrapper.vm.$nextTick()
     expect(wrapper.emitted('joinRefused')).toBeUndefined()
-    expect(wrapper.get('[role="alert"]').text()).toBe('Too long.')
+    expect(wrapper.get('[role="alert"]').text()).toBe('That is too large to send.')
   })
 })

@@ -44,13 +44,13 @@ describe('RoomView', () => {
     expect(byName('bob').text()).not.toContain('(you)')
   })
 
-  it('distinguishes your own messages and shows sender and HH:MM time', () => {
+  it('distinguishes your own messages and shows sender and the time as the locale writes it', () => {
     const wrapper = mountRoom({ timeline: [chat(1, alice, 'hi bob', true), chat(2, bob, 'hi alice', false)] })
     const [mine, theirs] = wrapper.findAll('[data-testid="message-item"]')
     expect(mine.classes()).toContain('message-item--mine')
     expect(theirs.classes()).not.toContain('message-item--mine')
     expect(theirs.text()).toContain('bob')
-    expect(theirs.text()).toContain('09:07')
+    expect(theirs.text()).toContain('9:07 AM')
     expect(theirs.text()).toContain('hi alice')
   })
 
@@ -64,9 +64,9 @@ describe('RoomView', () => {
 
   it('shows join and leave as system lines, not as messages', () => {
     const timeline: TimelineEntry[] = [
-      { kind: 'system', key: 's1', text: 'bob joined', at: Date.now() },
+      { kind: 'system', key: 's1', text: { key: 'system.joined', params: { name: 'bob' } }, at: Date.now() },
       chat(1, bob, 'hello', false),
-      { kind: 'system', key: 's2', text: 'bob left', at: Date.now() },
+      { kind: 'system', key: 's2', text: { key: 'system.left', params: { name: 'bob' } }, at: Date.now() },
     ]
     const wrapper = mountRoom({ timeline })
     expect(wrapper.findAll('[data-testid="system-item"]').map(item => item.text()))

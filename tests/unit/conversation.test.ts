@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest'
 import { dayLabel, mentionQuery, mentions, typingLine } from '../../utils/conversation'
+import { createTestI18n } from '../support/i18n'
+
+function typingIn(locale: 'en' | 'zh-CN', names: string[]): string {
+  const line = typingLine(names)
+  return line ? createTestI18n(locale).global.t(line.key, line.params ?? {}) : ''
+}
 
 describe('conversation helpers', () => {
   it('says who is typing in one short line', () => {
-    expect(typingLine([])).toBe('')
-    expect(typingLine(['ann'])).toBe('ann is typing…')
-    expect(typingLine(['ann', 'ben'])).toBe('ann and ben are typing…')
-    expect(typingLine(['a', 'b', 'c', 'd', 'e'])).toBe('5 people are typing…')
+    expect(typingLine([])).toBeUndefined()
+    expect(typingIn('en', ['ann'])).toBe('ann is typing…')
+    expect(typingIn('en', ['ann', 'ben'])).toBe('ann and ben are typing…')
+    expect(typingIn('en', ['a', 'b', 'c', 'd', 'e'])).toBe('5 people are typing…')
+    expect(typingIn('zh-CN', ['ann', 'ben'])).toBe('ann 和 ben 正在输入…')
+    expect(typingIn('zh-CN', ['a', 'b', 'c'])).toBe('3 人正在输入…')
   })
 
   it('finds @name as a mention, whatever the case, but not inside a longer name', () => {

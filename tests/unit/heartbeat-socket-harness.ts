@@ -4,6 +4,7 @@ import type { UseHeartbeatSocketOptions, UseHeartbeatSocketReturn } from '../../
 import { useHeartbeatSocket } from '../../composables/useHeartbeatSocket'
 import type { ChatMessage, ChatSendFrame, JoinedFrame, MemberPresence } from '../../shared/protocol'
 import type { PendingEntry } from '../../utils/timeline'
+import { testI18n } from '../support/i18n'
 import { afterEach, beforeEach, vi } from 'vitest'
 import { FakeWebSocket } from './fake-websocket'
 
@@ -92,7 +93,7 @@ export function chatSeqs(chat: UseHeartbeatSocketReturn): number[] {
 }
 
 export function systemLines(chat: UseHeartbeatSocketReturn): string[] {
-  return chat.timeline.value.flatMap(entry => (entry.kind === 'system' ? [entry.text] : []))
+  return chat.timeline.value.flatMap(entry => (entry.kind === 'system' ? [testI18n.global.t(entry.text.key, entry.text.params ?? {})] : []))
 }
 
 /** Ada's own message as the server posts it: the copy that acknowledges `clientId`. */
