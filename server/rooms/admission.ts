@@ -1,5 +1,6 @@
 import type { ErrorCode, JoinFrame } from '../../shared/protocol'
 import { joinBanKeys } from './bans'
+import { PRIVATE_ROOM_PREFIX, seatOf } from './private-rooms'
 import type { MembershipLedger } from './membership-ledger'
 import { isRefusal } from './password-hashing'
 import type { PasswordHashing } from './password-hashing'
@@ -57,6 +58,7 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
   // The creator's id is known before the room exists: it is the room's owner.
   const memberId = newId()
   if (!room) {
+    if (frame.roomId.startsWith(PRIVATE_ROOM_PREFIX)) return { code: 'FORBIDDEN', message: 'this private room has ended (or never was); ask for a new one' }
     const waitMs = rules.roomCreations.take(address, now)
     if (waitMs > 0) return { code: 'RATE_LIMITED', message: 'this address has created rooms as fast as it may; join an existing room or wait', retryAfterMs: waitMs }
     const passwordHash = frame.password ? await rules.hashing.hash(address, frame.password, now) : null
@@ -65,6 +67,9 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
     if (ensured === 'server-full') return { code: 'SERVER_FULL', message: 'this server holds as many rooms as it may; try an existing room' }
     ;({ room, created } = ensured)
   }
+  // Whatever else the join carries, only a seat's token opens a private room.
+  const seat = room.private && frame.token !== undefined ? seatOf(room.private, hashToken(frame.token)) : undefined
+  if (room.private && !seat) return { code: 'FORBIDDEN', message: 'this is a private room of two members; only they may join it, each with the token the server gave them' }
   // Bans stop admissions only: a member that holds a valid token came in before.
   const bannedUntil = created ? 0 : await store.bannedUntil(room.id, joinBanKeys(frame.token && hashToken(frame.token), hashToken(address)), now)
   if (bannedUntil > now) {
@@ -83,9 +88,10 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
       return { code: 'WRONG_PASSWORD', message: 'that password does not open this room' }
     }
   }
-  const token = newToken()
+  // A seat's member comes in under its id there, with the token it was given.
+  const token = seat ? frame.token! : newToken()
   const member: MemberRecord = {
-    id: memberId,
+    id: seat ? seat.memberId : memberId,
     roomId: room.id,
     name: frame.name,
     tokenHash: hashToken(token),

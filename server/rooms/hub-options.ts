@@ -56,6 +56,8 @@ export interface RoomHubOptions {
   lobbyMaxWatchers?: number
   /** Sockets watching the lobby per client address. @default 20 */
   lobbyWatchersPerAddress?: number
+  /** Private rooms (`dm`) one member may ask for per minute (also its burst); each also counts as a room its address creates. @default 6 */
+  dmRequestsPerMinute?: number
   /** @default console.log with a [heartbeat] prefix */
   log?: (message: string) => void
 }
@@ -91,6 +93,7 @@ export function resolveHubOptions(options: RoomHubOptions): ResolvedHubOptions {
     passwordHashQueue: 32,
     lobbyMaxWatchers: 10_000,
     lobbyWatchersPerAddress: 20,
+    dmRequestsPerMinute: 6,
     log: (message: string) => console.log(`[heartbeat] ${message}`),
     ...given,
   }

@@ -13,13 +13,15 @@ export interface JoinedFrameParts {
   recovered: boolean | undefined
   /** Undefined for a resumed member whose room was gone by the time it was read. */
   room: RoomRecord | undefined
+  /** The other member of a private room. */
+  peer: { id: string, name: string } | undefined
   /** The join carried a password and the room has none. */
   passwordIgnored: boolean
 }
 
 /** The full picture a socket gets once, when its join succeeds. */
 export function joinedFrame(parts: JoinedFrameParts): JoinedFrame {
-  const { member, token, created, history, view, heartbeatWindowMs, recovered, room, passwordIgnored } = parts
+  const { member, token, created, history, view, heartbeatWindowMs, recovered, room, peer, passwordIgnored } = parts
   return {
     type: 'joined',
     roomId: member.roomId,
@@ -35,5 +37,6 @@ export function joinedFrame(parts: JoinedFrameParts): JoinedFrame {
     title: room?.title ?? member.roomId,
     visibility: room?.visibility ?? 'unlisted',
     owner: room?.ownerId ?? '',
+    ...(peer ? { peer } : {}),
   }
 }

@@ -3,8 +3,9 @@ import { addBans, banKeysOf, bannedUntil } from './bans'
 import { deletion, reactionToggle, textEdit } from './message-changes'
 import type { MessageChange } from './message-changes'
 import { nameKeys } from './name-keys'
+import { pairKeyOf, withSeatTokens } from './private-rooms'
 import { CLIENT_IDS_PER_MEMBER } from './types'
-import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomEvent, RoomRecord, RoomStore } from './types'
+import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomEvent, RoomRecord, RoomStore } from './types'
 
 interface MemoryRoom {
   record: RoomRecord
@@ -23,6 +24,8 @@ interface MemoryRoom {
 /** The default store: one process, nothing survives a restart. */
 export class MemoryRoomStore implements RoomStore {
   private readonly rooms = new Map<string, MemoryRoom>()
+  /** originRoomId \0 pair key -> the pair's private room. */
+  private readonly privatePairs = new Map<string, string>()
   private handler: (roomId: string, event: RoomEvent) => void = () => {}
 
   constructor(private readonly historyLimit = 500) {}
@@ -71,6 +74,20 @@ export class MemoryRoomStore implements RoomStore {
     return this.rooms.get(roomId)?.record
   }
 
+  async openPrivateRoom(room: RoomRecord & { private: PrivateRoom }, maxRooms: number) {
+    const pair = `${room.private.originRoomId}\u0000${pairKeyOf(room.private)}`
+    const id = this.privatePairs.get(pair) ?? room.id
+    const existing = this.rooms.get(id)
+    if (existing?.record.private) {
+      existing.record = { ...existing.record, private: withSeatTokens(existing.record.private, room.private) }
+      return { room: existing.record, created: false }
+    }
+    if (existing) throw new Error(`room ${id} is not a private room`)
+    const opened = await this.ensureRoom({ ...room, id }, maxRooms)
+    if (opened !== 'server-full') this.privatePairs.set(pair, id)
+    return opened
+  }
+
   async listRoomIds() {
     return [...this.rooms.keys()]
   }
@@ -87,6 +104,8 @@ export class MemoryRoomStore implements RoomStore {
   async deleteRoomIfEmpty(roomId: string) {
     const room = this.rooms.get(roomId)
     if (!room || room.members.size > 0) return false
+    const ended = room.record.private
+    if (ended) this.privatePairs.delete(`${ended.originRoomId}\u0000${pairKeyOf(ended)}`)
     return this.rooms.delete(roomId)
   }
 

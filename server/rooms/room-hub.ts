@@ -15,6 +15,7 @@ import { MembershipLedger } from './membership-ledger'
 import { MemoryRoomStore } from './memory-store'
 import { PasswordHashing } from './password-hashing'
 import { PresenceTracker } from './presence-tracker'
+import { peerOf, seatHolder } from './private-rooms'
 import type { RoomView } from './room-view'
 import { FailureWindow, TokenBuckets } from './rate-limits'
 import { hashToken, newId } from './secrets'
@@ -59,6 +60,8 @@ export class RoomHub {
   private readonly passwordFailures: FailureWindow
   private readonly memberships: MembershipLedger
   private readonly roomCreations: TokenBuckets
+  /** Private rooms asked for, per member (room and id). */
+  private readonly dmRequests: TokenBuckets
   private readonly hashing: PasswordHashing
   private readonly typing: TypingTracker
   private readonly frameContext: FrameContext
@@ -85,6 +88,7 @@ export class RoomHub {
     this.passwordFailures = new FailureWindow(this.options.passwordFailuresPerMinute, 60_000)
     this.memberships = new MembershipLedger(this.options.membersPerAddress, MAX_TRACKED_MEMBERSHIPS, MEMBERSHIP_RECHECK_MS)
     this.roomCreations = new TokenBuckets(this.options.roomsPerAddressPerMinute)
+    this.dmRequests = new TokenBuckets(this.options.dmRequestsPerMinute)
     this.hashing = new PasswordHashing({
       hashesPerMinute: this.options.passwordHashesPerMinute,
       concurrency: this.options.passwordHashConcurrency,
@@ -123,7 +127,10 @@ export class RoomHub {
       store: this.store,
       typing: this.typing,
       send: (session, frame) => this.send(session, frame),
-      sendError: (session, code, message) => this.sendError(session, code, message),
+      sendError: (session, code, message, retryAfterMs) => this.sendError(session, code, message, retryAfterMs),
+      memberOf: (roomId, memberId) => this.presence.builtView(roomId)?.get(memberId),
+      privateRoomWait: (session, now) => this.privateRoomWait(session, now),
+      maxRooms: this.options.maxRooms,
     }
     this.store.onEvent((roomId, event) => this.onRoomEvent(roomId, event))
   }
@@ -288,6 +295,7 @@ export class RoomHub {
     this.typing.sweep(now)
     this.passwordFailures.prune(now)
     this.roomCreations.prune(now)
+    this.dmRequests.prune(now)
     this.hashing.prune(now)
     if (this.store.health().state !== 'ready') return
     const passes: Promise<void>[] = []
@@ -362,7 +370,10 @@ export class RoomHub {
 
   private async join(session: Session, frame: JoinFrame): Promise<void> {
     if (session.member) return this.sendError(session, 'ALREADY_JOINED', 'this socket has joined a room already; send leave first')
-    let resumed = frame.token ? await this.store.findMemberByTokenHash(frame.roomId, hashToken(frame.token)) : undefined
+    const tokenHash = frame.token ? hashToken(frame.token) : undefined
+    let resumed = tokenHash ? await this.store.findMemberByTokenHash(frame.roomId, tokenHash) : undefined
+    // A private room's seat token stands for its member even when the member came in with another one.
+    if (tokenHash && !resumed) resumed = await seatHolder(this.store, frame.roomId, tokenHash)
     // A resumed member can be removed (a leave on another instance) before
     // this socket is in the room: its token is then unknown, and the join
     // goes on as a new member, as for any unknown token.
@@ -444,6 +455,7 @@ export class RoomHub {
       heartbeatWindowMs: this.options.heartbeatWindowMs,
       recovered: frame.lastSeq === undefined ? undefined : missed !== undefined,
       room: admitted.room,
+      peer: peerOf(admitted.room, member.id, id => view.get(id)),
       passwordIgnored: frame.password !== undefined && passwordHash === null,
     }))
     const cursor = history.at(-1)?.seq ?? (missed ? frame.lastSeq! : 0)
@@ -551,12 +563,28 @@ export class RoomHub {
         return this.index.broadcast(roomId, JSON.stringify({ type: 'room', roomId, title: event.title } satisfies ServerFrame), AFTER_EVERY_SEQ)
       case 'kicked':
         return this.detachMember(roomId, event.memberId, { type: 'kicked', roomId, until: event.until })
+      case 'invite':
+        return this.invite(roomId, event)
     }
     this.presence.apply(roomId, event)
     if (event.kind !== 'left') return
     this.typing.apply(roomId, event.memberId, false, now)
     this.memberships.forget(roomId, event.memberId)
     this.detachMember(roomId, event.memberId)
+  }
+
+  /** The invite goes to the invited member's sockets in the room where it was asked, and to no other socket. */
+  private invite(roomId: string, { to, roomId: privateRoomId, from, token }: Extract<RoomEvent, { kind: 'invite' }>): void {
+    const data = JSON.stringify({ type: 'invite', roomId: privateRoomId, from, token } satisfies ServerFrame)
+    for (const session of this.index.sessionsOf(roomId, to)) {
+      if (session.backlog) session.backlog.push({ seq: AFTER_EVERY_SEQ, data })
+      else session.conn.send(data)
+    }
+  }
+
+  private privateRoomWait(session: JoinedSession, now: number): number {
+    const memberWait = this.dmRequests.take(`${session.member.roomId}\u0000${session.member.id}`, now)
+    return memberWait > 0 ? memberWait : this.roomCreations.take(session.address, now)
   }
 
   /** Takes the member's sockets here out of the room, telling them why (`left`, or `kicked` by the owner). */

@@ -22,6 +22,10 @@ export class RoomView {
     return this.users.get(memberId)?.active
   }
 
+  get(memberId: string): MemberPresence | undefined {
+    return this.users.get(memberId)
+  }
+
   has(memberId: string): boolean {
     return this.users.has(memberId)
   }

@@ -70,6 +70,8 @@ export type RoomEvent =
   | { kind: 'deleted', id: string }
   | { kind: 'room', title: string }
   | { kind: 'kicked', memberId: string, until: number }
+  /** A private room was opened for `to` (a member of this room), by `from`: `token` is to's own, for its sockets in this room only. */
+  | { kind: 'invite', to: string, roomId: string, from: { id: string, name: string }, token: string }
 
 /** Why a change to a message was not made: no such message (or a tombstone), not the author's, too many reactions. */
 export type MessageChangeRefusal = 'not-found' | 'forbidden' | 'too-many-reactions'
@@ -119,6 +121,15 @@ export interface RoomStore {
    * room's size: the lobby may call it per listed room.
    */
   getRoom(roomId: string): Promise<RoomRecord | undefined>
+  /**
+   * The private room of the two members of `room.private` (their pair in its
+   * origin room): the one they have, with the candidate's token hashes added
+   * to its seats (each seat keeps its newest SEAT_TOKENS), or else `room`
+   * itself, created; 'server-full' as for ensureRoom. The room a pair has
+   * keeps its id for as long as the store remembers the pair, even when the
+   * room itself ended meanwhile and is made anew.
+   */
+  openPrivateRoom(room: RoomRecord & { private: PrivateRoom }, maxRooms: number): Promise<{ room: RoomRecord, created: boolean } | 'server-full'>
   listRoomIds(): Promise<string[]>
   /** How many rooms there are, in O(1) (for health): may count rooms that expired since the last idle sweep. */
   countRooms(): Promise<number>

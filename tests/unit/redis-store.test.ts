@@ -8,6 +8,7 @@ import type { RunningRedis } from '../support/redis'
 import { describeRoomConversation } from './room-conversation.contract'
 import { describeRoomHub } from './room-hub.contract'
 import { describeRoomOwnership } from './room-owner.contract'
+import { describePrivateRooms } from './room-private.contract'
 import { describeRoomStore } from './room-store.contract'
 
 let redis: RunningRedis
@@ -37,6 +38,7 @@ describeRoomStore('RedisRoomStore', historyLimit => createStore(historyLimit))
 describeRoomHub('Redis store', () => createStore(500, 400))
 describeRoomConversation('Redis store', () => createStore(500, 400))
 describeRoomOwnership('Redis store', () => createStore(500, 400))
+describePrivateRooms('Redis store', () => createStore(500, 400))
 
 describe('RedisRoomStore across instances', () => {
   const member = { id: 'a', roomId: 'lobby', name: 'Ada', tokenHash: 'h', joinedAt: 1, lastSeenAt: 1, offline: false }

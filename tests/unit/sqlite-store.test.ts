@@ -12,6 +12,7 @@ import { mountSmallDisk } from '../support/mounts'
 import { describeRoomConversation } from './room-conversation.contract'
 import { describeRoomHub } from './room-hub.contract'
 import { describeRoomOwnership } from './room-owner.contract'
+import { describePrivateRooms } from './room-private.contract'
 import { describeRoomStore } from './room-store.contract'
 
 let dir: string
@@ -42,6 +43,7 @@ describeRoomStore('SqliteRoomStore', historyLimit => createStore({ historyLimit,
 describeRoomHub('SQLite store', async () => createStore({ file: join(dir, `hub-${++files}.db`) }))
 describeRoomConversation('SQLite store', async () => createStore({ file: join(dir, `conversation-${++files}.db`) }))
 describeRoomOwnership('SQLite store', async () => createStore({ file: join(dir, `owner-${++files}.db`) }))
+describePrivateRooms('SQLite store', async () => createStore({ file: join(dir, `private-${++files}.db`) }))
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
 

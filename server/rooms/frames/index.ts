@@ -1,6 +1,7 @@
 import type { ClientFrame } from '../../../shared/protocol'
 import type { FrameHandler } from './context'
 import { handleDelete } from './delete'
+import { handleDm } from './dm'
 import { handleEdit } from './edit'
 import { handleHistory } from './history'
 import { handleKick } from './kick'
@@ -11,7 +12,7 @@ import { handleTyping } from './typing'
 export type { FrameContext, JoinedSession } from './context'
 
 /** The frames of a joined socket that the hub only dispatches; join, chat, leave and ping stay in room-hub.ts. */
-export type TableFrame = Extract<ClientFrame, { type: 'typing' | 'history' | 'react' | 'edit' | 'delete' | 'title' | 'kick' }>
+export type TableFrame = Extract<ClientFrame, { type: 'typing' | 'history' | 'react' | 'edit' | 'delete' | 'title' | 'kick' | 'dm' }>
 
 export const FRAME_HANDLERS: { [T in TableFrame['type']]: FrameHandler<Extract<TableFrame, { type: T }>> } = {
   typing: handleTyping,
@@ -21,6 +22,7 @@ export const FRAME_HANDLERS: { [T in TableFrame['type']]: FrameHandler<Extract<T
   delete: handleDelete,
   title: handleTitle,
   kick: handleKick,
+  dm: handleDm,
 }
 
 export function isTableFrame(frame: ClientFrame): frame is TableFrame {

@@ -3,8 +3,9 @@ import Redis from 'ioredis'
 import { LIMITS } from '../../../shared/protocol'
 import type { ChatMessage } from '../../../shared/protocol'
 import { MAX_BANS_PER_ROOM } from '../bans'
-import { CLIENT_IDS_PER_MEMBER } from '../types'
-import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
+import { pairKeyOf } from '../private-rooms'
+import { CLIENT_IDS_PER_MEMBER, SEAT_TOKENS } from '../types'
+import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
 import { IDLE_SWEEP_LOCK_KEY, roomKeys, ROOMS_KEY, roomIdOfChannel } from './keys'
 import { nameKeys } from '../name-keys'
 import { RedisLobbyIndex } from './lobby-index'
@@ -132,6 +133,18 @@ export class RedisRoomStore implements RoomStore {
     const [created, values] = await this.redis.ENSURE_ROOM(2, k.room, ROOMS_KEY, room.id, maxRooms, this.options.emptyRoomGraceMs, ...encodeRoom(room)) as [number, RoomFieldValues]
     if (created === -1) return 'server-full' as const
     return { room: decodeRoom(room.id, values)!, created: created === 1 }
+  }
+
+  // Two steps, each in one slot: the pair's id in the origin room, then the
+  // private room under that id, so two instances opening it at once agree.
+  async openPrivateRoom(room: RoomRecord & { private: PrivateRoom }, maxRooms: number) {
+    const id = await this.redis.PAIR_ROOM(1, roomKeys(room.private.originRoomId).room, `dm:${pairKeyOf(room.private)}`, room.id) as string
+    const seatTokens = room.private.seats.flatMap(seat => seat.tokenHashes.flatMap(hash => [seat.memberId, hash]))
+    const fields = encodeRoom({ ...room, id })
+    const [created, values] = await this.redis.ENSURE_PRIVATE_ROOM(2, roomKeys(id).room, ROOMS_KEY, id, maxRooms, this.options.emptyRoomGraceMs, ...fields, ...seatTokens, SEAT_TOKENS) as [number, RoomFieldValues]
+    if (created === -1) return 'server-full' as const
+    if (created === -2) throw new Error(`room ${id} is not a private room`)
+    return { room: decodeRoom(id, values)!, created: created === 1 }
   }
 
   // Named fields only: the room's hash holds more than its settings.

@@ -25,6 +25,52 @@ return {1, values}
 `
 
 /**
+ * The private room id of a pair of the origin room's members: the one it
+ * has, or the candidate, remembered in the origin room's hash (and gone with
+ * it). KEYS: origin room. ARGV: field, candidate id.
+ */
+export const PAIR_ROOM = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return ARGV[2] end
+redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+return redis.call('HGET', KEYS[1], ARGV[1])
+`
+
+/**
+ * ENSURE_ROOM for a private room, whose ARGV go on after the fields with
+ * the seats' new token hashes (memberId, tokenHash pairs) and how many a seat
+ * keeps. An existing private room gets the token hashes added to its seats
+ * (a seat keeps its newest). Returns as ENSURE_ROOM does.
+ */
+export const ENSURE_PRIVATE_ROOM = `
+local fields = 12
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local json = redis.call('HGET', KEYS[1], 'private')
+  if not json or json == '' then return {-2} end
+  local private = cjson.decode(json)
+  local keep = tonumber(ARGV[#ARGV])
+  for _, seat in ipairs(private.seats) do
+    for i = 4 + fields, #ARGV - 1, 2 do
+      if seat.memberId == ARGV[i] then table.insert(seat.tokenHashes, ARGV[i + 1]) end
+    end
+    while #seat.tokenHashes > keep do table.remove(seat.tokenHashes, 1) end
+  end
+  redis.call('HSET', KEYS[1], 'private', cjson.encode(private))
+  local names = {}
+  for i = 4, 3 + fields, 2 do table.insert(names, ARGV[i]) end
+  return {0, redis.call('HMGET', KEYS[1], unpack(names))}
+end
+if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[2]) then return {-1} end
+local values = {}
+for i = 4, 3 + fields, 2 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  table.insert(values, ARGV[i + 1])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('SADD', KEYS[2], ARGV[1])
+return {1, values}
+`
+
+/**
  * KEYS: the room's 8 keys (room, members, names, tokens, seen, offline, seq,
  * history). ARGV: memberId, tokenHash, memberJson, maxMembers, lastSeenAt,
  * nameFreeBefore, channel, then the name's keys. A holder of one of the keys

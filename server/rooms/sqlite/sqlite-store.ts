@@ -3,6 +3,7 @@ import { addBans, banKeysOf, bannedUntil } from '../bans'
 import { deletion, reactionToggle, textEdit } from '../message-changes'
 import type { MessageChange } from '../message-changes'
 import { nameKeys } from '../name-keys'
+import { pairKeyOf, withSeatTokens } from '../private-rooms'
 import { CLIENT_IDS_PER_MEMBER } from '../types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
 import { startCheckpointer } from './checkpointer'
@@ -66,6 +67,8 @@ interface Open { file: OpenedDatabase, sql: Statements, tx: TickTransaction, che
  */
 export class SqliteRoomStore implements RoomStore {
   private readonly rooms = new Map<string, StoredRoom>()
+  /** originRoomId \0 pair key -> the pair's private room, for the rooms held. */
+  private readonly privatePairs = new Map<string, string>()
   private handler: (roomId: string, event: RoomEvent) => void = () => {}
   private open: Open | undefined
   private state: StoreHealth['state'] = 'unavailable'
@@ -144,6 +147,26 @@ export class SqliteRoomStore implements RoomStore {
   async getRoom(roomId: string) {
     this.require()
     return this.rooms.get(roomId)?.record
+  }
+
+  async openPrivateRoom(room: RoomRecord & { private: PrivateRoom }, maxRooms: number) {
+    const { sql, tx } = this.require()
+    const pair = `${room.private.originRoomId}\u0000${pairKeyOf(room.private)}`
+    const id = this.privatePairs.get(pair) ?? room.id
+    const existing = this.rooms.get(id)
+    if (existing?.record.private) {
+      const before = existing.record
+      const record = { ...before, private: withSeatTokens(before.private!, room.private) }
+      await tx.run(() => {
+        sql.setPrivate.run(JSON.stringify(record.private), id)
+        existing.record = record
+      }, () => existing.record = before)
+      return { room: record, created: false }
+    }
+    if (existing) throw new Error(`room ${id} is not a private room`)
+    const opened = await this.ensureRoom({ ...room, id }, maxRooms)
+    if (opened !== 'server-full') this.privatePairs.set(pair, id)
+    return opened
   }
 
   async listRoomIds() {
@@ -449,6 +472,10 @@ export class SqliteRoomStore implements RoomStore {
       this.rooms.set(row.id, { record, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, emptySince: row.empty_since ?? undefined, sentCounts: new Map(), bans: new Map() })
     }
     for (const row of sql.allBans.all(this.now())) this.rooms.get(row.room_id)?.bans.set(row.key, row.until)
+    this.privatePairs.clear()
+    for (const { record } of this.rooms.values()) {
+      if (record.private) this.privatePairs.set(`${record.private.originRoomId}\u0000${pairKeyOf(record.private)}`, record.id)
+    }
     // Every member comes back offline and seen now: it counts as online again
     // once it pings, and has the full member TTL to come back after the restart.
     const now = this.now()
@@ -500,6 +527,8 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   private deleteRoom(sql: Statements, roomId: string): boolean {
+    const ended = this.rooms.get(roomId)?.record.private
+    if (ended) this.privatePairs.delete(`${ended.originRoomId}\u0000${pairKeyOf(ended)}`)
     for (const statement of [sql.deleteRoom, sql.deleteRoomMembers, sql.deleteRoomMessages, sql.deleteRoomSent, sql.deleteRoomBans]) statement.run(roomId)
     return this.rooms.delete(roomId)
   }

@@ -19,6 +19,7 @@ export function prepareStatements(db: Database.Database) {
     deleteRoomSent: db.prepare<[string]>('DELETE FROM sent WHERE room_id = ?'),
     deleteRoomBans: db.prepare<[string]>('DELETE FROM bans WHERE room_id = ?'),
     setTitle: db.prepare<[string, string]>('UPDATE rooms SET title = ? WHERE id = ?'),
+    setPrivate: db.prepare<[string, string]>('UPDATE rooms SET private = ? WHERE id = ?'),
     upsertBan: db.prepare<[string, string, number]>('INSERT INTO bans (room_id, key, until) VALUES (?, ?, ?) ON CONFLICT (room_id, key) DO UPDATE SET until = MAX(until, excluded.until)'),
     deleteBan: db.prepare<[string, string]>('DELETE FROM bans WHERE room_id = ? AND key = ?'),
 
