@@ -46,6 +46,9 @@ test('a person finds a public room in the lobby, sees its count move when someon
   await bob.goto('/')
   const mine = bob.getByTestId('your-rooms').locator(`[data-room-id="${roomId}"]`)
   await expect(mine.getByTestId('your-room-online')).toHaveText('2 online', { timeout: 4000 })
+  // What is said while Bob is away is counted there as new.
+  await say(carol, 'anyone there?')
+  await expect(mine.getByTestId('your-room-unread')).toHaveText('1 new', { timeout: 4000 })
 })
 
 test('an unlisted room is not in the lobby', async ({ browser }) => {
