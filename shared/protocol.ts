@@ -275,7 +275,7 @@ export interface ErrorFrame {
   type: 'error'
   code: ErrorCode
   message: string
-  /** With RATE_LIMITED: how long to wait before trying again. */
+  /** With RATE_LIMITED, and with the FORBIDDEN of a join refused by a ban: how long to wait before trying again. */
   retryAfterMs?: number
 }
 export type ServerFrame = JoinedFrame | PongFrame | PresenceFrame | ChatMessage | LeftFrame | ErrorFrame

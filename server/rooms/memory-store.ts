@@ -117,6 +117,7 @@ export class MemoryRoomStore implements RoomStore {
 
   async addMember(member: MemberRecord, maxMembers: number, nameFreeBefore = 0) {
     const room = this.requireRoom(member.roomId)
+    if (room.members.has(member.id)) return 'name-taken' as const
     const keys = nameKeys(member.name)
     const holders = new Set<MemberRecord>()
     for (const key of keys) {

@@ -261,7 +261,7 @@ export class RoomHub {
    * last socket, so another instance holding one keeps it online too.
    */
   async away(roomId: string, token: string, tabId?: string): Promise<boolean> {
-    const member = await this.store.findMemberByTokenHash(roomId, hashToken(token))
+    const member = await this.memberByToken(roomId, token)
     if (!member) return false
     if (tabId === undefined) await this.presence.offline(roomId, member.id)
     else if (!this.index.sessionsOf(roomId, member.id).some(session => session.tabId !== tabId)) await this.presence.released(roomId, member.id)
@@ -270,10 +270,16 @@ export class RoomHub {
 
   /** `POST /api/rooms/:id/leave`: the member is gone, on every tab. */
   async leaveByToken(roomId: string, token: string): Promise<boolean> {
-    const member = await this.store.findMemberByTokenHash(roomId, hashToken(token))
+    const member = await this.memberByToken(roomId, token)
     if (!member) return false
     await this.removeMember(roomId, member.id)
     return true
+  }
+
+  /** The member a token stands for: its own, or (in a private room) another token of its seat. */
+  private async memberByToken(roomId: string, token: string): Promise<MemberRecord | undefined> {
+    const tokenHash = hashToken(token)
+    return await this.store.findMemberByTokenHash(roomId, tokenHash) ?? await seatHolder(this.store, roomId, tokenHash)
   }
 
   async summary(roomId: string): Promise<{ roomId: string, online: number, members: number, protected: boolean } | undefined> {
@@ -370,10 +376,8 @@ export class RoomHub {
 
   private async join(session: Session, frame: JoinFrame): Promise<void> {
     if (session.member) return this.sendError(session, 'ALREADY_JOINED', 'this socket has joined a room already; send leave first')
-    const tokenHash = frame.token ? hashToken(frame.token) : undefined
-    let resumed = tokenHash ? await this.store.findMemberByTokenHash(frame.roomId, tokenHash) : undefined
     // A private room's seat token stands for its member even when the member came in with another one.
-    if (tokenHash && !resumed) resumed = await seatHolder(this.store, frame.roomId, tokenHash)
+    let resumed = frame.token ? await this.memberByToken(frame.roomId, frame.token) : undefined
     // A resumed member can be removed (a leave on another instance) before
     // this socket is in the room: its token is then unknown, and the join
     // goes on as a new member, as for any unknown token.

@@ -149,6 +149,8 @@ export interface RoomStore {
    * Names are compared by their `nameKeys` (look-alikes and case clash). A
    * member not heard from since `nameFreeBefore` no longer holds its name: it
    * is removed in the same step, and a `left` event is published for it.
+   * A member whose id is in the room already (a private room's seat member,
+   * joined twice at once with two of its tokens) is 'name-taken' too.
    */
   addMember(member: MemberRecord, maxMembers: number, nameFreeBefore?: number): Promise<'added' | 'name-taken' | 'room-full'>
   findMemberByTokenHash(roomId: string, tokenHash: string): Promise<MemberRecord | undefined>

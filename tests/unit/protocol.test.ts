@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LIMITS, checkName, parseClientFrame } from '../../shared/protocol'
+import { LIMITS, checkName, checkTitle, parseClientFrame } from '../../shared/protocol'
 
 describe('parseClientFrame', () => {
   it('accepts the four client frames and trims the name', () => {
@@ -61,5 +61,36 @@ describe('checkName', () => {
   it('is what a join frame goes through', () => {
     expect(parseClientFrame(JSON.stringify({ type: 'join', roomId: 'lobby', name: 'a\u200dlice' }))).toMatchObject({ ok: true, frame: { name: 'alice' } })
     expect(parseClientFrame(JSON.stringify({ type: 'join', roomId: 'lobby', name: '\u200b' }))).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+  })
+})
+
+describe('room settings and the owner\'s frames', () => {
+  const parse = (frame: object) => parseClientFrame(JSON.stringify(frame))
+
+  it('cleans a title like a name, keeps emoji, allows up to the limit, and leaves nothing visible as empty', () => {
+    expect(checkTitle('  Ｂｏｏｋ\u200b   club 📚 ')).toEqual({ ok: true, title: 'Book club 📚' })
+    expect(checkTitle('\u202ereversed')).toEqual({ ok: true, title: 'reversed' })
+    expect(checkTitle('读书会')).toEqual({ ok: true, title: '读书会' })
+    expect(checkTitle('é'.repeat(LIMITS.titleMaxLength))).toMatchObject({ ok: true })
+    expect(checkTitle(' \u200b\u3164 ')).toEqual({ ok: true, title: '' })
+    expect(checkTitle('x'.repeat(LIMITS.titleMaxLength + 1))).toMatchObject({ ok: false })
+    expect(checkTitle('a\nb')).toMatchObject({ ok: false })
+    expect(checkTitle(42)).toMatchObject({ ok: false })
+  })
+
+  it('a join carries a checked title and visibility', () => {
+    expect(parse({ type: 'join', roomId: 'r', name: 'Ada', title: ' Tea ', visibility: 'public' })).toEqual({ ok: true, frame: { type: 'join', roomId: 'r', name: 'Ada', title: 'Tea', visibility: 'public' } })
+    expect(parse({ type: 'join', roomId: 'r', name: 'Ada', visibility: 'secret' })).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+    expect(parse({ type: 'join', roomId: 'r', name: 'Ada', title: ['Tea'] })).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+  })
+
+  it('title, kick and dm are checked frames', () => {
+    expect(parse({ type: 'title', title: ' New\u200b name ' })).toEqual({ ok: true, frame: { type: 'title', title: 'New name' } })
+    expect(parse({ type: 'title' })).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+    expect(parse({ type: 'kick', memberId: 'abc' })).toEqual({ ok: true, frame: { type: 'kick', memberId: 'abc' } })
+    expect(parse({ type: 'kick', memberId: '' })).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+    expect(parse({ type: 'kick', memberId: 'x'.repeat(LIMITS.messageIdMaxLength + 1) })).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+    expect(parse({ type: 'dm', to: 'abc' })).toEqual({ ok: true, frame: { type: 'dm', to: 'abc' } })
+    expect(parse({ type: 'dm', to: 7 })).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
   })
 })

@@ -101,6 +101,10 @@ export function describePrivateRooms(name: string, createStore: () => Promise<Ro
       for (const { joined } of [adaOld, adaNew]) expect(joined.you).toEqual(ada.joined.you)
       expect(bobNew.joined.you).toEqual(bobThere.joined.you)
       expect((await hub.store.listMembers(dm.roomId)).map(m => m.id).sort()).toEqual([ada.joined.you.id, bob.joined.you.id].sort())
+      // The away beacon and the leave route take any of them too.
+      expect(await hub.away(dm.roomId, adaInvite.token)).toBe(true)
+      expect(await hub.leaveByToken(dm.roomId, again.token)).toBe(true)
+      expect((await hub.store.listMembers(dm.roomId)).map(m => m.id)).toEqual([ada.joined.you.id])
     })
 
     it('refuses a dm to oneself, to a stranger, from a private room, and past the rate', async () => {

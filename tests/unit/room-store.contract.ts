@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { LIMITS } from '../../shared/protocol'
 import { MAX_BANS_PER_ROOM } from '../../server/rooms/bans'
-import type { MemberRecord, RoomEvent, RoomStore } from '../../server/rooms/types'
+import { SEAT_TOKENS } from '../../server/rooms/types'
+import type { MemberRecord, PrivateSeat, RoomEvent, RoomStore } from '../../server/rooms/types'
 
 /**
  * What every RoomStore must do. The memory store runs it now; a Redis store
@@ -73,6 +74,44 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.bannedUntil('lobby', ['t:hash-m0', 'a:addr-0'], 1000)).toBe(0)
       expect(await store.bannedUntil('lobby', ['a:addr-1'], 1000)).toBe(10_001)
       expect(await store.bannedUntil('lobby', ['t:hash-m' + (kicks - 1)], 1000)).toBe(10_000 + kicks - 1)
+    })
+
+    it('opens one private room per pair of an origin room, adding each new token to its seat, the newest SEAT_TOKENS kept', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      const privateRoom = (id: string, first: string, second: string, tokens: [string, string]) => ({
+        id, passwordHash: null, createdAt: 2, title: 'A & B', visibility: 'unlisted' as const, ownerId: '',
+        private: { originRoomId: 'lobby', seats: [
+          { memberId: first, name: first.toUpperCase(), tokenHashes: [tokens[0]] },
+          { memberId: second, name: second.toUpperCase(), tokenHashes: [tokens[1]] },
+        ] as [PrivateSeat, PrivateSeat] },
+      })
+      const opened = await store.openPrivateRoom(privateRoom('dm-1', 'a', 'b', ['a1', 'b1']), 100)
+      expect(opened).toEqual({ room: privateRoom('dm-1', 'a', 'b', ['a1', 'b1']), created: true })
+      // The other way round, with a candidate of its own: the same room, the new tokens added.
+      const again = await store.openPrivateRoom(privateRoom('dm-2', 'b', 'a', ['b2', 'a2']), 100)
+      expect(again).toMatchObject({ created: false, room: { id: 'dm-1' } })
+      expect(await store.getRoom('dm-2')).toBeUndefined()
+      const seats = (await store.getRoom('dm-1'))!.private!.seats
+      expect(seats.map(seat => [seat.memberId, seat.tokenHashes])).toEqual([['a', ['a1', 'a2']], ['b', ['b1', 'b2']]])
+      for (let i = 3; i <= SEAT_TOKENS + 3; i++) await store.openPrivateRoom(privateRoom(`dm-${i}`, 'a', 'b', [`a${i}`, `b${i}`]), 100)
+      const kept = (await store.getRoom('dm-1'))!.private!.seats[0].tokenHashes
+      expect(kept).toHaveLength(SEAT_TOKENS)
+      expect(kept.at(-1)).toBe(`a${SEAT_TOKENS + 3}`)
+      expect(kept).not.toContain('a1')
+      // Another pair gets a room of its own; past the room cap, none.
+      expect(await store.openPrivateRoom(privateRoom('dm-c', 'a', 'c', ['a', 'c']), 100)).toMatchObject({ created: true, room: { id: 'dm-c' } })
+      expect(await store.openPrivateRoom(privateRoom('dm-d', 'a', 'd', ['a', 'd']), 3)).toBe('server-full')
+      expect((await store.listRoomIds()).sort()).toEqual(['dm-1', 'dm-c', 'lobby'])
+    })
+
+    it('refuses to add a member id that is in the room already, under any name, and changes nothing', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      expect(await store.addMember(member('a', 'Ada'), 100)).toBe('added')
+      expect(await store.addMember({ ...member('a', 'Someone else'), tokenHash: 'hash-other' }, 100)).toBe('name-taken')
+      expect(await store.listMembers('lobby')).toMatchObject([{ id: 'a', name: 'Ada', tokenHash: 'hash-a' }])
+      expect(await store.findMemberByTokenHash('lobby', 'hash-other')).toBeUndefined()
     })
 
     it('keeps names unique per room, case-insensitive, and frees a name on removal', async () => {

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MIGRATIONS } from '../../server/rooms/sqlite/schema'
 import { SqliteRoomStore } from '../../server/rooms/sqlite/sqlite-store'
 import type { SqliteRoomStoreOptions } from '../../server/rooms/sqlite/sqlite-store'
-import type { MemberRecord } from '../../server/rooms/types'
+import type { MemberRecord, PrivateSeat } from '../../server/rooms/types'
 import { mountSmallDisk } from '../support/mounts'
 import { describeRoomConversation } from './room-conversation.contract'
 import { describeRoomHub } from './room-hub.contract'
@@ -157,6 +157,19 @@ describe('SqliteRoomStore on disk', () => {
     expect(await store.findMemberByTokenHash('lobby', 'hash-a')).toBeUndefined()
     store = await reopen(store, { now: () => 60_000 })
     expect(await store.bannedUntil('lobby', ['a:addr-a', 't:hash-a'], 0)).toBe(0)
+  })
+
+  it('keeps a private room, its seats and its pair across a reopen', async () => {
+    const seats = (a: string, b: string): [PrivateSeat, PrivateSeat] => [{ memberId: 'a', name: 'Ada', tokenHashes: [a] }, { memberId: 'b', name: 'Bob', tokenHashes: [b] }]
+    const privateRoom = (id: string, a: string, b: string) => ({ id, passwordHash: null, createdAt: 1, title: 'Ada & Bob', visibility: 'unlisted' as const, ownerId: '', private: { originRoomId: 'lobby', seats: seats(a, b) } })
+    let store = createStore()
+    await store.ensureRoom(room, 100)
+    await store.openPrivateRoom(privateRoom('dm-first', 'a1', 'b1'), 100)
+    store = await reopen(store)
+    expect(await store.getRoom('dm-first')).toEqual(privateRoom('dm-first', 'a1', 'b1'))
+    expect(await store.openPrivateRoom(privateRoom('dm-second', 'a2', 'b2'), 100)).toMatchObject({ created: false, room: { id: 'dm-first' } })
+    store = await reopen(store)
+    expect((await store.getRoom('dm-first'))!.private!.seats.map(seat => seat.tokenHashes)).toEqual([['a1', 'a2'], ['b1', 'b2']])
   })
 
   it('opens a file of the first schema: its rooms show their id as title, unlisted, with no owner', async () => {

@@ -75,10 +75,12 @@ return {1, values}
  * history). ARGV: memberId, tokenHash, memberJson, maxMembers, lastSeenAt,
  * nameFreeBefore, channel, then the name's keys. A holder of one of the keys
  * not seen since nameFreeBefore gives the name up: it is removed here, and its
- * leave published, in the same step as the check.
+ * leave published, in the same step as the check. An id that is a member
+ * already (a private room's seat, joined twice at once) is 'name-taken'.
  */
 export const ADD_MEMBER = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'no-room' end
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 'name-taken' end
 local holders, freed = {}, 0
 for i = 8, #ARGV do
   local holder = redis.call('HGET', KEYS[3], ARGV[i])

@@ -208,6 +208,7 @@ export class SqliteRoomStore implements RoomStore {
   async addMember(member: MemberRecord, maxMembers: number, nameFreeBefore = 0) {
     const { sql, tx } = this.require()
     const room = this.requireRoom(member.roomId)
+    if (room.members.has(member.id)) return 'name-taken' as const
     const keys = nameKeys(member.name)
     const holders = new Set<MemberRecord>()
     for (const key of keys) {
