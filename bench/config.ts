@@ -49,6 +49,11 @@ export interface BenchConfig {
   cpuProf: boolean
   /** Take a heap snapshot of each server at the largest step, into bench/results/profiles. */
   heapSnapshot: boolean
+  /** Lobby case: sockets watching the lobby, public rooms, rooms whose counts change every second, CPU window. */
+  lobbyWatchers: number
+  lobbyRooms: number
+  lobbyChurnRooms: number
+  lobbyWindowMs: number
   /** Hard stop for the whole run. */
   maxMinutes: number
   quick: boolean
@@ -76,6 +81,10 @@ const FULL: BenchConfig = {
   docs: false,
   cpuProf: false,
   heapSnapshot: false,
+  lobbyWatchers: 1000,
+  lobbyRooms: 200,
+  lobbyChurnRooms: 20,
+  lobbyWindowMs: 10000,
   maxMinutes: 30,
   quick: false,
 }
@@ -94,6 +103,10 @@ const QUICK: Partial<BenchConfig> = {
   chatRate: 500,
   chatRooms: 10,
   chatSeconds: 2,
+  lobbyWatchers: 100,
+  lobbyRooms: 20,
+  lobbyChurnRooms: 5,
+  lobbyWindowMs: 2000,
   out: 'bench/results/quick.json',
   maxMinutes: 3,
   quick: true,
@@ -125,6 +138,8 @@ const OPTIONS = {
   'cpu-prof': { type: 'boolean' },
   'heap-snapshot': { type: 'boolean' },
   'max-minutes': { type: 'string' },
+  'lobby-watchers': { type: 'string' },
+  'lobby-window': { type: 'string' },
   'help': { type: 'boolean' },
 } as const
 
@@ -150,6 +165,9 @@ export const USAGE = `npm run bench -- [options]      (each option also as BENCH
   --docs                  also write docs/performance.svg and docs/performance.json
   --cpu-prof              profile every server process (node --cpu-prof) into bench/results/profiles
   --heap-snapshot         a heap snapshot of each server process at the largest step, into the same folder
+  --lobby-watchers N      sockets watching the lobby in the lobby case (default 1000; app and app-2x),
+                          while 20 of 200 public rooms change their counts every second
+  --lobby-window MS       the lobby case's CPU window, before, with and after the watchers (default 10000)
   --max-minutes N         stop the whole run after this long (default 30)`
 
 function numbers(value: string): number[] {
@@ -208,6 +226,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   if (get('docs')) config.docs = true
   if (get('cpu-prof')) config.cpuProf = true
   if (get('heap-snapshot')) config.heapSnapshot = true
+  if (str('lobby-watchers')) config.lobbyWatchers = positive(str('lobby-watchers')!)
+  if (str('lobby-window')) config.lobbyWindowMs = positive(str('lobby-window')!)
   if (str('max-minutes')) config.maxMinutes = positive(str('max-minutes')!)
   return config
 }

@@ -9,7 +9,7 @@ export interface BenchClient {
   pingSentAt: number
 }
 
-export interface JoinSpec { roomId: string, name: string }
+export interface JoinSpec { roomId: string, name: string, /** More fields of the join (a lobby room's visibility). */ extra?: Record<string, unknown> }
 
 export interface OpenResult { joined: number, failed: number, elapsedMs: number, joinsPerSec: number, errors: Record<string, number> }
 
@@ -142,7 +142,7 @@ export class ClientPool {
         reject(new Error(reason))
       }
       const timer = setTimeout(() => fail('join timed out'), JOIN_TIMEOUT_MS)
-      ws.on('open', () => ws.send(JSON.stringify({ type: 'join', roomId: spec.roomId, name: spec.name })))
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'join', roomId: spec.roomId, name: spec.name, ...spec.extra })))
       ws.on('error', (error: NodeJS.ErrnoException) => {
         if (!client.joined) fail(error.code ?? error.message)
       })

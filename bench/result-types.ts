@@ -2,6 +2,7 @@
 // (bench/results/latest.json, docs/performance.json).
 import type { ChatThroughput } from './chat-throughput.js'
 import type { ServerKind } from './config.js'
+import type { LobbyResult } from './lobby.js'
 import type { CpuSample, LatencyStats } from './measure.js'
 
 export interface HeartbeatLoad {
@@ -44,6 +45,8 @@ export interface ServerResult {
   /** The largest step again, at the app's default ping interval. */
   atDefaultInterval?: HeartbeatLoad
   roomSizes: RoomSizeResult[]
+  /** The lobby case: watchers' cost against the same server without them (app and app-2x). */
+  lobby?: LobbyResult
   /** Chat throughput (one app process only, each store). */
   chat?: ChatThroughput
   expectedJoins: number

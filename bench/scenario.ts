@@ -5,6 +5,7 @@ import type { BenchConfig, ServerKind } from './config.js'
 import { deploy } from './deployments.js'
 import type { Deployment } from './deployments.js'
 import { ClientPool } from './load.js'
+import { LOBBY_KINDS, measureLobby } from './lobby.js'
 import type { JoinSpec, OpenResult } from './load.js'
 import { latencyStats, round, rssBytes, sampleCpu, totalRssBytes } from './measure.js'
 import type { HeartbeatLoad, ServerResult } from './result-types.js'
@@ -183,6 +184,10 @@ export async function benchServer(config: BenchConfig, kind: ServerKind, deadlin
   await connectionPhase(config, kind, deadline, result)
   await roomSizePhase(config, kind, deadline, result)
   if (CHAT_KINDS.includes(kind)) await chatPhase(config, kind, deadline, result)
+  if (LOBBY_KINDS.includes(kind)) {
+    deadline.check(`starting ${kind}'s lobby case`)
+    result.lobby = await measureLobby(config, kind)
+  }
   const cpu = process.cpuUsage(cpu0)
   result.generatorCpuSec = round((cpu.user + cpu.system) / 1e6, 1)
   result.durationSec = round((performance.now() - started) / 1000, 1)

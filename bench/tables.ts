@@ -53,6 +53,8 @@ function tables(result: BenchResult): Table[] {
     },
   ]
   for (const kind of withRedis) list.push(redisTable(kind, result.servers[kind]!, config.steps, config.defaultIntervalMs))
+  const lobbies = ran.filter(kind => result.servers[kind]!.lobby)
+  if (lobbies.length) list.push(lobbyTable(lobbies.map(kind => result.servers[kind]!)))
   return list
 }
 
@@ -65,6 +67,15 @@ function redisTable(kind: ServerKind, r: ServerResult, steps: number[], defaultI
   const atDefault = redisAt(r, r.atDefaultInterval)
   if (atDefault) rows.push([`${steps.at(-1)}, ping every ${defaultIntervalMs} ms`, atDefault.percent, mib(atDefault.rssAboveIdleBytes), kib(perConnection(atDefault.rssAboveIdleBytes, r.atDefaultInterval))])
   return { title: `redis-server of ${kind} (not in its server CPU and RSS above)`, head: ['connections', 'CPU %', 'RSS above idle MiB', 'RSS/conn KiB'], rows }
+}
+
+/** The lobby case: the same server's CPU without watchers, with them, and without them again. */
+function lobbyTable(servers: ServerResult[]): Table {
+  return {
+    title: 'Lobby: watchers that never join, while rooms change their counts every second (CPU in % of one core, summed over server processes; redis-server apart)',
+    head: ['kind', 'watchers', 'rooms changing/s', 'CPU before %', 'CPU watched %', 'CPU after %', 'watchers cost %', 'redis CPU watched %', 'frames/watcher/s', 'bytes/watcher/s', 'diff p50 ms', 'diff max ms'],
+    rows: servers.map(({ kind, lobby }) => [kind, lobby!.watchers, lobby!.churnRoomsPerSec, lobby!.before.serverPercent, lobby!.watched.serverPercent, lobby!.after.serverPercent, lobby!.watcherCostPercent, lobby!.watched.sidecars[0]?.percent, lobby!.framesPerWatcherPerSec, lobby!.bytesPerWatcherPerSec, lobby!.diffLatency.p50, lobby!.diffLatency.max]),
+  }
 }
 
 function checks(result: BenchResult): string[] {

@@ -115,6 +115,7 @@ export class RoomHub {
       counts: roomId => this.presence.counts(roomId),
       maxWatchers: this.options.lobbyMaxWatchers,
       watchersPerAddress: this.options.lobbyWatchersPerAddress,
+      windowMs: heartbeatWindowMs,
       log: this.options.log,
     })
     this.typing = new TypingTracker({
@@ -330,6 +331,7 @@ export class RoomHub {
     if (!await this.store.claimIdleSweep(this.options.idleRoomSweepIntervalMs)) return
     const roomIds = await this.store.listRoomIds()
     await this.presence.sweepIdle(now, roomIds.filter(roomId => !this.interest.has(roomId)), roomIds)
+    await this.lobby.prune(roomIds, now)
   }
 
   /** Runs one pass of the sweep unless the last one of its kind still runs; a failed pass is logged, and the next tick tries again. */
@@ -564,6 +566,7 @@ export class RoomHub {
       case 'deleted':
         return this.index.broadcast(roomId, JSON.stringify({ type: 'deleted', roomId, id: event.id } satisfies ServerFrame), AFTER_EVERY_SEQ)
       case 'room':
+        this.lobby.writer.metaChanged(roomId)
         return this.index.broadcast(roomId, JSON.stringify({ type: 'room', roomId, title: event.title } satisfies ServerFrame), AFTER_EVERY_SEQ)
       case 'kicked':
         return this.detachMember(roomId, event.memberId, { type: 'kicked', roomId, until: event.until })

@@ -65,6 +65,17 @@ function expectChatMeasured(server: ServerResult, withDatabase: boolean): void {
   else expect(chat.database).toBeUndefined()
 }
 
+/** The lobby case: every watcher got its snapshot and a diff a second, with CPU before, with and after them. */
+function expectLobbyMeasured(server: ServerResult, result: BenchResult): void {
+  const lobby = server.lobby!
+  expect(lobby.errors).toEqual({})
+  expect(lobby.watchers).toBe(result.config.lobbyWatchers)
+  expect(lobby.rooms).toBe(result.config.lobbyRooms)
+  for (const value of [lobby.before.serverPercent, lobby.watched.serverPercent, lobby.after.serverPercent, lobby.watcherCostPercent]) finite(value)
+  expect(lobby.framesPerWatcherPerSec).toBeGreaterThan(0)
+  expect(lobby.framesPerWatcherPerSec).toBeLessThanOrEqual(1.5)
+}
+
 /** The kinds a headline row has a figure for. */
 function kindsOf(metric: string): string[] {
   if (metric.startsWith('redis-server')) return ['app-2x']
@@ -85,6 +96,8 @@ describe('the load benchmark', () => {
     expectRedisMeasured(result.servers['app-2x']!)
     expectChatMeasured(result.servers.app!, true)
     expectChatMeasured(result.servers['app-memory']!, false)
+    for (const kind of ['app', 'app-2x'] as const) expectLobbyMeasured(result.servers[kind]!, result)
+    expect(output).toContain('Lobby: watchers that never join')
     for (const row of result.headline) {
       for (const kind of kindsOf(row.metric)) finite(row[kind as keyof typeof row] as number | undefined)
     }
@@ -92,5 +105,5 @@ describe('the load benchmark', () => {
     expect(output).toContain('app/baseline')
     expect(output).toContain('app/app-memory')
     expect(output).toContain('app-2x/app')
-  }, 150_000)
+  }, 200_000)
 })

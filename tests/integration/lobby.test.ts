@@ -166,6 +166,27 @@ describe('the lobby on one server', () => {
     expect(JSON.stringify(client.frames.filter(frame => frame !== first))).not.toContain('mine-other')
   })
 
+  it('a rename reaches watchers; a private room is never listed, and its dm token shows it under your rooms', async () => {
+    const { client } = await watcher(server.wsUrl)
+    const owner = await member(server.wsUrl, 'pair-origin', 'Ann', { visibility: 'public', title: 'Before' })
+    const other = await member(server.wsUrl, 'pair-origin', 'Ben')
+    await diffWith(client, 'pair-origin', { title: 'Before', members: 2 }, 2500)
+    owner.client.send({ type: 'title', title: 'After' })
+    await diffWith(client, 'pair-origin', { title: 'After' }, 2500)
+    expect((await listing(server, '?q=After')).body.rooms).toEqual([{ id: 'pair-origin', title: 'After', online: 2, members: 2 }])
+
+    owner.client.send({ type: 'dm', to: other.joined.you.id })
+    const dm = await owner.client.next('dm')
+    const pair = await member(server.wsUrl, dm.roomId, 'Ann', { token: dm.token })
+    expect(pair.joined.peer).toBeDefined()
+    const mine = await watcher(server.wsUrl, [{ id: dm.roomId, token: pair.joined.token }])
+    expect(mine.first.mine).toEqual([{ id: dm.roomId, title: pair.joined.title, online: 1, members: 1, lastSeq: 0 }])
+    await new Promise(resolve => setTimeout(resolve, 1500))
+    const all = await listing(server, '?limit=100')
+    expect(all.body.rooms.map((room: LobbyRoom) => room.id)).not.toContain(dm.roomId)
+    expect(JSON.stringify(client.frames)).not.toContain(dm.roomId)
+  })
+
   it('an unjoined watcher is answered when it pings and stays open; unwatch stops the frames; a bad watch is BAD_REQUEST', async () => {
     const plain = await connect(server.wsUrl)
     plain.send({ type: 'ping' })

@@ -1,48 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { LobbyWriter } from '../../server/rooms/lobby/lobby-writer'
-import type { LobbyUpdate } from '../../server/rooms/lobby/lobby-entry'
-import type { LobbyIndex } from '../../server/rooms/lobby/lobby-index'
+import { describeLobbyIndex } from './lobby-index.contract'
 import { MemoryLobbyIndex } from '../../server/rooms/lobby/memory-lobby-index'
+import { lobbyMetaOf } from '../../server/rooms/lobby/lobby-meta'
 import { decodeCursor, encodeCursor, orderKey } from '../../server/rooms/lobby/lobby-order'
 
-function listed(id: string, online: number, members: number, title = id): LobbyUpdate {
-  return { id, meta: { title, listed: true }, counts: { online, members, at: 1 } }
-}
+describeLobbyIndex('MemoryLobbyIndex', async () => new MemoryLobbyIndex())
 
-async function allPages(index: LobbyIndex, limit: number, query?: string): Promise<string[][]> {
-  const pages: string[][] = []
-  let after: string | undefined
-  do {
-    const page = await index.page(after, limit, query)
-    pages.push(page.entries.map(entry => entry.id))
-    after = page.nextKey
-  } while (after)
-  return pages
-}
-
-describe('MemoryLobbyIndex', () => {
-  it('pages through the listed rooms in order, each once, with a cursor after the last one', async () => {
-    const index = new MemoryLobbyIndex()
-    await index.apply([listed('b', 1, 3), listed('a', 1, 3), listed('c', 2, 2), listed('d', 0, 9), listed('e', 1, 1), { id: 'x', meta: { title: 'x', listed: false }, counts: { online: 9, members: 9, at: 1 } }])
-    expect(await allPages(index, 2)).toEqual([['c', 'a'], ['b', 'e'], ['d']])
-    expect(await allPages(index, 5)).toEqual([['c', 'a', 'b', 'e', 'd']])
-  })
-
-  it('a count change moves the room; an older observation of the counts never overwrites a newer one', async () => {
-    const index = new MemoryLobbyIndex()
-    await index.apply([listed('a', 1, 1), listed('b', 2, 2)])
-    await index.apply([{ id: 'a', counts: { online: 5, members: 5, at: 10 } }, { id: 'a', counts: { online: 0, members: 1, at: 9 } }])
-    expect((await index.page(undefined, 10)).entries.map(e => [e.id, e.online])).toEqual([['a', 5], ['b', 2]])
-  })
-
-  it('searches ids and titles, case-insensitively', async () => {
-    const index = new MemoryLobbyIndex()
-    await index.apply([listed('cats', 1, 1, 'Meow'), listed('dogs', 2, 2, 'Woof and CATS'), listed('birds', 3, 3, 'Tweet')])
-    expect(await allPages(index, 10, 'cat')).toEqual([['dogs', 'cats']])
-    expect(await allPages(index, 1, 'cat')).toEqual([['dogs'], ['cats']])
-  })
-
-  it('a cursor is opaque and checked: only a key the server made decodes', () => {
+describe('the lobby cursor', () => {
+  it('is opaque and checked: only a key the server made decodes', () => {
     const key = orderKey({ id: 'room-1', online: 3, members: 4 })
     expect(decodeCursor(encodeCursor(key))).toBe(key)
     expect(decodeCursor('nonsense')).toBeUndefined()
@@ -95,5 +61,17 @@ describe('LobbyWriter', () => {
     expect(apply).toHaveBeenCalledTimes(2)
     expect((await index.entries(['a'])).get('a')).toMatchObject({ online: 1, members: 1 })
     writer.dispose()
+  })
+})
+
+describe('what the lobby lists of a room record', () => {
+  const base = { id: 'r', passwordHash: null, createdAt: 0, title: 'Title', visibility: 'public' as const, ownerId: 'o' }
+  it('a public room without a password is listed; an unlisted, a password or a private one never is', () => {
+    expect(lobbyMetaOf(base)).toEqual({ title: 'Title', listed: true })
+    expect(lobbyMetaOf({ ...base, visibility: 'unlisted' })?.listed).toBe(false)
+    expect(lobbyMetaOf({ ...base, passwordHash: 'scrypt$…' })?.listed).toBe(false)
+    const seat = { memberId: 'a', name: 'A', tokenHashes: [] }
+    expect(lobbyMetaOf({ ...base, private: { originRoomId: 'o', seats: [seat, { ...seat, memberId: 'b' }] } })?.listed).toBe(false)
+    expect(lobbyMetaOf(undefined)).toBeUndefined()
   })
 })

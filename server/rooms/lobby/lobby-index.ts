@@ -32,4 +32,6 @@ export interface LobbyIndex {
   poll(sinceVersion: number, topCount: number): Promise<LobbyPoll>
   /** Entries of these rooms; a room the index does not hold is missing from the map. */
   entries(ids: string[]): Promise<Map<string, LobbyEntry>>
+  /** Every room the index holds an entry for. */
+  ids(): Promise<string[]>
 }

@@ -16,13 +16,20 @@ export interface LobbyOptions {
   counts: (roomId: string) => Promise<{ online: number, members: number }>
   maxWatchers: number
   watchersPerAddress: number
+  /** The heartbeat window: counts read at start hold members still online from before it. */
+  windowMs: number
   log: (message: string) => void
 }
+
+/** Index entries of rooms the store no longer holds (removed without the lobby hearing of it) are looked for this often. */
+const PRUNE_INTERVAL_MS = 30_000
 
 /** The lobby of one process: the index writer, the live feed, the listing. */
 export class Lobby {
   readonly writer: LobbyWriter
   readonly feed: LobbyFeed
+  private recountTimer: ReturnType<typeof setTimeout> | undefined
+  private lastPruneAt = -Infinity
 
   constructor(private readonly options: LobbyOptions) {
     const { store, index, log } = options
@@ -58,12 +65,37 @@ export class Lobby {
     return { rooms: page.entries.map(lobbyRoom), ...(page.nextKey ? { next: encodeCursor(page.nextKey) } : {}) }
   }
 
-  /** Brings the index in line with the store at start: a restart on a kept SQLite file, or an instance joining Redis. */
+  /**
+   * Brings the index in line with the store at start: a restart on a kept
+   * SQLite file, or an instance joining (or coming back to) Redis. Members
+   * heard from just before the start count as online for one more window,
+   * and no socket here will tell when they stop: every room is counted again
+   * once the window has passed.
+   */
   async rebuild(): Promise<void> {
-    for (const roomId of await this.options.store.listRoomIds()) this.writer.roomChanged(roomId)
+    const roomIds = await this.options.store.listRoomIds()
+    for (const roomId of roomIds) this.writer.roomChanged(roomId)
+    this.recountTimer = setTimeout(() => {
+      for (const roomId of roomIds) this.writer.roomChanged(roomId)
+    }, this.options.windowMs + 1000)
+    this.recountTimer.unref?.()
+  }
+
+  /**
+   * Given every room the store holds (the idle sweep reads them anyway):
+   * entries of other rooms are checked against the store and dropped, so a
+   * room removed without the lobby hearing of it (replaced at the room cap,
+   * expired in Redis) does not stay in the index. At most every 30 s.
+   */
+  async prune(roomIds: string[], now = Date.now()): Promise<void> {
+    if (now - this.lastPruneAt < PRUNE_INTERVAL_MS) return
+    this.lastPruneAt = now
+    const held = new Set(roomIds)
+    for (const roomId of await this.options.index.ids()) if (!held.has(roomId)) this.writer.roomGone(roomId)
   }
 
   dispose(): void {
+    clearTimeout(this.recountTimer)
     this.writer.dispose()
     this.feed.dispose()
   }

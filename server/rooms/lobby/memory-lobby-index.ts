@@ -55,6 +55,10 @@ export class MemoryLobbyIndex implements LobbyIndex {
     return found
   }
 
+  async ids(): Promise<string[]> {
+    return [...this.byId.keys()]
+  }
+
   private applyOne(update: LobbyUpdate): void {
     const existing = this.byId.get(update.id)
     if (update.gone) {

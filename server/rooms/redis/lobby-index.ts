@@ -67,6 +67,10 @@ export class RedisLobbyIndex implements LobbyIndex {
     }
   }
 
+  async ids(): Promise<string[]> {
+    return this.redis.hkeys(KEYS[0]!)
+  }
+
   async entries(ids: string[]): Promise<Map<string, LobbyEntry>> {
     const found = new Map<string, LobbyEntry>()
     if (ids.length === 0) return found
