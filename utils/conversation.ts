@@ -1,4 +1,5 @@
 import type { ChatMessage, DeletedFrame, EditedFrame, ReactionsFrame } from '../shared/protocol'
+import { dateTimeFormat, pageLocale } from './clock-time'
 import type { LocalText } from './local-text'
 import type { TimelineEntry } from './timeline'
 
@@ -79,6 +80,6 @@ export function dayLabel(at: number, now: number, locale?: string): string {
 }
 
 /** The full date and time, for a hover title. */
-export function fullDateTime(at: number, locale?: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'medium' }).format(at)
+export function fullDateTime(at: number, locale: string | undefined = pageLocale()): string {
+  return dateTimeFormat(locale, 'full', { dateStyle: 'full', timeStyle: 'medium' }).format(at)
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { useRoomAlerts } from '../../composables/useRoomAlerts'
 import type { ChatMessage } from '../../shared/protocol'
 import type { TimelineEntry } from '../../utils/timeline'
+import { createTestI18n } from '../support/i18n'
 import { memoryStorage } from './heartbeat-socket-harness'
 
 function entry(seq: number, text = `m${seq}`, mine = false): TimelineEntry {
@@ -30,12 +31,12 @@ function setHidden(hidden: boolean) {
 }
 
 const scopes: ReturnType<typeof effectScope>[] = []
-function mount(Notification?: typeof globalThis.Notification) {
+function mount(Notification?: typeof globalThis.Notification, notificationTitle?: (name: string, roomId: string) => string) {
   const timeline = shallowRef<TimelineEntry[]>([])
   const self = shallowRef<{ id: string, name: string }>()
   const scope = effectScope()
   scopes.push(scope)
-  const alerts = scope.run(() => useRoomAlerts({ roomId: 'lobby', timeline, self, storage: memoryStorage(), Notification }))!
+  const alerts = scope.run(() => useRoomAlerts({ roomId: 'lobby', timeline, self, storage: memoryStorage(), Notification, notificationTitle }))!
   return { alerts, timeline, self }
 }
 
@@ -82,6 +83,19 @@ describe('useRoomAlerts', () => {
     timeline.value = [entry(1, 'hello')]
     await nextTick()
     expect(shown).toEqual([{ title: 'Bob in lobby', body: 'hello' }])
+  })
+
+  it('titles a notification in the page\'s language', async () => {
+    const { t } = createTestI18n('zh-CN').global
+    const { Fake, shown } = fakeNotification('granted')
+    const { alerts, timeline, self } = mount(Fake, (name, roomId) => t('notify.title', { name, roomId }))
+    self.value = { id: 'me', name: 'Ada' }
+    await nextTick()
+    await alerts.toggleNotify()
+    setHidden(true)
+    timeline.value = [entry(1, '你好')]
+    await nextTick()
+    expect(shown).toEqual([{ title: 'Bob（lobby）', body: '你好' }])
   })
 
   it('with the bell off, a mention still notifies once notifications are allowed; a refusal shows blocked', async () => {
