@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import LobbyDirectory from '~/components/lobby/LobbyDirectory.vue'
 import type { LobbyRoom } from '~/shared/protocol'
 import { useTestLocale } from '../support/i18n'
@@ -67,5 +67,31 @@ describe('LobbyDirectory', () => {
     expect(wrapper.text()).toContain('公开房间')
     expect(cards(wrapper)[0]!.get('[data-testid="room-online"]').text()).toBe('4 人在线')
     expect(cards(wrapper)[0]!.get('[data-testid="room-members"]').text()).toBe('6 位成员')
+  })
+})
+
+describe('LobbyDirectory for screen readers', () => {
+  it('says how busy the lobby is when it changes, at most every 10 s, not on arrival', async () => {
+    vi.useFakeTimers()
+    try {
+      const wrapper = mount(LobbyDirectory, { props: { rooms: [], loaded: false, stale: true }, global: { stubs: { NuxtLink: NuxtLinkStub } } })
+      const region = () => wrapper.get('[data-testid="lobby-announcer"]')
+      expect(region().attributes('aria-live')).toBe('polite')
+      await wrapper.setProps({ rooms, loaded: true, stale: false })
+      expect(region().text()).toBe('')
+      await wrapper.setProps({ rooms: [...rooms, { id: 'new', title: '', online: 2, members: 2 }] })
+      expect(region().text()).toBe('Public rooms: 4. People online: 10.')
+      await wrapper.setProps({ rooms: [...rooms, { id: 'new', title: '', online: 3, members: 3 }] })
+      await wrapper.setProps({ rooms: [...rooms, { id: 'new', title: '', online: 4, members: 4 }] })
+      vi.advanceTimersByTime(9_999)
+      await wrapper.vm.$nextTick()
+      expect(region().text()).toBe('Public rooms: 4. People online: 10.')
+      vi.advanceTimersByTime(1)
+      await wrapper.vm.$nextTick()
+      expect(region().text()).toBe('Public rooms: 4. People online: 12.')
+    }
+    finally {
+      vi.useRealTimers()
+    }
   })
 })

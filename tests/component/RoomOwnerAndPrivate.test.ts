@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { mount } from '@vue/test-utils'
+import { flushPromises, mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import RoomBlockedNotice from '~/components/room/RoomBlockedNotice.vue'
 import RoomView from '~/components/room/RoomView.vue'
@@ -9,8 +9,9 @@ import { useTestLocale } from '../support/i18n'
 const alice: MemberPresence = { id: 'u1', name: 'alice', active: true }
 const bob: MemberPresence = { id: 'u2', name: 'bob', active: true }
 
-function mountRoom(props: Partial<InstanceType<typeof RoomView>['$props']> = {}) {
+function mountRoom(props: Partial<InstanceType<typeof RoomView>['$props']> = {}, attached = false) {
   return mount(RoomView, {
+    ...(attached ? { attachTo: document.body } : {}),
     props: {
       roomId: 'design', status: 'connected', attempt: 0, maxRetries: 10, online: 2, members: 2,
       users: [alice, bob], selfId: 'u1', timeline: [], ...props,
@@ -129,5 +130,30 @@ describe('the header and member list in Chinese', () => {
     expect(wrapper.get('[data-testid="leave-button"]').text()).toBe('离开')
     expect(item(wrapper, 'u1').text()).toContain('（你）')
     expect(item(wrapper, 'u2').get('[data-testid="dm-button"]').text()).toBe('私聊')
+  })
+})
+
+describe('keyboard focus', () => {
+  it('follows the removal question and comes back with Keep', async () => {
+    const wrapper = mountRoom({ ownerId: 'u1' }, true)
+    await item(wrapper, 'u2').get('[data-testid="kick-button"]').trigger('click')
+    await flushPromises()
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('kick-cancel')
+    await item(wrapper, 'u2').get('[data-testid="kick-cancel"]').trigger('click')
+    await flushPromises()
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('kick-button')
+    wrapper.unmount()
+  })
+
+  it('goes to the title field on Rename and back to Rename after saving', async () => {
+    const wrapper = mountRoom({ ownerId: 'u1', title: 'Old' }, true)
+    await wrapper.get('[data-testid="rename-button"]').trigger('click')
+    await flushPromises()
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('title-input')
+    await wrapper.get('[data-testid="title-input"]').trigger('keydown', { key: 'Escape' })
+    await flushPromises()
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('rename-button')
+    expect(wrapper.emitted('rename')).toBeUndefined()
+    wrapper.unmount()
   })
 })
