@@ -66,6 +66,13 @@ describe('LobbyNewRoomForm', () => {
     expect(wrapper.get('[data-testid="new-room-error"]').text()).toBe('A room called x exists already.')
   })
 
+  it('says that ids starting with dm- are kept for private rooms, rather than creating one the server refuses', async () => {
+    const wrapper = mount(LobbyNewRoomForm, { props: { initialName: 'Ada' } })
+    await wrapper.get('[data-testid="new-room-id"]').setValue('dm-party')
+    expect(wrapper.get('[data-testid="new-room-id-error"]').text()).toBe('Ids starting with dm- are kept for private conversations.')
+    expect(wrapper.get('[data-testid="create-room-button"]').attributes('disabled')).toBeDefined()
+  })
+
   it('speaks Chinese', () => {
     useTestLocale('zh-CN')
     const wrapper = mount(LobbyNewRoomForm)
