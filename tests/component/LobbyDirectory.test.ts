@@ -95,3 +95,17 @@ describe('LobbyDirectory for screen readers', () => {
     }
   })
 })
+
+describe('LobbyDirectory search past the live list', () => {
+  it('asks for more as the person types and shows the server\'s matches, marked as not live', async () => {
+    const wrapper = mountDirectory()
+    await wrapper.get('[data-testid="room-search"]').setValue('quiet')
+    expect(wrapper.emitted('search')?.at(-1)).toEqual(['quiet'])
+    await wrapper.setProps({ moreMatches: [{ id: 'quiet-corner', title: 'Quiet corner', online: 0, members: 1 }, rooms[0]!] })
+    const more = wrapper.get('[data-testid="room-search-more"]').findAll('[data-testid="room-card"]')
+    // A room already in the live list is not shown twice.
+    expect(more.map(card => card.attributes('data-room-id'))).toEqual(['quiet-corner'])
+    expect(more[0]!.get('[data-testid="room-online"]').attributes('data-stale')).toBe('true')
+    expect(wrapper.find('[data-testid="directory-empty"]').exists()).toBe(false)
+  })
+})
