@@ -1,5 +1,6 @@
+import AxeBuilder from '@axe-core/playwright'
 import { expect, test } from '@playwright/test'
-import type { Page } from '@playwright/test'
+import type { Browser, Page } from '@playwright/test'
 import { freshRoomId, joinFromHome, joinFromLink, newPerson, onlineCount, say } from './room'
 
 /** Creates a room from the lobby's "New room" form and waits until its page is connected. */
@@ -126,3 +127,56 @@ test('a private conversation between two people; a third with the link is refuse
   await bob.goto('/')
   await expect(bob.getByTestId('your-rooms').locator(`[data-room-id="${privateRoomId}"]`)).toContainText('Private · Ada')
 })
+
+/** Serious and critical axe findings on the page, or only inside `parts` (this suite's own pieces of a room page). */
+async function seriousViolations(page: Page, parts: string[] = []): Promise<string[]> {
+  const builder = new AxeBuilder({ page })
+  for (const part of parts) builder.include(part)
+  const { violations } = await builder.analyze()
+  return violations
+    .filter(violation => violation.impact === 'serious' || violation.impact === 'critical')
+    .flatMap(violation => violation.nodes.map(node => `${violation.id} at ${node.target.join(' ')}: ${node.failureSummary}`))
+}
+
+// The header, the member list and the invites; the message list is scanned by accessibility.spec.ts.
+const roomParts = ['.room-header', '.member-list', '#room-invites']
+
+async function personWithTheme(browser: Browser, baseURL: string, theme: 'light' | 'dark', locale: string): Promise<Page> {
+  const context = await browser.newContext({ colorScheme: theme, locale })
+  await context.addCookies([{ name: 'heartbeat_theme', value: theme, url: baseURL }])
+  return context.newPage()
+}
+
+for (const [theme, locale] of [['light', 'en'], ['dark', 'zh-CN']] as const) {
+  test(`${theme}, ${locale}: the lobby with its rooms, the owner's controls and an invite have no serious or critical axe violation`, async ({ browser, baseURL }) => {
+    // Four scans with two browsers open: on a shared machine this takes longer than the default 30 s.
+    test.slow()
+    const roomId = freshRoomId()
+    const ada = await personWithTheme(browser, baseURL!, theme, locale)
+    await ada.goto('/')
+    await ada.getByTestId('new-room-name').fill('Ada')
+    await ada.getByTestId('new-room-id').fill(roomId)
+    await ada.getByTestId('new-room-title').fill('Axe room')
+    await ada.getByTestId('create-room-button').click()
+    await expect(ada.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+    const bob = await personWithTheme(browser, baseURL!, theme, locale)
+    await joinFromLink(bob, 'Bob', roomId)
+    await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+
+    const bobItem = ada.getByTestId('member-item').filter({ hasText: 'Bob' })
+    await bobItem.getByTestId('kick-button').click()
+    await expect(bobItem.getByTestId('kick-confirm')).toBeVisible()
+    expect(await seriousViolations(ada, roomParts), 'owner with a removal question').toEqual([])
+    await bobItem.getByTestId('kick-cancel').click()
+
+    await bobItem.getByTestId('dm-button').click()
+    await expect(bob.getByTestId('invite-notice')).toBeVisible()
+    expect(await seriousViolations(bob, roomParts), 'an invite').toEqual([])
+    expect(await seriousViolations(ada, roomParts), 'a private room').toEqual([])
+
+    await bob.goto('/')
+    await expect(card(bob, roomId)).toBeVisible()
+    await expect(bob.getByTestId('your-room')).toHaveCount(2)
+    expect(await seriousViolations(bob), 'the lobby').toEqual([])
+  })
+}
