@@ -50,6 +50,13 @@ test('a person finds a public room in the lobby, sees its count move when someon
   // What is said while Bob is away is counted there as new.
   await say(carol, 'anyone there?')
   await expect(mine.getByTestId('your-room-unread')).toHaveText('1 new', { timeout: 4000 })
+
+  // Without a connection the counts are shown as last seen, and live again after.
+  await bob.context().setOffline(true)
+  await expect(card(bob, roomId).getByTestId('room-online')).toHaveAttribute('data-stale', 'true')
+  await expect(mine.getByTestId('your-room-online')).toHaveAttribute('data-stale', 'true')
+  await bob.context().setOffline(false)
+  await expect(card(bob, roomId).getByTestId('room-online')).toHaveAttribute('data-stale', 'false', { timeout: 10_000 })
 })
 
 test('an unlisted room is not in the lobby', async ({ browser }) => {
@@ -126,6 +133,10 @@ test('a private conversation between two people; a third with the link is refuse
   // Both have it under "Your rooms", by the other one's name.
   await bob.goto('/')
   await expect(bob.getByTestId('your-rooms').locator(`[data-room-id="${privateRoomId}"]`)).toContainText('Private · Ada')
+  await ada.goto('/')
+  await expect(ada.getByTestId('your-rooms').locator(`[data-room-id="${privateRoomId}"]`)).toContainText('Private · Bob')
+  // A private room is never listed.
+  await expect(card(ada, privateRoomId)).toHaveCount(0)
 })
 
 /** Serious and critical axe findings on the page, or only inside `parts` (this suite's own pieces of a room page). */
