@@ -53,7 +53,9 @@ export async function admitMember(store: RoomStore, frame: JoinFrame, now: numbe
 
 async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: AdmissionRules): Promise<Admission> {
   const address = rules.clientAddress
-  let room = await store.getRoom(frame.roomId)
+  // The ban check goes out with the room's read, so it adds no round trip to a join.
+  const banKeys = joinBanKeys(frame.token && hashToken(frame.token), hashToken(address))
+  let [room, bannedUntil] = await Promise.all([store.getRoom(frame.roomId), store.bannedUntil(frame.roomId, banKeys, now)])
   let created = false
   // The creator's id is known before the room exists: it is the room's owner.
   const memberId = newId()
@@ -71,7 +73,7 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
   const seat = room.private && frame.token !== undefined ? seatOf(room.private, hashToken(frame.token)) : undefined
   if (room.private && !seat) return { code: 'FORBIDDEN', message: 'this is a private room of two members; only they may join it, each with the token the server gave them' }
   // Bans stop admissions only: a member that holds a valid token came in before.
-  const bannedUntil = created ? 0 : await store.bannedUntil(room.id, joinBanKeys(frame.token && hashToken(frame.token), hashToken(address)), now)
+  if (created) bannedUntil = 0
   if (bannedUntil > now) {
     const minutes = Math.ceil((bannedUntil - now) / 60_000)
     return { code: 'FORBIDDEN', message: `the owner removed you from this room; you may join again in ${minutes} min`, retryAfterMs: bannedUntil - now }

@@ -1,4 +1,4 @@
-import type { ErrorCode, MemberPresence, ServerFrame } from '../../../shared/protocol'
+import type { ErrorCode, ServerFrame } from '../../../shared/protocol'
 import type { Session, SessionMember } from '../session-index'
 import type { TypingTracker } from '../typing-tracker'
 import type { MessageChangeRefusal, RoomStore } from '../types'
@@ -10,7 +10,7 @@ export interface FrameContext {
   send(session: Session, frame: ServerFrame): void
   sendError(session: Session, code: ErrorCode, message: string, retryAfterMs?: number): void
   /** A member of the room as this process last told its sockets; undefined for one it does not know. */
-  memberOf(roomId: string, memberId: string): MemberPresence | undefined
+  memberOf(roomId: string, memberId: string): { id: string, name: string } | undefined
   /**
    * How long the socket's member must wait before it may open a private
    * room: 0 when it may now, and then one is counted against the member and
