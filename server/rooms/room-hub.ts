@@ -181,6 +181,7 @@ export class RoomHub {
       connections: this.sessions.size,
       members: this.presence.memberCount,
       roomsWithSockets: this.index.roomCount,
+      lobbyWatchers: this.lobby.feed.watcherCount,
     }
   }
 
@@ -248,7 +249,7 @@ export class RoomHub {
     if (!session) return
     session.closed = true
     this.sessions.delete(conn)
-    this.lobby.feed.unwatch(conn)
+    this.lobby.feed.forget(conn)
     const member = this.detach(session)
     if (member && !this.index.hasSessions(member.roomId, member.id)) {
       this.presence.released(member.roomId, member.id).catch(error => this.options.log(`release failed: ${String(error)}`))
@@ -515,7 +516,7 @@ export class RoomHub {
     if (frame.type === 'unwatch') return this.lobby.feed.unwatch(session.conn)
     if (session.closed) return
     const refusal = await this.lobby.feed.watch(session.conn, session.address, frame.rooms)
-    if (refusal) this.sendError(session, refusal.code, refusal.message)
+    if (refusal) this.sendError(session, refusal.code, refusal.message, refusal.retryAfterMs)
   }
 
   /** The frames of the handler table (frames/): one handler per type, each given the same context. */

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { LobbyFrame, LobbyRoom } from '../../shared/protocol'
 import { startRedis } from '../support/redis'
 import type { RunningRedis } from '../support/redis'
-import { startServer } from '../support/server'
+import { METRICS_HEADERS, startServer } from '../support/server'
 import type { RunningServer } from '../support/server'
 import { closeAllClients, connect, joinRoom } from '../support/ws-client'
 import type { TestClient } from '../support/ws-client'
@@ -211,12 +211,14 @@ describe('the lobby on one server', () => {
     expect(await client.next('error')).toMatchObject({ code: 'BAD_REQUEST' })
   })
 
-  it('watchers per client address are bounded (20 by default): the next gets TOO_MANY_WATCHERS and stays open', async () => {
+  it('watchers per client address are bounded (20 by default): the next gets TOO_MANY_WATCHERS and stays open; health counts them', async () => {
     for (let n = 0; n < 20; n++) await watcher(server.wsUrl)
     const extra = await connect(server.wsUrl)
     extra.send({ type: 'watch', scope: 'lobby' })
     expect(await extra.next('error')).toMatchObject({ code: 'TOO_MANY_WATCHERS' })
     expect(extra.ws.readyState).toBe(extra.ws.OPEN)
+    const health = await (await fetch(`${server.url}/api/health`, { headers: METRICS_HEADERS })).json()
+    expect(health.lobbyWatchers).toBe(20)
   })
 })
 

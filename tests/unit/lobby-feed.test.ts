@@ -126,9 +126,15 @@ describe('LobbyFeed', () => {
     feed.unwatch(conns[0]!)
     expect(await feed.watch(conns[4]!, 'a')).toBeUndefined()
     expect(feed.watcherCount).toBe(4)
-    // Watching again replaces the feed: a new first frame, still one place.
+    // Watching again replaces the feed (a new first frame, still one place): bursts of 5, then once a second, unwatching or not.
+    for (let n = 0; n < 4; n++) expect(await feed.watch(conns[1]!, 'a')).toBeUndefined()
+    expect(await feed.watch(conns[1]!, 'a')).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 1000 })
+    feed.unwatch(conns[1]!)
+    await vi.advanceTimersByTimeAsync(999)
+    expect(await feed.watch(conns[1]!, 'a')).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 1 })
+    await vi.advanceTimersByTimeAsync(1)
     expect(await feed.watch(conns[1]!, 'a')).toBeUndefined()
-    expect(lobbyFrames(conns[1]!).filter(frame => frame.rooms)).toHaveLength(2)
+    expect(lobbyFrames(conns[1]!).filter(frame => frame.rooms)).toHaveLength(6)
     expect(vi.getTimerCount()).toBe(1)
     for (const conn of conns) feed.unwatch(conn)
     expect(feed.watcherCount).toBe(0)

@@ -29,7 +29,15 @@ interface Watcher {
   ready: boolean
 }
 
-export type WatchRefusal = { code: ErrorCode, message: string }
+export type WatchRefusal = { code: ErrorCode, message: string, retryAfterMs?: number }
+
+/**
+ * A socket may `watch` once a second, in bursts of 5 (a page that learns of
+ * a new room of its own watches again): each watch checks up to 50 tokens
+ * against the store.
+ */
+export const WATCH_INTERVAL_MS = 1000
+export const WATCH_BURST = 5
 
 /**
  * The live lobby of this process: one timer, one read of the index per tick
@@ -42,6 +50,8 @@ export class LobbyFeed {
   private readonly perAddress = new Map<string, number>()
   /** roomId -> watchers that hold a token for it. */
   private readonly followers = new Map<string, Set<Watcher>>()
+  /** Each open socket's watch bucket, unwatching or not: kept until the socket closes. */
+  private readonly watchBuckets = new Map<Connection, { creditMs: number, at: number }>()
   private top: LobbyRoom[] = []
   private topJson = '[]'
   private version = -1
@@ -60,6 +70,12 @@ export class LobbyFeed {
 
   /** Starts (or restarts, with new rooms) the feed of one socket; a refusal leaves it as it was. */
   async watch(conn: Connection, address: string, rooms: LobbyWatchRoom[] = []): Promise<WatchRefusal | undefined> {
+    const now = Date.now()
+    // The bucket holds ms of credit, so the arithmetic stays whole.
+    const bucket = this.watchBuckets.get(conn) ?? { creditMs: WATCH_BURST * WATCH_INTERVAL_MS, at: now }
+    bucket.creditMs = Math.min(WATCH_BURST * WATCH_INTERVAL_MS, bucket.creditMs + now - bucket.at)
+    bucket.at = now
+    if (bucket.creditMs < WATCH_INTERVAL_MS) return { code: 'RATE_LIMITED', message: `watch at most once a second (bursts of ${WATCH_BURST})`, retryAfterMs: WATCH_INTERVAL_MS - bucket.creditMs }
     let watcher = this.watchers.get(conn)
     if (watcher) {
       this.unfollow(watcher)
@@ -73,6 +89,8 @@ export class LobbyFeed {
       this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1)
       this.startTimer()
     }
+    bucket.creditMs -= WATCH_INTERVAL_MS
+    this.watchBuckets.set(conn, bucket)
     const unique = [...new Map(rooms.map(room => [room.id, room])).values()]
     const verified = await Promise.all(unique.map(room => this.options.verifyToken(room.id, room.token)))
     const proven = unique.filter((_, n) => verified[n]).map(room => room.id)
@@ -93,6 +111,12 @@ export class LobbyFeed {
     const mineJson = mine.map(id => JSON.stringify(lobbyMyRoom(entries.get(id)!))).join(',')
     conn.send(`{"type":"lobby","rooms":${this.topJson},"mine":[${mineJson}],"refused":${JSON.stringify(refused)}}`)
     return undefined
+  }
+
+  /** The socket closed: it watches no more, and is forgotten. */
+  forget(conn: Connection): void {
+    this.unwatch(conn)
+    this.watchBuckets.delete(conn)
   }
 
   unwatch(conn: Connection): void {
