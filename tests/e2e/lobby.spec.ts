@@ -188,6 +188,8 @@ for (const [theme, locale] of [['light', 'en'], ['dark', 'zh-CN']] as const) {
     await bob.goto('/')
     await expect(card(bob, roomId)).toBeVisible()
     await expect(bob.getByTestId('your-room')).toHaveCount(2)
+    // The remembered name enables Create room after mount; axe must not read its fade-in halfway.
+    await expect(bob.getByTestId('create-room-button')).toHaveCSS('opacity', '1')
     expect(await seriousViolations(bob), 'the lobby').toEqual([])
   })
 }
