@@ -2,7 +2,7 @@ import type { ComputedRef, MaybeRefOrGetter, Ref } from 'vue'
 import { computed, getCurrentScope, onScopeDispose, shallowRef, toValue } from 'vue'
 import { LIMITS } from '../shared/protocol'
 import type { ChatMessage, ErrorCode, ErrorFrame, JoinedFrame, JoinFrame } from '../shared/protocol'
-import type { MemberPresence, PongFrame, ServerFrame } from '../shared/protocol'
+import type { KickedFrame, MemberPresence, PongFrame, RoomVisibility, ServerFrame } from '../shared/protocol'
 import { defaultClientStorage } from '../utils/client-storage'
 import type { ClientStorage } from '../utils/client-storage'
 import { memberTokenStore } from '../utils/member-token'
@@ -15,17 +15,21 @@ import type { TimelineEntry } from '../utils/timeline'
 import { useHeartbeatLink } from './useHeartbeatLink'
 import type { HeartbeatLinkStatus } from './useHeartbeatLink'
 import { useOutbox } from './useOutbox'
+import { usePrivateRooms } from './usePrivateRooms'
+import type { PrivateRoomInvite } from './usePrivateRooms'
 import { useRoomState } from './useRoomState'
 
 export type HeartbeatSocketStatus = HeartbeatLinkStatus
 
 /**
  * Why the membership ended for good: the server refused the join (the user has
- * to change something), this page left, or the member left in another tab.
+ * to change something), this page left, the member left in another tab, or the
+ * owner removed them (no rejoin before `until`, ms since the epoch).
  */
 export type MembershipEnd =
   | { reason: 'refused', code: ErrorCode, message: string, retryAfterMs?: number }
   | { reason: 'left' | 'left-elsewhere', unsentDropped: number }
+  | { reason: 'kicked', until: number }
 
 // Once joined, these mean the server did not take a frame but may take it again soon.
 const RETRY_WITH_BACKOFF: ReadonlySet<ErrorCode> = new Set(['INTERNAL', 'UNAVAILABLE'])
@@ -37,6 +41,10 @@ export interface UseHeartbeatSocketOptions {
   name: MaybeRefOrGetter<string>
   /** Room password sent with every join. @default undefined */
   password?: MaybeRefOrGetter<string | undefined>
+  /** Title of the room if this join creates it. @default undefined */
+  title?: MaybeRefOrGetter<string | undefined>
+  /** Visibility of the room if this join creates it (the server's default is unlisted). @default undefined */
+  visibility?: MaybeRefOrGetter<RoomVisibility | undefined>
   /** Socket URL. @default `ws(s)://<location.host>/ws`, wss on an https page */
   url?: string
   /** Delay between a pong (or the join) and the next ping. @default 6000 */
@@ -102,6 +110,16 @@ export interface UseHeartbeatSocketReturn {
   ended: Readonly<Ref<MembershipEnd | undefined>>
   /** Whether the room has a password, as the last `joined` said; undefined before. */
   roomProtected: Readonly<Ref<boolean | undefined>>
+  /** The room's title, as the last `joined` or `room` frame said. */
+  title: Readonly<Ref<string | undefined>>
+  /** The member id of the room's owner. */
+  owner: Readonly<Ref<string | undefined>>
+  /** In a private room, the other member. */
+  peer: Readonly<Ref<{ id: string, name: string } | undefined>>
+  /** Invites to private rooms that came on this page, newest first. */
+  invites: Readonly<Ref<PrivateRoomInvite[]>>
+  /** The private room asked for with `openPrivateRoom`, once the server has opened it (its token stored). */
+  privateRoom: Readonly<Ref<{ roomId: string } | undefined>>
   joined: ComputedRef<boolean>
   /**
    * Queues a message and sends it as soon as the member is joined, again after
@@ -126,6 +144,13 @@ export interface UseHeartbeatSocketReturn {
   react: (id: string, emoji: string) => boolean
   edit: (id: string, text: string) => boolean
   remove: (id: string) => boolean
+  /** Asks the server for the private room of this member and `member`. */
+  openPrivateRoom: (member: { id: string, name: string }) => boolean
+  dismissInvite: (roomId: string) => void
+  /** The owner renames the room. */
+  rename: (title: string) => boolean
+  /** The owner removes a member. */
+  kick: (memberId: string) => boolean
   /** Closes the socket and stops every timer and listener. */
   close: () => void
 }
@@ -141,6 +166,8 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     roomId,
     name,
     password,
+    title,
+    visibility,
     url = defaultSocketUrl(),
     heartbeatIntervalMs = 6000,
     pongTimeoutMs = 8000,
@@ -166,6 +193,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   // When this page last said the person is typing; undefined once it said they stopped.
   let typingSentAt: number | undefined
   const token = memberTokenStore(storage, roomId)
+  const privateRooms = usePrivateRooms(storage)
   // The token this page joined with: another tab forgetting it means the member left.
   let joinedToken: string | undefined
   // Names this page to the server, so that its away beacon speaks for this tab
@@ -193,7 +221,8 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   // Read at every join: the options may be refs, and another tab may have stored a token meanwhile.
   function joinFrame(): JoinFrame {
     const details = { roomId: toValue(roomId), name: toValue(name), password: toValue(password) }
-    return { type: 'join', ...details, token: token.read(), lastSeq: room.lastSeq(), tabId }
+    const creation = { title: toValue(title) || undefined, visibility: toValue(visibility) }
+    return { type: 'join', ...details, ...creation, token: token.read(), lastSeq: room.lastSeq(), tabId }
   }
 
   function handleFrame(frame: ServerFrame) {
@@ -214,7 +243,18 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
       case 'reactions':
       case 'edited':
         return room.applyMessageChange(frame)
+      case 'room': return room.applyRoomUpdate(frame)
+      case 'kicked': return onKicked(frame)
+      case 'dm':
+      case 'invite':
+        return privateRooms.take(frame)
     }
+  }
+
+  // Removed by the owner: like leaving, nothing pending can go out as this member.
+  function onKicked(frame: KickedFrame) {
+    forgetMembership()
+    ended.value = { reason: 'kicked', until: frame.until }
   }
 
   function onJoined(frame: JoinedFrame) {
@@ -251,6 +291,8 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     error.value = { code: frame.code, message: frame.message }
     if (joined.value) return
     if (isFatalJoinError(frame.code)) {
+      // Removed by the owner (FORBIDDEN): the token will not open the room again.
+      if (frame.code === 'FORBIDDEN') token.forget()
       link.close()
       const { code, message, retryAfterMs } = frame
       ended.value = retryAfterMs === undefined ? { reason: 'refused', code, message } : { reason: 'refused', code, message, retryAfterMs }
@@ -307,6 +349,15 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   const edit = (id: string, text: string) => joined.value && isSendableText(text) && link.send({ type: 'edit', id, text })
   const remove = (id: string) => joined.value && link.send({ type: 'delete', id })
 
+  function openPrivateRoom(member: { id: string, name: string }): boolean {
+    if (!joined.value || !link.send({ type: 'dm', to: member.id })) return false
+    privateRooms.asked(member.name)
+    return true
+  }
+
+  const rename = (text: string) => joined.value && link.send({ type: 'title', title: text })
+  const kick = (memberId: string) => joined.value && link.send({ type: 'kick', memberId })
+
   // Without an open socket the leave goes over HTTP, so the server still tells
   // this member's other sockets, wherever they are.
   function leave() {
@@ -319,11 +370,16 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
 
   // Left for good, on every tab: nothing pending can be sent as this member any more.
   function endMembership(reason: 'left' | 'left-elsewhere') {
+    ended.value = { reason, unsentDropped: forgetMembership() }
+  }
+
+  /** Forgets the token and the unsent messages and closes; how many messages were dropped. */
+  function forgetMembership(): number {
     const unsentDropped = outbox.items.value.length
     token.forget()
     outbox.drop()
     close()
-    ended.value = { reason, unsentDropped }
+    return unsentDropped
   }
 
   function close() {
@@ -349,6 +405,11 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     error,
     ended,
     roomProtected,
+    title: room.title,
+    owner: room.owner,
+    peer: room.peer,
+    invites: privateRooms.invites,
+    privateRoom: privateRooms.opened,
     joined,
     send,
     leave,
@@ -361,6 +422,10 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     react,
     edit,
     remove,
+    openPrivateRoom,
+    dismissInvite: privateRooms.dismiss,
+    rename,
+    kick,
     close,
   }
 }

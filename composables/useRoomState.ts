@@ -1,6 +1,6 @@
 import type { Ref } from 'vue'
 import { shallowRef } from 'vue'
-import type { ChatMessage, HistoryPageFrame, JoinedFrame, MemberPresence, PresenceFrame } from '../shared/protocol'
+import type { ChatMessage, HistoryPageFrame, JoinedFrame, MemberPresence, PresenceFrame, RoomUpdatedFrame, RoomVisibility } from '../shared/protocol'
 import { withMessageChange } from '../utils/conversation'
 import type { MessageChangeFrame } from '../utils/conversation'
 import type { LocalText } from '../utils/local-text'
@@ -12,6 +12,13 @@ export interface UseRoomStateReturn {
   members: Ref<number>
   users: Ref<MemberPresence[]>
   self: Ref<{ id: string, name: string } | undefined>
+  /** The room's title, as the last `joined` or `room` frame said. */
+  title: Ref<string | undefined>
+  visibility: Ref<RoomVisibility | undefined>
+  /** The member id of the room's owner. */
+  owner: Ref<string | undefined>
+  /** In a private room, the other member. */
+  peer: Ref<{ id: string, name: string } | undefined>
   /** Messages the server has posted, and system lines; never the pending ones. */
   timeline: Ref<TimelineEntry[]>
   /**
@@ -38,6 +45,8 @@ export interface UseRoomStateReturn {
   applyHistoryPage: (frame: HistoryPageFrame) => void
   /** Applies a reaction, edit or delete to the message shown. */
   applyMessageChange: (frame: MessageChangeFrame) => void
+  /** Takes a `room` frame: the owner renamed the room. */
+  applyRoomUpdate: (frame: RoomUpdatedFrame) => void
 }
 
 /** Entries kept at most once older pages were loaded: a bound on what scrolling back can hold. */
@@ -52,6 +61,10 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
   const members = shallowRef(0)
   const users = shallowRef<MemberPresence[]>([])
   const self = shallowRef<{ id: string, name: string }>()
+  const title = shallowRef<string>()
+  const visibility = shallowRef<RoomVisibility>()
+  const owner = shallowRef<string>()
+  const peer = shallowRef<{ id: string, name: string }>()
   const timeline = shallowRef<TimelineEntry[]>([])
   const hasOlder = shallowRef(false)
   const typing = shallowRef<string[]>([])
@@ -96,6 +109,10 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
 
   function applyJoined(frame: JoinedFrame) {
     self.value = frame.you
+    title.value = frame.title || undefined
+    visibility.value = frame.visibility
+    owner.value = frame.owner
+    peer.value = frame.peer
     users.value = frame.presence.users
     applyCounts(frame.presence)
     // The messages shown may come from a server that no longer has them (a
@@ -124,6 +141,10 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
     members,
     users,
     self,
+    title,
+    visibility,
+    owner,
+    peer,
     timeline,
     applyJoined,
     applyCounts,
@@ -135,5 +156,6 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
     typing,
     applyHistoryPage,
     applyMessageChange,
+    applyRoomUpdate: (frame) => { title.value = frame.title || undefined },
   }
 }

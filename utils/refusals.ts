@@ -7,7 +7,8 @@ export interface Refusal { code: ErrorCode, message: string, text?: LocalText }
 
 // Before a join succeeds these cannot be fixed by trying again, at least not
 // automatically: the user has to change something or come back later. A
-// RATE_LIMITED answer to a join is the wrong-password lockout.
+// RATE_LIMITED answer to a join is the wrong-password lockout; FORBIDDEN is a
+// private room of two others, or a member the owner removed (retryAfterMs).
 const FATAL_JOIN_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'WRONG_PASSWORD',
   'NAME_TAKEN',
@@ -16,6 +17,7 @@ const FATAL_JOIN_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'SERVER_FULL',
   'TOO_MANY_CONNECTIONS',
   'RATE_LIMITED',
+  'FORBIDDEN',
 ])
 
 export function isFatalJoinError(code: ErrorCode): boolean {
