@@ -35,7 +35,9 @@ export async function makeImage(source: string, type: ImageType, servedPath: str
   }
   const pages = metadata.pages ?? 1
   const frameHeight = metadata.pageHeight ?? metadata.height ?? 0
-  if ((metadata.width ?? 0) * frameHeight * Math.min(pages, 1000) > MAX_IMAGE_PIXELS * 4) throw new ImageRefused('the image has too many pixels')
+  // Judged from the header, before anything is decoded: a frame past the limit, or an animation of many frames past four times it.
+  const framePixels = (metadata.width ?? 0) * frameHeight
+  if (framePixels > MAX_IMAGE_PIXELS || framePixels * pages > MAX_IMAGE_PIXELS * 4) throw new ImageRefused(`images are limited to ${MAX_IMAGE_PIXELS / 1e6} megapixels`)
   try {
     // Rotating by EXIF only applies to still images; frames of an animation carry no EXIF.
     const served = pages > 1 ? sharp(source, options) : sharp(source, options).autoOrient()
