@@ -231,6 +231,15 @@ describe('attaching', () => {
     expect((await fetchFile(server.url, file.thumbUrl!)).status).toBe(404)
   })
 
+  it('a history full of images loads at once: file downloads have their own bucket, and page requests keep theirs', async () => {
+    const ada = await joinRoom(server.wsUrl, 'files-many', 'Ada')
+    const file = (await upload(server.url, 'files-many', ada.joined.token, { bytes: await pngBytes(20, 20), name: 'x.png' })).body.file!
+    // 150 at once: past the page and API burst (60), within the files' (400).
+    const statuses = await Promise.all(Array.from({ length: 150 }, async (_, i) => (await fetchFile(server.url, i % 2 ? file.url : file.thumbUrl!)).status))
+    expect(statuses.filter(status => status !== 200)).toEqual([])
+    expect((await fetch(`${server.url}/api/rooms/files-many`)).status).toBe(200)
+  })
+
   it('a guessed or malformed file URL is a 404 with the same safe headers', async () => {
     const guessed = await fetchFile(server.url, `/files/files-image.abc/${'B'.repeat(22)}`)
     expect(guessed.status).toBe(404)
