@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream/promises'
-import type { BlobRange, BlobStore } from './blob-store'
+import type { BlobMeta, BlobRange, BlobStore } from './blob-store'
 import { blobKeyOfPath, contentDisposition } from './file-keys'
 
 /** On every file answer, the 404 included: a file is never a page that runs anything. */
@@ -35,7 +35,7 @@ export function resolveRange(header: string | undefined, size: number): BlobRang
  * written (a new upload is a new id), so they may be cached for good, but only
  * by the browser: a password room's file must not sit in a shared cache.
  */
-export async function serveFile(blobs: BlobStore, path: string, rangeHeader: string | undefined, res: ServerResponse): Promise<void> {
+export async function serveFile(blobs: BlobStore, path: string, rangeHeader: string | undefined, res: ServerResponse, headOnly = false): Promise<void> {
   for (const [name, value] of Object.entries(FILE_HEADERS)) res.setHeader(name, value)
   const key = blobKeyOfPath(path)
   const notFound = () => {
@@ -44,6 +44,13 @@ export async function serveFile(blobs: BlobStore, path: string, rangeHeader: str
     res.end(JSON.stringify({ code: 'NOT_FOUND', message: 'no such file' }))
   }
   if (!key) return notFound()
+  if (headOnly) {
+    const head = await blobs.head(key)
+    if (!head) return notFound()
+    setFileHeaders(res, head.meta)
+    res.setHeader('content-length', head.size)
+    return void res.end()
+  }
   let range: BlobRange | undefined
   if (rangeHeader) {
     const head = await blobs.head(key)
@@ -58,10 +65,7 @@ export async function serveFile(blobs: BlobStore, path: string, rangeHeader: str
   }
   const blob = await blobs.get(key, range)
   if (!blob) return notFound()
-  res.setHeader('content-type', blob.meta.type)
-  res.setHeader('content-disposition', contentDisposition(blob.meta.disposition, blob.meta.name))
-  res.setHeader('cache-control', 'private, max-age=31536000, immutable')
-  res.setHeader('accept-ranges', 'bytes')
+  setFileHeaders(res, blob.meta)
   if (range) {
     res.statusCode = 206
     res.setHeader('content-range', `bytes ${range.start}-${range.end}/${blob.size}`)
@@ -72,4 +76,11 @@ export async function serveFile(blobs: BlobStore, path: string, rangeHeader: str
   }
   // A client that goes away mid-file ends the pipeline; nothing to report.
   await pipeline(blob.body, res).catch(() => {})
+}
+
+function setFileHeaders(res: ServerResponse, meta: BlobMeta): void {
+  res.setHeader('content-type', meta.type)
+  res.setHeader('content-disposition', contentDisposition(meta.disposition, meta.name))
+  res.setHeader('cache-control', 'private, max-age=31536000, immutable')
+  res.setHeader('accept-ranges', 'bytes')
 }

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http'
 import { isValidRoomId, LIMITS } from '../../../../shared/protocol'
 import { UploadProblem } from '../../../files/receive-upload'
 import { hashToken } from '../../../rooms/secrets'
@@ -46,6 +47,7 @@ function refuse(event: Parameters<typeof dropRest>[0], problem: UploadProblem): 
   if (problem.retryAfterMs !== undefined) setResponseHeader(event, 'retry-after', Math.ceil(problem.retryAfterMs / 1000))
   throw createError({
     statusCode: problem.status,
+    statusMessage: STATUS_CODES[problem.status],
     data: { code: problem.code, message: problem.message, ...(problem.retryAfterMs === undefined ? {} : { retryAfterMs: problem.retryAfterMs }) },
   })
 }
