@@ -95,7 +95,6 @@ export class FileService implements Attachments {
       const id = newFileId()
       const keys = blobKeys(roomKey, id)
       const info: FileInfo = { id, name, type: kind.type, size: received.size, url: fileUrl(roomKey, id) }
-      let bytes = received.size
       if (kind.kind === 'image') {
         const served = this.stagedPath()
         const thumb = this.stagedPath()
@@ -105,9 +104,7 @@ export class FileService implements Attachments {
           throw error
         })
         if (!made) throw new UploadProblem(429, 'RATE_LIMITED', 'the server is busy making other images; try again shortly', 2000)
-        const [servedSize, thumbSize] = await Promise.all([stat(served).then(s => s.size), stat(thumb).then(s => s.size)])
-        Object.assign(info, { size: servedSize, width: made.width, height: made.height, thumbUrl: fileUrl(roomKey, id, true) })
-        bytes = servedSize + thumbSize
+        Object.assign(info, { size: (await stat(served)).size, width: made.width, height: made.height, thumbUrl: fileUrl(roomKey, id, true) })
         await this.options.blobs.put(keys.file, served, { type: kind.type, name, disposition: 'inline' })
         await this.options.blobs.put(keys.thumb, thumb, { type: 'image/webp', name, disposition: 'inline' })
       }
@@ -119,7 +116,8 @@ export class FileService implements Attachments {
           : { type: 'application/octet-stream', name, disposition: 'attachment' as const }
         await this.options.blobs.put(keys.file, received.path, meta)
       }
-      const added = await this.options.ledger.add({ roomId: room.id, roomKey, memberId, info, bytes }, this.options.roomQuotaBytes, this.options.pendingTtlMs)
+      // The quota counts the files as sent (a thumbnail, at most 320 px, is left out), so a removal gives back what was counted.
+      const added = await this.options.ledger.add({ roomId: room.id, roomKey, memberId, info, bytes: info.size }, this.options.roomQuotaBytes, this.options.pendingTtlMs)
       if (!added) {
         await this.options.blobs.delete([keys.file, keys.thumb])
         throw this.quotaProblem()
@@ -137,8 +135,8 @@ export class FileService implements Attachments {
     if (!files) return undefined
     // The marker keeps a sent file from the sweep of unsent ones.
     await Promise.all(files.map((file) => {
-      const key = blobKeyOfPath(file.url.slice('/files/'.length))
-      return key ? this.options.blobs.mark(`${key}.sent`) : undefined
+      const keys = keysOfFile(file)
+      return keys ? this.options.blobs.mark(keys.sent) : undefined
     }))
     return files
   }
@@ -148,11 +146,10 @@ export class FileService implements Attachments {
     const keys: string[] = []
     const released = new Map<string, number>()
     for (const file of files) {
-      const key = blobKeyOfPath(file.url.slice('/files/'.length))
-      const owner = key && fileIdOfKey(key)
-      if (!key || !owner) continue
-      keys.push(key, `${key}.thumb`, `${key}.sent`)
-      released.set(owner.roomKey, (released.get(owner.roomKey) ?? 0) + file.size)
+      const fileKeys = keysOfFile(file)
+      if (!fileKeys) continue
+      keys.push(fileKeys.file, fileKeys.thumb, fileKeys.sent)
+      released.set(fileKeys.roomKey, (released.get(fileKeys.roomKey) ?? 0) + file.size)
     }
     await this.options.blobs.delete(keys)
     for (const [roomKey, bytes] of released) await this.options.ledger.release(roomKey, bytes)
@@ -203,7 +200,7 @@ export class FileService implements Attachments {
       const fileId = fileIdOfKey(entry.key)?.fileId
       if (!fileId || sent.has(fileId) || now - entry.modifiedAt < this.options.pendingTtlMs * (1 + CLAIM_MARGIN)) continue
       expired.push(entry.key)
-      bytes += entry.size
+      if (entry.key === blobKeys(roomKey, fileId).file) bytes += entry.size
     }
     if (expired.length === 0) return
     await this.options.blobs.delete(expired)
@@ -225,4 +222,11 @@ export class FileService implements Attachments {
   private quotaProblem(): UploadProblem {
     return new UploadProblem(429, 'QUOTA_EXCEEDED', `this room holds ${this.options.roomQuotaBytes} bytes of files at most; delete some messages with files first`)
   }
+}
+
+/** A sent file's blob keys, from its URL (which the server made). */
+function keysOfFile(file: FileInfo): (ReturnType<typeof blobKeys> & { roomKey: string }) | undefined {
+  const key = blobKeyOfPath(file.url.slice('/files/'.length))
+  const owner = key && fileIdOfKey(key)
+  return owner ? { ...blobKeys(owner.roomKey, owner.fileId), roomKey: owner.roomKey } : undefined
 }

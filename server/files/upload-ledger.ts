@@ -6,7 +6,7 @@ export interface PendingUpload {
   roomKey: string
   memberId: string
   info: FileInfo
-  /** Bytes it takes in storage, thumbnail included: what the room's quota counts. */
+  /** Bytes the room's quota counts for it: the file as served (its thumbnail is left out). */
   bytes: number
 }
 
