@@ -43,6 +43,7 @@ export function useRoomHub(): RoomHub {
     }
     hub = new RoomHub({
       store,
+      attachments: useFileService(),
       heartbeatWindowMs,
       historyLimit,
       emptyRoomGraceMs,
