@@ -1,12 +1,12 @@
 import type { ComputedRef, MaybeRefOrGetter, Ref } from 'vue'
 import { computed, getCurrentScope, onScopeDispose, shallowRef, toValue } from 'vue'
 import { LIMITS } from '../shared/protocol'
-import type { ChatMessage, ErrorCode, ErrorFrame, JoinedFrame, JoinFrame } from '../shared/protocol'
+import type { ChatMessage, ErrorCode, ErrorFrame, FileInfo, JoinedFrame, JoinFrame } from '../shared/protocol'
 import type { MemberPresence, PongFrame, ServerFrame } from '../shared/protocol'
 import { defaultClientStorage } from '../utils/client-storage'
 import type { ClientStorage } from '../utils/client-storage'
 import { memberTokenStore } from '../utils/member-token'
-import { isSendableText, randomClientId } from '../utils/outbox'
+import { isSendableMessage, isSendableText, randomClientId } from '../utils/outbox'
 import { isFatalJoinError } from '../utils/refusals'
 import { defaultSocketUrl, memberActionUrl } from '../utils/socket-url'
 import { withPendingEntries } from '../utils/timeline'
@@ -273,10 +273,10 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   }
 
   // Nothing could ever deliver a message queued without a window (SSR).
-  function send(text: string, replyTo?: string): boolean {
-    if (!WebSocketImpl || !isSendableText(text)) return false
+  function send(text: string, replyTo?: string, attachments?: FileInfo[]): boolean {
+    if (!WebSocketImpl || !isSendableMessage(text, attachments)) return false
     setTyping(false)
-    outbox.add(text, replyTo)
+    outbox.add(text, replyTo, attachments)
     return true
   }
 
