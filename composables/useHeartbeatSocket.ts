@@ -106,7 +106,7 @@ export interface UseHeartbeatSocketReturn {
    * Queues a message and sends it as soon as the member is joined, again after
    * every join until the server acknowledges it; false for blank or over-long text.
    */
-  send: (text: string, replyTo?: string) => boolean
+  send: (text: string, replyTo?: string, attachments?: FileInfo[]) => boolean
   /** Leaves the room for good: the token and the unsent messages are forgotten and the socket closed. */
   leave: () => void
   /** Connects now with a fresh retry budget ("Reconnect", "Retry now"). */

@@ -119,7 +119,7 @@ export function useUploads(options: UseUploadsOptions): UseUploadsReturn {
       const form = new FormData()
       // Before the file, so that the server has it when the file's bytes stream past.
       if (durationMs !== undefined) form.append('durationMs', String(Math.round(durationMs)))
-      form.append('file', blob, fileName)
+      form.append('file', blob instanceof File ? blob : new File([blob], fileName, { type: blob.type }))
       request.send(form)
     })
     return { key, done }
