@@ -105,6 +105,8 @@ export interface UseHeartbeatSocketReturn {
   /**
    * Queues a message and sends it as soon as the member is joined, again after
    * every join until the server acknowledges it; false for blank or over-long text.
+   * With `attachments` (uploaded files, at most `LIMITS.attachmentsPerMessage`)
+   * the text is their caption and may be empty.
    */
   send: (text: string, replyTo?: string, attachments?: FileInfo[]) => boolean
   /** Leaves the room for good: the token and the unsent messages are forgotten and the socket closed. */
