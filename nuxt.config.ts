@@ -68,6 +68,28 @@ export default defineNuxtConfig({
     httpBurst: 60,
     /** NUXT_API_BODY_MAX_BYTES: the largest body an API route reads (413 past it). */
     apiBodyMaxBytes: 4096,
+    /** NUXT_MAX_UPLOAD_BYTES: the largest file an upload may carry (413 past it; a declared length over it is refused before the body is read). */
+    maxUploadBytes: 10 * 1024 * 1024,
+    /** NUXT_UPLOADS_PER_MINUTE: uploads one member may make a minute, also its burst (429 past it); counted by each instance. */
+    uploadsPerMinute: 20,
+    /** NUXT_ROOM_FILE_QUOTA_BYTES: bytes of files one room may hold, sent or waiting (429 past it); deleting messages frees them. */
+    roomFileQuotaBytes: 200 * 1024 * 1024,
+    /** NUXT_UPLOAD_PENDING_TTL_MS: an upload not sent in a message within this is removed. */
+    uploadPendingTtlMs: 60 * 60 * 1000,
+    /** NUXT_FILE_SWEEP_INTERVAL_MS: how often the one files timer removes unsent uploads and the files of removed rooms. */
+    fileSweepIntervalMs: 5 * 60 * 1000,
+    /** NUXT_FILE_REQUESTS_PER_SECOND and NUXT_FILE_BURST: each client address's token bucket for file downloads, apart from page and API requests (a room's history shows many images at once). */
+    fileRequestsPerSecond: 100,
+    fileBurst: 400,
+    /** NUXT_S3_BUCKET: keep files in this S3-compatible bucket instead of NUXT_DATA_DIR/files (several instances without a shared folder). */
+    s3Bucket: '',
+    /** NUXT_S3_ENDPOINT: the store's URL (empty = AWS); NUXT_S3_REGION; NUXT_S3_FORCE_PATH_STYLE: bucket in the path, as MinIO and most non-AWS stores want. */
+    s3Endpoint: '',
+    s3Region: 'us-east-1',
+    s3ForcePathStyle: false,
+    /** NUXT_S3_ACCESS_KEY_ID and NUXT_S3_SECRET_ACCESS_KEY: the bucket's keys (never logged). */
+    s3AccessKeyId: '',
+    s3SecretAccessKey: '',
     /** NUXT_METRICS_TOKEN: a bearer token that unlocks the details of /api/health; empty = status only. */
     metricsToken: '',
     /** NUXT_MAX_ROOM_MEMBERS: members one room may hold (ROOM_FULL past it). */

@@ -416,8 +416,25 @@ function badMessageId(): ParseResult {
   return fail('BAD_REQUEST', `id must be a message id of 1-${LIMITS.messageIdMaxLength} characters`)
 }
 
+/** A file id as the upload answered it: 128 random bits in base64url. */
+export const FILE_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/
+
+function attachmentsProblem(value: unknown): ParseResult | undefined {
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || value.length === 0 || value.length > LIMITS.attachmentsPerMessage
+    || !value.every(id => typeof id === 'string' && FILE_ID_PATTERN.test(id)) || new Set(value).size !== value.length) {
+    return fail('BAD_REQUEST', `attachments must be 1-${LIMITS.attachmentsPerMessage} distinct file ids`)
+  }
+  return undefined
+}
+
 function parseChat(data: Record<string, unknown>): ParseResult {
-  const problem = textProblem(data.text)
+  const attachmentsBad = attachmentsProblem(data.attachments)
+  if (attachmentsBad) return attachmentsBad
+  // With files the text is a caption, and may be empty.
+  const withFiles = data.attachments !== undefined
+  const noCaption = withFiles && (data.text === undefined || (typeof data.text === 'string' && data.text.trim().length === 0))
+  const problem = noCaption ? undefined : textProblem(data.text)
   if (problem) return problem
   if (!optionalString(data.clientId, LIMITS.clientIdMaxLength)) {
     return fail('BAD_REQUEST', `clientId must be a string of at most ${LIMITS.clientIdMaxLength} characters`)
@@ -425,9 +442,10 @@ function parseChat(data: Record<string, unknown>): ParseResult {
   if (data.replyTo !== undefined && !isMessageId(data.replyTo)) {
     return fail('BAD_REQUEST', `replyTo must be a message id of 1-${LIMITS.messageIdMaxLength} characters`)
   }
-  const frame: ChatSendFrame = { type: 'chat', text: data.text as string }
+  const frame: ChatSendFrame = { type: 'chat', text: noCaption ? '' : data.text as string }
   if (data.clientId) frame.clientId = data.clientId
   if (data.replyTo !== undefined) frame.replyTo = data.replyTo as string
+  if (withFiles) frame.attachments = data.attachments as string[]
   return { ok: true, frame }
 }
 

@@ -50,6 +50,7 @@ export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('close', async () => {
     transport.dispose()
     hub.stop()
+    await useFileService().stop()
     await hub.store.close()
   })
 })

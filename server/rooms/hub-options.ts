@@ -1,8 +1,11 @@
+import type { Attachments } from './attachments'
 import type { RoomStore } from './types'
 
 export interface RoomHubOptions {
   /** @default new MemoryRoomStore(historyLimit) */
   store?: RoomStore
+  /** Uploaded files that chat messages may carry. @default NO_ATTACHMENTS (no id names a file) */
+  attachments?: Attachments
   /** A member is online while its last heartbeat is this recent. @default 8000 */
   heartbeatWindowMs?: number
   /** How often the one sweep of the whole server runs. @default 250 */
@@ -53,13 +56,13 @@ export interface RoomHubOptions {
   log?: (message: string) => void
 }
 
-export type ResolvedHubOptions = Required<Omit<RoomHubOptions, 'store'>>
+export type ResolvedHubOptions = Required<Omit<RoomHubOptions, 'store' | 'attachments'>>
 
 /** Fills in every default; an option passed as undefined keeps its default. */
 export function resolveHubOptions(options: RoomHubOptions): ResolvedHubOptions {
   const heartbeatWindowMs = options.heartbeatWindowMs ?? 8000
   const sweepIntervalMs = options.sweepIntervalMs ?? 250
-  const given = Object.fromEntries(Object.entries(options).filter(([key, value]) => value !== undefined && key !== 'store'))
+  const given = Object.fromEntries(Object.entries(options).filter(([key, value]) => value !== undefined && key !== 'store' && key !== 'attachments'))
   return {
     heartbeatWindowMs,
     sweepIntervalMs,

@@ -1,6 +1,8 @@
 import { CLOSE_CODES, LIMITS, parseClientFrame } from '../../shared/protocol'
 import type { ChatMessage, ChatSendFrame, ErrorCode, JoinFrame, ServerFrame } from '../../shared/protocol'
 import { admitMember } from './admission'
+import { NO_ATTACHMENTS } from './attachments'
+import type { Attachments } from './attachments'
 import { FRAME_HANDLERS, isTableFrame } from './frames'
 import type { FrameContext, JoinedSession, TableFrame } from './frames'
 import type { FrameHandler } from './frames/context'
@@ -46,6 +48,7 @@ type Admitted = Omit<Exclude<Admission, { code: ErrorCode }>, 'room'> & { room: 
  */
 export class RoomHub {
   readonly store: RoomStore
+  private readonly attachments: Attachments
   private readonly options: ResolvedHubOptions
   private readonly sessions = new Map<Connection, Session>()
   private readonly index = new SessionIndex()
@@ -76,6 +79,7 @@ export class RoomHub {
     const { heartbeatWindowMs, historyLimit } = this.options
     this.touchIntervalMs = Math.min(1000, heartbeatWindowMs / 4)
     this.store = options.store ?? new MemoryRoomStore(historyLimit)
+    this.attachments = options.attachments ?? NO_ATTACHMENTS
     this.guard = new SessionGuard(this.options)
     this.passwordFailures = new FailureWindow(this.options.passwordFailuresPerMinute, 60_000)
     this.memberships = new MembershipLedger(this.options.membersPerAddress, MAX_TRACKED_MEMBERSHIPS, MEMBERSHIP_RECHECK_MS)
@@ -104,6 +108,7 @@ export class RoomHub {
     this.frameContext = {
       store: this.store,
       typing: this.typing,
+      attachments: this.attachments,
       send: (session, frame) => this.send(session, frame),
       sendError: (session, code, message) => this.sendError(session, code, message),
     }
@@ -450,6 +455,8 @@ export class RoomHub {
     if (!member) return this.sendError(session, 'NOT_JOINED', 'join a room before sending chat')
     const replyTo = frame.replyTo === undefined ? undefined : await replyRefTo(this.store, member.roomId, frame.replyTo)
     if (frame.replyTo !== undefined && !replyTo) return this.sendError(session, 'BAD_REQUEST', 'replyTo names no message held in this room')
+    const attachments = frame.attachments && await this.attachments.claim(member.roomId, member.id, frame.attachments, frame.clientId)
+    if (frame.attachments && !attachments) return this.sendError(session, 'BAD_REQUEST', 'attachments must be files you uploaded to this room and have not sent yet')
     const appended = await this.store.appendMessage({
       type: 'chat',
       id: newId(),
@@ -459,6 +466,7 @@ export class RoomHub {
       at: Date.now(),
       ...(frame.clientId ? { clientId: frame.clientId } : {}),
       ...(replyTo ? { replyTo } : {}),
+      ...(attachments ? { attachments } : {}),
     })
     if (typeof appended === 'string') return this.memberGone(member.roomId, member.id)
     // A repeat (a resend after a drop) is acknowledged to its sender only; a

@@ -51,7 +51,7 @@ export function readBoundedBody(event: H3Event, maxBytes: number): Promise<strin
  * with it. Once the 413 is out, a client that goes on sending past a moment
  * or a megabyte is cut; one that stops keeps its connection.
  */
-function dropRest(event: H3Event): void {
+export function dropRest(event: H3Event): void {
   const { req, res } = event.node
   let answered = false
   let dropped = 0

@@ -39,6 +39,7 @@ export function useRoomHub(): RoomHub {
     }
     hub = new RoomHub({
       store,
+      attachments: useFileService(),
       heartbeatWindowMs,
       historyLimit,
       emptyRoomGraceMs,

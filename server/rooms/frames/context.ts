@@ -1,4 +1,5 @@
 import type { ErrorCode, ServerFrame } from '../../../shared/protocol'
+import type { Attachments } from '../attachments'
 import type { Session, SessionMember } from '../session-index'
 import type { TypingTracker } from '../typing-tracker'
 import type { MessageChangeRefusal, RoomStore } from '../types'
@@ -7,6 +8,7 @@ import type { MessageChangeRefusal, RoomStore } from '../types'
 export interface FrameContext {
   readonly store: RoomStore
   readonly typing: TypingTracker
+  readonly attachments: Attachments
   send(session: Session, frame: ServerFrame): void
   sendError(session: Session, code: ErrorCode, message: string): void
 }

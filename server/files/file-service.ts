@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto'
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises'
+import type { IncomingMessage } from 'node:http'
+import { join } from 'node:path'
+import { fileTypeFromFile } from 'file-type'
+import type { FileInfo } from '../../shared/protocol'
+import type { Attachments } from '../rooms/attachments'
+import { TokenBuckets } from '../rooms/rate-limits'
+import type { RoomRecord } from '../rooms/types'
+import type { BlobEntry, BlobStore } from './blob-store'
+import { blobKeyOfPath, blobKeys, cleanFileName, fileIdOfKey, fileUrl, newFileId, parseRoomKey, roomKeyOf } from './file-keys'
+import { classify } from './file-kinds'
+import { ImageGate, ImageRefused, makeImage } from './images'
+import { receiveUpload, UploadProblem } from './receive-upload'
+import type { UploadLedger } from './upload-ledger'
+
+export interface FileServiceOptions {
+  blobs: BlobStore
+  ledger: UploadLedger
+  /** A local folder for uploads being received and judged (on the same disk as a disk store). */
+  stagingDir: string
+  maxUploadBytes: number
+  uploadsPerMinute: number
+  roomQuotaBytes: number
+  /** An upload not sent within this is removed. */
+  pendingTtlMs: number
+  sweepIntervalMs: number
+  /** The room store's answer for a room id; the sweep removes the files of rooms it no longer has. */
+  getRoom: (roomId: string) => Promise<RoomRecord | undefined>
+  log: (message: string) => void
+}
+
+/**
+ * A file past its pending time is removed only after this much more, so that
+ * a claim that went through just in time (on another instance, with its
+ * clock a little ahead) has written its marker first.
+ */
+const CLAIM_MARGIN_MS = 5 * 60 * 1000
+
+/**
+ * Uploads from receipt to removal: the upload route hands it a request, the
+ * hub claims the files a chat message names and hands back those of deleted
+ * messages, and one timer removes what nobody needs any more.
+ */
+export class FileService implements Attachments {
+  private readonly rate: TokenBuckets
+  private readonly images = new ImageGate()
+  private sweepTimer: ReturnType<typeof setInterval> | undefined
+  private sweeping = false
+
+  constructor(private readonly options: FileServiceOptions) {
+    this.rate = new TokenBuckets(options.uploadsPerMinute)
+  }
+
+  get blobs(): BlobStore {
+    return this.options.blobs
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.options.stagingDir, { recursive: true })
+    this.sweepTimer ??= setInterval(() => void this.sweep(), this.options.sweepIntervalMs)
+    this.sweepTimer.unref?.()
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sweepTimer)
+    this.sweepTimer = undefined
+    await this.options.ledger.close()
+  }
+
+  /** Nothing of the body has been read yet: refusals that need no body come first. */
+  async admit(room: RoomRecord, memberId: string): Promise<void> {
+    const waitMs = this.rate.take(`${room.id}\n${memberId}`)
+    if (waitMs > 0) throw new UploadProblem(429, 'RATE_LIMITED', `at most ${this.options.uploadsPerMinute} uploads a minute`, waitMs)
+    if (await this.options.ledger.usedBytes(roomKeyOf(room)) >= this.options.roomQuotaBytes) throw this.quotaProblem()
+  }
+
+  /** Receives, judges and stores one upload; throws an UploadProblem for the sender. */
+  async upload(req: IncomingMessage, room: RoomRecord, memberId: string): Promise<FileInfo> {
+    const received = await receiveUpload(req, this.options.maxUploadBytes, this.options.stagingDir)
+    const temporary = [received.path]
+    try {
+      const name = cleanFileName(received.name)
+      const kind = classify(await fileTypeFromFile(received.path), name, received.durationMs !== undefined)
+      if (kind.kind === 'refused') throw new UploadProblem(415, 'UNSUPPORTED_TYPE', kind.reason)
+      const roomKey = roomKeyOf(room)
+      const id = newFileId()
+      const keys = blobKeys(roomKey, id)
+      const info: FileInfo = { id, name, type: kind.type, size: received.size, url: fileUrl(roomKey, id) }
+      let bytes = received.size
+      if (kind.kind === 'image') {
+        const served = this.stagedPath()
+        const thumb = this.stagedPath()
+        temporary.push(served, thumb)
+        const made = await this.images.run(() => makeImage(received.path, kind.type, served, thumb)).catch((error: unknown) => {
+          if (error instanceof ImageRefused) throw new UploadProblem(415, 'UNSUPPORTED_TYPE', error.message)
+          throw error
+        })
+        if (!made) throw new UploadProblem(429, 'RATE_LIMITED', 'the server is busy making other images; try again shortly', 2000)
+        const [servedSize, thumbSize] = await Promise.all([stat(served).then(s => s.size), stat(thumb).then(s => s.size)])
+        Object.assign(info, { size: servedSize, width: made.width, height: made.height, thumbUrl: fileUrl(roomKey, id, true) })
+        bytes = servedSize + thumbSize
+        await this.options.blobs.put(keys.file, served, { type: kind.type, name, disposition: 'inline' })
+        await this.options.blobs.put(keys.thumb, thumb, { type: 'image/webp', name, disposition: 'inline' })
+      }
+      else {
+        if (kind.kind === 'audio' && received.durationMs !== undefined) info.durationMs = received.durationMs
+        // Everything but images and audio goes out as a download of no particular type (docs/security.md).
+        const meta = kind.kind === 'audio'
+          ? { type: kind.type, name, disposition: 'inline' as const }
+          : { type: 'application/octet-stream', name, disposition: 'attachment' as const }
+        await this.options.blobs.put(keys.file, received.path, meta)
+      }
+      const added = await this.options.ledger.add({ roomId: room.id, roomKey, memberId, info, bytes }, this.options.roomQuotaBytes, this.options.pendingTtlMs)
+      if (!added) {
+        await this.options.blobs.delete([keys.file, keys.thumb])
+        throw this.quotaProblem()
+      }
+      return info
+    }
+    finally {
+      await Promise.all(temporary.map(path => unlink(path).catch(() => {})))
+    }
+  }
+
+  /** For the hub: the files of one chat message (Attachments). */
+  async claim(roomId: string, memberId: string, ids: string[], clientId: string | undefined): Promise<FileInfo[] | undefined> {
+    const files = await this.options.ledger.claim(roomId, memberId, ids, clientId)
+    if (!files) return undefined
+    // The marker keeps a sent file from the sweep of unsent ones.
+    await Promise.all(files.map((file) => {
+      const key = blobKeyOfPath(file.url.slice('/files/'.length))
+      return key ? this.options.blobs.mark(`${key}.sent`) : undefined
+    }))
+    return files
+  }
+
+  /** For the hub: the files of a deleted message leave storage. */
+  async discard(_roomId: string, files: FileInfo[]): Promise<void> {
+    const keys: string[] = []
+    const released = new Map<string, number>()
+    for (const file of files) {
+      const key = blobKeyOfPath(file.url.slice('/files/'.length))
+      const owner = key && fileIdOfKey(key)
+      if (!key || !owner) continue
+      keys.push(key, `${key}.thumb`, `${key}.sent`)
+      released.set(owner.roomKey, (released.get(owner.roomKey) ?? 0) + file.size)
+    }
+    await this.options.blobs.delete(keys)
+    for (const [roomKey, bytes] of released) await this.options.ledger.release(roomKey, bytes)
+  }
+
+  /**
+   * Removes the files of rooms the store no longer has (removed by retention
+   * or after their empty grace, in any instance), uploads never sent, and
+   * staging leftovers of a crash. Every instance may run it: each removal is
+   * one that any of them would make.
+   */
+  async sweep(now = Date.now()): Promise<void> {
+    if (this.sweeping) return
+    this.sweeping = true
+    try {
+      this.options.ledger.prune(now)
+      this.rate.prune(now)
+      const byRoom = new Map<string, BlobEntry[]>()
+      for await (const entry of this.options.blobs.list()) {
+        const roomKey = entry.key.split('/')[0]!
+        let entries = byRoom.get(roomKey)
+        if (!entries) byRoom.set(roomKey, entries = [])
+        entries.push(entry)
+      }
+      for (const [roomKey, entries] of byRoom) await this.sweepRoom(roomKey, entries, now)
+      await this.sweepStaging(now)
+    }
+    catch (error) {
+      this.options.log(`files sweep failed: ${error instanceof Error ? error.message : String(error)}`)
+    }
+    finally {
+      this.sweeping = false
+    }
+  }
+
+  private async sweepRoom(roomKey: string, entries: BlobEntry[], now: number): Promise<void> {
+    const life = parseRoomKey(roomKey)
+    const room = life && await this.options.getRoom(life.roomId)
+    if (!room || room.createdAt !== life.createdAt) {
+      await this.options.blobs.delete(entries.map(entry => entry.key))
+      await this.options.ledger.forgetRoom(roomKey)
+      return
+    }
+    const sent = new Set(entries.filter(entry => entry.key.endsWith('.sent')).map(entry => fileIdOfKey(entry.key)?.fileId))
+    const expired: string[] = []
+    let bytes = 0
+    for (const entry of entries) {
+      const fileId = fileIdOfKey(entry.key)?.fileId
+      if (!fileId || sent.has(fileId) || now - entry.modifiedAt < this.options.pendingTtlMs + CLAIM_MARGIN_MS) continue
+      expired.push(entry.key)
+      bytes += entry.size
+    }
+    if (expired.length === 0) return
+    await this.options.blobs.delete(expired)
+    await this.options.ledger.release(roomKey, bytes)
+  }
+
+  private async sweepStaging(now: number): Promise<void> {
+    for (const name of await readdir(this.options.stagingDir).catch(() => [] as string[])) {
+      const path = join(this.options.stagingDir, name)
+      const info = await stat(path).catch(() => undefined)
+      if (info && now - info.mtimeMs > this.options.pendingTtlMs) await unlink(path).catch(() => {})
+    }
+  }
+
+  private stagedPath(): string {
+    return join(this.options.stagingDir, randomUUID())
+  }
+
+  private quotaProblem(): UploadProblem {
+    return new UploadProblem(429, 'QUOTA_EXCEEDED', `this room holds ${this.options.roomQuotaBytes} bytes of files at most; delete some messages with files first`)
+  }
+}

@@ -1,0 +1,49 @@
+import { resolve } from 'node:path'
+import { DiskBlobStore } from '../files/disk-store'
+import { FileService } from '../files/file-service'
+import { RedisUploadLedger } from '../files/redis-ledger'
+import { S3BlobStore } from '../files/s3-store'
+import { MemoryUploadLedger } from '../files/upload-ledger'
+import type { BlobStore } from '../files/blob-store'
+
+let service: FileService | undefined
+
+/**
+ * The process's one file service: files on the local disk under
+ * NUXT_DATA_DIR/files, or in an S3 bucket when NUXT_S3_BUCKET is set; the
+ * pending uploads in Redis when NUXT_REDIS_URL is set (several instances),
+ * in memory otherwise.
+ */
+export function useFileService(): FileService {
+  if (!service) {
+    const config = useRuntimeConfig()
+    const filesDir = resolve(String(config.dataDir || '.data'), 'files')
+    const disk = new DiskBlobStore(filesDir)
+    const blobs: BlobStore = config.s3Bucket
+      ? new S3BlobStore({
+          endpoint: String(config.s3Endpoint || '') || undefined,
+          region: String(config.s3Region || 'us-east-1'),
+          bucket: String(config.s3Bucket),
+          accessKeyId: String(config.s3AccessKeyId || ''),
+          secretAccessKey: String(config.s3SecretAccessKey || ''),
+          forcePathStyle: Boolean(config.s3ForcePathStyle),
+        })
+      : disk
+    const log = (message: string) => console.log(`[heartbeat] ${message}`)
+    service = new FileService({
+      blobs,
+      ledger: config.redisUrl ? new RedisUploadLedger(String(config.redisUrl), Number(config.redisCommandTimeoutMs)) : new MemoryUploadLedger(),
+      stagingDir: disk.stagingFolder(),
+      maxUploadBytes: Number(config.maxUploadBytes),
+      uploadsPerMinute: Number(config.uploadsPerMinute),
+      roomQuotaBytes: Number(config.roomFileQuotaBytes),
+      pendingTtlMs: Number(config.uploadPendingTtlMs),
+      sweepIntervalMs: Number(config.fileSweepIntervalMs),
+      getRoom: roomId => useRoomHub().store.getRoom(roomId),
+      log,
+    })
+    log(`files are kept ${blobs.kind === 's3' ? `in the S3 bucket ${String(config.s3Bucket)}` : `under ${filesDir}`}`)
+    service.start().catch(error => log(`files could not start: ${String(error)}`))
+  }
+  return service
+}
