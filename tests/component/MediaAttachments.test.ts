@@ -49,7 +49,7 @@ describe('MediaAttachments', () => {
   it('speaks Chinese in the Chinese interface', () => {
     useTestLocale('zh-CN')
     const wrapper = mount(MediaAttachments, { props: { attachments: [pdf, photo] } })
-    expect(wrapper.get('[data-testid="file-download"]').text()).toBe('下载')
+    expect(wrapper.get('[data-testid="file-download"]').attributes('aria-label')).toBe('下载 minutes.pdf')
     expect(wrapper.get('[data-testid="message-image"]').attributes('aria-label')).toBe('查看 cat.jpg 原图')
   })
 })
