@@ -80,7 +80,7 @@ test('a voice clip recorded from the microphone plays on the other side', async 
   const player = messageWith(bob, 'message-audio').getByTestId('message-audio')
   await expect(player.getByTestId('audio-duration')).toHaveText(/^0:0[2-4]$/)
   const audio = player.locator('audio')
-  // The player knows the clip's length before it is played (MediaRecorder's WebM does not say it).
+  // The player knows the clip's length before it is played.
   await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.duration), { timeout: 10_000 }).toBeGreaterThan(1.5)
   await audio.evaluate((element: HTMLAudioElement) => element.play())
   await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.5)
