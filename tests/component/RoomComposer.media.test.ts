@@ -173,6 +173,22 @@ describe('RoomComposer emoji', () => {
   })
 })
 
+describe('RoomComposer emoji in Chinese', () => {
+  it('the Chinese interface loads the picker with Chinese emoji names and labels, from the app\'s own files', async () => {
+    useTestLocale('zh-CN')
+    const wrapper = mountComposer()
+    const button = wrapper.get('[data-testid="emoji-button"]')
+    expect(button.attributes('aria-label')).toBe('插入表情')
+    await button.trigger('click')
+    // The Chinese labels are a module of their own, loaded with the picker.
+    await vi.waitFor(() => expect(wrapper.element.querySelector('fake-emoji-picker')).not.toBeNull())
+    const picker = wrapper.element.querySelector('fake-emoji-picker') as HTMLElement & { options: { dataSource: string, locale: string, i18n?: { searchLabel: string } } }
+    expect(picker.options.locale).toBe('zh')
+    expect(picker.options.dataSource).toMatch(/^\/.*zh\/cldr\/data\.json/)
+    expect(picker.options.i18n?.searchLabel).toBe('搜索')
+  })
+})
+
 describe('RoomComposer voice clips', () => {
   it('records, shows the running time, and sent uploads the clip with its duration then sends it alone', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })

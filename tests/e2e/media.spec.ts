@@ -87,7 +87,7 @@ test('a voice clip recorded from the microphone plays on the other side', async 
   expect(await audio.evaluate((element: HTMLAudioElement) => element.error)).toBeNull()
 })
 
-test('an emoji picked from the picker goes in at the cursor and is sent', async ({ page }) => {
+test('an emoji picked from the picker goes in at the cursor, is sent, and is offered again among the recent ones', async ({ page }) => {
   await joinFromHome(page, 'Ada', freshRoomId())
   const input = page.getByTestId('message-input')
   await input.fill('good morning')
@@ -101,6 +101,13 @@ test('an emoji picked from the picker goes in at the cursor and is sent', async 
   await expect(input).toHaveValue('good🌻 morning')
   await input.press('Enter')
   await expect(page.getByTestId('message-text')).toHaveText('good🌻 morning')
+
+  // Opened again, the picker offers it among the recently used.
+  await page.getByTestId('emoji-button').click()
+  await expect(picker.getByRole('menu', { name: 'Favorites' }).getByRole('menuitem', { name: /sunflower/i })).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(picker).toBeHidden()
+  await expect(page.getByTestId('emoji-button')).toBeFocused()
 })
 
 test('a link in a message opens in a new tab', async ({ browser, baseURL }) => {
