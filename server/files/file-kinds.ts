@@ -1,3 +1,5 @@
+import type { ImageType } from './images'
+
 /** How a file is shown and served, decided from its bytes (file-type's answer) and, for voice clips, whether the recorder sent a duration. */
 export type FileKind =
   | { kind: 'image', type: ImageType }
@@ -5,7 +7,6 @@ export type FileKind =
   | { kind: 'file', type: string }
   | { kind: 'refused', reason: string }
 
-export type ImageType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp' | 'image/avif'
 
 const IMAGES: Record<string, ImageType> = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', avif: 'image/avif' }
 /** Containers that only hold sound. */

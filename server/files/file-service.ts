@@ -31,11 +31,11 @@ export interface FileServiceOptions {
 }
 
 /**
- * A file past its pending time is removed only after this much more, so that
- * a claim that went through just in time (on another instance, with its
- * clock a little ahead) has written its marker first.
+ * A file past its pending time is removed only after a twelfth more (5
+ * minutes for the hour), so that a claim that went through just in time (on
+ * another instance, its clock a little ahead) has written its marker first.
  */
-const CLAIM_MARGIN_MS = 5 * 60 * 1000
+const CLAIM_MARGIN = 1 / 12
 
 /**
  * Uploads from receipt to removal: the upload route hands it a request, the
@@ -193,7 +193,7 @@ export class FileService implements Attachments {
     let bytes = 0
     for (const entry of entries) {
       const fileId = fileIdOfKey(entry.key)?.fileId
-      if (!fileId || sent.has(fileId) || now - entry.modifiedAt < this.options.pendingTtlMs + CLAIM_MARGIN_MS) continue
+      if (!fileId || sent.has(fileId) || now - entry.modifiedAt < this.options.pendingTtlMs * (1 + CLAIM_MARGIN)) continue
       expired.push(entry.key)
       bytes += entry.size
     }

@@ -1,6 +1,5 @@
 import sharp from 'sharp'
 import type { Metadata, Sharp } from 'sharp'
-import type { ImageType } from './file-kinds'
 
 /** Pixels an image may have: a 12-megapixel photo decodes to 48 MB; a small file that claims 100,000 x 100,000 is refused before it is decoded. */
 export const MAX_IMAGE_PIXELS = 50_000_000
@@ -12,6 +11,9 @@ export const THUMB_SIZE = 320
 sharp.concurrency(1)
 // libvips' own cache would keep decoded images around for nothing.
 sharp.cache(false)
+
+/** The image formats served as images (file-kinds.ts); defined here so the benchmark can compile this file alone. */
+export type ImageType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp' | 'image/avif'
 
 export class ImageRefused extends Error {}
 
@@ -33,22 +35,29 @@ export async function makeImage(source: string, type: ImageType, servedPath: str
   }
   const pages = metadata.pages ?? 1
   const frameHeight = metadata.pageHeight ?? metadata.height ?? 0
-  if ((metadata.width ?? 0) * frameHeight * Math.min(pages, 1000) > MAX_IMAGE_PIXELS * 4) throw new ImageRefused('the image has too many pixels')
+  // Judged from the header, before anything is decoded: a frame past the limit, or an animation of many frames past four times it.
+  const framePixels = (metadata.width ?? 0) * frameHeight
+  if (framePixels > MAX_IMAGE_PIXELS || framePixels * pages > MAX_IMAGE_PIXELS * 4) throw new ImageRefused(`images are limited to ${MAX_IMAGE_PIXELS / 1e6} megapixels`)
   try {
     // Rotating by EXIF only applies to still images; frames of an animation carry no EXIF.
     const served = pages > 1 ? sharp(source, options) : sharp(source, options).autoOrient()
     const encoded = encodeAs(served, type)
     const info = await encoded.toFile(servedPath)
-    await sharp(source, { limitInputPixels: MAX_IMAGE_PIXELS })
-      .autoOrient()
-      .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 70 })
-      .toFile(thumbPath)
+    await makeThumbnail(source, thumbPath)
     return { width: info.width, height: pages > 1 ? (info.pageHeight ?? frameHeight) : info.height }
   }
   catch (error) {
     throw new ImageRefused(`the image could not be read: ${error instanceof Error ? error.message : String(error)}`)
   }
+}
+
+/** The first frame, turned by EXIF, fit in THUMB_SIZE (a JPEG is shrunk while it is decoded, which makes this fast). */
+export async function makeThumbnail(source: string, thumbPath: string): Promise<void> {
+  await sharp(source, { limitInputPixels: MAX_IMAGE_PIXELS })
+    .autoOrient()
+    .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 70 })
+    .toFile(thumbPath)
 }
 
 // Without withMetadata() sharp writes no EXIF, XMP or IPTC: that is the point.

@@ -42,8 +42,9 @@ export function receiveUpload(req: IncomingMessage, maxBytes: number, stagingDir
   if (Number(req.headers['content-length'] ?? 0) > maxBytes + FRAMING_ALLOWANCE) return Promise.reject(tooLarge(maxBytes))
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy
+    // busboy calls a file that reaches its limit truncated: one byte more tells a file of exactly maxBytes from a longer one.
     try {
-      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fields: 2, parts: 3, fieldSize: 64, fieldNameSize: 32, headerPairs: 16, fileSize: maxBytes } })
+      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fields: 2, parts: 3, fieldSize: 64, fieldNameSize: 32, headerPairs: 16, fileSize: maxBytes + 1 } })
     }
     catch {
       return reject(new UploadProblem(400, 'BAD_REQUEST', 'the body must be multipart/form-data with a "file" part'))

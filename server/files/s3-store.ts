@@ -33,6 +33,10 @@ export class S3BlobStore implements BlobStore {
     this.client = new S3Client({
       region: options.region,
       forcePathStyle: options.forcePathStyle,
+      // Checksums only where S3 requires them: the newer default (a CRC32
+      // trailer on every upload) is not understood by many S3-compatible stores.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.accessKeyId ? { credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } } : {}),
     })

@@ -1,7 +1,7 @@
 import sharp from 'sharp'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ChatMessage } from '../../shared/protocol'
-import { fetchFile, jpegWithGps, oggOpusBytes, pngBytes, upload, webmBytes } from '../support/files'
+import { fetchFile, jpegWithGps, oggOpusBytes, pngBytes, pngClaiming, upload, webmBytes } from '../support/files'
 import { startServer } from '../support/server'
 import type { RunningServer } from '../support/server'
 import { closeAllClients, joinRoom } from '../support/ws-client'
@@ -163,6 +163,16 @@ describe('refusals', () => {
     expect(exe.body.data?.code).toBe('UNSUPPORTED_TYPE')
     const script = await upload(server.url, 'files-415', ada.joined.token, { bytes: Buffer.from('echo hi'), name: 'invoice.pdf.bat' })
     expect(script.status).toBe(415)
+  })
+
+  it('415 for a small PNG that would decode to 30,000 x 30,000 pixels, and the server goes on', async () => {
+    const ada = await joinRoom(server.wsUrl, 'files-bomb', 'Ada')
+    const bomb = await pngClaiming(30_000, 30_000)
+    expect((await sharp(bomb).metadata()).width).toBe(30_000)
+    const answer = await upload(server.url, 'files-bomb', ada.joined.token, { bytes: bomb, name: 'bomb.png' })
+    expect(answer.status).toBe(415)
+    expect(answer.body.data?.message).toMatch(/megapixels/)
+    expect((await upload(server.url, 'files-bomb', ada.joined.token, { bytes: await pngBytes(10, 10), name: 'fine.png' })).status).toBe(201)
   })
 
   it('415 for bytes that start like a PNG but are not one', async () => {

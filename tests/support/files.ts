@@ -1,4 +1,5 @@
 import { request } from 'node:http'
+import { crc32 } from 'node:zlib'
 import sharp from 'sharp'
 import type { FileInfo } from '../../shared/protocol'
 
@@ -92,4 +93,14 @@ export function streamUpload(baseUrl: string, roomId: string, token: string, tot
     }
     void pump()
   })
+}
+
+/** A small PNG whose header claims width x height: decoding it would take width x height x 3 bytes. */
+export async function pngClaiming(width: number, height: number): Promise<Buffer> {
+  const png = Buffer.from(await pngBytes(16, 16))
+  // The IHDR chunk: length (4), "IHDR" (4), width (4), height (4), 5 more bytes, then its CRC over type and data.
+  png.writeUInt32BE(width, 16)
+  png.writeUInt32BE(height, 20)
+  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29)
+  return png
 }

@@ -1,0 +1,193 @@
+import { describe, expect, it, vi } from 'vitest'
+import { LIMITS, parseClientFrame } from '../../shared/protocol'
+import type { FileInfo } from '../../shared/protocol'
+import { blobKeyOfPath, cleanFileName, contentDisposition, fileIdOfKey, newFileId, parseRoomKey, roomKeyOf } from '../../server/files/file-keys'
+import { classify } from '../../server/files/file-kinds'
+import { ImageGate } from '../../server/files/images'
+import { resolveRange } from '../../server/files/serve-file'
+import { MemoryUploadLedger } from '../../server/files/upload-ledger'
+
+const ID = 'A'.repeat(22)
+
+describe('the chat frame with attachments', () => {
+  it('takes 1-10 distinct file ids, and then the text may be empty or missing', () => {
+    expect(parseClientFrame(JSON.stringify({ type: 'chat', text: '', attachments: [ID] }))).toEqual({ ok: true, frame: { type: 'chat', text: '', attachments: [ID] } })
+    expect(parseClientFrame(JSON.stringify({ type: 'chat', attachments: [ID] }))).toEqual({ ok: true, frame: { type: 'chat', text: '', attachments: [ID] } })
+    expect(parseClientFrame(JSON.stringify({ type: 'chat', text: ' \n', attachments: [ID] }))).toMatchObject({ ok: true, frame: { text: '' } })
+    const ten = Array.from({ length: LIMITS.attachmentsPerMessage }, (_, i) => `${'B'.repeat(20)}${String(i).padStart(2, '0')}`)
+    expect(parseClientFrame(JSON.stringify({ type: 'chat', text: 'caption', attachments: ten }))).toMatchObject({ ok: true, frame: { text: 'caption', attachments: ten } })
+  })
+
+  it.each([
+    ['no ids', []],
+    ['eleven ids', Array.from({ length: LIMITS.attachmentsPerMessage + 1 }, (_, i) => `${'C'.repeat(20)}${String(i).padStart(2, '0')}`)],
+    ['one id twice', [ID, ID]],
+    ['a short id', ['abc']],
+    ['a path', ['../../../../etc/passwd']],
+    ['a number', [5]],
+    ['not an array', ID],
+  ])('refuses %s', (_case, attachments) => {
+    expect(parseClientFrame(JSON.stringify({ type: 'chat', text: 'x', attachments }))).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+  })
+
+  it('still refuses empty text without attachments, and over-long text with them', () => {
+    expect(parseClientFrame('{"type":"chat","text":""}')).toMatchObject({ ok: false })
+    expect(parseClientFrame(JSON.stringify({ type: 'chat', text: 't'.repeat(LIMITS.textMaxLength + 1), attachments: [ID] }))).toMatchObject({ ok: false })
+  })
+})
+
+describe('classify', () => {
+  it('makes images only of the five image formats found in the bytes', () => {
+    expect(classify({ ext: 'png', mime: 'image/png' }, 'a.png', false)).toEqual({ kind: 'image', type: 'image/png' })
+    expect(classify({ ext: 'avif', mime: 'image/avif' }, 'a', false)).toEqual({ kind: 'image', type: 'image/avif' })
+    expect(classify(undefined, 'a.png', false)).toEqual({ kind: 'file', type: 'application/octet-stream' })
+    expect(classify({ ext: 'tif', mime: 'image/tiff' }, 'a.tif', false)).toEqual({ kind: 'file', type: 'image/tiff' })
+    expect(classify({ ext: 'ico', mime: 'image/x-icon' }, 'a.ico', false).kind).toBe('file')
+  })
+
+  it('calls a webm or mp4 audio only when it came from the recorder; sound-only containers always', () => {
+    expect(classify({ ext: 'webm', mime: 'video/webm' }, 'v.webm', true)).toEqual({ kind: 'audio', type: 'audio/webm' })
+    expect(classify({ ext: 'mp4', mime: 'video/mp4' }, 'v.mp4', true)).toEqual({ kind: 'audio', type: 'audio/mp4' })
+    expect(classify({ ext: 'webm', mime: 'video/webm' }, 'v.webm', false)).toEqual({ kind: 'file', type: 'video/webm' })
+    expect(classify({ ext: 'opus', mime: 'audio/ogg; codecs=opus' }, 'a.opus', false)).toEqual({ kind: 'audio', type: 'audio/ogg' })
+    expect(classify({ ext: 'mp3', mime: 'audio/mpeg' }, 'a.mp3', false)).toEqual({ kind: 'audio', type: 'audio/mpeg' })
+  })
+
+  it('refuses programs by their bytes and by names that run on a double click', () => {
+    expect(classify({ ext: 'exe', mime: 'application/x-msdownload' }, 'cat.jpg', false).kind).toBe('refused')
+    expect(classify({ ext: 'elf', mime: 'application/x-elf' }, 'tool', false).kind).toBe('refused')
+    expect(classify(undefined, 'invoice.PDF.bat', false).kind).toBe('refused')
+    expect(classify(undefined, 'run.ps1', false).kind).toBe('refused')
+    expect(classify(undefined, 'notes.txt', false).kind).toBe('file')
+    expect(classify(undefined, 'script.js', false).kind).toBe('file')
+  })
+})
+
+describe('file keys and names', () => {
+  it('a file id carries 128 random bits in 22 base64url characters', () => {
+    const ids = new Set(Array.from({ length: 1000 }, () => newFileId()))
+    expect(ids.size).toBe(1000)
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    expect(Buffer.from(newFileId(), 'base64url')).toHaveLength(16)
+  })
+
+  it('a room key names one life of a room, and parses back', () => {
+    const key = roomKeyOf({ id: 'my-room', createdAt: 1_800_000_000_000 })
+    expect(parseRoomKey(key)).toEqual({ roomId: 'my-room', createdAt: 1_800_000_000_000 })
+    expect(parseRoomKey('my-room')).toBeUndefined()
+  })
+
+  it('only a room key and a file id (or its thumbnail) make a blob key: no path escapes', () => {
+    expect(blobKeyOfPath(`room.abc/${ID}`)).toBe(`room.abc/${ID}`)
+    expect(blobKeyOfPath(`room.abc/${ID}.thumb`)).toBe(`room.abc/${ID}.thumb`)
+    for (const bad of [`room.abc/${ID}.sent`, `room.abc/${ID}.meta.json`, `../x/${ID}`, `room.abc/../${ID}`, `room.abc/${ID}/x`, `room/${ID}`, 'room.abc/short', '']) {
+      expect(blobKeyOfPath(bad)).toBeUndefined()
+    }
+    expect(fileIdOfKey(`room.abc/${ID}.sent`)).toEqual({ roomKey: 'room.abc', fileId: ID })
+  })
+
+  it('a file name loses paths, control and bidi characters, and its length', () => {
+    expect(cleanFileName('../../etc/passwd')).toBe('etcpasswd')
+    expect(cleanFileName('C:\\Users\\a.txt')).toBe('C:Usersa.txt')
+    expect(cleanFileName('evil\u202Egnp.exe')).toBe('evilgnp.exe')
+    expect(cleanFileName('a\u0000b\nc')).toBe('abc')
+    expect(cleanFileName('')).toBe('file')
+    expect(cleanFileName('...')).toBe('file')
+    expect(Array.from(cleanFileName('é'.repeat(500)))).toHaveLength(200)
+  })
+
+  it('Content-Disposition carries any name safely (RFC 6266)', () => {
+    expect(contentDisposition('attachment', 'a "b".txt')).toBe('attachment; filename="a _b_.txt"; filename*=UTF-8\'\'a%20%22b%22.txt')
+    expect(contentDisposition('inline', '照片 (1).png')).toBe('inline; filename="__ (1).png"; filename*=UTF-8\'\'%E7%85%A7%E7%89%87%20%281%29.png')
+  })
+})
+
+describe('resolveRange', () => {
+  it.each([
+    ['bytes=0-99', { start: 0, end: 99 }],
+    ['bytes=100-', { start: 100, end: 999 }],
+    ['bytes=-100', { start: 900, end: 999 }],
+    ['bytes=900-5000', { start: 900, end: 999 }],
+    ['bytes=1000-', 'unsatisfiable'],
+    ['bytes=5-4', 'unsatisfiable'],
+    ['bytes=0-1,5-6', undefined],
+    ['items=0-1', undefined],
+    ['bytes=-', undefined],
+  ])('%s of 1000 bytes', (header, expected) => {
+    expect(resolveRange(header, 1000)).toEqual(expected)
+  })
+})
+
+function pending(id: string, memberId = 'm1', roomId = 'r', bytes = 100) {
+  const info: FileInfo = { id, name: `${id}.txt`, type: 'text/plain', size: bytes, url: `/files/r.1/${id}` }
+  return { roomId, roomKey: `${roomId}.1`, memberId, info, bytes }
+}
+
+describe('MemoryUploadLedger', () => {
+  it('hands files out once, all or none, to their uploader in their room', async () => {
+    const ledger = new MemoryUploadLedger()
+    await ledger.add(pending('a'), 1000, 60_000)
+    await ledger.add(pending('b'), 1000, 60_000)
+    expect(await ledger.claim('r', 'm2', ['a'], undefined)).toBeUndefined()
+    expect(await ledger.claim('other', 'm1', ['a'], undefined)).toBeUndefined()
+    expect(await ledger.claim('r', 'm1', ['a', 'nope'], undefined)).toBeUndefined()
+    expect((await ledger.claim('r', 'm1', ['a', 'b'], undefined))?.map(file => file.id)).toEqual(['a', 'b'])
+    expect(await ledger.claim('r', 'm1', ['a'], undefined)).toBeUndefined()
+  })
+
+  it('a resend with the same clientId gets the files again; another message does not', async () => {
+    const ledger = new MemoryUploadLedger()
+    await ledger.add(pending('a'), 1000, 60_000)
+    expect(await ledger.claim('r', 'm1', ['a'], 'c1')).toHaveLength(1)
+    expect(await ledger.claim('r', 'm1', ['a'], 'c1')).toHaveLength(1)
+    expect(await ledger.claim('r', 'm1', ['a'], 'c2')).toBeUndefined()
+    expect(await ledger.claim('r', 'm1', ['a'], undefined)).toBeUndefined()
+  })
+
+  it('counts a room life\'s bytes against its quota; released bytes count no more', async () => {
+    const ledger = new MemoryUploadLedger()
+    expect(await ledger.add(pending('a', 'm1', 'r', 600), 1000, 60_000)).toBe(true)
+    expect(await ledger.add(pending('b', 'm1', 'r', 600), 1000, 60_000)).toBe(false)
+    expect(await ledger.usedBytes('r.1')).toBe(600)
+    await ledger.release('r.1', 600)
+    expect(await ledger.add(pending('b', 'm1', 'r', 600), 1000, 60_000)).toBe(true)
+  })
+
+  it('an upload not sent in time cannot be sent', async () => {
+    vi.useFakeTimers()
+    try {
+      const ledger = new MemoryUploadLedger()
+      await ledger.add(pending('a'), 1000, 60_000)
+      vi.advanceTimersByTime(59_999)
+      await ledger.add(pending('b'), 1000, 60_000)
+      vi.advanceTimersByTime(1)
+      expect(await ledger.claim('r', 'm1', ['a'], undefined)).toBeUndefined()
+      ledger.prune(Date.now())
+      expect(await ledger.claim('r', 'm1', ['b'], undefined)).toHaveLength(1)
+    }
+    finally {
+      vi.useRealTimers()
+    }
+  })
+})
+
+describe('ImageGate', () => {
+  it('runs one job at a time and turns away jobs past its queue', async () => {
+    const gate = new ImageGate(1, 1)
+    let release!: () => void
+    const order: string[] = []
+    const first = gate.run(() => new Promise<string>((resolve) => {
+      release = () => resolve('first')
+    }))
+    const second = gate.run(async () => {
+      order.push('second ran')
+      return 'second'
+    })
+    expect(await gate.run(async () => 'third')).toBeUndefined()
+    expect(order).toEqual([])
+    release()
+    expect(await first).toBe('first')
+    expect(await second).toBe('second')
+    expect(await gate.run(async () => 'fourth')).toBe('fourth')
+  })
+})
