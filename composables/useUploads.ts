@@ -5,7 +5,7 @@ import { LIMITS } from '../shared/protocol'
 import type { FileInfo } from '../shared/protocol'
 
 /** Why an upload did not finish, as the row says it (translated under `media.uploadError.*`). */
-export type UploadFailure = 'unauthorized' | 'tooLarge' | 'typeNotAllowed' | 'rateLimited' | 'tooMany' | 'failed'
+export type UploadFailure = 'unauthorized' | 'tooLarge' | 'typeNotAllowed' | 'rateLimited' | 'roomFull' | 'unavailable' | 'tooMany' | 'failed'
 
 export interface Upload {
   /** This page's own id for the row. */
@@ -48,7 +48,23 @@ export interface UseUploadsReturn {
   close: () => void
 }
 
-const FAILURE_BY_STATUS: Record<number, UploadFailure> = { 401: 'unauthorized', 403: 'unauthorized', 413: 'tooLarge', 415: 'typeNotAllowed', 429: 'rateLimited' }
+const FAILURE_BY_STATUS: Record<number, UploadFailure> = { 401: 'unauthorized', 403: 'unauthorized', 413: 'tooLarge', 415: 'typeNotAllowed', 429: 'rateLimited', 503: 'unavailable' }
+
+// The answer's status says most; a 429 may also be the room's byte quota, which waiting does not cure.
+function failureOf(status: number, body: string): UploadFailure {
+  if (status === 429 && errorCode(body) === 'QUOTA_EXCEEDED') return 'roomFull'
+  return FAILURE_BY_STATUS[status] ?? 'failed'
+}
+
+function errorCode(body: string): string | undefined {
+  try {
+    const code = (JSON.parse(body) as { code?: unknown }).code
+    return typeof code === 'string' ? code : undefined
+  }
+  catch {
+    return undefined
+  }
+}
 
 let uploadCount = 0
 
@@ -102,7 +118,7 @@ export function useUploads(options: UseUploadsOptions): UseUploadsReturn {
       })
       request.addEventListener('load', () => {
         const file = request.status === 201 ? parseFile(request.responseText) : undefined
-        if (!file) return fail(FAILURE_BY_STATUS[request.status] ?? 'failed')
+        if (!file) return fail(failureOf(request.status, request.responseText))
         update(key, { state: 'done', loaded: blob.size, file })
         finish(key)
         resolve(file)

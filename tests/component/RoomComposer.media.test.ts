@@ -147,7 +147,7 @@ describe('RoomComposer with files', () => {
     await chooseFiles(wrapper, [new File(['x'], 'page.html')])
     FakeXhr.last().respond(415, { code: 'UNSUPPORTED_TYPE', message: 'no' })
     await wrapper.vm.$nextTick()
-    expect(wrapper.get('[data-testid="upload-error"]').text()).toBe('不允许此类型的文件')
+    expect(wrapper.get('[data-testid="upload-error"]').text()).toBe('不接受此文件：程序和无法打开的图片会被拒绝')
     expect(wrapper.get('[data-testid="attach-button"]').attributes('aria-label')).toBe('添加文件')
   })
 })

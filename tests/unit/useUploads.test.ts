@@ -50,6 +50,7 @@ describe('useUploads', () => {
     [413, 'tooLarge'],
     [415, 'typeNotAllowed'],
     [429, 'rateLimited'],
+    [503, 'unavailable'],
     [500, 'failed'],
   ] as const)('a %i answer fails the row with %s and resolves nothing', async (status, failure) => {
     const { uploads } = setup('member-token')
@@ -58,6 +59,13 @@ describe('useUploads', () => {
     expect(await done).toBeUndefined()
     expect(uploads.uploads.value[0]).toMatchObject({ state: 'failed', failure })
     expect(uploads.files.value).toEqual([])
+  })
+
+  it('a 429 for the room\'s byte quota says the room is full, not to wait', async () => {
+    const { uploads } = setup('member-token')
+    uploads.add(new File(['x'], 'a.bin'))
+    FakeXhr.last().respond(429, { code: 'QUOTA_EXCEEDED', message: 'room full' })
+    expect(uploads.uploads.value[0]?.failure).toBe('roomFull')
   })
 
   it('a network error fails the row', async () => {
