@@ -71,6 +71,21 @@ test('an attached image, with its caption, shows in the other person\'s window',
   await expect(ada.getByTestId('upload-progress')).toHaveCount(0)
 })
 
+test('a file over the size limit and a program are refused on their rows, with the reason, and nothing is sent', async ({ page }) => {
+  await joinFromHome(page, 'Ada', freshRoomId())
+  await attach(page, [
+    { name: 'huge.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(11 * 1024 * 1024, 7) },
+    { name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ not really a program') },
+  ])
+  const rows = page.getByTestId('upload-progress')
+  await expect(rows.filter({ hasText: 'huge.bin' })).toHaveAttribute('data-state', 'failed', { timeout: 15_000 })
+  await expect(rows.filter({ hasText: 'huge.bin' }).getByTestId('upload-error')).toHaveText('Too large')
+  await expect(rows.filter({ hasText: 'setup.exe' }).getByTestId('upload-error')).toHaveText(/^Not accepted/)
+  await expect(page.getByTestId('send-button')).toBeDisabled()
+  await rows.filter({ hasText: 'huge.bin' }).getByTestId('upload-cancel').click()
+  await expect(rows).toHaveCount(1)
+})
+
 test('a voice clip recorded from the microphone plays on the other side', async ({ browser }) => {
   const { ada, bob } = await twoPeople(browser)
   await ada.getByTestId('record-button').click()
