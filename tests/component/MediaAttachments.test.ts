@@ -3,6 +3,7 @@ import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import MediaAttachments from '~/components/media/MediaAttachments.vue'
 import RoomMessageItem from '~/components/room/RoomMessageItem.vue'
+import RoomMessageList from '~/components/room/RoomMessageList.vue'
 import type { FileInfo } from '~/shared/protocol'
 import { useTestLocale } from '~/tests/support/i18n'
 
@@ -87,5 +88,21 @@ describe('RoomMessageItem text and files', () => {
     expect(wrapper.get('[data-testid="message-status"]').text()).toBe('✓ 已发送')
     expect(wrapper.get('[data-testid="action-reply"]').attributes('aria-label')).toBe('回复')
     expect(wrapper.get('[data-testid="action-delete"]').attributes('aria-label')).toBe('删除')
+  })
+})
+
+describe('RoomMessageList with files', () => {
+  it('the sender sees the files of a message still sending, and of the posted message after it', () => {
+    const pendingEntry = { kind: 'pending' as const, key: 'own:c1', clientId: 'c1', text: '', writtenAt: 0, senderName: 'me', attachments: [photo] }
+    const wrapper = mount(RoomMessageList, { props: { timeline: [pendingEntry] } })
+    expect(wrapper.get('[data-testid="message-status"]').attributes('data-state')).toBe('sending')
+    expect(wrapper.findAll('[data-testid="message-image"]')).toHaveLength(1)
+  })
+
+  it('a posted message shows its files', () => {
+    const message = { type: 'chat' as const, seq: 1, id: 'm1', roomId: 'r', from: { id: 'u', name: 'Ann' }, text: 'minutes', at: 0, attachments: [pdf, clip] }
+    const wrapper = mount(RoomMessageList, { props: { timeline: [{ kind: 'chat', key: 'm1', mine: false, message }] } })
+    expect(wrapper.findAll('[data-testid="message-file"]')).toHaveLength(1)
+    expect(wrapper.findAll('[data-testid="message-audio"]')).toHaveLength(1)
   })
 })

@@ -69,6 +69,13 @@ test('an attached image, with its caption, shows in the other person\'s window',
   await expect(image).toHaveJSProperty('complete', true)
   expect(await image.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(0)
   await expect(ada.getByTestId('upload-progress')).toHaveCount(0)
+
+  // A click opens the full image (400 px wide, where the thumbnail is smaller).
+  const href = await message.getByTestId('message-image').getAttribute('href')
+  const [full] = await Promise.all([bob.context().waitForEvent('page'), image.click()])
+  await full.waitForLoadState()
+  expect(new URL(full.url()).pathname).toBe(href)
+  await expect(full.locator('img')).toHaveJSProperty('naturalWidth', 400)
 })
 
 test('a file over the size limit and a program are refused on their rows, with the reason, and nothing is sent', async ({ page }) => {
