@@ -47,6 +47,7 @@ export class FileService implements Attachments {
   private readonly images = new ImageGate()
   private sweepTimer: ReturnType<typeof setInterval> | undefined
   private sweeping = false
+  private started: Promise<void> | undefined
 
   constructor(private readonly options: FileServiceOptions) {
     this.rate = new TokenBuckets(options.uploadsPerMinute)
@@ -56,10 +57,16 @@ export class FileService implements Attachments {
     return this.options.blobs
   }
 
-  async start(): Promise<void> {
-    await mkdir(this.options.stagingDir, { recursive: true })
+  /** Makes the staging folder (every upload waits for it) and starts the one sweep timer. */
+  start(): Promise<void> {
     this.sweepTimer ??= setInterval(() => void this.sweep(), this.options.sweepIntervalMs)
     this.sweepTimer.unref?.()
+    // A failure (a disk not mounted yet) is tried again by the next upload.
+    this.started ??= mkdir(this.options.stagingDir, { recursive: true }).then(() => {}, (error: unknown) => {
+      this.started = undefined
+      throw error
+    })
+    return this.started
   }
 
   async stop(): Promise<void> {
@@ -77,6 +84,7 @@ export class FileService implements Attachments {
 
   /** Receives, judges and stores one upload; throws an UploadProblem for the sender. */
   async upload(req: IncomingMessage, room: RoomRecord, memberId: string): Promise<FileInfo> {
+    await this.start()
     const received = await receiveUpload(req, this.options.maxUploadBytes, this.options.stagingDir)
     const temporary = [received.path]
     try {

@@ -28,7 +28,8 @@ export async function makeImage(source: string, type: ImageType, servedPath: str
   const options = { limitInputPixels: MAX_IMAGE_PIXELS, animated: type === 'image/gif' || type === 'image/webp' }
   let metadata: Metadata
   try {
-    metadata = await sharp(source, options).metadata()
+    // Only the header is read here; the limit below says why an image is refused.
+    metadata = await sharp(source, { ...options, limitInputPixels: false }).metadata()
   }
   catch (error) {
     throw new ImageRefused(`the image could not be read: ${error instanceof Error ? error.message : String(error)}`)

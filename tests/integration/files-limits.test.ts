@@ -1,3 +1,6 @@
+import { readdirSync } from 'node:fs'
+import { request } from 'node:http'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { healthDetails } from '../support/health'
 import { fetchFile, pngBytes, streamUpload, upload } from '../support/files'
@@ -7,6 +10,11 @@ import { closeAllClients, joinRoom } from '../support/ws-client'
 
 const MiB = 1024 * 1024
 let server: RunningServer | undefined
+
+/** What the server holds in its staging folder: uploads being received. */
+function staged(running: RunningServer): string[] {
+  return readdirSync(join(running.dataDir!, 'files', '.staging'))
+}
 
 afterEach(async () => {
   closeAllClients()
@@ -37,10 +45,29 @@ describe('upload limits', () => {
       expect(answer.status).toBe(413)
       expect(JSON.parse(answer.body).data.code).toBe('TOO_LARGE')
       expect(peak - before).toBeLessThan(16 * MiB)
-      // Nothing of it was kept on disk either: only the warm-up file is there.
+      // Nothing of it is left on disk, and the member can go on uploading.
+      await expect.poll(() => staged(server!)).toEqual([])
       expect((await upload(server.url, 'files-413', ada.joined.token, { bytes: Buffer.from('after'), name: 'b.txt' })).status).toBe(201)
     }, 60_000)
   }
+
+  it('an upload cut off halfway leaves nothing behind', async () => {
+    server = await startServer()
+    const ada = await joinRoom(server.wsUrl, 'files-cut', 'Ada')
+    const boundary = 'cut-boundary'
+    const req = request(new URL('/api/rooms/files-cut/files', server.url), {
+      method: 'POST',
+      agent: false,
+      headers: { 'authorization': `Bearer ${ada.joined.token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(5 * MiB) },
+    })
+    req.on('error', () => {})
+    req.write(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="cut.bin"\r\n\r\n`)
+    req.write(Buffer.alloc(MiB, 1))
+    await expect.poll(() => staged(server!).length).toBe(1)
+    req.destroy()
+    await expect.poll(() => staged(server!)).toEqual([])
+    expect((await upload(server.url, 'files-cut', ada.joined.token, { bytes: Buffer.from('whole'), name: 'w.txt' })).status).toBe(201)
+  })
 
   it('a file of exactly the limit is taken, one byte more is 413', async () => {
     server = await startServer({ NUXT_MAX_UPLOAD_BYTES: '2048' })

@@ -21,13 +21,17 @@ export default defineEventHandler(async (event) => {
   if (!found?.room) return refuse(event, notAMemberHere())
   const files = useFileService()
   try {
-    await files.admit(found.room, found.member.id)
-    const file = await files.upload(event.node.req, found.room, found.member.id)
+    // The pending uploads and quotas live in Redis with the rooms: out of reach, 503 as for the other routes.
+    const file = await withRoomStore(event, async () => {
+      await files.admit(found.room!, found.member.id)
+      return files.upload(event.node.req, found.room!, found.member.id)
+    })
     setResponseStatus(event, 201)
     return { file }
   }
   catch (error) {
     if (error instanceof UploadProblem) return refuse(event, error)
+    if (!event.node.req.complete) dropRest(event)
     throw error
   }
 })
