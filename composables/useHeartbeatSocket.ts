@@ -1,12 +1,12 @@
 import type { ComputedRef, MaybeRefOrGetter, Ref } from 'vue'
 import { computed, getCurrentScope, onScopeDispose, shallowRef, toValue } from 'vue'
 import { LIMITS } from '../shared/protocol'
-import type { ChatMessage, ErrorCode, ErrorFrame, JoinedFrame, JoinFrame } from '../shared/protocol'
+import type { ChatMessage, ErrorCode, ErrorFrame, FileInfo, JoinedFrame, JoinFrame } from '../shared/protocol'
 import type { KickedFrame, MemberPresence, PongFrame, RoomVisibility, ServerFrame } from '../shared/protocol'
 import { defaultClientStorage } from '../utils/client-storage'
 import type { ClientStorage } from '../utils/client-storage'
 import { memberTokenStore } from '../utils/member-token'
-import { isSendableText, randomClientId } from '../utils/outbox'
+import { isSendableMessage, isSendableText, randomClientId } from '../utils/outbox'
 import { isFatalJoinError } from '../utils/refusals'
 import type { Refusal } from '../utils/refusals'
 import { defaultSocketUrl, memberActionUrl } from '../utils/socket-url'
@@ -124,8 +124,10 @@ export interface UseHeartbeatSocketReturn {
   /**
    * Queues a message and sends it as soon as the member is joined, again after
    * every join until the server acknowledges it; false for blank or over-long text.
+   * With `attachments` (uploaded files, at most `LIMITS.attachmentsPerMessage`)
+   * the text is their caption and may be empty.
    */
-  send: (text: string, replyTo?: string) => boolean
+  send: (text: string, replyTo?: string, attachments?: FileInfo[]) => boolean
   /** Leaves the room for good: the token and the unsent messages are forgotten and the socket closed. */
   leave: () => void
   /** Connects now with a fresh retry budget ("Reconnect", "Retry now"). */
@@ -316,10 +318,10 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   }
 
   // Nothing could ever deliver a message queued without a window (SSR).
-  function send(text: string, replyTo?: string): boolean {
-    if (!WebSocketImpl || !isSendableText(text)) return false
+  function send(text: string, replyTo?: string, attachments?: FileInfo[]): boolean {
+    if (!WebSocketImpl || !isSendableMessage(text, attachments)) return false
     setTyping(false)
-    outbox.add(text, replyTo)
+    outbox.add(text, replyTo, attachments)
     return true
   }
 

@@ -1,6 +1,6 @@
 import type { MaybeRefOrGetter, Ref } from 'vue'
 import { shallowRef } from 'vue'
-import type { ChatMessage, ChatSendFrame } from '../shared/protocol'
+import type { ChatMessage, ChatSendFrame, FileInfo } from '../shared/protocol'
 import { backoffDelay } from '../utils/backoff'
 import type { ClientStorage } from '../utils/client-storage'
 import { outboxStore, randomClientId } from '../utils/outbox'
@@ -19,8 +19,8 @@ export interface UseOutboxOptions {
 export interface UseOutboxReturn {
   /** Messages written and not yet acknowledged, oldest first. */
   items: Readonly<Ref<OutboxItem[]>>
-  /** Queues the text under a fresh clientId and sends it at once if it can. */
-  add: (text: string, replyTo?: string) => void
+  /** Queues the text (and files) under a fresh clientId and sends it at once if it can. */
+  add: (text: string, replyTo?: string, attachments?: FileInfo[]) => void
   /** Removes what these messages acknowledge: sent by `selfId` with a clientId still pending. */
   acknowledge: (messages: readonly ChatMessage[], selfId: string | undefined) => void
   /** A new link has joined: nothing is on it yet, so everything pending goes (again). */
@@ -88,14 +88,18 @@ export function useOutbox({ storage, roomId, sendChat, random }: UseOutboxOption
         timer = setTimeout(sendWaiting, Math.ceil((1 - tokens) * 1000 / CHAT_PACE.framesPerSecond))
         return
       }
-      if (!sendChat({ type: 'chat', text: item.text, clientId: item.clientId, ...(item.replyTo ? { replyTo: item.replyTo } : {}) })) return
+      if (!sendChat(chatFrame(item))) return
       sentOnLink.add(item.clientId)
       tokens--
     }
   }
 
-  function add(text: string, replyTo?: string) {
-    const item: OutboxItem = { clientId: randomClientId(), text, writtenAt: Date.now(), ...(replyTo ? { replyTo } : {}) }
+  function chatFrame({ text, clientId, replyTo, attachments }: OutboxItem): ChatSendFrame {
+    return { type: 'chat', text, clientId, ...(replyTo ? { replyTo } : {}), ...(attachments?.length ? { attachments: attachments.map(file => file.id) } : {}) }
+  }
+
+  function add(text: string, replyTo?: string, attachments?: FileInfo[]) {
+    const item: OutboxItem = { clientId: randomClientId(), text, writtenAt: Date.now(), ...(replyTo ? { replyTo } : {}), ...(attachments?.length ? { attachments } : {}) }
     items.value = [...items.value, item]
     store.add(item)
     sendWaiting()

@@ -1,6 +1,7 @@
 import type { MaybeRefOrGetter } from 'vue'
 import { toValue } from 'vue'
 import { LIMITS } from '../shared/protocol'
+import type { FileInfo } from '../shared/protocol'
 import { ignoreStorageErrors } from './client-storage'
 import type { ClientStorage } from './client-storage'
 
@@ -13,6 +14,8 @@ export interface OutboxItem {
   writtenAt: number
   /** The id of the message it answers. */
   replyTo?: string
+  /** Files uploaded for it: their ids go in the frame, the rest shows while it is pending. */
+  attachments?: FileInfo[]
 }
 
 export interface OutboxStore {
@@ -27,6 +30,12 @@ export interface OutboxStore {
 /** Text the server would accept; anything else would stay in the outbox for ever. */
 export function isSendableText(text: string): boolean {
   return text.trim().length > 0 && text.length <= LIMITS.textMaxLength
+}
+
+/** A message the server would accept: text, or files with a caption that may be empty. */
+export function isSendableMessage(text: string, attachments: readonly unknown[] = []): boolean {
+  if (attachments.length === 0) return isSendableText(text)
+  return attachments.length <= LIMITS.attachmentsPerMessage && text.length <= LIMITS.textMaxLength
 }
 
 // crypto.randomUUID exists only in secure contexts, and a LAN http page is not one.
@@ -74,7 +83,15 @@ function isOutboxItem(value: unknown): value is OutboxItem {
   const item = value as Partial<OutboxItem> | null
   return typeof item === 'object' && item !== null
     && typeof item.clientId === 'string' && item.clientId.length > 0 && item.clientId.length <= LIMITS.clientIdMaxLength
-    && typeof item.text === 'string' && isSendableText(item.text)
+    && typeof item.text === 'string'
+    && (item.attachments === undefined || (Array.isArray(item.attachments) && item.attachments.every(isStoredFile)))
+    && isSendableMessage(item.text, item.attachments)
     && typeof item.writtenAt === 'number'
     && (item.replyTo === undefined || (typeof item.replyTo === 'string' && item.replyTo.length <= LIMITS.messageIdMaxLength))
+}
+
+function isStoredFile(value: unknown): value is FileInfo {
+  const file = value as Partial<FileInfo> | null
+  return typeof file === 'object' && file !== null && typeof file.id === 'string' && file.id.length <= LIMITS.messageIdMaxLength
+    && typeof file.name === 'string' && typeof file.type === 'string' && typeof file.size === 'number' && typeof file.url === 'string'
 }

@@ -1,11 +1,11 @@
-import type { ChatMessage, MemberPresence, PresenceFrame, ServerFrame } from '../shared/protocol'
+import type { ChatMessage, FileInfo, MemberPresence, PresenceFrame, ServerFrame } from '../shared/protocol'
 import type { LocalText } from './local-text'
 import type { OutboxItem } from './outbox'
 
 /** A message the server has posted; `mine` when this member sent it. */
 export interface ChatEntry { kind: 'chat', key: string, message: ChatMessage, mine: boolean }
 /** A message of this member that the server has not acknowledged yet. */
-export interface PendingEntry { kind: 'pending', key: string, clientId: string, text: string, writtenAt: number, senderName: string }
+export interface PendingEntry { kind: 'pending', key: string, clientId: string, text: string, writtenAt: number, senderName: string, attachments?: FileInfo[] }
 export interface SystemEntry { kind: 'system', key: string, text: LocalText, at: number }
 export type TimelineEntry = ChatEntry | PendingEntry | SystemEntry
 
@@ -31,8 +31,8 @@ function chatEntry(message: ChatMessage, selfId: string | undefined, usedKeys: R
 /** The timeline followed by the pending messages: they have no seq yet, so they come after every posted one. */
 export function withPendingEntries(timeline: TimelineEntry[], pending: readonly OutboxItem[], senderName: string): TimelineEntry[] {
   if (pending.length === 0) return timeline
-  return [...timeline, ...pending.map(({ clientId, text, writtenAt }): PendingEntry =>
-    ({ kind: 'pending', key: ownKey(clientId), clientId, text, writtenAt, senderName }))]
+  return [...timeline, ...pending.map(({ clientId, text, writtenAt, attachments }): PendingEntry =>
+    ({ kind: 'pending', key: ownKey(clientId), clientId, text, writtenAt, senderName, ...(attachments ? { attachments } : {}) }))]
 }
 
 /** The highest seq the timeline shows; undefined when it shows no message. */

@@ -1,0 +1,63 @@
+// @vitest-environment happy-dom
+import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import RoomView from '~/components/room/RoomView.vue'
+import type { FileInfo } from '~/shared/protocol'
+import { FakeXhr } from '~/tests/unit/fake-xhr'
+
+const photo: FileInfo = { id: 'file-1', name: 'cat.png', type: 'image/png', size: 3, url: '/files/x/cat.png' }
+
+function mountRoom() {
+  return mount(RoomView, {
+    props: { roomId: 'lobby', status: 'connected', attempt: 0, maxRetries: 10, online: 1, members: 1, users: [], selfId: 'u1', timeline: [] },
+  })
+}
+
+function dragEvent(type: string, files: File[]) {
+  const event = new Event(type, { bubbles: true, cancelable: true }) as DragEvent
+  Object.defineProperty(event, 'dataTransfer', { value: { types: ['Files'], files, dropEffect: 'none' } })
+  return event
+}
+
+beforeEach(() => {
+  localStorage.clear()
+  FakeXhr.reset()
+  vi.stubGlobal('XMLHttpRequest', FakeXhr)
+})
+afterEach(() => vi.unstubAllGlobals())
+
+describe('RoomView files', () => {
+  it('files dragged over the conversation show the hint; dropped, they upload and go with the next message', async () => {
+    const wrapper = mountRoom()
+    await wrapper.vm.$nextTick()
+    const conversation = wrapper.get('main').element
+    const file = new File(['png'], 'cat.png')
+    conversation.dispatchEvent(dragEvent('dragenter', [file]))
+    const over = dragEvent('dragover', [file])
+    conversation.dispatchEvent(over)
+    await wrapper.vm.$nextTick()
+    expect(over.defaultPrevented).toBe(true)
+    expect(wrapper.get('[data-testid="drop-hint"]').text()).toBe('Drop files to attach them')
+
+    const drop = dragEvent('drop', [file])
+    conversation.dispatchEvent(drop)
+    await wrapper.vm.$nextTick()
+    expect(drop.defaultPrevented).toBe(true)
+    expect(wrapper.find('[data-testid="drop-hint"]').exists()).toBe(false)
+    expect(FakeXhr.instances.map(request => request.url)).toEqual(['/api/rooms/lobby/files'])
+
+    FakeXhr.last().respond(201, { file: photo })
+    await flushPromises()
+    await wrapper.get('form').trigger('submit')
+    expect(wrapper.emitted('send')).toEqual([['', undefined, [photo]]])
+  })
+
+  it('text dragged over the room is left to the browser', async () => {
+    const wrapper = mountRoom()
+    await wrapper.vm.$nextTick()
+    const event = new Event('dragover', { bubbles: true, cancelable: true }) as DragEvent
+    Object.defineProperty(event, 'dataTransfer', { value: { types: ['text/plain'], files: [] } })
+    wrapper.get('main').element.dispatchEvent(event)
+    expect(event.defaultPrevented).toBe(false)
+  })
+})

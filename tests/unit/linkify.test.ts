@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { attachmentKind, fileBadge, formatDuration, formatFileSize } from '../../utils/file-display'
+import { linkSegments } from '../../utils/linkify'
+
+describe('linkSegments', () => {
+  it('cuts text into plain pieces and links, keeping every character', () => {
+    const text = 'health at http://127.0.0.1:3000/api/health, mail ann@example.org.'
+    const segments = linkSegments(text)
+    expect(segments).toEqual([
+      { kind: 'text', text: 'health at ' },
+      { kind: 'link', text: 'http://127.0.0.1:3000/api/health', href: 'http://127.0.0.1:3000/api/health' },
+      { kind: 'text', text: ', mail ' },
+      { kind: 'link', text: 'ann@example.org', href: 'mailto:ann@example.org' },
+      { kind: 'text', text: '.' },
+    ])
+    expect(segments.map(segment => segment.text).join('')).toBe(text)
+  })
+
+  it('links nothing that could run script or leave the web: javascript:, data:, ftp:, protocol-relative', () => {
+    const text = 'javascript:alert(1) data:text/html,<b>x</b> ftp://files.example.org //evil.example.org'
+    expect(linkSegments(text)).toEqual([{ kind: 'text', text }])
+  })
+
+  it('leaves mentions and plain text alone, and an empty text has no pieces', () => {
+    expect(linkSegments('@ann see you')).toEqual([{ kind: 'text', text: '@ann see you' }])
+    expect(linkSegments('')).toEqual([])
+  })
+})
+
+describe('file display', () => {
+  it('sizes in the page\'s locale', () => {
+    expect(formatFileSize(512, 'en')).toBe('512 bytes')
+    expect(formatFileSize(12_345, 'en')).toBe('12 kB')
+    expect(formatFileSize(3_456_789, 'en')).toBe('3.5 MB')
+    expect(formatFileSize(3_456_789, 'zh-CN')).toBe('3.5 MB')
+  })
+
+  it('durations as m:ss', () => {
+    expect(formatDuration(0)).toBe('0:00')
+    expect(formatDuration(4_600)).toBe('0:05')
+    expect(formatDuration(125_000)).toBe('2:05')
+  })
+
+  it('images by their sniffed type, a webm with a duration as a voice clip, the rest as files', () => {
+    const base = { id: 'f', name: 'x', size: 1, url: '/f' }
+    expect(attachmentKind({ ...base, type: 'image/png' })).toBe('image')
+    expect(attachmentKind({ ...base, type: 'image/svg+xml' })).toBe('file')
+    expect(attachmentKind({ ...base, type: 'video/webm', durationMs: 3000 })).toBe('audio')
+    expect(attachmentKind({ ...base, type: 'audio/mp4' })).toBe('audio')
+    expect(attachmentKind({ ...base, type: 'application/pdf' })).toBe('file')
+    expect(fileBadge({ name: 'report.final.pdf', type: 'application/pdf' })).toBe('PDF')
+    expect(fileBadge({ name: 'notes', type: 'text/plain' })).toBe('PLAI')
+  })
+})
