@@ -146,6 +146,8 @@ export interface UseHeartbeatSocketReturn {
   react: (id: string, emoji: string) => boolean
   edit: (id: string, text: string) => boolean
   remove: (id: string) => boolean
+  /** Lets go of an own message that the server refused for good (it shows as not sent until then). */
+  discard: (clientId: string) => void
   /** Asks the server for the private room of this member and `member`. */
   openPrivateRoom: (member: { id: string, name: string }) => boolean
   dismissInvite: (roomId: string) => void
@@ -290,6 +292,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     // names, or a backoff delay. Before, they answer the join.
     if (joined.value && frame.code === 'RATE_LIMITED') return outbox.retryAfter(frame.retryAfterMs ?? 1000)
     if (joined.value && RETRY_WITH_BACKOFF.has(frame.code)) return outbox.retryWithBackoff()
+    if (joined.value && frame.clientId) return outbox.refuse(frame.clientId, { code: frame.code, message: frame.message })
     error.value = { code: frame.code, message: frame.message }
     if (joined.value) return
     if (isFatalJoinError(frame.code)) {
@@ -424,6 +427,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     react,
     edit,
     remove,
+    discard: outbox.discard,
     openPrivateRoom,
     dismissInvite: privateRooms.dismiss,
     rename,

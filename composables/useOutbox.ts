@@ -1,6 +1,6 @@
 import type { MaybeRefOrGetter, Ref } from 'vue'
 import { shallowRef } from 'vue'
-import type { ChatMessage, ChatSendFrame, FileInfo } from '../shared/protocol'
+import type { ChatMessage, ChatSendFrame, ErrorCode, FileInfo } from '../shared/protocol'
 import { backoffDelay } from '../utils/backoff'
 import type { ClientStorage } from '../utils/client-storage'
 import { outboxStore, randomClientId } from '../utils/outbox'
@@ -35,6 +35,10 @@ export interface UseOutboxReturn {
    * would otherwise stay "sending…" for ever.
    */
   forgetReplyTarget: (messageId: string) => void
+  /** The server refused this message for what it carries: it stops going out and shows as not sent. */
+  refuse: (clientId: string, refusal: { code: ErrorCode, message: string }) => void
+  /** The person lets go of a message the server refused. */
+  discard: (clientId: string) => void
   /** Forgets every pending message, here and in storage. */
   drop: () => void
   /** Stops the pacing and retry timer; what is pending stays stored. */
@@ -82,7 +86,7 @@ export function useOutbox({ storage, roomId, sendChat, random }: UseOutboxOption
     clearTimeout(timer)
     timer = undefined
     for (const item of items.value) {
-      if (sentOnLink.has(item.clientId)) continue
+      if (sentOnLink.has(item.clientId) || item.refused) continue
       refill(Date.now())
       if (tokens < 1) {
         timer = setTimeout(sendWaiting, Math.ceil((1 - tokens) * 1000 / CHAT_PACE.framesPerSecond))
@@ -114,6 +118,20 @@ export function useOutbox({ storage, roomId, sendChat, random }: UseOutboxOption
     if (!items.value.some(item => item.replyTo === messageId)) return
     items.value = items.value.map(unlink)
     store.update(unlink)
+  }
+
+  function refuse(clientId: string, refusal: { code: ErrorCode, message: string }) {
+    const mark = (item: OutboxItem): OutboxItem => (item.clientId === clientId ? { ...item, refused: refusal } : item)
+    if (!items.value.some(item => item.clientId === clientId)) return
+    sentOnLink.delete(clientId)
+    items.value = items.value.map(mark)
+    store.update(mark)
+  }
+
+  function discard(clientId: string) {
+    store.remove([clientId])
+    sentOnLink.delete(clientId)
+    items.value = items.value.filter(item => item.clientId !== clientId)
   }
 
   function acknowledge(messages: readonly ChatMessage[], selfId: string | undefined) {
@@ -169,6 +187,8 @@ export function useOutbox({ storage, roomId, sendChat, random }: UseOutboxOption
     retryAfter,
     retryWithBackoff: () => retryAfter(backoffDelay(++failures, RETRY_BACKOFF, random)),
     forgetReplyTarget,
+    refuse,
+    discard,
     drop,
     stop,
   }

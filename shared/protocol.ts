@@ -277,6 +277,12 @@ export interface ErrorFrame {
   message: string
   /** With RATE_LIMITED, and with the FORBIDDEN of a join refused by a ban: how long to wait before trying again. */
   retryAfterMs?: number
+  /**
+   * With a chat refused for what it carries (a reply to a message no longer
+   * held, files no longer sendable): the clientId it had. Sending it again
+   * would be refused again, so the page stops and says so.
+   */
+  clientId?: string
 }
 export type ServerFrame = JoinedFrame | PongFrame | PresenceFrame | ChatMessage | LeftFrame | ErrorFrame
   | TypingFrame | HistoryPageFrame | ReactionsFrame | EditedFrame | DeletedFrame

@@ -1,7 +1,7 @@
 import type { MaybeRefOrGetter } from 'vue'
 import { toValue } from 'vue'
 import { LIMITS } from '../shared/protocol'
-import type { FileInfo } from '../shared/protocol'
+import type { ErrorCode, FileInfo } from '../shared/protocol'
 import { ignoreStorageErrors } from './client-storage'
 import type { ClientStorage } from './client-storage'
 
@@ -16,6 +16,8 @@ export interface OutboxItem {
   replyTo?: string
   /** Files uploaded for it: their ids go in the frame, the rest shows while it is pending. */
   attachments?: FileInfo[]
+  /** The server refused it for what it carries: it is not sent again, and shows as not sent until discarded. */
+  refused?: { code: ErrorCode, message: string }
 }
 
 export interface OutboxStore {
@@ -88,6 +90,8 @@ function isOutboxItem(value: unknown): value is OutboxItem {
     && isSendableMessage(item.text, item.attachments)
     && typeof item.writtenAt === 'number'
     && (item.replyTo === undefined || (typeof item.replyTo === 'string' && item.replyTo.length <= LIMITS.messageIdMaxLength))
+    && (item.refused === undefined || (typeof item.refused === 'object' && item.refused !== null
+      && typeof item.refused.code === 'string' && typeof item.refused.message === 'string'))
 }
 
 function isStoredFile(value: unknown): value is FileInfo {

@@ -1,11 +1,12 @@
 import type { ChatMessage, FileInfo, MemberPresence, PresenceFrame, ServerFrame } from '../shared/protocol'
 import type { LocalText } from './local-text'
+import type { Refusal } from './refusals'
 import type { OutboxItem } from './outbox'
 
 /** A message the server has posted; `mine` when this member sent it. */
 export interface ChatEntry { kind: 'chat', key: string, message: ChatMessage, mine: boolean }
 /** A message of this member that the server has not acknowledged yet. */
-export interface PendingEntry { kind: 'pending', key: string, clientId: string, text: string, writtenAt: number, senderName: string, attachments?: FileInfo[] }
+export interface PendingEntry { kind: 'pending', key: string, clientId: string, text: string, writtenAt: number, senderName: string, attachments?: FileInfo[], refused?: Refusal }
 export interface SystemEntry { kind: 'system', key: string, text: LocalText, at: number }
 export type TimelineEntry = ChatEntry | PendingEntry | SystemEntry
 
@@ -31,8 +32,8 @@ function chatEntry(message: ChatMessage, selfId: string | undefined, usedKeys: R
 /** The timeline followed by the pending messages: they have no seq yet, so they come after every posted one. */
 export function withPendingEntries(timeline: TimelineEntry[], pending: readonly OutboxItem[], senderName: string): TimelineEntry[] {
   if (pending.length === 0) return timeline
-  return [...timeline, ...pending.map(({ clientId, text, writtenAt, attachments }): PendingEntry =>
-    ({ kind: 'pending', key: ownKey(clientId), clientId, text, writtenAt, senderName, ...(attachments ? { attachments } : {}) }))]
+  return [...timeline, ...pending.map(({ clientId, text, writtenAt, attachments, refused }): PendingEntry =>
+    ({ kind: 'pending', key: ownKey(clientId), clientId, text, writtenAt, senderName, ...(attachments ? { attachments } : {}), ...(refused ? { refused } : {}) }))]
 }
 
 /** The highest seq the timeline shows; undefined when it shows no message. */

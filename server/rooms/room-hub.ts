@@ -498,9 +498,9 @@ export class RoomHub {
     const member = session.member
     if (!member) return this.sendError(session, 'NOT_JOINED', 'join a room before sending chat')
     const replyTo = frame.replyTo === undefined ? undefined : await replyRefTo(this.store, member.roomId, frame.replyTo)
-    if (frame.replyTo !== undefined && !replyTo) return this.sendError(session, 'BAD_REQUEST', 'replyTo names no message held in this room')
+    if (frame.replyTo !== undefined && !replyTo) return this.refuseChat(session, frame, 'replyTo names no message held in this room')
     const attachments = frame.attachments && await this.attachments.claim(member.roomId, member.id, frame.attachments, frame.clientId)
-    if (frame.attachments && !attachments) return this.sendError(session, 'BAD_REQUEST', 'attachments must be files you uploaded to this room and have not sent yet')
+    if (frame.attachments && !attachments) return this.refuseChat(session, frame, 'attachments must be files you uploaded to this room and have not sent yet')
     const appended = await this.store.appendMessage({
       type: 'chat',
       id: newId(),
@@ -666,5 +666,11 @@ export class RoomHub {
 
   private sendError(session: Session, code: ErrorCode, message: string, retryAfterMs?: number): void {
     this.send(session, { type: 'error', code, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) })
+  }
+
+  // Named by its clientId, so that the page stops re-sending a message that
+  // would be refused every time and shows it as not sent.
+  private refuseChat(session: Session, frame: ChatSendFrame, message: string): void {
+    this.send(session, { type: 'error', code: 'BAD_REQUEST', message, ...(frame.clientId ? { clientId: frame.clientId } : {}) })
   }
 }

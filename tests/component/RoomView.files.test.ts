@@ -61,3 +61,25 @@ describe('RoomView files', () => {
     expect(event.defaultPrevented).toBe(false)
   })
 })
+
+describe('RoomView: a message the server refused', () => {
+  it('says it was not sent and why, and Discard lets it go', async () => {
+    const wrapper = mount(RoomView, {
+      props: {
+        roomId: 'lobby', status: 'connected', attempt: 0, maxRetries: 10, online: 1, members: 1, users: [], selfId: 'u1',
+        timeline: [
+          { kind: 'pending', key: 'own-c1', clientId: 'c1', text: 'the cat', writtenAt: 1, senderName: 'Ada', attachments: [photo], refused: { code: 'BAD_REQUEST', message: 'attachments must be…' } },
+          { kind: 'pending', key: 'own-c2', clientId: 'c2', text: 'still going', writtenAt: 2, senderName: 'Ada' },
+        ],
+      },
+    })
+    const [refused, sending] = wrapper.findAll('[data-testid="message-item"]')
+    expect(refused!.get('[data-testid="message-status"]').attributes('data-state')).toBe('refused')
+    expect(refused!.get('[data-testid="message-status"]').text()).toBe('Not sent: its files are no longer available')
+    expect(sending!.get('[data-testid="message-status"]').text()).toBe('sending…')
+    expect(sending!.find('[data-testid="message-discard"]').exists()).toBe(false)
+
+    await refused!.get('[data-testid="message-discard"]').trigger('click')
+    expect(wrapper.emitted('discard')).toEqual([['c1']])
+  })
+})

@@ -212,6 +212,15 @@ describe('attaching', () => {
     expect(bob.client.frames.filter(frame => frame.type === 'chat')).toHaveLength(1)
   })
 
+  it('a refused message is named by its clientId, so the page can stop re-sending it', async () => {
+    const ada = await joinRoom(server.wsUrl, 'files-refused-named', 'Ada')
+    ada.client.send({ type: 'chat', text: 'gone file', clientId: 'c-expired', attachments: ['B'.repeat(22)] })
+    const refusal = await ada.client.next('error')
+    expect(refusal).toMatchObject({ code: 'BAD_REQUEST', clientId: 'c-expired' })
+    ada.client.send({ type: 'chat', text: 'to nothing', clientId: 'c-reply', replyTo: 'no-such-message' })
+    expect(await ada.client.next('error')).toMatchObject({ code: 'BAD_REQUEST', clientId: 'c-reply' })
+  })
+
   it('a resend of the same message (same clientId) gets the original back, not a second message', async () => {
     const ada = await joinRoom(server.wsUrl, 'files-resend', 'Ada')
     const file = (await upload(server.url, 'files-resend', ada.joined.token, { bytes: Buffer.from('once'), name: 'once.txt' })).body.file!

@@ -278,3 +278,37 @@ describe('persistence', () => {
     expect(storedOutbox(storage).map(item => item.text)).toEqual(['still to send'])
   })
 })
+
+describe('a message the server refuses for what it carries', () => {
+  it('is not sent again after a drop or a reload, shows as refused, and is gone once discarded', () => {
+    const { chat, storage } = mountHeartbeatSocket()
+    const socket = acceptJoin()
+    chat.send('files gone')
+    chat.send('fine')
+    const [refused, fine] = socket.framesOfType('chat')
+    socket.receive({ type: 'error', code: 'BAD_REQUEST', message: 'attachments must be files you uploaded', clientId: refused!.clientId })
+    socket.receive(ownChat(1, fine))
+
+    expect(pendingEntries(chat)).toEqual([expect.objectContaining({ text: 'files gone', refused: expect.objectContaining({ code: 'BAD_REQUEST' }) })])
+    expect(chat.error.value).toBeUndefined()
+
+    dropAndWait()
+    const rejoined = acceptJoin()
+    expect(rejoined.framesOfType('chat')).toEqual([])
+    // A reload still shows it as refused (the mark is stored), and still does not send it.
+    expect(storedOutbox(storage)).toEqual([expect.objectContaining({ clientId: refused!.clientId, refused: expect.objectContaining({ code: 'BAD_REQUEST' }) })])
+
+    chat.discard(refused!.clientId!)
+    expect(pendingEntries(chat)).toEqual([])
+    expect(storedOutbox(storage)).toEqual([])
+  })
+
+  it('a refusal that names no pending message changes nothing', () => {
+    const { chat } = mountHeartbeatSocket()
+    const socket = acceptJoin()
+    chat.send('waiting')
+    socket.receive({ type: 'error', code: 'BAD_REQUEST', message: 'no', clientId: 'someone-else' })
+    expect(pendingEntries(chat)).toEqual([expect.objectContaining({ text: 'waiting' })])
+    expect(pendingEntries(chat)[0]).not.toHaveProperty('refused')
+  })
+})
