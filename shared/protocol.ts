@@ -76,6 +76,13 @@ export const CLOSE_CODES = {
 
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]+$/
 
+/**
+ * Private room ids start with this, and no join may create a room whose id
+ * does: a private room that has ended stays ended, rather than coming back
+ * as an open room under the same id. The page refuses such ids in its form.
+ */
+export const PRIVATE_ROOM_PREFIX = 'dm-'
+
 export const ERROR_CODES = [
   'BAD_REQUEST',
   'NOT_JOINED',

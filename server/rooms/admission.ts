@@ -1,6 +1,7 @@
+import { PRIVATE_ROOM_PREFIX } from '../../shared/protocol'
 import type { ErrorCode, JoinFrame } from '../../shared/protocol'
 import { joinBanKeys } from './bans'
-import { PRIVATE_ROOM_PREFIX, seatOf } from './private-rooms'
+import { seatOf } from './private-rooms'
 import type { MembershipLedger } from './membership-ledger'
 import { isRefusal } from './password-hashing'
 import type { PasswordHashing } from './password-hashing'

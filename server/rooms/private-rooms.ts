@@ -1,14 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { PRIVATE_ROOM_PREFIX } from '../../shared/protocol'
 import type { MemberPresence } from '../../shared/protocol'
 import { SEAT_TOKENS } from './types'
 import type { MemberRecord, PrivateRoom, PrivateSeat, RoomRecord, RoomStore } from './types'
-
-/**
- * Private room ids start with this, and no join may create a room whose id
- * does: a private room that has ended stays ended, rather than coming back
- * as an open room under the same id.
- */
-export const PRIVATE_ROOM_PREFIX = 'dm-'
 
 /** 128 random bits: the id is never listed, and nobody else can guess it. */
 export function newPrivateRoomId(): string {
