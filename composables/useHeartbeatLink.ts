@@ -6,9 +6,69 @@ import { createHeartbeat } from '../utils/heartbeat'
 import { listenToPageEvents } from '../utils/page-events'
 import { closeRefusal } from '../utils/refusals'
 import type { Refusal } from '../utils/refusals'
+import { defaultSocketUrl } from '../utils/socket-url'
 import { parseServerFrame } from '../utils/timeline'
 
 export type HeartbeatLinkStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'offline'
+
+/**
+ * How a page's socket connects, pings and reconnects: the options that
+ * useHeartbeatSocket (a room) and useLobby (the lobby) share.
+ */
+export interface HeartbeatLinkTuning {
+  /** Socket URL. @default `ws(s)://<location.host>/ws`, wss on an https page */
+  url?: string
+  /** Delay between a pong (or the join) and the next ping. @default 6000 */
+  heartbeatIntervalMs?: number
+  /**
+   * The server's activity window: no answer within it means the link is dead,
+   * so the socket is dropped and a reconnect scheduled. A room's `joined`
+   * frame may replace it with the server's `heartbeatWindowMs`.
+   * @default 8000
+   */
+  pongTimeoutMs?: number
+  /**
+   * Reconnect attempts shown as "reconnecting" after a drop; past them the
+   * status is 'disconnected' and the attempts go on, slower, until one works.
+   * @default 10
+   */
+  maxRetries?: number
+  /** Ceiling of the first reconnect delay; it doubles with every failed attempt. @default 500 */
+  backoffBaseMs?: number
+  /**
+   * Longest reconnect delay early in an outage. A longer outage stretches it
+   * to a sixth of the time the link has been down (so after 30 s it is still
+   * 5 s), up to `slowestRetryMs`.
+   * @default 5000
+   */
+  backoffMaxMs?: number
+  /** Longest delay between two attempts, however long the outage. @default 60000 */
+  slowestRetryMs?: number
+  /** Connect as soon as the composable runs (on the client). @default true */
+  immediate?: boolean
+  /** WebSocket constructor, replaceable in tests. @default globalThis.WebSocket */
+  WebSocket?: typeof WebSocket
+  /** Source of the reconnect jitter, in [0, 1). @default Math.random */
+  random?: () => number
+}
+
+export type ResolvedLinkTuning = Required<Omit<HeartbeatLinkTuning, 'WebSocket'>> & { WebSocket: typeof WebSocket | undefined }
+
+/** Every default of the tuning filled in; `WebSocket` is undefined without a window (SSR), so nothing connects there. */
+export function resolveLinkTuning(options: HeartbeatLinkTuning): ResolvedLinkTuning {
+  return {
+    url: options.url ?? defaultSocketUrl(),
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 6000,
+    pongTimeoutMs: options.pongTimeoutMs ?? 8000,
+    maxRetries: options.maxRetries ?? 10,
+    backoffBaseMs: options.backoffBaseMs ?? 500,
+    backoffMaxMs: options.backoffMaxMs ?? 5000,
+    slowestRetryMs: options.slowestRetryMs ?? 60_000,
+    immediate: options.immediate ?? true,
+    random: options.random ?? Math.random,
+    WebSocket: typeof window === 'undefined' ? undefined : options.WebSocket ?? window.WebSocket,
+  }
+}
 
 export interface UseHeartbeatLinkOptions {
   url: string

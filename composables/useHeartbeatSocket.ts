@@ -9,11 +9,11 @@ import { memberTokenStore } from '../utils/member-token'
 import { isSendableMessage, isSendableText, randomClientId } from '../utils/outbox'
 import { isFatalJoinError } from '../utils/refusals'
 import type { Refusal } from '../utils/refusals'
-import { defaultSocketUrl, memberActionUrl } from '../utils/socket-url'
+import { memberActionUrl } from '../utils/socket-url'
 import { withPendingEntries } from '../utils/timeline'
 import type { TimelineEntry } from '../utils/timeline'
-import { useHeartbeatLink } from './useHeartbeatLink'
-import type { HeartbeatLinkStatus } from './useHeartbeatLink'
+import { resolveLinkTuning, useHeartbeatLink } from './useHeartbeatLink'
+import type { HeartbeatLinkStatus, HeartbeatLinkTuning } from './useHeartbeatLink'
 import { useOutbox } from './useOutbox'
 import { usePrivateRooms } from './usePrivateRooms'
 import type { PrivateRoomInvite } from './usePrivateRooms'
@@ -34,7 +34,7 @@ export type MembershipEnd =
 // Once joined, these mean the server did not take a frame but may take it again soon.
 const RETRY_WITH_BACKOFF: ReadonlySet<ErrorCode> = new Set(['INTERNAL', 'UNAVAILABLE'])
 
-export interface UseHeartbeatSocketOptions {
+export interface UseHeartbeatSocketOptions extends HeartbeatLinkTuning {
   /** Room to join; read again at every (re)join. */
   roomId: MaybeRefOrGetter<string>
   /** Display name sent with every join; read again at every (re)join. */
@@ -45,46 +45,12 @@ export interface UseHeartbeatSocketOptions {
   title?: MaybeRefOrGetter<string | undefined>
   /** Visibility of the room if this join creates it (the server's default is unlisted). @default undefined */
   visibility?: MaybeRefOrGetter<RoomVisibility | undefined>
-  /** Socket URL. @default `ws(s)://<location.host>/ws`, wss on an https page */
-  url?: string
-  /** Delay between a pong (or the join) and the next ping. @default 6000 */
-  heartbeatIntervalMs?: number
-  /**
-   * The server's activity window: no answer within it means the link is dead,
-   * so the socket is dropped and a reconnect scheduled. A `heartbeatWindowMs`
-   * in the `joined` frame replaces it.
-   * @default 8000
-   */
-  pongTimeoutMs?: number
-  /**
-   * Reconnect attempts shown as "reconnecting" after a drop; past them the
-   * status is 'disconnected' and the attempts go on, slower, until one works.
-   * @default 10
-   */
-  maxRetries?: number
-  /** Ceiling of the first reconnect delay; it doubles with every failed attempt. @default 500 */
-  backoffBaseMs?: number
-  /**
-   * Longest reconnect delay early in an outage. A longer outage stretches it
-   * to a sixth of the time the link has been down (so after 30 s it is still
-   * 5 s), up to `slowestRetryMs`.
-   * @default 5000
-   */
-  backoffMaxMs?: number
-  /** Longest delay between two attempts, however long the outage. @default 60000 */
-  slowestRetryMs?: number
-  /** Connect as soon as the composable runs (on the client). @default true */
-  immediate?: boolean
   /**
    * Where the member token and the unsent messages are kept, under
    * `heartbeat:token:<roomId>` and `heartbeat:outbox:<roomId>`.
    * @default localStorage
    */
   storage?: ClientStorage
-  /** WebSocket constructor, replaceable in tests. @default globalThis.WebSocket */
-  WebSocket?: typeof WebSocket
-  /** Source of the reconnect jitter, in [0, 1). @default Math.random */
-  random?: () => number
   /** Most entries kept in the timeline; the oldest go first. @default 500 */
   historyLimit?: number
   /** Least time between two typing frames while the person types. @default 2000 */
@@ -172,21 +138,13 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     password,
     title,
     visibility,
-    url = defaultSocketUrl(),
-    heartbeatIntervalMs = 6000,
-    pongTimeoutMs = 8000,
-    maxRetries = 10,
-    backoffBaseMs = 500,
-    backoffMaxMs = 5000,
-    slowestRetryMs = 60_000,
-    immediate = true,
     storage = defaultClientStorage(),
-    random = Math.random,
     historyLimit = 500,
     typingIntervalMs = 2000,
   } = options
-  // Nothing runs without a window, so a page can call this during SSR.
-  const WebSocketImpl = typeof window === 'undefined' ? undefined : options.WebSocket ?? window.WebSocket
+  // Nothing connects without a window (tuning.WebSocket is undefined), so a page can call this during SSR.
+  const tuning = resolveLinkTuning(options)
+  const { url, random, WebSocket: WebSocketImpl } = tuning
 
   const room = useRoomState(historyLimit)
   const rttMs = shallowRef<number>()
@@ -204,15 +162,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   // only and another tab of the member keeps it online.
   const tabId = randomClientId()
   const link = useHeartbeatLink({
-    url,
-    WebSocket: WebSocketImpl,
-    heartbeatIntervalMs,
-    pongTimeoutMs,
-    maxRetries,
-    backoffBaseMs,
-    backoffMaxMs,
-    slowestRetryMs,
-    random,
+    ...tuning,
     onOpen: () => link.send(joinFrame()),
     onFrame: handleFrame,
     onRefused: (refusal) => { error.value = refusal },
@@ -395,12 +345,12 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
 
   if (WebSocketImpl) window.addEventListener('storage', onStorage)
   if (getCurrentScope()) onScopeDispose(close)
-  if (immediate) link.reconnect()
+  if (tuning.immediate) link.reconnect()
 
   return {
     status: link.status,
     attempt: link.attempt,
-    maxRetries: shallowRef(maxRetries),
+    maxRetries: shallowRef(tuning.maxRetries),
     online: room.online,
     members: room.members,
     users: room.users,

@@ -2,37 +2,16 @@ import type { ComputedRef, MaybeRefOrGetter, Ref } from 'vue'
 import { computed, getCurrentScope, onScopeDispose, shallowRef, toValue, watch } from 'vue'
 import type { LobbyFrame, LobbyMyRoom, LobbyRoom, LobbyWatchRoom, ServerFrame } from '../shared/protocol'
 import { applyLobbyFrame, applyMineFrame } from '../utils/lobby-rooms'
-import { defaultSocketUrl } from '../utils/socket-url'
-import { useHeartbeatLink } from './useHeartbeatLink'
-import type { HeartbeatLinkStatus } from './useHeartbeatLink'
+import { resolveLinkTuning, useHeartbeatLink } from './useHeartbeatLink'
+import type { HeartbeatLinkStatus, HeartbeatLinkTuning } from './useHeartbeatLink'
 
-export interface UseLobbyOptions {
+export interface UseLobbyOptions extends HeartbeatLinkTuning {
   /**
    * Rooms this browser holds a member token for ("your rooms"), at most
    * `LIMITS.lobbyMineRooms`; watched again whenever they change.
    * @default []
    */
   mine?: MaybeRefOrGetter<LobbyWatchRoom[]>
-  /** Socket URL. @default `ws(s)://<location.host>/ws`, wss on an https page */
-  url?: string
-  /** Delay between a pong (or the first lobby frame) and the next ping. @default 6000 */
-  heartbeatIntervalMs?: number
-  /** No answer within this means the link is dead: it is dropped and a reconnect scheduled. @default 8000 */
-  pongTimeoutMs?: number
-  /** Reconnect attempts shown as "reconnecting"; past them 'disconnected', still trying, slower. @default 10 */
-  maxRetries?: number
-  /** Ceiling of the first reconnect delay; it doubles with every failed attempt. @default 500 */
-  backoffBaseMs?: number
-  /** Longest reconnect delay early in an outage. @default 5000 */
-  backoffMaxMs?: number
-  /** Longest delay between two attempts, however long the outage. @default 60000 */
-  slowestRetryMs?: number
-  /** Connect as soon as the composable runs (on the client). @default true */
-  immediate?: boolean
-  /** WebSocket constructor, replaceable in tests. @default globalThis.WebSocket */
-  WebSocket?: typeof WebSocket
-  /** Source of the reconnect jitter, in [0, 1). @default Math.random */
-  random?: () => number
 }
 
 export interface UseLobbyReturn {
@@ -59,19 +38,8 @@ export interface UseLobbyReturn {
  * alive and reconnects through the same heartbeat link as a room.
  */
 export function useLobby(options: UseLobbyOptions = {}): UseLobbyReturn {
-  const {
-    mine: mineToWatch = [],
-    url = defaultSocketUrl(),
-    heartbeatIntervalMs = 6000,
-    pongTimeoutMs = 8000,
-    maxRetries = 10,
-    backoffBaseMs = 500,
-    backoffMaxMs = 5000,
-    slowestRetryMs = 60_000,
-    immediate = true,
-    random = Math.random,
-  } = options
-  const WebSocketImpl = typeof window === 'undefined' ? undefined : options.WebSocket ?? window.WebSocket
+  const { mine: mineToWatch = [] } = options
+  const tuning = resolveLinkTuning(options)
 
   const rooms = shallowRef<LobbyRoom[]>([])
   const loaded = shallowRef(false)
@@ -79,15 +47,7 @@ export function useLobby(options: UseLobbyOptions = {}): UseLobbyReturn {
   const refused = shallowRef<ReadonlySet<string>>(new Set())
 
   const link = useHeartbeatLink({
-    url,
-    WebSocket: WebSocketImpl,
-    heartbeatIntervalMs,
-    pongTimeoutMs,
-    maxRetries,
-    backoffBaseMs,
-    backoffMaxMs,
-    slowestRetryMs,
-    random,
+    ...tuning,
     onOpen: watchLobby,
     onFrame: handleFrame,
     onRefused: () => {},
@@ -128,7 +88,7 @@ export function useLobby(options: UseLobbyOptions = {}): UseLobbyReturn {
   }
 
   if (getCurrentScope()) onScopeDispose(close)
-  if (immediate) link.reconnect()
+  if (tuning.immediate) link.reconnect()
 
   return {
     status: link.status,
