@@ -1,6 +1,7 @@
 // `npm run bench`: the same load against the built app, the raw `ws` baseline
 // and two app instances on one Redis, one after the other, then tables, a
 // JSON file and a chart.
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { parseConfig, USAGE } from './config.js'
@@ -53,6 +54,14 @@ async function main(): Promise<void> {
   }
   else {
     write(config.out.replace(/\.json$/, '') + '.svg', renderChart(result))
+  }
+  // The files benchmark (upload throughput, a 12-megapixel thumbnail) belongs
+  // to a full run; the quick run is the smoke test's, which it would only slow.
+  // Started from here, not chained in package.json: npm appends a run's
+  // arguments to the last command of the script, and --quick must reach this one.
+  if (!config.quick) {
+    const files = spawnSync(process.execPath, [new URL('./files.js', import.meta.url).pathname], { stdio: 'inherit' })
+    if (files.status !== 0) throw new Error(`the files benchmark failed (exit ${files.status})`)
   }
 }
 
