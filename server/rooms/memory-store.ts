@@ -2,7 +2,7 @@ import type { ChatMessage } from '../../shared/protocol'
 import { addBans, banKeysOf, bannedUntil } from './bans'
 import { deletion, reactionToggle, textEdit } from './message-changes'
 import type { MessageChange } from './message-changes'
-import { nameKeys } from './name-keys'
+import { nameHolders, nameKeys } from './name-keys'
 import { pairKeyOf, withSeatTokens } from './private-rooms'
 import { CLIENT_IDS_PER_MEMBER } from './types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomEvent, RoomRecord, RoomStore } from './types'
@@ -117,15 +117,9 @@ export class MemoryRoomStore implements RoomStore {
 
   async addMember(member: MemberRecord, maxMembers: number, nameFreeBefore = 0) {
     const room = this.requireRoom(member.roomId)
-    if (room.members.has(member.id)) return 'name-taken' as const
+    const holders = nameHolders(room, member, nameFreeBefore)
+    if (holders === 'name-taken') return holders
     const keys = nameKeys(member.name)
-    const holders = new Set<MemberRecord>()
-    for (const key of keys) {
-      const holder = room.members.get(room.names.get(key) ?? '')
-      if (!holder) continue
-      if (holder.lastSeenAt >= nameFreeBefore) return 'name-taken' as const
-      holders.add(holder)
-    }
     if (room.members.size - holders.size >= maxMembers) return 'room-full' as const
     for (const holder of holders) {
       this.drop(room, holder)

@@ -1,4 +1,5 @@
 import unhomoglyph from 'unhomoglyph'
+import type { MemberRecord } from './types'
 
 const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu
 
@@ -17,4 +18,28 @@ function skeleton(text: string): string {
  */
 export function nameKeys(name: string): string[] {
   return [`glyph:${skeleton(name)}`, `case:${skeleton(name.toLowerCase()).toLowerCase()}`]
+}
+
+/** What the in-process stores (memory, SQLite) keep of a room's names. */
+export interface NamedMembers {
+  members: ReadonlyMap<string, MemberRecord>
+  /** name key -> member id */
+  names: ReadonlyMap<string, string>
+}
+
+/**
+ * The members whose names a new member's name would take: those silent since
+ * before `nameFreeBefore`, whose name it may have. 'name-taken' when an active
+ * member holds one of its keys, or the member id is already in the room.
+ */
+export function nameHolders(room: NamedMembers, member: MemberRecord, nameFreeBefore: number): Set<MemberRecord> | 'name-taken' {
+  if (room.members.has(member.id)) return 'name-taken'
+  const holders = new Set<MemberRecord>()
+  for (const key of nameKeys(member.name)) {
+    const holder = room.members.get(room.names.get(key) ?? '')
+    if (!holder) continue
+    if (holder.lastSeenAt >= nameFreeBefore) return 'name-taken'
+    holders.add(holder)
+  }
+  return holders
 }
