@@ -14,6 +14,8 @@ export default defineNuxtConfig({
     defaultLocale: 'en',
     locales: locales.map(locale => ({ ...locale, files: localeFiles.map(file => `${locale.code}/${file}`) })),
     detectBrowserLanguage: { useCookie: true, cookieKey: 'heartbeat_locale', fallbackLocale: 'en' },
+    // The app uses no v-t directive; left unset, the module warns at every build that this default will go.
+    bundle: { optimizeTranslationDirective: false },
   },
   css: ['~/assets/main.css'],
   app: {
@@ -132,11 +134,31 @@ export default defineNuxtConfig({
   },
   nitro: {
     experimental: { websocket: true },
+    // .gz and .br beside each file of .output/public, served by the
+    // Accept-Encoding the browser sends; /_nuxt/ files are already served
+    // with a year's immutable cache lifetime (their names carry their hash).
+    compressPublicAssets: { gzip: true, brotli: true },
+  },
+  hooks: {
+    // The emoji picker's two data files (about 430 KB each) and its code are
+    // fetched when the picker first opens; Nuxt would otherwise prefetch them
+    // with every room page.
+    'build:manifest'(manifest) {
+      for (const chunk of Object.values(manifest)) {
+        if (chunk.assets) chunk.assets = chunk.assets.filter(asset => !asset.endsWith('.json'))
+        if (chunk.src?.includes('emoji-picker-element')) chunk.prefetch = false
+      }
+    },
   },
   // The production server sets timeouts and connection caps that Nitro's own
   // entry does not expose (server/transport/node-entry.ts).
   $production: {
-    nitro: { entry: fileURLToPath(new URL('./server/transport/node-entry.ts', import.meta.url)) },
+    nitro: {
+      entry: fileURLToPath(new URL('./server/transport/node-entry.ts', import.meta.url)),
+      // Nitro tree-shakes modules it does not know to have side effects; this
+      // one's whole job is its side effect (it sets NODE_ENV).
+      moduleSideEffects: [fileURLToPath(new URL('./server/transport/production-env.ts', import.meta.url))],
+    },
   },
   typescript: { strict: true },
 })

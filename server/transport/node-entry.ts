@@ -3,6 +3,7 @@
 // set: short header and request timeouts, a cap on TCP connections per client
 // address and in total, checked before any byte is read. nuxt.config.ts
 // uses it for production builds only; `nuxt dev` keeps Nitro's own.
+import './production-env'
 import '#nitro-internal-pollyfills'
 import { Server as HttpServer } from 'node:http'
 import type { Socket } from 'node:net'

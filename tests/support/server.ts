@@ -55,7 +55,7 @@ export async function startServer(env: Record<string, string | undefined> = {}, 
   const ownDataDir = usesFile && !env.NUXT_DATA_DIR ? mkdtempSync(join(tmpdir(), 'hb-data-')) : undefined
   const dataDir = usesFile ? env.NUXT_DATA_DIR ?? ownDataDir : undefined
   const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
-    env: { ...process.env, ...FAST_ENV, ...env, ...(dataDir ? { NUXT_DATA_DIR: dataDir } : {}), PORT: String(options.port ?? 0), HOST: '127.0.0.1', NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: 'production', ...FAST_ENV, ...env, ...(dataDir ? { NUXT_DATA_DIR: dataDir } : {}), PORT: String(options.port ?? 0), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const removeOwnDataDir = () => {
