@@ -4,8 +4,10 @@ import { pageSecurityHeaders } from '../utils/page-security-headers'
 // Every HTML page gets a strict Content Security Policy. Nuxt emits one
 // executable inline script (window.__NUXT__'s config), so each render gets a
 // fresh nonce and every <script> of the page carries it; script files come
-// from this origin only.
+// from this origin only. `nuxt dev` is left without it: Vite's dev client
+// injects scripts and styles of its own.
 export default defineNitroPlugin((nitroApp) => {
+  if (import.meta.dev) return
   nitroApp.hooks.hook('render:html', (html, { event }) => {
     const nonce = randomBytes(16).toString('base64')
     event.context.cspNonce = nonce
