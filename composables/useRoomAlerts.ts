@@ -1,5 +1,5 @@
-import type { Ref } from 'vue'
-import { getCurrentScope, onScopeDispose, shallowRef, watch } from 'vue'
+import type { MaybeRefOrGetter, Ref } from 'vue'
+import { computed, getCurrentScope, onScopeDispose, shallowRef, toValue, watch } from 'vue'
 import { defaultClientStorage, ignoreStorageErrors } from '../utils/client-storage'
 import type { ClientStorage } from '../utils/client-storage'
 import { mentions } from '../utils/conversation'
@@ -17,6 +17,8 @@ export interface UseRoomAlertsOptions {
   Notification?: typeof Notification
   /** A notification's title, in the page's language. @default `${name} in ${roomId}` */
   notificationTitle?: (name: string, roomId: string) => string
+  /** The page's title without the count (the room's name, in the page's language), followed as it changes: a rename shows at once. @default the document's title when this starts */
+  pageTitle?: MaybeRefOrGetter<string>
 }
 
 export type NotifyState = 'off' | 'on' | 'blocked' | 'unsupported'
@@ -24,6 +26,8 @@ export type NotifyState = 'off' | 'on' | 'blocked' | 'unsupported'
 export interface UseRoomAlertsReturn {
   /** Messages of others that arrived while the page was hidden. */
   unread: Readonly<Ref<number>>
+  /** The page's title with the count, as written to the document: the page's head must say the same, or its next render puts back a stale title. */
+  title: Readonly<Ref<string>>
   /** The bell: desktop notifications for every new message while hidden. */
   notify: Readonly<Ref<NotifyState>>
   /** The bell's click: asks for the permission then, and only then. */
@@ -48,12 +52,13 @@ export function useRoomAlerts(options: UseRoomAlertsOptions): UseRoomAlertsRetur
     Notification: NotificationImpl = typeof Notification === 'undefined' ? undefined : Notification,
     notificationTitle = (name, room) => `${name} in ${room}`,
   } = options
+  const pageTitle = options.pageTitle ?? page?.title ?? ''
 
   const unread = shallowRef(0)
   const notify = shallowRef<NotifyState>(initialNotifyState())
   // The highest seq already counted: a rejoin's history or an older page counts nothing again.
   let countedUpTo: number | undefined
-  let titleBeforeCount: string | undefined
+  const title = computed(() => unread.value > 0 ? `(${unread.value}) ${toValue(pageTitle)}` : toValue(pageTitle))
 
   function initialNotifyState(): NotifyState {
     if (!NotificationImpl) return 'unsupported'
@@ -62,17 +67,14 @@ export function useRoomAlerts(options: UseRoomAlertsOptions): UseRoomAlertsRetur
     return wanted && NotificationImpl.permission === 'granted' ? 'on' : 'off'
   }
 
-  function showCount() {
-    if (!page) return
-    titleBeforeCount ??= page.title
-    page.title = unread.value > 0 ? `(${unread.value}) ${titleBeforeCount}` : titleBeforeCount
-  }
+  // Written at once rather than left to the head's render, which a hidden tab may hold back.
+  const stopTitle = watch(title, (text) => {
+    if (page) page.title = text
+  }, { immediate: true, flush: 'sync' })
 
   function onVisibility() {
     if (!page || page.hidden) return
     unread.value = 0
-    if (titleBeforeCount !== undefined) page.title = titleBeforeCount
-    titleBeforeCount = undefined
   }
 
   function notifyOf(entry: Extract<TimelineEntry, { kind: 'chat' }>, mentioned: boolean) {
@@ -102,7 +104,6 @@ export function useRoomAlerts(options: UseRoomAlertsOptions): UseRoomAlertsRetur
     countedUpTo = highest ?? 0
     if (first || !page?.hidden || fresh.length === 0) return
     unread.value += fresh.length
-    showCount()
     for (const entry of fresh) notifyOf(entry, mentions(entry.message.text, self.value?.name))
   })
 
@@ -120,12 +121,13 @@ export function useRoomAlerts(options: UseRoomAlertsOptions): UseRoomAlertsRetur
 
   function close() {
     stopWatching()
-    page?.removeEventListener('visibilitychange', onVisibility)
     onVisibility()
+    stopTitle()
+    page?.removeEventListener('visibilitychange', onVisibility)
   }
 
   page?.addEventListener('visibilitychange', onVisibility)
   if (getCurrentScope()) onScopeDispose(close)
 
-  return { unread, notify, toggleNotify, close }
+  return { unread, title, notify, toggleNotify, close }
 }

@@ -18,6 +18,8 @@ export interface Upload {
   /** What the server made of it, once done. */
   file?: FileInfo
   failure?: UploadFailure
+  /** An object URL of the image's own bytes, for a thumbnail before it is sent; revoked when the row goes. */
+  preview?: string
 }
 
 export interface UseUploadsOptions {
@@ -83,6 +85,21 @@ export function useUploads(options: UseUploadsOptions): UseUploadsReturn {
   const busy = computed(() => uploads.value.some(upload => upload.state === 'uploading'))
   const files = computed(() => uploads.value.flatMap(upload => (upload.file ? [upload.file] : [])))
 
+  // An object URL holds its blob in memory until revoked: every row that goes lets go of its preview.
+  function previewOf(blob: Blob): string | undefined {
+    if (!blob.type.startsWith('image/') || typeof URL === 'undefined' || typeof URL.createObjectURL !== 'function') return undefined
+    return URL.createObjectURL(blob)
+  }
+
+  function dropRows(gone: (upload: Upload) => boolean) {
+    const kept: Upload[] = []
+    for (const upload of uploads.value) {
+      if (!gone(upload)) kept.push(upload)
+      else if (upload.preview) URL.revokeObjectURL(upload.preview)
+    }
+    uploads.value = kept
+  }
+
   function update(key: string, change: Partial<Upload>) {
     uploads.value = uploads.value.map(upload => (upload.key === key ? { ...upload, ...change } : upload))
   }
@@ -104,7 +121,8 @@ export function useUploads(options: UseUploadsOptions): UseUploadsReturn {
       uploads.value = [...uploads.value, { ...upload, state: 'failed', failure: counted >= maxFiles ? 'tooMany' : 'failed' }]
       return { key, done: Promise.resolve(undefined) }
     }
-    uploads.value = [...uploads.value, upload]
+    const preview = previewOf(blob)
+    uploads.value = [...uploads.value, preview ? { ...upload, preview } : upload]
     const done = new Promise<FileInfo | undefined>((resolve) => {
       const request = new XHR()
       requests.set(key, request)
@@ -142,12 +160,12 @@ export function useUploads(options: UseUploadsOptions): UseUploadsReturn {
   }
 
   function cancel(key: string) {
-    uploads.value = uploads.value.filter(upload => upload.key !== key)
+    dropRows(upload => upload.key === key)
     requests.get(key)?.abort()
   }
 
   function clearDone() {
-    uploads.value = uploads.value.filter(upload => upload.state !== 'done')
+    dropRows(upload => upload.state === 'done')
   }
 
   function settled(): Promise<void> {
@@ -158,6 +176,7 @@ export function useUploads(options: UseUploadsOptions): UseUploadsReturn {
   function close() {
     for (const request of [...requests.values()]) request.abort()
     requests.clear()
+    dropRows(() => true)
   }
 
   if (getCurrentScope()) onScopeDispose(close)

@@ -21,6 +21,7 @@ function fakeSocket() {
     error: shallowRef<{ code: string, message: string }>(),
     ended: shallowRef<Record<string, unknown>>(),
     roomProtected: shallowRef<boolean>(),
+    title: shallowRef<string>(),
     send: vi.fn(() => true),
     leave: vi.fn(),
     reconnect: vi.fn(),
@@ -59,6 +60,14 @@ describe('RoomSession', () => {
     await wrapper.vm.$nextTick()
     await wrapper.get('[data-testid="reconnect-button"]').trigger('click')
     expect(socket.reconnect).toHaveBeenCalledOnce()
+  })
+
+  it('names the tab after the room, and renames it when the room is renamed', async () => {
+    const wrapper = mountSession()
+    expect(wrapper.emitted('pageTitle')?.at(-1)).toEqual(['lobby · Heartbeat Chat'])
+    socket.title.value = 'Design review'
+    await wrapper.vm.$nextTick()
+    expect(wrapper.emitted('pageTitle')?.at(-1)).toEqual(['Design review · Heartbeat Chat'])
   })
 
   it('Leave leaves the room before telling the page', async () => {

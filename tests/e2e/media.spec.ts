@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
-import { crc32, deflateSync } from 'node:zlib'
 import { chromium, expect, test } from '@playwright/test'
 import type { Browser, Locator, Page } from '@playwright/test'
+import { pngBytes } from './png-bytes'
 import { freshRoomId, joinFromHome, joinFromLink, newPerson, say } from './room'
 
 // Chromium's fake microphone (a beep) and no permission prompt, for the voice
@@ -17,27 +17,6 @@ test.use({
     ],
   },
 })
-
-// A 400×300 PNG made here (a colour gradient), so the test needs no fixture file.
-function pngBytes(width = 400, height = 300): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
-    const length = Buffer.alloc(4)
-    length.writeUInt32BE(data.length)
-    const crc = Buffer.alloc(4)
-    crc.writeUInt32BE(crc32(body))
-    return Buffer.concat([length, body, crc])
-  }
-  const header = Buffer.alloc(13)
-  header.writeUInt32BE(width, 0)
-  header.writeUInt32BE(height, 4)
-  header.set([8, 2, 0, 0, 0], 8)
-  const rows = Buffer.alloc((width * 3 + 1) * height)
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) rows.set([x * 255 / width, y * 255 / height, 160], y * (width * 3 + 1) + 1 + x * 3)
-  }
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))])
-}
 
 async function twoPeople(browser: Browser): Promise<{ ada: Page, bob: Page, roomId: string }> {
   const roomId = freshRoomId()
@@ -70,9 +49,13 @@ test('an attached image, with its caption, shows in the other person\'s window',
   expect(await image.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(0)
   await expect(ada.getByTestId('upload-progress')).toHaveCount(0)
 
-  // A click opens the full image (400 px wide, where the thumbnail is smaller).
+  // A click opens the full image in the viewer (400 px wide, where the thumbnail is smaller),
+  // and its link opens the original file.
   const href = await message.getByTestId('message-image').getAttribute('href')
-  const [full] = await Promise.all([bob.context().waitForEvent('page'), image.click()])
+  await image.click()
+  const viewer = bob.getByTestId('image-viewer')
+  await expect(viewer.locator('img')).toHaveJSProperty('naturalWidth', 400)
+  const [full] = await Promise.all([bob.context().waitForEvent('page'), viewer.getByTestId('image-viewer-original').click()])
   await full.waitForLoadState()
   expect(new URL(full.url()).pathname).toBe(href)
   await expect(full.locator('img')).toHaveJSProperty('naturalWidth', 400)

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test'
-import { freshRoomId, joinFromHome, joinFromLink, newPerson } from './room'
+import { pngBytes } from './png-bytes'
+import { freshRoomId, joinFromHome, joinFromLink, newPerson, say } from './room'
 
 test('at 320x568 the messages get at least half the screen, connected or not', async ({ browser }) => {
   const roomId = freshRoomId()
@@ -107,6 +108,75 @@ test('thirty messages typed in three seconds all reach the other person, in orde
   await expect(ada.getByTestId('message-status').filter({ hasText: 'sending' })).toHaveCount(0)
   expect(typedInMs).toBeLessThan(4000)
   test.info().annotations.push({ type: 'delivery', description: `30 messages typed in ${typedInMs} ms, all on the other page ${deliveredAfterMs} ms after the first` })
+  await ada.context().close()
+  await bob.context().close()
+})
+
+test('a rename renames the browser tab, for the owner and for the others', async ({ browser }) => {
+  const roomId = freshRoomId()
+  const ada = await newPerson(browser)
+  const bob = await newPerson(browser)
+  await joinFromHome(ada, 'Ada', roomId)
+  await joinFromLink(bob, 'Bob', roomId)
+  await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  await expect(bob).toHaveTitle(`${roomId} · Heartbeat Chat`)
+  await ada.getByTestId('rename-button').click()
+  await ada.getByTestId('title-input').fill('Launch plan')
+  await ada.getByTestId('title-save').click()
+  await expect(bob).toHaveTitle('Launch plan · Heartbeat Chat')
+  await expect(ada).toHaveTitle('Launch plan · Heartbeat Chat')
+  await ada.context().close()
+  await bob.context().close()
+})
+
+test('message times switch to the Chinese 24-hour form as soon as the language is switched', async ({ browser }) => {
+  const roomId = freshRoomId()
+  const ada = await newPerson(browser)
+  await joinFromHome(ada, 'Ada', roomId)
+  await say(ada, 'what time is it')
+  const time = ada.getByTestId('message-item').filter({ hasText: 'what time is it' }).locator('time')
+  await expect(time).toHaveText(/^\d{1,2}:\d{2}\s?[AP]M$/)
+  await ada.getByTestId('locale-switcher').selectOption('zh-CN')
+  await expect(time).toHaveText(/^\d{2}:\d{2}$/)
+  await ada.context().close()
+})
+
+test('a pasted image shows a preview before sending, and a click on an image opens a viewer that Esc closes', async ({ browser }) => {
+  const roomId = freshRoomId()
+  const ada = await newPerson(browser)
+  const bob = await newPerson(browser)
+  await joinFromHome(ada, 'Ada', roomId)
+  await joinFromLink(bob, 'Bob', roomId)
+  await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+
+  // A screenshot pasted into the message box, as the clipboard hands it over.
+  await ada.getByTestId('message-input').evaluate((box, bytes) => {
+    const data = new DataTransfer()
+    data.items.add(new File([new Uint8Array(bytes)], 'image.png', { type: 'image/png' }))
+    box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+  }, [...pngBytes()])
+  const preview = ada.getByTestId('upload-preview')
+  await expect(preview).toBeVisible()
+  await expect(preview).toHaveJSProperty('naturalWidth', 400)
+  const previewUrl = await preview.getAttribute('src')
+  expect(previewUrl).toMatch(/^blob:/)
+  await expect(ada.getByTestId('upload-progress')).toHaveAttribute('data-state', 'done')
+  await say(ada, 'a screenshot')
+  await expect(ada.getByTestId('upload-preview')).toHaveCount(0)
+  // Sent: the preview's bytes are let go.
+  expect(await ada.evaluate(url => fetch(url).then(() => 'held', () => 'revoked'), previewUrl!)).toBe('revoked')
+
+  const image = bob.getByTestId('message-item').filter({ hasText: 'a screenshot' }).getByTestId('message-image')
+  await image.click()
+  const viewer = bob.getByTestId('image-viewer')
+  await expect(viewer).toBeVisible()
+  await expect(viewer).toHaveAccessibleName('image.png')
+  await expect(viewer.getByTestId('image-viewer-close')).toBeFocused()
+  await expect(viewer.locator('img')).toHaveJSProperty('naturalWidth', 400)
+  expect(bob.context().pages()).toHaveLength(1)
+  await bob.keyboard.press('Escape')
+  await expect(viewer).toHaveCount(0)
+  await expect(image).toBeFocused()
   await ada.context().close()
   await bob.context().close()
 })

@@ -21,6 +21,37 @@ describe('linkSegments', () => {
     expect(linkSegments(text)).toEqual([{ kind: 'text', text }])
   })
 
+  it('links www. addresses written without a scheme, opening them over https', () => {
+    expect(linkSegments('see www.example.com/path?q=1 today')).toEqual([
+      { kind: 'text', text: 'see ' },
+      { kind: 'link', text: 'www.example.com/path?q=1', href: 'https://www.example.com/path?q=1' },
+      { kind: 'text', text: ' today' },
+    ])
+    expect(linkSegments('WWW.Example.org.')).toEqual([
+      { kind: 'link', text: 'WWW.Example.org', href: 'https://WWW.Example.org' },
+      { kind: 'text', text: '.' },
+    ])
+  })
+
+  it('leaves other bare names alone: a file name is not a link', () => {
+    expect(linkSegments('open readme.md or example.com')).toEqual([{ kind: 'text', text: 'open readme.md or example.com' }])
+  })
+
+  it('shows bidi controls inside a link escaped, in its text and its address, so it cannot read as another address', () => {
+    const text = 'pay at https://bank.example/\u202Emoc.live.example/ now'
+    const segments = linkSegments(text)
+    expect(segments).toEqual([
+      { kind: 'text', text: 'pay at ' },
+      { kind: 'link', text: 'https://bank.example/%E2%80%AEmoc.live.example/', href: 'https://bank.example/%E2%80%AEmoc.live.example/' },
+      { kind: 'text', text: ' now' },
+    ])
+    for (const control of ['\u202A', '\u202B', '\u202C', '\u202D', '\u2066', '\u2067', '\u2068', '\u2069']) {
+      const link = linkSegments(`https://a.example/x${control}y`).find(segment => segment.kind === 'link')
+      expect(link?.text).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/)
+      expect(link?.href).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/)
+    }
+  })
+
   it('leaves mentions and plain text alone, and an empty text has no pieces', () => {
     expect(linkSegments('@ann see you')).toEqual([{ kind: 'text', text: '@ann see you' }])
     expect(linkSegments('')).toEqual([])

@@ -69,6 +69,33 @@ describe('useRoomAlerts', () => {
     expect(document.title).toBe('lobby · Heartbeat Chat')
   })
 
+  it('the title follows a rename, with the count while hidden and without it on return', async () => {
+    document.title = 'design · Heartbeat Chat'
+    const pageTitle = shallowRef('Design review · Heartbeat Chat')
+    const timeline = shallowRef<TimelineEntry[]>([])
+    const self = shallowRef<{ id: string, name: string }>({ id: 'me', name: 'Ada' })
+    const scope = effectScope()
+    scopes.push(scope)
+    const alerts = scope.run(() => useRoomAlerts({ roomId: 'design', timeline, self, storage: memoryStorage(), pageTitle }))!
+    expect(document.title).toBe('Design review · Heartbeat Chat')
+    pageTitle.value = 'Launch plan · Heartbeat Chat'
+    await nextTick()
+    expect(document.title).toBe('Launch plan · Heartbeat Chat')
+    expect(alerts.title.value).toBe('Launch plan · Heartbeat Chat')
+    timeline.value = [entry(1)]
+    await nextTick()
+    setHidden(true)
+    timeline.value = [entry(1), entry(2)]
+    await nextTick()
+    expect(document.title).toBe('(1) Launch plan · Heartbeat Chat')
+    pageTitle.value = 'Launch day · Heartbeat Chat'
+    await nextTick()
+    expect(document.title).toBe('(1) Launch day · Heartbeat Chat')
+    expect(alerts.title.value).toBe('(1) Launch day · Heartbeat Chat')
+    setHidden(false)
+    expect(document.title).toBe('Launch day · Heartbeat Chat')
+  })
+
   it('asks for the permission only when the bell is clicked, then notifies of every message while hidden', async () => {
     const { Fake, shown } = fakeNotification('default', 'granted')
     const { alerts, timeline, self } = mount(Fake)

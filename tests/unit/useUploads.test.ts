@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { effectScope } from 'vue'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useUploads } from '../../composables/useUploads'
 import type { FileInfo } from '../../shared/protocol'
 import { FakeXhr } from './fake-xhr'
@@ -14,6 +14,7 @@ function setup(token: string | undefined) {
 }
 
 beforeEach(() => FakeXhr.reset())
+afterEach(() => vi.restoreAllMocks())
 
 describe('useUploads', () => {
   it('posts the file to the room with the member token, shows its progress and hands over the FileInfo', async () => {
@@ -34,6 +35,32 @@ describe('useUploads', () => {
     expect(uploads.uploads.value[0]).toMatchObject({ state: 'done', file: photo })
     expect(uploads.files.value).toEqual([photo])
     expect(uploads.busy.value).toBe(false)
+  })
+
+  it('an added image gets a preview of its own bytes at once, let go when the row goes or the composer closes', () => {
+    const created: string[] = []
+    vi.spyOn(URL, 'createObjectURL').mockImplementation(() => {
+      created.push(`blob:preview-${created.length + 1}`)
+      return created.at(-1)!
+    })
+    const revoke = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {})
+    const { uploads, scope } = setup('member-token')
+    const pasted = uploads.add(new File([new Uint8Array(10)], 'image.png', { type: 'image/png' }))
+    expect(uploads.uploads.value[0]?.preview).toBe('blob:preview-1')
+    uploads.add(new File([new Uint8Array(10)], 'notes.txt', { type: 'text/plain' }))
+    expect(uploads.uploads.value[1]?.preview).toBeUndefined()
+    uploads.cancel(pasted.key)
+    expect(revoke).toHaveBeenCalledWith('blob:preview-1')
+
+    uploads.add(new File([new Uint8Array(10)], 'second.png', { type: 'image/png' }))
+    FakeXhr.last().respond(201, { file: photo })
+    uploads.clearDone()
+    expect(revoke).toHaveBeenCalledWith('blob:preview-2')
+
+    uploads.add(new File([new Uint8Array(10)], 'third.png', { type: 'image/png' }))
+    scope.stop()
+    expect(revoke).toHaveBeenCalledWith('blob:preview-3')
+    expect(created).toHaveLength(3)
   })
 
   it('sends a voice clip\'s measured duration as a field before the file', () => {
