@@ -5,7 +5,7 @@ import type { ChatMessage, ErrorCode, ErrorFrame, FileInfo, JoinedFrame, JoinFra
 import type { KickedFrame, MemberPresence, PongFrame, RoomVisibility, ServerFrame } from '../shared/protocol'
 import { defaultClientStorage } from '../utils/client-storage'
 import type { ClientStorage } from '../utils/client-storage'
-import { memberTokenStore } from '../utils/member-token'
+import { browserIdOf, memberTokenStore } from '../utils/member-token'
 import { isSendableMessage, isSendableText, randomClientId } from '../utils/outbox'
 import { isFatalJoinError } from '../utils/refusals'
 import type { Refusal } from '../utils/refusals'
@@ -33,6 +33,14 @@ export type MembershipEnd =
 
 // Once joined, these mean the server did not take a frame but may take it again soon.
 const RETRY_WITH_BACKOFF: ReadonlySet<ErrorCode> = new Set(['INTERNAL', 'UNAVAILABLE'])
+
+/** What the owner chose in the removal dialog, beside the ban of the member itself. */
+export interface KickOptions {
+  /** Also block the member's network (everyone on it) for as long as the ban. */
+  blockNetwork?: boolean
+  /** Also delete the member's messages of the last ten minutes. */
+  deleteRecent?: boolean
+}
 
 export interface UseHeartbeatSocketOptions extends HeartbeatLinkTuning {
   /** Room to join; read again at every (re)join. */
@@ -120,7 +128,8 @@ export interface UseHeartbeatSocketReturn {
   /** The owner renames the room. */
   rename: (title: string) => boolean
   /** The owner removes a member. */
-  kick: (memberId: string) => boolean
+  /** Removes a member (the owner only); `options` as the `kick` frame's. */
+  kick: (memberId: string, options?: KickOptions) => boolean
   /** Closes the socket and stops every timer and listener. */
   close: () => void
 }
@@ -161,6 +170,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   // Names this page to the server, so that its away beacon speaks for this tab
   // only and another tab of the member keeps it online.
   const tabId = randomClientId()
+  const browserId = browserIdOf(storage, randomClientId)
   const link = useHeartbeatLink({
     ...tuning,
     onOpen: () => link.send(joinFrame()),
@@ -176,7 +186,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   function joinFrame(): JoinFrame {
     const details = { roomId: toValue(roomId), name: toValue(name), password: toValue(password) }
     const creation = { title: toValue(title) || undefined, visibility: toValue(visibility) }
-    return { type: 'join', ...details, ...creation, token: token.read(), lastSeq: room.lastSeq(), tabId }
+    return { type: 'join', ...details, ...creation, token: token.read(), lastSeq: room.lastSeq(), tabId, browserId }
   }
 
   function handleFrame(frame: ServerFrame) {
@@ -311,7 +321,12 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   }
 
   const rename = (text: string) => joined.value && link.send({ type: 'title', title: text })
-  const kick = (memberId: string) => joined.value && link.send({ type: 'kick', memberId })
+  const kick = (memberId: string, options: KickOptions = {}) => joined.value && link.send({
+    type: 'kick',
+    memberId,
+    ...(options.blockNetwork ? { blockNetwork: true } : {}),
+    ...(options.deleteRecent ? { deleteRecent: true } : {}),
+  })
 
   // Without an open socket the leave goes over HTTP, so the server still tells
   // this member's other sockets, wherever they are.

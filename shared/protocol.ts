@@ -56,6 +56,10 @@ export const LIMITS = {
   lobbySearchMaxLength: 80,
   /** A member removed by the owner cannot rejoin for this long. */
   kickBanMs: 10 * 60 * 1000,
+  /** A kick with `deleteRecent` tombstones the member's messages of this long before it. */
+  kickDeleteRecentMs: 10 * 60 * 1000,
+  /** Longest browser id a join may carry. */
+  browserIdMaxLength: 64,
 } as const
 
 /** Close codes the server uses; 4000-4999 are this application's own. */
@@ -96,6 +100,7 @@ export const ERROR_CODES = [
   'TOO_MANY_CONNECTIONS',
   'TOO_MANY_MEMBERSHIPS',
   'FORBIDDEN',
+  'NETWORK_BLOCKED',
   'TOO_MANY_WATCHERS',
   'UNAVAILABLE',
   'INTERNAL',
@@ -118,6 +123,12 @@ export interface JoinFrame {
   title?: string
   /** Used only when this join creates the room; `unlisted` by default, and always with a password. */
   visibility?: RoomVisibility
+  /**
+   * The browser's own random id, kept in its localStorage across rooms and
+   * page loads: a removal bans it, so that dropping the token is not enough
+   * to come back, while another person on the same network still gets in.
+   */
+  browserId?: string
 }
 export interface PingFrame { type: 'ping' }
 export interface ChatSendFrame {
@@ -138,8 +149,14 @@ export interface HistoryRequestFrame { type: 'history', before: number, limit?: 
 export interface ReactFrame { type: 'react', id: string, emoji: string }
 export interface EditFrame { type: 'edit', id: string, text: string }
 export interface DeleteFrame { type: 'delete', id: string }
-/** The owner removes a member, who cannot rejoin for `LIMITS.kickBanMs`. */
-export interface KickFrame { type: 'kick', memberId: string }
+/**
+ * The owner removes a member, who cannot rejoin for `LIMITS.kickBanMs`: its
+ * token, its seat and its browser are banned. `blockNetwork` also bans the
+ * network it joined from (the IPv4 address, or the IPv6 /64) for as long,
+ * whoever joins from there; `deleteRecent` tombstones its messages of the
+ * last `LIMITS.kickDeleteRecentMs`.
+ */
+export interface KickFrame { type: 'kick', memberId: string, blockNetwork?: true, deleteRecent?: true }
 /** The owner renames the room. */
 export interface TitleFrame { type: 'title', title: string }
 /** Opens (or reopens) the private room of this member and `to`. */
@@ -206,6 +223,8 @@ export interface ChatMessage {
   editedAt?: number
   /** A tombstone: the author deleted it; `text` is empty. */
   deleted?: true
+  /** Set on a tombstone when the room's owner, not the author, deleted it. */
+  deletedBy?: 'owner'
   attachments?: FileInfo[]
 }
 
@@ -253,7 +272,7 @@ export interface TypingFrame { type: 'typing', roomId: string, ids: string[] }
 export interface HistoryPageFrame { type: 'history', roomId: string, messages: ChatMessage[], hasMore: boolean }
 export interface ReactionsFrame { type: 'reactions', roomId: string, id: string, reactions: Reactions }
 export interface EditedFrame { type: 'edited', roomId: string, id: string, text: string, editedAt: number }
-export interface DeletedFrame { type: 'deleted', roomId: string, id: string }
+export interface DeletedFrame { type: 'deleted', roomId: string, id: string, deletedBy?: 'owner' }
 /** The room's title changed (the owner renamed it). */
 export interface RoomUpdatedFrame { type: 'room', roomId: string, title: string }
 /** This member was removed by the owner; a join before `until` (ms since the epoch) gets FORBIDDEN. */
@@ -282,7 +301,7 @@ export interface ErrorFrame {
   type: 'error'
   code: ErrorCode
   message: string
-  /** With RATE_LIMITED, and with the FORBIDDEN of a join refused by a ban: how long to wait before trying again. */
+  /** With RATE_LIMITED, and with the FORBIDDEN or NETWORK_BLOCKED of a join refused by a ban: how long to wait before trying again. */
   retryAfterMs?: number
   /**
    * With a chat refused for what it carries (a reply to a message no longer
@@ -440,6 +459,7 @@ export function parseClientFrame(raw: string): ParseResult {
     case 'title':
       return parseTitle(data)
     case 'kick':
+      return parseKick(data)
     case 'dm':
       return parseMemberFrame(data, data.type)
     default:
@@ -471,6 +491,9 @@ function parseJoin(data: Record<string, unknown>): ParseResult {
   if (data.visibility !== undefined && data.visibility !== 'public' && data.visibility !== 'unlisted') {
     return fail('BAD_REQUEST', 'visibility must be "public" or "unlisted"')
   }
+  if (!optionalString(data.browserId, LIMITS.browserIdMaxLength)) {
+    return fail('BAD_REQUEST', `browserId must be a string of at most ${LIMITS.browserIdMaxLength} characters`)
+  }
   const frame: JoinFrame = { type: 'join', roomId: data.roomId, name }
   if (data.password) frame.password = data.password
   if (data.token) frame.token = data.token
@@ -478,6 +501,7 @@ function parseJoin(data: Record<string, unknown>): ParseResult {
   if (data.tabId) frame.tabId = data.tabId
   if (title) frame.title = title.title
   if (data.visibility) frame.visibility = data.visibility
+  if (data.browserId) frame.browserId = data.browserId
   return { ok: true, frame }
 }
 
@@ -505,6 +529,17 @@ function isMemberId(value: unknown): value is string {
 function parseTitle(data: Record<string, unknown>): ParseResult {
   const title = checkTitle(data.title)
   return title.ok ? { ok: true, frame: { type: 'title', title: title.title } } : fail('BAD_REQUEST', title.message)
+}
+
+function parseKick(data: Record<string, unknown>): ParseResult {
+  const parsed = parseMemberFrame(data, 'kick')
+  if (!parsed.ok || parsed.frame.type !== 'kick') return parsed
+  for (const option of ['blockNetwork', 'deleteRecent'] as const) {
+    if (data[option] === undefined || data[option] === false) continue
+    if (data[option] !== true) return fail('BAD_REQUEST', `${option} must be true or false`)
+    parsed.frame[option] = true
+  }
+  return parsed
 }
 
 function parseMemberFrame(data: Record<string, unknown>, type: 'kick' | 'dm'): ParseResult {

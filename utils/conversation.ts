@@ -13,7 +13,7 @@ function changedMessage(message: ChatMessage, frame: MessageChangeFrame): ChatMe
   if (frame.type === 'edited') return { ...message, text: frame.text, editedAt: frame.editedAt }
   if (frame.type === 'deleted') {
     const { seq, id, roomId, from, at, clientId } = message
-    return { type: 'chat', seq, id, roomId, from, at, text: '', deleted: true, ...(clientId ? { clientId } : {}) }
+    return { type: 'chat', seq, id, roomId, from, at, text: '', deleted: true, ...(clientId ? { clientId } : {}), ...(frame.deletedBy ? { deletedBy: frame.deletedBy } : {}) }
   }
   const { reactions: _, ...rest } = message
   return Object.keys(frame.reactions).length > 0 ? { ...rest, reactions: frame.reactions } : rest

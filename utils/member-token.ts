@@ -11,6 +11,22 @@ export interface MemberTokenStore {
   forget: () => void
 }
 
+const BROWSER_ID_KEY = 'heartbeat:browser'
+
+/**
+ * This browser's own random id, made once and kept across rooms and page
+ * loads: a removal bans it with the member, so that dropping the room's
+ * token is not enough to come back. It says nothing about the person (it is
+ * random), and without storage it lives as long as the page.
+ */
+export function browserIdOf(storage: ClientStorage | undefined, makeId: () => string): string {
+  const kept = ignoreStorageErrors(() => storage?.getItem(BROWSER_ID_KEY) ?? undefined)
+  if (kept) return kept
+  const made = makeId()
+  ignoreStorageErrors(() => storage?.setItem(BROWSER_ID_KEY, made))
+  return made
+}
+
 /**
  * The member token of the room, kept under `heartbeat:token:<roomId>` so that a
  * reconnect, a reload or a second tab joins as the same member. Without

@@ -8,7 +8,8 @@ export interface Refusal { code: ErrorCode, message: string, text?: LocalText }
 // Before a join succeeds these cannot be fixed by trying again, at least not
 // automatically: the user has to change something or come back later. A
 // RATE_LIMITED answer to a join is the wrong-password lockout; FORBIDDEN is a
-// private room of two others, or a member the owner removed (retryAfterMs).
+// private room of two others, or a member the owner removed (retryAfterMs);
+// NETWORK_BLOCKED someone else on this network removed with a block of it.
 const FATAL_JOIN_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'WRONG_PASSWORD',
   'NAME_TAKEN',
@@ -18,6 +19,7 @@ const FATAL_JOIN_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'TOO_MANY_CONNECTIONS',
   'RATE_LIMITED',
   'FORBIDDEN',
+  'NETWORK_BLOCKED',
 ])
 
 export function isFatalJoinError(code: ErrorCode): boolean {

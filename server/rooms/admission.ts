@@ -1,6 +1,6 @@
 import { PRIVATE_ROOM_PREFIX } from '../../shared/protocol'
 import type { ErrorCode, JoinFrame } from '../../shared/protocol'
-import { joinBanKeys } from './bans'
+import { memberBanKeys, networkBanKey, networkOf } from './bans'
 import { seatOf } from './private-rooms'
 import type { MembershipLedger } from './membership-ledger'
 import { isRefusal } from './password-hashing'
@@ -54,9 +54,17 @@ export async function admitMember(store: RoomStore, frame: JoinFrame, now: numbe
 
 async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: AdmissionRules): Promise<Admission> {
   const address = rules.clientAddress
-  // The ban check goes out with the room's read, so it adds no round trip to a join.
-  const banKeys = joinBanKeys(frame.token && hashToken(frame.token), hashToken(address))
-  let [room, bannedUntil] = await Promise.all([store.getRoom(frame.roomId), store.bannedUntil(frame.roomId, banKeys, now)])
+  // The ban checks go out with the room's read, so they add no round trip to
+  // a join. A ban of the member and a block of its network are told apart:
+  // someone else on a blocked network was not removed, and is told so.
+  const browserHash = frame.browserId ? hashToken(frame.browserId) : undefined
+  const networkHash = hashToken(networkOf(address))
+  const memberKeys = memberBanKeys(frame.token && hashToken(frame.token), browserHash)
+  let [room, bannedUntil, blockedUntil] = await Promise.all([
+    store.getRoom(frame.roomId),
+    store.bannedUntil(frame.roomId, memberKeys, now),
+    store.bannedUntil(frame.roomId, [networkBanKey(networkHash)], now),
+  ])
   let created = false
   // The creator's id is known before the room exists: it is the room's owner.
   const memberId = newId()
@@ -73,11 +81,17 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
   // Whatever else the join carries, only a seat's token opens a private room.
   const seat = room.private && frame.token !== undefined ? seatOf(room.private, hashToken(frame.token)) : undefined
   if (room.private && !seat) return { code: 'FORBIDDEN', message: 'this is a private room of two members; only they may join it, each with the token the server gave them' }
+  // A seat's member id stays with it across tokens: a removed seat stays banned.
+  if (seat) bannedUntil = Math.max(bannedUntil, await store.bannedUntil(room.id, memberBanKeys(undefined, undefined, seat.memberId), now))
   // Bans stop admissions only: a member that holds a valid token came in before.
-  if (created) bannedUntil = 0
+  if (created) bannedUntil = blockedUntil = 0
   if (bannedUntil > now) {
     const minutes = Math.ceil((bannedUntil - now) / 60_000)
     return { code: 'FORBIDDEN', message: `the owner removed you from this room; you may join again in ${minutes} min`, retryAfterMs: bannedUntil - now }
+  }
+  if (blockedUntil > now) {
+    const minutes = Math.ceil((blockedUntil - now) / 60_000)
+    return { code: 'NETWORK_BLOCKED', message: `someone on your network was removed from this room, and its owner blocked the network for a while; you may join in ${minutes} min`, retryAfterMs: blockedUntil - now }
   }
   // A room that another join created meanwhile is checked like any existing one.
   if (!created && room.passwordHash !== null) {
@@ -101,7 +115,8 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
     joinedAt: now,
     lastSeenAt: now,
     offline: false,
-    addressHash: hashToken(address),
+    addressHash: networkHash,
+    ...(browserHash ? { browserHash } : {}),
   }
   const added = await store.addMember(member, rules.maxRoomMembers, rules.nameFreeBefore)
   if (added === 'name-taken') return { code: 'NAME_TAKEN', message: `someone online in this room is already called ${frame.name}, or a name that looks the same` }

@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net'
 import type { MemberRecord } from './types'
 
 /**
@@ -8,17 +9,51 @@ import type { MemberRecord } from './types'
 export const MAX_BANS_PER_ROOM = 1000
 
 /**
- * What a removal bans: the member's token (its hash), and the client address
- * it joined from (hashed), so that neither the same member nor a new name
- * from the same address gets back in.
+ * What a removal bans: the member's token (its hash), its seat (its member
+ * id, which a private room's seat keeps across tokens) and the browser it
+ * joined from (the hash of the page's browser id), so that neither the same
+ * member nor a new name from the same browser gets back in. The network it
+ * joined from (`addressHash`) only when the owner chose to block it: a plain
+ * removal must not lock out everyone behind the same NAT.
  */
-export function banKeysOf(member: MemberRecord): string[] {
-  return [`t:${member.tokenHash}`, ...(member.addressHash ? [`a:${member.addressHash}`] : [])]
+export function banKeysOf(member: MemberRecord, blockNetwork = false): string[] {
+  return [
+    `t:${member.tokenHash}`,
+    `m:${member.id}`,
+    ...(member.browserHash ? [`b:${member.browserHash}`] : []),
+    ...(blockNetwork && member.addressHash ? [`n:${member.addressHash}`] : []),
+  ]
 }
 
-/** What a join is checked against: its token (if any) and its address, hashed as banKeysOf hashes them. */
-export function joinBanKeys(tokenHash: string | undefined, addressHash: string): string[] {
-  return [...(tokenHash ? [`t:${tokenHash}`] : []), `a:${addressHash}`]
+/** What a join is checked against for a ban of the member itself: its token, its seat and its browser, hashed as banKeysOf hashes them. */
+export function memberBanKeys(tokenHash: string | undefined, browserHash: string | undefined, seatId?: string): string[] {
+  return [
+    ...(tokenHash ? [`t:${tokenHash}`] : []),
+    ...(seatId ? [`m:${seatId}`] : []),
+    ...(browserHash ? [`b:${browserHash}`] : []),
+  ]
+}
+
+/** What a join is checked against for a network the owner blocked. */
+export function networkBanKey(networkHash: string): string {
+  return `n:${networkHash}`
+}
+
+/**
+ * The network an address belongs to, as a block bans it: an IPv4 address
+ * itself (an office or a school shares one behind NAT), or the /64 of an
+ * IPv6 address (one home or one phone gets a whole /64, so one address of it
+ * would be no block at all). An IPv4-mapped IPv6 address is its IPv4 one.
+ */
+export function networkOf(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
+  if (mapped) return mapped[1]!
+  if (isIPv4(address) || !isIPv6(address)) return address
+  const [head = '', tail = ''] = address.toLowerCase().split('::')
+  const left = head ? head.split(':') : []
+  const right = address.includes('::') ? (tail ? tail.split(':') : []) : []
+  const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left
+  return `${groups.slice(0, 4).map(group => group.replace(/^0+(?=.)/, '')).join(':')}::/64`
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../../shared/protocol'
 import { addBans, banKeysOf, bannedUntil } from './bans'
-import { deletion, reactionToggle, textEdit } from './message-changes'
+import { changedWords, deletion, reactionToggle, textEdit } from './message-changes'
 import type { MessageChange } from './message-changes'
 import { nameHolders, nameKeys } from './name-keys'
 import { pairKeyOf, withSeatTokens } from './private-rooms'
@@ -165,11 +165,11 @@ export class MemoryRoomStore implements RoomStore {
     return member
   }
 
-  async kickMember(roomId: string, memberId: string, until: number, now: number) {
+  async kickMember(roomId: string, memberId: string, until: number, now: number, blockNetwork = false) {
     const room = this.rooms.get(roomId)
     const member = room?.members.get(memberId)
     if (!room || !member) return undefined
-    addBans(room.bans, banKeysOf(member), until, now)
+    addBans(room.bans, banKeysOf(member, blockNetwork), until, now)
     this.drop(room, member)
     return member
   }
@@ -255,8 +255,8 @@ export class MemoryRoomStore implements RoomStore {
     return this.change(roomId, messageId, textEdit(messageId, authorId, text, editedAt))
   }
 
-  async deleteMessage(roomId: string, messageId: string, authorId: string) {
-    return this.change(roomId, messageId, deletion(messageId, authorId))
+  async deleteMessage(roomId: string, messageId: string, memberId: string) {
+    return this.change(roomId, messageId, deletion(messageId, memberId, this.rooms.get(roomId)?.record.ownerId ?? ''))
   }
 
   // The held message is replaced, not mutated: a copy handed out earlier stays as it was.
@@ -264,9 +264,13 @@ export class MemoryRoomStore implements RoomStore {
     const history = this.rooms.get(roomId)?.history
     const index = history?.findIndex(message => message.id === messageId) ?? -1
     if (!history || index < 0) return 'not-found'
-    const changed = apply(history[index]!)
+    const before = history[index]!
+    const changed = apply(before)
     if (typeof changed === 'string') return changed
     history[index] = changed
+    // The dedupe window holds the message as sent: an edit or a delete leaves no copy of the old words there.
+    const sent = before.clientId && changedWords(before, changed) ? this.rooms.get(roomId)?.sentByClientId.get(before.from.id) : undefined
+    if (sent?.has(before.clientId!)) sent.set(before.clientId!, changed)
     this.handler(roomId, event(changed))
     return changed
   }

@@ -31,12 +31,24 @@ export function withTextEdited(message: ChatMessage, authorId: string, text: str
   return { ...message, text, editedAt }
 }
 
-/** A tombstone keeps the place, the author and the time; nothing of what was said. */
-export function asTombstone(message: ChatMessage, authorId: string): ChatMessage | MessageChangeRefusal {
+/**
+ * A tombstone keeps the place, the author, the time and the clientId (so a
+ * resend of it is answered with the tombstone); nothing of what was said.
+ * The author may delete its own message, and the room's owner any message:
+ * then the tombstone says so (`deletedBy: 'owner'`). `ownerId` is '' in a
+ * room without an owner.
+ */
+export function asTombstone(message: ChatMessage, memberId: string, ownerId: string): ChatMessage | MessageChangeRefusal {
   if (message.deleted) return 'not-found'
-  if (message.from.id !== authorId) return 'forbidden'
-  const { seq, id, roomId, from, at } = message
-  return { type: 'chat', seq, id, roomId, from, text: '', at, deleted: true }
+  const byOwner = message.from.id !== memberId
+  if (byOwner && (ownerId === '' || memberId !== ownerId)) return 'forbidden'
+  const { seq, id, roomId, from, at, clientId } = message
+  return { type: 'chat', seq, id, roomId, from, text: '', at, ...(clientId ? { clientId } : {}), deleted: true, ...(byOwner ? { deletedBy: 'owner' as const } : {}) }
+}
+
+/** Whether a change rewrote what was said, so the dedupe window's copy must be rewritten with it. */
+export function changedWords(before: ChatMessage, after: ChatMessage): boolean {
+  return before.text !== after.text || before.deleted !== after.deleted
 }
 
 /** One change to a held message: the rule that makes the new copy, and the event the room hears of it. */
@@ -59,9 +71,9 @@ export function textEdit(messageId: string, authorId: string, text: string, edit
   }
 }
 
-export function deletion(messageId: string, authorId: string): MessageChange {
+export function deletion(messageId: string, memberId: string, ownerId: string): MessageChange {
   return {
-    apply: message => asTombstone(message, authorId),
-    event: () => ({ kind: 'deleted', id: messageId }),
+    apply: message => asTombstone(message, memberId, ownerId),
+    event: changed => ({ kind: 'deleted', id: messageId, ...(changed.deletedBy ? { deletedBy: changed.deletedBy } : {}) }),
   }
 }

@@ -573,7 +573,7 @@ export class RoomHub {
       case 'edited':
         return this.index.broadcast(roomId, JSON.stringify({ type: 'edited', roomId, id: event.id, text: event.text, editedAt: event.editedAt } satisfies ServerFrame), AFTER_EVERY_SEQ)
       case 'deleted':
-        return this.index.broadcast(roomId, JSON.stringify({ type: 'deleted', roomId, id: event.id } satisfies ServerFrame), AFTER_EVERY_SEQ)
+        return this.index.broadcast(roomId, JSON.stringify({ type: 'deleted', roomId, id: event.id, ...(event.deletedBy ? { deletedBy: event.deletedBy } : {}) } satisfies ServerFrame), AFTER_EVERY_SEQ)
       case 'room':
         this.lobby.writer.metaChanged(roomId)
         return this.index.broadcast(roomId, JSON.stringify({ type: 'room', roomId, title: event.title } satisfies ServerFrame), AFTER_EVERY_SEQ)

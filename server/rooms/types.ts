@@ -50,8 +50,14 @@ export interface MemberRecord {
   lastSeenAt: number
   /** Set when the member's last socket closed or it sent `away`; cleared by a heartbeat. */
   offline: boolean
-  /** sha256 of the client address it joined from, for a ban when the owner removes it. */
+  /**
+   * sha256 of the network it joined from (bans.ts networkOf: the IPv4
+   * address, or the IPv6 /64), for a block when the owner removes it and
+   * chooses to block its network.
+   */
   addressHash?: string
+  /** sha256 of the browser id its join carried, banned when the owner removes it. */
+  browserHash?: string
 }
 
 export type NewChatMessage = Omit<ChatMessage, 'seq'>
@@ -67,7 +73,7 @@ export type RoomEvent =
   | { kind: 'typing', memberId: string, typing: boolean }
   | { kind: 'reactions', id: string, reactions: Reactions }
   | { kind: 'edited', id: string, text: string, editedAt: number }
-  | { kind: 'deleted', id: string }
+  | { kind: 'deleted', id: string, deletedBy?: 'owner' }
   | { kind: 'room', title: string }
   | { kind: 'kicked', memberId: string, until: number }
   /** A private room was opened for `to` (a member of this room), by `from`: `token` is to's own, for its sockets in this room only. */
@@ -167,13 +173,14 @@ export interface RoomStore {
   removeMember(roomId: string, memberId: string): Promise<MemberRecord | undefined>
   /**
    * The owner removed the member: removes it as removeMember does and, in
-   * the same step, bans its token and the address it joined from (banKeysOf
-   * in bans.ts) from the room until `until`. Bans that ended by `now` are
-   * dropped; a room keeps at most MAX_BANS_PER_ROOM. Returns the member as it
-   * was, or undefined when it is not a member.
+   * the same step, bans its token, seat and browser and, with
+   * `blockNetwork`, the network it joined from (banKeysOf in bans.ts) from
+   * the room until `until`. Bans that ended by `now` are dropped; a room
+   * keeps at most MAX_BANS_PER_ROOM. Returns the member as it was, or
+   * undefined when it is not a member.
    */
-  kickMember(roomId: string, memberId: string, until: number, now: number): Promise<MemberRecord | undefined>
-  /** The latest end of a ban on any of `keys` (joinBanKeys) in the room, or 0 when none holds at `now`. */
+  kickMember(roomId: string, memberId: string, until: number, now: number, blockNetwork?: boolean): Promise<MemberRecord | undefined>
+  /** The latest end of a ban on any of `keys` (memberBanKeys, networkBanKey) in the room, or 0 when none holds at `now`. */
   bannedUntil(roomId: string, keys: string[], now: number): Promise<number>
   /** Takes out a member that a failed join added: now, or once the store answers again. Never fails. */
   undoAddMember(roomId: string, memberId: string): Promise<void>
@@ -213,8 +220,14 @@ export interface RoomStore {
    * emoji and `LIMITS.reactionEntriesPerMessage` reactions per message.
    */
   toggleReaction(roomId: string, messageId: string, memberId: string, emoji: string): Promise<ChatMessage | MessageChangeRefusal>
-  /** Replaces the text of the author's own message and publishes `edited`, in one step. */
+  /** Replaces the text of the author's own message (in its dedupe window too) and publishes `edited`, in one step. */
   editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number): Promise<ChatMessage | MessageChangeRefusal>
-  /** Turns the author's own message into a tombstone (no text, no reactions) and publishes `deleted`, in one step. */
-  deleteMessage(roomId: string, messageId: string, authorId: string): Promise<ChatMessage | MessageChangeRefusal>
+  /**
+   * Turns a message into a tombstone (no text, no reactions, no files) and
+   * publishes `deleted`, in one step: its author's own, or any when
+   * `memberId` is the room's owner (asTombstone in message-changes.ts). The
+   * text goes from everywhere the store keeps it, the author's dedupe window
+   * included: a resend of its clientId gets the tombstone back.
+   */
+  deleteMessage(roomId: string, messageId: string, memberId: string): Promise<ChatMessage | MessageChangeRefusal>
 }

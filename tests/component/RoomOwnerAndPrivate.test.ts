@@ -55,12 +55,12 @@ describe('members: message privately, remove', () => {
     const wrapper = mountRoom({ ownerId: 'u1' })
     await item(wrapper, 'u2').get('[data-testid="kick-button"]').trigger('click')
     expect(wrapper.emitted('kick')).toBeUndefined()
-    expect(item(wrapper, 'u2').text()).toContain('Remove bob? They cannot rejoin for 10 minutes.')
+    expect(item(wrapper, 'u2').text()).toContain('Remove bob? They cannot rejoin from their browser for 10 minutes.')
     await item(wrapper, 'u2').get('[data-testid="kick-cancel"]').trigger('click')
     expect(wrapper.emitted('kick')).toBeUndefined()
     await item(wrapper, 'u2').get('[data-testid="kick-button"]').trigger('click')
     await item(wrapper, 'u2').get('[data-testid="kick-confirm"]').trigger('click')
-    expect(wrapper.emitted('kick')).toEqual([['u2']])
+    expect(wrapper.emitted('kick')).toEqual([['u2', { blockNetwork: false, deleteRecent: false }]])
   })
 
   it('offers neither while the link is down', () => {

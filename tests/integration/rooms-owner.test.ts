@@ -70,9 +70,9 @@ describe('room settings, the owner, and private rooms on one server', () => {
     expect((await joinFrom(server.wsUrl, '203.0.113.3', 'renamed', 'Cy')).joined.title).toBe('After')
   })
 
-  it('a kicked member is told, leaves the member list, and cannot come back for 10 minutes, under a new name from its address either', async () => {
+  it('a kicked member is told, leaves the member list, and cannot come back for 10 minutes, under a new name from its browser either', async () => {
     const ada = await joinFrom(server.wsUrl, '203.0.113.1', 'bouncer', 'Ada')
-    const bob = await joinFrom(server.wsUrl, '198.51.100.7', 'bouncer', 'Bob')
+    const bob = await joinFrom(server.wsUrl, '198.51.100.7', 'bouncer', 'Bob', { browserId: 'bobs-browser' })
     ada.client.send({ type: 'kick', memberId: bob.joined.you.id })
     const kicked = await bob.client.next('kicked')
     expect(kicked.roomId).toBe('bouncer')
@@ -87,7 +87,7 @@ describe('room settings, the owner, and private rooms on one server', () => {
     const again = await bob.client.next('error')
     expect(again).toMatchObject({ code: 'FORBIDDEN' })
     expect(again.retryAfterMs).toBeGreaterThan(LIMITS.kickBanMs - 10_000)
-    expect(await refusedFrom(server.wsUrl, '198.51.100.7', 'bouncer', 'Totally Not Bob')).toMatchObject({ code: 'FORBIDDEN' })
+    expect(await refusedFrom(server.wsUrl, '198.51.100.7', 'bouncer', 'Totally Not Bob', { browserId: 'bobs-browser' })).toMatchObject({ code: 'FORBIDDEN' })
     // Another address is not banned.
     expect((await joinFrom(server.wsUrl, '198.51.100.8', 'bouncer', 'Cy')).joined.created).toBe(false)
     // A member who is not the owner cannot kick, and the owner cannot kick itself.
@@ -167,14 +167,14 @@ describe('two instances on one Redis', () => {
 
   it('a kick and a rename on one instance reach the other, and the ban holds on both', async () => {
     const ada = await joinFrom(one.wsUrl, '203.0.113.1', 'gate', 'Ada', { title: 'Gate' })
-    const bob = await joinFrom(two.wsUrl, '198.51.100.7', 'gate', 'Bob')
+    const bob = await joinFrom(two.wsUrl, '198.51.100.7', 'gate', 'Bob', { browserId: 'bobs-browser' })
     ada.client.send({ type: 'title', title: 'The gate' })
     expect(await bob.client.next('room')).toEqual({ type: 'room', roomId: 'gate', title: 'The gate' })
     ada.client.send({ type: 'kick', memberId: bob.joined.you.id })
     expect(await bob.client.next('kicked')).toMatchObject({ roomId: 'gate' })
     await leaving(ada.client, bob.joined.you.id)
     for (const server of [one, two]) {
-      expect(await refusedFrom(server.wsUrl, '198.51.100.7', 'gate', 'Bobby')).toMatchObject({ code: 'FORBIDDEN' })
+      expect(await refusedFrom(server.wsUrl, '198.51.100.7', 'gate', 'Bobby', { browserId: 'bobs-browser' })).toMatchObject({ code: 'FORBIDDEN' })
     }
     expect((await joinFrom(two.wsUrl, '198.51.100.8', 'gate', 'Cy')).joined.title).toBe('The gate')
   })

@@ -86,8 +86,8 @@ export function describeRoomOwnership(name: string, createStore: () => Promise<R
     it('the owner removes a member: its sockets are told and taken out, the room sees it leave, and it cannot join again', async () => {
       const hub = await createHub()
       const owner = await join(hub, 'club', 'Ada', {}, '203.0.113.1')
-      const bob = await join(hub, 'club', 'Bob', {}, '198.51.100.7')
-      const bobTab = await join(hub, 'club', 'Bob', { token: bob.joined.token }, '198.51.100.7')
+      const bob = await join(hub, 'club', 'Bob', { browserId: 'bobs-browser' }, '198.51.100.7')
+      const bobTab = await join(hub, 'club', 'Bob', { token: bob.joined.token, browserId: 'bobs-browser' }, '198.51.100.7')
       const bobId = bob.joined.you.id
       hub.receive(owner.conn, JSON.stringify({ type: 'kick', memberId: bobId }))
       const kicked = await bob.conn.waitFor('kicked')
@@ -99,12 +99,14 @@ export function describeRoomOwnership(name: string, createStore: () => Promise<R
       // Out of the room: its frames are a stranger's now.
       hub.receive(bob.conn, '{"type":"chat","text":"still here?"}')
       expect(await bob.conn.waitFor('error')).toMatchObject({ code: 'NOT_JOINED' })
-      // Not with its old token, not under a new name from the same address.
+      // Not with its old token, not under a new name from the same browser.
       const again = await refusal(hub, 'club', 'Bob', { token: bob.joined.token }, '198.51.100.7')
       expect(again).toMatchObject({ code: 'FORBIDDEN' })
       expect(again.retryAfterMs).toBeGreaterThan(LIMITS.kickBanMs - 5000)
       expect(again.retryAfterMs).toBeLessThanOrEqual(LIMITS.kickBanMs)
-      expect(await refusal(hub, 'club', 'Robert', {}, '198.51.100.7')).toMatchObject({ code: 'FORBIDDEN' })
+      expect(await refusal(hub, 'club', 'Robert', { browserId: 'bobs-browser' }, '192.0.2.49')).toMatchObject({ code: 'FORBIDDEN' })
+      // Another person on the same address, in another browser, is not Bob: a plain removal bans no network.
+      expect((await join(hub, 'club', 'Bob2', { browserId: 'another-browser' }, '198.51.100.7')).joined.created).toBe(false)
       // The old token is banned wherever it comes from.
       expect(await refusal(hub, 'club', 'Bobby', { token: bob.joined.token }, '192.0.2.50')).toMatchObject({ code: 'FORBIDDEN' })
       // The ban is of this room only, and does not touch another address.

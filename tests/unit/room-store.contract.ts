@@ -42,37 +42,52 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.getRoom('nowhere')).toBeUndefined()
     })
 
-    it('a kick removes the member and bans its token and address from that room until the given time', async () => {
+    it('a kick removes the member and bans its token, seat and browser, not its network, from that room until the given time', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
       await store.ensureRoom({ ...room, id: 'other' }, 100)
-      await store.addMember({ ...member('a', 'Ada'), addressHash: 'addr-a' }, 100)
+      await store.addMember({ ...member('a', 'Ada'), addressHash: 'net-a', browserHash: 'browser-a' }, 100)
       await store.addMember(member('b', 'Bob'), 100)
       expect(await store.kickMember('lobby', 'a', 5000, 1000)).toMatchObject({ id: 'a', name: 'Ada' })
       expect((await store.listMembers('lobby')).map(m => m.id)).toEqual(['b'])
       expect(await store.findMemberByTokenHash('lobby', 'hash-a')).toBeUndefined()
       expect(await store.bannedUntil('lobby', ['t:hash-a'], 1000)).toBe(5000)
-      expect(await store.bannedUntil('lobby', ['t:someone-else', 'a:addr-a'], 4999)).toBe(5000)
-      expect(await store.bannedUntil('lobby', ['t:hash-a', 'a:addr-a'], 5000)).toBe(0)
-      expect(await store.bannedUntil('lobby', ['t:hash-b', 'a:addr-b'], 1000)).toBe(0)
-      expect(await store.bannedUntil('other', ['t:hash-a', 'a:addr-a'], 1000)).toBe(0)
+      expect(await store.bannedUntil('lobby', ['m:a'], 1000)).toBe(5000)
+      expect(await store.bannedUntil('lobby', ['t:someone-else', 'b:browser-a'], 4999)).toBe(5000)
+      expect(await store.bannedUntil('lobby', ['t:hash-a', 'b:browser-a'], 5000)).toBe(0)
+      // Someone else on the same network, in another browser, is not banned by a plain removal.
+      expect(await store.bannedUntil('lobby', ['b:browser-other', 'n:net-a'], 1000)).toBe(0)
+      expect(await store.bannedUntil('lobby', [], 1000)).toBe(0)
+      expect(await store.bannedUntil('lobby', ['t:hash-b', 'b:browser-b'], 1000)).toBe(0)
+      expect(await store.bannedUntil('other', ['t:hash-a', 'b:browser-a'], 1000)).toBe(0)
       // A member that is gone is not kicked, and nothing is banned.
       expect(await store.kickMember('lobby', 'a', 9000, 1000)).toBeUndefined()
       expect(await store.bannedUntil('lobby', ['t:hash-a'], 6000)).toBe(0)
       expect(await store.addMember(member('c', 'Ada'), 100)).toBe('added')
     })
 
+    it('a kick that blocks the network bans the network it joined from too', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      await store.addMember({ ...member('a', 'Ada'), addressHash: 'net-a', browserHash: 'browser-a' }, 100)
+      expect(await store.kickMember('lobby', 'a', 5000, 1000, true)).toMatchObject({ id: 'a' })
+      expect(await store.bannedUntil('lobby', ['n:net-a'], 1000)).toBe(5000)
+      expect(await store.bannedUntil('lobby', ['b:browser-a'], 1000)).toBe(5000)
+      expect(await store.bannedUntil('lobby', ['n:net-b'], 1000)).toBe(0)
+    })
+
     it('keeps at most MAX_BANS_PER_ROOM bans, dropping those that ended first, then those ending soonest', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
+      // Each kick bans a token and a seat: two bans.
       const kicks = MAX_BANS_PER_ROOM / 2 + 1
       for (let i = 0; i < kicks; i++) {
-        await store.addMember({ ...member(`m${i}`, `M${i}`), addressHash: `addr-${i}` }, 10_000)
+        await store.addMember(member(`m${i}`, `M${i}`), 10_000)
         await store.kickMember('lobby', `m${i}`, 10_000 + i, 1000)
       }
       // The first kick's two bans ended soonest: they made room for the last one's.
-      expect(await store.bannedUntil('lobby', ['t:hash-m0', 'a:addr-0'], 1000)).toBe(0)
-      expect(await store.bannedUntil('lobby', ['a:addr-1'], 1000)).toBe(10_001)
+      expect(await store.bannedUntil('lobby', ['t:hash-m0', 'm:m0'], 1000)).toBe(0)
+      expect(await store.bannedUntil('lobby', ['m:m1'], 1000)).toBe(10_001)
       expect(await store.bannedUntil('lobby', ['t:hash-m' + (kicks - 1)], 1000)).toBe(10_000 + kicks - 1)
     })
 
@@ -315,6 +330,55 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       // History stays consecutive after changes: paging and resuming still line up.
       expect((await store.messagesBefore('lobby', 3, 5)).messages.map(m => m.seq)).toEqual([1, 2])
       expect((await store.messagesAfter('lobby', 1))?.map(m => m.seq)).toEqual([2, 3])
+    })
+
+    it('the owner may delete any message, and its tombstone says so; anyone else only their own (asTombstone)', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      await store.addMember(member('owner', 'Olga'), 100)
+      await store.addMember(member('a', 'Ada'), 100)
+      await store.addMember(member('b', 'Bob'), 100)
+      await store.appendMessage({ type: 'chat', id: 'm1', roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: 'spam', at: 1, clientId: 'c1' })
+      await store.appendMessage({ type: 'chat', id: 'm2', roomId: 'lobby', from: { id: 'owner', name: 'Olga' }, text: 'mine', at: 2 })
+      const events: RoomEvent[] = []
+      store.onEvent((_, event) => events.push(event))
+      await store.subscribe('lobby')
+      expect(await store.deleteMessage('lobby', 'm1', 'b')).toBe('forbidden')
+      expect(await store.deleteMessage('lobby', 'm2', 'a')).toBe('forbidden')
+      expect(await store.editMessage('lobby', 'm1', 'owner', 'rewritten', 5)).toBe('forbidden')
+      expect(await store.deleteMessage('lobby', 'm1', 'owner')).toEqual({ type: 'chat', seq: 1, id: 'm1', roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: '', at: 1, clientId: 'c1', deleted: true, deletedBy: 'owner' })
+      expect(await store.deleteMessage('lobby', 'm2', 'owner')).toEqual({ type: 'chat', seq: 2, id: 'm2', roomId: 'lobby', from: { id: 'owner', name: 'Olga' }, text: '', at: 2, deleted: true })
+      await vi.waitFor(() => expect(events).toHaveLength(2))
+      expect(events).toEqual([{ kind: 'deleted', id: 'm1', deletedBy: 'owner' }, { kind: 'deleted', id: 'm2' }])
+      // A room without an owner ('') lets nobody delete another's message.
+      await store.ensureRoom({ ...room, id: 'ownerless', ownerId: '' }, 100)
+      await store.addMember({ ...member('x', 'Xia'), roomId: 'ownerless' }, 100)
+      await store.addMember({ ...member('y', 'Yan'), roomId: 'ownerless' }, 100)
+      await store.appendMessage({ type: 'chat', id: 'm3', roomId: 'ownerless', from: { id: 'x', name: 'Xia' }, text: 'hi', at: 3 })
+      expect(await store.deleteMessage('ownerless', 'm3', 'y')).toBe('forbidden')
+      expect(await store.deleteMessage('ownerless', 'm3', '')).toBe('forbidden')
+    })
+
+    it('a delete or an edit leaves no old words in the dedupe window: a resend of the clientId gets the tombstone or the new text', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      await store.addMember(member('owner', 'Olga'), 100)
+      await store.addMember(member('a', 'Ada'), 100)
+      const send = (id: string, clientId: string, text: string) => store.appendMessage({ type: 'chat', id, roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text, at: 1, clientId })
+      await send('m1', 'c1', 'card 4111 secret')
+      await send('m2', 'c2', 'typo secret')
+      await send('m3', 'c3', 'spam secret')
+      await store.deleteMessage('lobby', 'm1', 'a')
+      await store.editMessage('lobby', 'm2', 'a', 'fixed', 5)
+      await store.deleteMessage('lobby', 'm3', 'owner')
+      const resent = [await send('x1', 'c1', 'card 4111 secret'), await send('x2', 'c2', 'typo secret'), await send('x3', 'c3', 'spam secret')]
+      expect(resent).toEqual([
+        { duplicate: true, message: expect.objectContaining({ id: 'm1', text: '', deleted: true }) },
+        { duplicate: true, message: expect.objectContaining({ id: 'm2', text: 'fixed', editedAt: 5 }) },
+        { duplicate: true, message: expect.objectContaining({ id: 'm3', text: '', deleted: true, deletedBy: 'owner' }) },
+      ])
+      expect(JSON.stringify(resent)).not.toContain('secret')
+      expect(JSON.stringify(await store.recentMessages('lobby', 10))).not.toContain('secret')
     })
 
     it('refuses a member past the room cap and a room past the server cap', async () => {

@@ -148,15 +148,16 @@ describe('SqliteRoomStore on disk', () => {
   it('keeps a renamed title and the bans of a kick across a reopen, and forgets bans that ended', async () => {
     let store = createStore()
     await store.ensureRoom(room, 100)
-    await store.addMember({ ...member('a', 'Ada'), addressHash: 'addr-a' }, 100)
+    await store.addMember({ ...member('a', 'Ada'), addressHash: 'net-a', browserHash: 'browser-a' }, 100)
     await store.setTitle('lobby', 'Renamed')
-    await store.kickMember('lobby', 'a', 50_000, 1000)
+    await store.kickMember('lobby', 'a', 50_000, 1000, true)
     store = await reopen(store, { now: () => 2000 })
     expect(await store.getRoom('lobby')).toMatchObject({ title: 'Renamed' })
-    expect(await store.bannedUntil('lobby', ['a:addr-a'], 2000)).toBe(50_000)
+    expect(await store.bannedUntil('lobby', ['n:net-a'], 2000)).toBe(50_000)
+    expect(await store.bannedUntil('lobby', ['b:browser-a'], 2000)).toBe(50_000)
     expect(await store.findMemberByTokenHash('lobby', 'hash-a')).toBeUndefined()
     store = await reopen(store, { now: () => 60_000 })
-    expect(await store.bannedUntil('lobby', ['a:addr-a', 't:hash-a'], 0)).toBe(0)
+    expect(await store.bannedUntil('lobby', ['n:net-a', 'b:browser-a', 't:hash-a'], 0)).toBe(0)
   })
 
   it('keeps a private room, its seats and its pair across a reopen', async () => {

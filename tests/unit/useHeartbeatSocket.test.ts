@@ -21,9 +21,20 @@ describe('joining', () => {
     FakeWebSocket.latest().open()
 
     expect(FakeWebSocket.latest().frames).toEqual([
-      { type: 'join', roomId: 'lobby', name: 'Ada', password: 'secret', token: 'token-from-last-visit', tabId: expect.stringMatching(/^[0-9a-f]{24}$/) },
+      { type: 'join', roomId: 'lobby', name: 'Ada', password: 'secret', token: 'token-from-last-visit', tabId: expect.stringMatching(/^[0-9a-f]{24}$/), browserId: expect.stringMatching(/^[0-9a-f]{24}$/) },
     ])
     expect(chat.status.value).toBe('connecting')
+  })
+
+  it('sends this browser\'s id, kept in storage, so that a removal bans the browser and not only the token', () => {
+    const { storage } = mountHeartbeatSocket()
+    FakeWebSocket.latest().open()
+    const sent = (FakeWebSocket.latest().frames[0] as { browserId: string }).browserId
+    expect(storage.getItem('heartbeat:browser')).toBe(sent)
+    storage.setItem('heartbeat:browser', 'kept-from-before')
+    mountHeartbeatSocket({ storage })
+    FakeWebSocket.latest().open()
+    expect(FakeWebSocket.latest().frames[0]).toMatchObject({ browserId: 'kept-from-before' })
   })
 
   it('is connected only once the joined frame arrives', () => {

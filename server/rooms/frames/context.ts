@@ -29,7 +29,7 @@ export type FrameHandler<F> = (session: JoinedSession, frame: F, context: FrameC
 
 const REFUSALS: Record<MessageChangeRefusal, [ErrorCode, string]> = {
   'not-found': ['BAD_REQUEST', 'no such message in this room (it may have been deleted or be too old)'],
-  'forbidden': ['FORBIDDEN', 'only the author may change or delete a message'],
+  'forbidden': ['FORBIDDEN', 'only the author may change a message, and only the author or the room\'s owner delete it'],
   'too-many-reactions': ['BAD_REQUEST', 'this message has as many reactions as it may hold'],
 }
 

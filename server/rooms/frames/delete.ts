@@ -1,12 +1,23 @@
 import type { DeleteFrame } from '../../../shared/protocol'
+import type { MessageChangeRefusal } from '../types'
 import { sendRefusal } from './context'
-import type { FrameHandler } from './context'
+import type { FrameContext, FrameHandler } from './context'
 
 export const handleDelete: FrameHandler<DeleteFrame> = async (session, frame, context) => {
   const { roomId, id } = session.member
+  const result = await deleteAs(context, roomId, frame.id, id)
+  if (result) sendRefusal(context, session, result)
+}
+
+/**
+ * Deletes a message as `memberId` (its author, or the room's owner: the
+ * store applies asTombstone) and discards its files; the refusal, if any.
+ */
+export async function deleteAs(context: FrameContext, roomId: string, messageId: string, memberId: string): Promise<MessageChangeRefusal | undefined> {
   // Read first: the tombstone no longer names the message's files.
-  const files = (await context.store.findMessage(roomId, frame.id))?.attachments
-  const result = await context.store.deleteMessage(roomId, frame.id, id)
-  if (typeof result === 'string') return sendRefusal(context, session, result)
+  const files = (await context.store.findMessage(roomId, messageId))?.attachments
+  const result = await context.store.deleteMessage(roomId, messageId, memberId)
+  if (typeof result === 'string') return result
   if (files?.length) await context.attachments.discard(roomId, files)
+  return undefined
 }

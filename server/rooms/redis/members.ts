@@ -12,10 +12,11 @@ interface StoredMember {
   tokenHash: string
   joinedAt: number
   addressHash?: string
+  browserHash?: string
 }
 
 export function encodeMember(member: MemberRecord): string {
-  const stored: StoredMember = { id: member.id, name: member.name, nameKeys: nameKeys(member.name), tokenHash: member.tokenHash, joinedAt: member.joinedAt, ...(member.addressHash ? { addressHash: member.addressHash } : {}) }
+  const stored: StoredMember = { id: member.id, name: member.name, nameKeys: nameKeys(member.name), tokenHash: member.tokenHash, joinedAt: member.joinedAt, ...(member.addressHash ? { addressHash: member.addressHash } : {}), ...(member.browserHash ? { browserHash: member.browserHash } : {}) }
   return JSON.stringify(stored)
 }
 
@@ -32,5 +33,6 @@ export function decodeMember(roomId: string, reply: MemberReply | null | undefin
     lastSeenAt: Number(lastSeenAt ?? 0),
     offline: Number(offline) === 1,
     ...(stored.addressHash ? { addressHash: stored.addressHash } : {}),
+    ...(stored.browserHash ? { browserHash: stored.browserHash } : {}),
   }
 }

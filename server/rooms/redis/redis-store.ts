@@ -246,13 +246,15 @@ export class RedisRoomStore implements RoomStore {
     return decodeMember(roomId, reply)
   }
 
-  async kickMember(roomId: string, memberId: string, until: number, now: number) {
+  async kickMember(roomId: string, memberId: string, until: number, now: number, blockNetwork = false) {
     const k = roomKeys(roomId)
-    const reply = await this.redis.KICK_MEMBER(12, ...k.all, k.holders(memberId), k.sent(memberId), k.sentOrder(memberId), k.bans, memberId, this.options.emptyRoomGraceMs, until, now, MAX_BANS_PER_ROOM) as MemberReply | null
+    const reply = await this.redis.KICK_MEMBER(12, ...k.all, k.holders(memberId), k.sent(memberId), k.sentOrder(memberId), k.bans, memberId, this.options.emptyRoomGraceMs, until, now, MAX_BANS_PER_ROOM, blockNetwork ? '1' : '0') as MemberReply | null
     return decodeMember(roomId, reply)
   }
 
   async bannedUntil(roomId: string, keys: string[], now: number) {
+    // A join without a token or a browser id has no member keys; ZMSCORE needs one.
+    if (keys.length === 0) return 0
     const ends = await this.redis.zmscore(roomKeys(roomId).bans, ...keys)
     return Math.max(0, ...ends.map(end => Number(end ?? 0)).filter(end => end > now))
   }
@@ -336,12 +338,16 @@ export class RedisRoomStore implements RoomStore {
 
   async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number) {
     const k = roomKeys(roomId)
-    return changed(await this.redis.CHANGE_MESSAGE(1, k.history, messageId, authorId, text, editedAt, k.channel))
+    return changed(await this.redis.CHANGE_MESSAGE(3, k.history, k.room, k.sent(authorId), messageId, authorId, text, editedAt, k.channel, authorId))
   }
 
-  async deleteMessage(roomId: string, messageId: string, authorId: string) {
+  // The owner may delete another's message, whose author's dedupe window is
+  // a key of its own: read first to name it, as a script must name its keys.
+  async deleteMessage(roomId: string, messageId: string, memberId: string) {
     const k = roomKeys(roomId)
-    return changed(await this.redis.CHANGE_MESSAGE(1, k.history, messageId, authorId, '', 0, k.channel))
+    const authorId = (await this.findMessage(roomId, messageId))?.from.id
+    if (authorId === undefined) return 'not-found' as const
+    return changed(await this.redis.CHANGE_MESSAGE(3, k.history, k.room, k.sent(authorId), messageId, memberId, '', 0, k.channel, authorId))
   }
 }
 

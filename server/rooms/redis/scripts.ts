@@ -140,9 +140,11 @@ return {json, seen, offline}
 /**
  * The owner removed a member. KEYS: those of REMOVE_MEMBER, then the room's
  * bans (a sorted set: ban key by until). ARGV: memberId, graceMs, until, now,
- * maxBans. Bans the member's token hash and address hash (bans.ts) and
- * removes the member in one step. The bans key lives until its last ban
- * ends, whatever happens to the room meanwhile.
+ * maxBans, '1' to block the member's network too. Mirrors banKeysOf
+ * (bans.ts): bans the member's token hash, its seat (id) and its browser
+ * hash, and with the block its network's hash, and removes the member in
+ * one step. The bans key lives until its last ban ends, whatever happens to
+ * the room meanwhile.
  */
 export const KICK_MEMBER = `
 local json = redis.call('HGET', KEYS[2], ARGV[1])
@@ -150,7 +152,9 @@ if not json then return false end
 local kicked = cjson.decode(json)
 redis.call('ZREMRANGEBYSCORE', KEYS[12], '-inf', ARGV[4])
 redis.call('ZADD', KEYS[12], 'GT', ARGV[3], 't:' .. kicked.tokenHash)
-if kicked.addressHash then redis.call('ZADD', KEYS[12], 'GT', ARGV[3], 'a:' .. kicked.addressHash) end
+redis.call('ZADD', KEYS[12], 'GT', ARGV[3], 'm:' .. kicked.id)
+if kicked.browserHash then redis.call('ZADD', KEYS[12], 'GT', ARGV[3], 'b:' .. kicked.browserHash) end
+if ARGV[6] == '1' and kicked.addressHash then redis.call('ZADD', KEYS[12], 'GT', ARGV[3], 'n:' .. kicked.addressHash) end
 local over = redis.call('ZCARD', KEYS[12]) - tonumber(ARGV[5])
 if over > 0 then redis.call('ZPOPMIN', KEYS[12], over) end
 redis.call('PEXPIRE', KEYS[12], math.max(1, tonumber(redis.call('ZRANGE', KEYS[12], -1, -1, 'WITHSCORES')[2]) - tonumber(ARGV[4])))
@@ -362,24 +366,37 @@ return {'ok', json}
 `
 
 /**
- * KEYS: history. ARGV: messageId, authorId, text ('' to delete), editedAt,
- * channel. Mirrors withTextEdited and asTombstone (message-changes.ts).
+ * KEYS: history, room, the author's sent. ARGV: messageId, memberId, text
+ * ('' to delete), editedAt, channel, the author's id as the caller read it.
+ * Mirrors withTextEdited and asTombstone (message-changes.ts): an edit is
+ * the author's, a delete the author's or the room owner's. The author's
+ * dedupe window gets the new copy, so no old words stay there.
  */
 export const CHANGE_MESSAGE = `${FIND_MESSAGE}
 local index, message = findMessage(KEYS[1], ARGV[1])
 if not index or message.deleted then return {'not-found'} end
-if message.from.id ~= ARGV[2] then return {'forbidden'} end
+local byOwner = message.from.id ~= ARGV[2]
 local event
 if ARGV[3] == '' then
-  message = {type = 'chat', seq = message.seq, id = message.id, roomId = message.roomId, from = message.from, text = '', at = message.at, deleted = true}
-  event = {kind = 'deleted', id = ARGV[1]}
+  if byOwner then
+    local owner = redis.call('HGET', KEYS[2], 'ownerId')
+    if not owner or owner == '' or owner ~= ARGV[2] then return {'forbidden'} end
+  end
+  local deletedBy = nil
+  if byOwner then deletedBy = 'owner' end
+  message = {type = 'chat', seq = message.seq, id = message.id, roomId = message.roomId, from = message.from, text = '', at = message.at, clientId = message.clientId, deleted = true, deletedBy = deletedBy}
+  event = {kind = 'deleted', id = ARGV[1], deletedBy = deletedBy}
 else
+  if byOwner then return {'forbidden'} end
   message.text = ARGV[3]
   message.editedAt = tonumber(ARGV[4])
   event = {kind = 'edited', id = ARGV[1], text = ARGV[3], editedAt = message.editedAt}
 end
 local json = cjson.encode(message)
 redis.call('LSET', KEYS[1], index, json)
+if message.clientId and message.from.id == ARGV[6] and redis.call('HEXISTS', KEYS[3], message.clientId) == 1 then
+  redis.call('HSET', KEYS[3], message.clientId, json)
+end
 redis.call('PUBLISH', ARGV[5], cjson.encode(event))
 return {'ok', json}
 `

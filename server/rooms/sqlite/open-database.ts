@@ -36,6 +36,9 @@ export function openDatabase(file: string): OpenedDatabase {
     // survives the process being killed; an OS crash or power cut may lose
     // the last commits before a checkpoint (docs/reliability.md).
     db.pragma('synchronous = NORMAL')
+    // A deleted or edited message's old words are overwritten with zeros in
+    // the file, not left in a freed cell or page for anyone who reads it.
+    db.pragma('secure_delete = ON')
     // Checkpoints run in a worker thread (checkpointer.ts), not on commit.
     db.pragma('wal_autocheckpoint = 0')
     // The log is reused from its start after each checkpoint; this trims a

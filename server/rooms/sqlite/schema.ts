@@ -55,6 +55,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (room_id, key)
   ) WITHOUT ROWID;
   `,
+  // 3: the browser a member joined from (its browser id, hashed), banned
+  // with the member when the owner removes it.
+  `
+  ALTER TABLE members ADD COLUMN browser_hash TEXT;
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

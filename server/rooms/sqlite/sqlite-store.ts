@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../../../shared/protocol'
 import { addBans, banKeysOf, bannedUntil } from '../bans'
-import { deletion, reactionToggle, textEdit } from '../message-changes'
+import { changedWords, deletion, reactionToggle, textEdit } from '../message-changes'
 import type { MessageChange } from '../message-changes'
 import { nameHolders, nameKeys } from '../name-keys'
 import { pairKeyOf, withSeatTokens } from '../private-rooms'
@@ -218,7 +218,7 @@ export class SqliteRoomStore implements RoomStore {
         sql.deleteMember.run(room.record.id, holder.id)
         sql.deleteMemberSent.run(room.record.id, holder.id)
       }
-      sql.insertMember.run(room.record.id, member.id, member.name, member.tokenHash, member.joinedAt, member.addressHash ?? null)
+      sql.insertMember.run(room.record.id, member.id, member.name, member.tokenHash, member.joinedAt, member.addressHash ?? null, member.browserHash ?? null)
       if (emptySince !== undefined) sql.setEmptySince.run(null, room.record.id)
       for (const holder of holders) this.forgetMember(room, holder)
       this.rememberMember(room, { ...member })
@@ -283,13 +283,13 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   // The bans and the removal are written in this turn's one transaction.
-  async kickMember(roomId: string, memberId: string, until: number, now: number) {
+  async kickMember(roomId: string, memberId: string, until: number, now: number, blockNetwork = false) {
     const { sql, tx } = this.require()
     const room = this.rooms.get(roomId)
     const member = room?.members.get(memberId)
     if (!room || !member) return undefined
     const before = new Map(room.bans)
-    const keys = banKeysOf(member)
+    const keys = banKeysOf(member, blockNetwork)
     const banned = tx.run(() => {
       for (const key of addBans(room.bans, keys, until, now)) sql.deleteBan.run(roomId, key)
       for (const key of keys) sql.upsertBan.run(roomId, key, until)
@@ -408,8 +408,8 @@ export class SqliteRoomStore implements RoomStore {
     return this.changeMessage(roomId, messageId, textEdit(messageId, authorId, text, editedAt))
   }
 
-  async deleteMessage(roomId: string, messageId: string, authorId: string) {
-    return this.changeMessage(roomId, messageId, deletion(messageId, authorId))
+  async deleteMessage(roomId: string, messageId: string, memberId: string) {
+    return this.changeMessage(roomId, messageId, deletion(messageId, memberId, this.rooms.get(roomId)?.record.ownerId ?? ''))
   }
 
   // Read and written in one step of this turn's transaction, so two changes
@@ -420,8 +420,13 @@ export class SqliteRoomStore implements RoomStore {
     const result = await tx.run(() => {
       const row = sql.messageById.get(roomId, messageId)
       if (!row) return 'not-found' as const
-      const changed = apply(JSON.parse(row.body) as ChatMessage)
-      if (typeof changed !== 'string') sql.updateMessage.run(JSON.stringify(changed), roomId, row.seq)
+      const before = JSON.parse(row.body) as ChatMessage
+      const changed = apply(before)
+      if (typeof changed === 'string') return changed
+      const body = JSON.stringify(changed)
+      sql.updateMessage.run(body, roomId, row.seq)
+      // The dedupe window holds the message as sent: an edit or a delete leaves no copy of the old words there.
+      if (before.clientId && changedWords(before, changed)) sql.updateSent.run(body, roomId, before.from.id, row.seq)
       return changed
     })
     if (typeof result !== 'string') this.handler(roomId, event(result))
@@ -476,7 +481,7 @@ export class SqliteRoomStore implements RoomStore {
     const now = this.now()
     for (const row of sql.allMembers.all()) {
       const room = this.rooms.get(row.room_id)
-      if (room) this.rememberMember(room, { id: row.id, roomId: row.room_id, name: row.name, tokenHash: row.token_hash, joinedAt: row.joined_at, lastSeenAt: now, offline: true, ...(row.address_hash ? { addressHash: row.address_hash } : {}) })
+      if (room) this.rememberMember(room, { id: row.id, roomId: row.room_id, name: row.name, tokenHash: row.token_hash, joinedAt: row.joined_at, lastSeenAt: now, offline: true, ...(row.address_hash ? { addressHash: row.address_hash } : {}), ...(row.browser_hash ? { browserHash: row.browser_hash } : {}) })
     }
     for (const room of this.rooms.values()) room.lastSeq = sql.lastSeq.get(room.record.id) ?? 0
   }

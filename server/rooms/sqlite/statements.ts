@@ -1,13 +1,13 @@
 import type Database from 'better-sqlite3'
 
 export interface RoomRow { id: string, password_hash: string | null, created_at: number, empty_since: number | null, title: string, visibility: string, owner_id: string, private: string | null }
-export interface MemberRow { room_id: string, id: string, name: string, token_hash: string, joined_at: number, address_hash: string | null }
+export interface MemberRow { room_id: string, id: string, name: string, token_hash: string, joined_at: number, address_hash: string | null, browser_hash: string | null }
 
 /** Every statement the store runs, prepared once. */
 export function prepareStatements(db: Database.Database) {
   return {
     allRooms: db.prepare<[], RoomRow>('SELECT id, password_hash, created_at, empty_since, title, visibility, owner_id, private FROM rooms'),
-    allMembers: db.prepare<[], MemberRow>('SELECT room_id, id, name, token_hash, joined_at, address_hash FROM members'),
+    allMembers: db.prepare<[], MemberRow>('SELECT room_id, id, name, token_hash, joined_at, address_hash, browser_hash FROM members'),
     allBans: db.prepare<[number], { room_id: string, key: string, until: number }>('SELECT room_id, key, until FROM bans WHERE until > ?'),
     lastSeq: db.prepare<[string], number | null>('SELECT MAX(seq) FROM messages WHERE room_id = ?').pluck(),
 
@@ -23,7 +23,7 @@ export function prepareStatements(db: Database.Database) {
     upsertBan: db.prepare<[string, string, number]>('INSERT INTO bans (room_id, key, until) VALUES (?, ?, ?) ON CONFLICT (room_id, key) DO UPDATE SET until = MAX(until, excluded.until)'),
     deleteBan: db.prepare<[string, string]>('DELETE FROM bans WHERE room_id = ? AND key = ?'),
 
-    insertMember: db.prepare<[string, string, string, string, number, string | null]>('INSERT INTO members (room_id, id, name, token_hash, joined_at, address_hash) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertMember: db.prepare<[string, string, string, string, number, string | null, string | null]>('INSERT INTO members (room_id, id, name, token_hash, joined_at, address_hash, browser_hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     deleteMember: db.prepare<[string, string]>('DELETE FROM members WHERE room_id = ? AND id = ?'),
     deleteMemberSent: db.prepare<[string, string]>('DELETE FROM sent WHERE room_id = ? AND member_id = ?'),
 
@@ -40,6 +40,8 @@ export function prepareStatements(db: Database.Database) {
     sentByClientId: db.prepare<[string, string, string], string>('SELECT body FROM sent WHERE room_id = ? AND member_id = ? AND client_id = ?').pluck(),
     countSent: db.prepare<[string, string], number>('SELECT COUNT(*) FROM sent WHERE room_id = ? AND member_id = ?').pluck(),
     insertSent: db.prepare<[string, string, number, string, string]>('INSERT INTO sent (room_id, member_id, seq, client_id, body) VALUES (?, ?, ?, ?, ?)'),
+    // The dedupe window's copy of a message that was edited or deleted: it keeps no old words.
+    updateSent: db.prepare<[string, string, string, number]>('UPDATE sent SET body = ? WHERE room_id = ? AND member_id = ? AND seq = ?'),
     deleteOldestSent: db.prepare<[string, string, string, string]>('DELETE FROM sent WHERE room_id = ? AND member_id = ? AND seq = (SELECT MIN(seq) FROM sent WHERE room_id = ? AND member_id = ?)'),
   }
 }
