@@ -32,7 +32,9 @@ export interface HeartbeatLinkTuning {
   pongTimeoutMs?: number
   /**
    * A ping unanswered for this long marks the link uncertain ("Checking
-   * connection…") until its pong comes or the link is called dead.
+   * connection…") until its pong comes or the link is called dead, the
+   * window after the last pong; never more than half the time the window
+   * leaves a ping (1 s with the defaults), so the mark shows before that.
    * @default 1500
    */
   uncertainAfterMs?: number
