@@ -60,6 +60,7 @@ const changes = (page: Page) => page.evaluate(() => (window as unknown as { chan
 
 test('a silently dead link shows "Checking connection…" within a few seconds and is called dead no later than the others see it go', async ({ browser }) => {
   // NUXT_HEARTBEAT_WINDOW_MS is 2500 and the ping interval 1000 in playwright.config.ts.
+  test.setTimeout(60_000)
   const windowMs = 2500
   const proxy = await cuttableProxy(Number(process.env.E2E_PORT))
   try {
