@@ -1,7 +1,10 @@
 import type { Ref } from 'vue'
 import { shallowRef } from 'vue'
+import { CLOSE_CODES } from '../shared/protocol'
 import type { ClientFrame, ServerFrame } from '../shared/protocol'
 import { backoffDelay } from '../utils/backoff'
+import { createFrameBudget } from '../utils/frame-budget'
+import type { FrameRate } from '../utils/frame-budget'
 import { createHeartbeat } from '../utils/heartbeat'
 import { listenToPageEvents } from '../utils/page-events'
 import { closeRefusal } from '../utils/refusals'
@@ -27,6 +30,14 @@ export interface HeartbeatLinkTuning {
    * @default 8000
    */
   pongTimeoutMs?: number
+  /**
+   * A ping unanswered for this long marks the link uncertain ("Checking
+   * connection…") until its pong comes or the link is called dead, the
+   * window after the last pong; never more than half the time the window
+   * leaves a ping (1 s with the defaults), so the mark shows before that.
+   * @default 1500
+   */
+  uncertainAfterMs?: number
   /**
    * Reconnect attempts shown as "reconnecting" after a drop; past them the
    * status is 'disconnected' and the attempts go on, slower, until one works.
@@ -60,6 +71,7 @@ export function resolveLinkTuning(options: HeartbeatLinkTuning): ResolvedLinkTun
     url: options.url ?? defaultSocketUrl(),
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 6000,
     pongTimeoutMs: options.pongTimeoutMs ?? 8000,
+    uncertainAfterMs: options.uncertainAfterMs ?? 1500,
     maxRetries: options.maxRetries ?? 10,
     backoffBaseMs: options.backoffBaseMs ?? 500,
     backoffMaxMs: options.backoffMaxMs ?? 5000,
@@ -76,6 +88,7 @@ export interface UseHeartbeatLinkOptions {
   WebSocket: typeof WebSocket | undefined
   heartbeatIntervalMs: number
   pongTimeoutMs: number
+  uncertainAfterMs: number
   /** Attempts shown as "reconnecting"; past them the link says 'disconnected' and goes on trying, slower. */
   maxRetries: number
   backoffBaseMs: number
@@ -87,7 +100,11 @@ export interface UseHeartbeatLinkOptions {
   /** A new socket is open: say who we are. The link waits `pongTimeoutMs` for `joined()`. */
   onOpen: () => void
   onFrame: (frame: ServerFrame) => void
-  /** The server closed the socket in a way that reconnecting would not fix; the link has stopped. */
+  /**
+   * The server closed the socket in a way that reconnecting at once would not
+   * fix: the link has stopped (too many sockets), or waits `FLOOD_COOLDOWN_MS`
+   * before it tries again (cut for flooding).
+   */
   onRefused: (refusal: Refusal) => void
   /** The page is being hidden or unloaded, possibly for good. */
   onPageHide: () => void
@@ -97,10 +114,20 @@ export interface UseHeartbeatLinkReturn {
   status: Ref<HeartbeatLinkStatus>
   /** Current reconnect attempt, counted from 1 (past maxRetries while 'disconnected'); 0 while connected. */
   attempt: Ref<number>
-  /** Sends a frame on the open socket; false when there is none. */
+  /** A ping has gone unanswered for `uncertainAfterMs`: the link may be dead. */
+  uncertain: Ref<boolean>
+  /**
+   * Sends a frame on the open socket; false when there is none, or when the
+   * socket's frame budget (the page's share of the server's bucket) has no
+   * token for it now. Pings always go.
+   */
   send: (frame: ClientFrame) => boolean
-  /** The server accepted us: connected, retry budget restored, pings start. */
-  joined: (heartbeatWindowMs?: number) => void
+  /** Ms until `send` has a token for a frame: 0 when it has one now. */
+  sendDelayMs: () => number
+  /** The server dropped a frame and takes one again in `retryAfterMs`: nothing goes before that. */
+  throttled: (retryAfterMs: number) => void
+  /** The server accepted us: connected, retry budget restored, pings start; it may name its window and frame bucket. */
+  joined: (heartbeatWindowMs?: number, frameRate?: FrameRate) => void
   /** Takes a pong: the round trip in ms, undefined when no ping was waiting. */
   pong: () => number | undefined
   /** The server could not take the join now: drop this socket and try again with backoff. */
@@ -117,6 +144,13 @@ export interface UseHeartbeatLinkReturn {
 const OUTAGE_SHARE_OF_CEILING = 1 / 6
 
 /**
+ * After the server cut the socket for flooding, the page waits this long and
+ * reconnects by itself: a new socket has a fresh bucket, and the outbox goes
+ * on, paced, where it stopped.
+ */
+export const FLOOD_COOLDOWN_MS = 5000
+
+/**
  * One WebSocket kept alive: a ping after each pong, a dead link noticed when no
  * answer comes within the window, reconnects with jittered backoff that never
  * stops for good, and at once when the browser comes back online or the user
@@ -126,6 +160,8 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
   const { url, WebSocket: WebSocketImpl, maxRetries, backoffBaseMs, backoffMaxMs, slowestRetryMs, random } = options
   const status = shallowRef<HeartbeatLinkStatus>('idle')
   const attempt = shallowRef(0)
+  const uncertain = shallowRef(false)
+  const budget = createFrameBudget()
 
   let current: WebSocket | undefined
   let retryTimer: ReturnType<typeof setTimeout> | undefined
@@ -140,12 +176,19 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
   const heartbeat = createHeartbeat({
     intervalMs: options.heartbeatIntervalMs,
     timeoutMs: options.pongTimeoutMs,
+    uncertainAfterMs: options.uncertainAfterMs,
     sendPing: () => send({ type: 'ping' }),
-    onTimeout: scheduleReconnect,
+    onTimeout: () => scheduleReconnect(),
+    onUncertain: (now) => { uncertain.value = now },
   })
 
+  // A member's pings skip the server's frame bucket, but a lobby watcher's do
+  // not: a ping is counted, and always goes, or the link would look dead.
   function send(frame: ClientFrame): boolean {
     if (!WebSocketImpl || current?.readyState !== WebSocketImpl.OPEN) return false
+    const now = Date.now()
+    if (frame.type === 'ping') budget.spend(now)
+    else if (!budget.take(now)) return false
     current.send(JSON.stringify(frame))
     return true
   }
@@ -176,6 +219,7 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
     current = ws
     ws.onopen = () => {
       if (ws !== current) return
+      budget.refill(Date.now())
       options.onOpen()
       heartbeat.awaitReply()
     }
@@ -189,6 +233,10 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
       current = undefined
       const refusal = closeRefusal(event.code)
       if (!refusal) return scheduleReconnect()
+      if (event.code === CLOSE_CODES.policyViolation) {
+        options.onRefused(refusal)
+        return scheduleReconnect(FLOOD_COOLDOWN_MS)
+      }
       close()
       options.onRefused(refusal)
     }
@@ -204,7 +252,7 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
 
   // An attempt made while the browser says it is offline does not use up the
   // attempts the page shows; it still stretches the delay.
-  function scheduleReconnect() {
+  function scheduleReconnect(leastDelayMs = 0) {
     clearTimers()
     abandonSocket()
     downSince ??= Date.now()
@@ -212,12 +260,13 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
     if (!browserOffline) attempt.value++
     status.value = statusWhileTrying()
     const ceilingMs = Math.min(slowestRetryMs, Math.max(backoffMaxMs, (Date.now() - downSince) * OUTAGE_SHARE_OF_CEILING))
-    retryTimer = setTimeout(connect, backoffDelay(failures, { baseMs: backoffBaseMs, maxMs: ceilingMs }, random))
+    retryTimer = setTimeout(connect, Math.max(leastDelayMs, backoffDelay(failures, { baseMs: backoffBaseMs, maxMs: ceilingMs }, random)))
   }
 
-  function joined(heartbeatWindowMs?: number) {
+  function joined(heartbeatWindowMs?: number, frameRate?: FrameRate) {
     clearTimers()
     if (typeof heartbeatWindowMs === 'number') heartbeat.setTimeoutMs(heartbeatWindowMs)
+    if (frameRate) budget.setServerRate(frameRate, Date.now())
     status.value = 'connected'
     attempt.value = 0
     failures = 0
@@ -260,5 +309,17 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
     status.value = 'disconnected'
   }
 
-  return { status, attempt, send, joined, pong: heartbeat.pong, retryLater: scheduleReconnect, reconnect, close }
+  return {
+    status,
+    attempt,
+    uncertain,
+    send,
+    sendDelayMs: () => budget.waitMs(Date.now()),
+    throttled: retryAfterMs => budget.emptyFor(retryAfterMs, Date.now()),
+    joined,
+    pong: heartbeat.pong,
+    retryLater: () => scheduleReconnect(),
+    reconnect,
+    close,
+  }
 }

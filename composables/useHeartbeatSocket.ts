@@ -19,7 +19,8 @@ import { usePrivateRooms } from './usePrivateRooms'
 import type { PrivateRoomInvite } from './usePrivateRooms'
 import { useRoomState } from './useRoomState'
 
-export type HeartbeatSocketStatus = HeartbeatLinkStatus
+/** 'checking': joined, but a ping has waited past `uncertainAfterMs` for its pong. */
+export type HeartbeatSocketStatus = HeartbeatLinkStatus | 'checking'
 
 /**
  * Why the membership ended for good: the server refused the join (the user has
@@ -61,7 +62,7 @@ export interface UseHeartbeatSocketOptions extends HeartbeatLinkTuning {
   storage?: ClientStorage
   /** Most entries kept in the timeline; the oldest go first. @default 500 */
   historyLimit?: number
-  /** Least time between two typing frames while the person types. @default 2000 */
+  /** Least time between two typing frames that say the person is typing, a message sent between them or not. @default 2000 */
   typingIntervalMs?: number
 }
 
@@ -161,8 +162,11 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   const ended = shallowRef<MembershipEnd>()
   const roomProtected = shallowRef<boolean>()
   const loadingOlder = shallowRef(false)
-  // When this page last said the person is typing; undefined once it said they stopped.
+  // When this page last said the person is typing, and whether it has said
+  // they stopped since: a start goes at most every typingIntervalMs, messages
+  // sent in between or not, so fast typing spends the frame budget on chat.
   let typingSentAt: number | undefined
+  let typingShown = false
   const token = memberTokenStore(storage, roomId)
   const privateRooms = usePrivateRooms(storage)
   // The token this page joined with: another tab forgetting it means the member left.
@@ -179,7 +183,14 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     onPageHide,
   })
   const joined = computed(() => link.status.value === 'connected')
-  const outbox = useOutbox({ storage, roomId, random, sendChat: frame => joined.value && link.send(frame) })
+  const status = computed<HeartbeatSocketStatus>(() => (joined.value && link.uncertain.value ? 'checking' : link.status.value))
+  const outbox = useOutbox({
+    storage,
+    roomId,
+    random,
+    sendChat: frame => joined.value && link.send(frame),
+    paceMs: () => (joined.value ? link.sendDelayMs() : undefined),
+  })
   const timeline = computed(() => withPendingEntries(room.timeline.value, outbox.items.value, room.self.value?.name ?? toValue(name)))
 
   // Read at every join: the options may be refs, and another tab may have stored a token meanwhile.
@@ -222,13 +233,14 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   }
 
   function onJoined(frame: JoinedFrame) {
-    link.joined(frame.heartbeatWindowMs)
+    link.joined(frame.heartbeatWindowMs, frame.frameRate)
     error.value = undefined
     token.write(frame.token)
     joinedToken = frame.token
     roomProtected.value = frame.protected
     loadingOlder.value = false
     typingSentAt = undefined
+    typingShown = false
     room.applyJoined(frame)
     // History first: what it acknowledges must not go out again.
     outbox.acknowledge(frame.history, frame.you.id)
@@ -250,7 +262,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     // or the server or its store failed on it): the pending mark already says
     // the message has not gone out, and it goes again after the wait the server
     // names, or a backoff delay. Before, they answer the join.
-    if (joined.value && frame.code === 'RATE_LIMITED') return outbox.retryAfter(frame.retryAfterMs ?? 1000)
+    if (joined.value && frame.code === 'RATE_LIMITED') return onRateLimited(frame)
     if (joined.value && RETRY_WITH_BACKOFF.has(frame.code)) return outbox.retryWithBackoff()
     if (joined.value && frame.clientId) return outbox.refuse(frame.clientId, { code: frame.code, message: frame.message })
     error.value = { code: frame.code, message: frame.message }
@@ -265,6 +277,14 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     else if (RETRY_WITH_BACKOFF.has(frame.code)) {
       link.retryLater()
     }
+  }
+
+  // The budget was off (a network hiccup bunched frames): nothing goes before
+  // the server takes frames again. A dropped chat names its clientId and goes
+  // again then; any other frame was a reaction or a hint, already let go.
+  function onRateLimited(frame: ErrorFrame) {
+    link.throttled(frame.retryAfterMs ?? 1000)
+    if (frame.clientId) outbox.rateLimited(frame.clientId)
   }
 
   function onStorage(event: StorageEvent) {
@@ -296,16 +316,19 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     return true
   }
 
-  // Typing is a hint: lost on a dropped link, it expires on the server by itself.
+  // Typing is a hint: lost on a dropped link, or skipped while the budget is
+  // short, it expires on the server by itself. It never takes a token that a
+  // waiting message needs.
   function setTyping(typing: boolean) {
     if (!joined.value) return
     const now = Date.now()
     if (typing && (typingSentAt === undefined || now - typingSentAt >= typingIntervalMs)) {
-      if (link.send({ type: 'typing' })) typingSentAt = now
+      if (outbox.busy() || !link.send({ type: 'typing' })) return
+      typingSentAt = now
+      typingShown = true
     }
-    else if (!typing && typingSentAt !== undefined) {
-      typingSentAt = undefined
-      link.send({ type: 'typing', stop: true })
+    else if (!typing && typingShown && link.send({ type: 'typing', stop: true })) {
+      typingShown = false
     }
   }
 
@@ -363,7 +386,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   if (tuning.immediate) link.reconnect()
 
   return {
-    status: link.status,
+    status,
     attempt: link.attempt,
     maxRetries: shallowRef(tuning.maxRetries),
     online: room.online,

@@ -10,24 +10,38 @@ export interface UseOutboxOptions {
   /** Where unsent messages survive a reload, under `heartbeat:outbox:<roomId>`. */
   storage: ClientStorage | undefined
   roomId: MaybeRefOrGetter<string>
-  /** Sends one chat frame; false while not joined, and the message waits for the next join. */
+  /** Sends one chat frame; false when it could not go. */
   sendChat: (frame: ChatSendFrame) => boolean
+  /**
+   * Ms until a chat frame may go on the link (its frame budget, shared with
+   * every other frame the page sends); undefined while not joined, and the
+   * message waits for the next join.
+   */
+  paceMs: () => number | undefined
   /** Source of the retry jitter, in [0, 1). */
   random: () => number
+  /**
+   * A message sent and neither acknowledged nor refused within this goes
+   * again, under the same clientId (the server dedupes it).
+   * @default 5000
+   */
+  ackTimeoutMs?: number
 }
 
 export interface UseOutboxReturn {
   /** Messages written and not yet acknowledged, oldest first. */
   items: Readonly<Ref<OutboxItem[]>>
+  /** Whether a message is waiting to go or to be acknowledged (a refused one does not count). */
+  busy: () => boolean
   /** Queues the text (and files) under a fresh clientId and sends it at once if it can. */
   add: (text: string, replyTo?: string, attachments?: FileInfo[]) => void
   /** Removes what these messages acknowledge: sent by `selfId` with a clientId still pending. */
   acknowledge: (messages: readonly ChatMessage[], selfId: string | undefined) => void
   /** A new link has joined: nothing is on it yet, so everything pending goes (again). */
   sendAfterJoin: () => void
-  /** A frame was dropped with RATE_LIMITED: send nothing for `ms`, then everything pending again. */
-  retryAfter: (ms: number) => void
-  /** A frame failed on the server (INTERNAL, UNAVAILABLE): everything pending goes again after a backoff delay. */
+  /** The server dropped the chat with this clientId for the rate limit: it goes again once the link's budget allows. */
+  rateLimited: (clientId: string) => void
+  /** A frame failed on the server (INTERNAL, UNAVAILABLE): the message on its way goes again after a backoff delay. */
   retryWithBackoff: () => void
   /**
    * The message these pending replies answer was deleted: they go as plain
@@ -41,61 +55,57 @@ export interface UseOutboxReturn {
   discard: (clientId: string) => void
   /** Forgets every pending message, here and in storage. */
   drop: () => void
-  /** Stops the pacing and retry timer; what is pending stays stored. */
+  /** Stops the pacing and retry timers; what is pending stays stored. */
   stop: () => void
 }
-
-/**
- * The pace of chat frames, kept under the server's default token bucket (10 a
- * second, bursts of 20, one taken by the join) so that typing, however fast,
- * never has a frame dropped, and a long outbox after a join goes out as fast
- * as the server takes it. A server with a lower limit answers RATE_LIMITED
- * with `retryAfterMs`, and the outbox waits that long.
- */
-export const CHAT_PACE = { framesPerSecond: 8, burst: 15 } as const
 
 const RETRY_BACKOFF = { baseMs: 500, maxMs: 5000 }
 
 /**
- * The messages of this member that are not acknowledged yet. Each is sent
- * again after every join with the same clientId until the server's copy comes
- * back, so a message is never lost and never posted twice; always oldest first,
- * so the room sees them in the order they were written.
+ * The messages of this member that are not acknowledged yet, sent one at a
+ * time: the next goes only once the server has posted the one before (its copy
+ * came back) or refused it for good. A message the server drops (rate limit,
+ * a failure, a lost link) is sent again, under the same clientId, before any
+ * later one, so the room sees them in the order they were written and never
+ * twice. The pace is the link's frame budget, which every frame the page sends
+ * shares, so nothing is sent that the server would drop.
  */
-export function useOutbox({ storage, roomId, sendChat, random }: UseOutboxOptions): UseOutboxReturn {
+export function useOutbox({ storage, roomId, sendChat, paceMs, random, ackTimeoutMs = 5000 }: UseOutboxOptions): UseOutboxReturn {
   const store = outboxStore(storage, roomId)
   const items = shallowRef<OutboxItem[]>(store.read())
-  // Sent on the current link and not acknowledged yet; not sent again on it.
-  const sentOnLink = new Set<string>()
-  let tokens = 0
-  let tokensAt = 0
-  // A paced send or a retry waits on this one timer. While a retry waits,
-  // nothing goes: the error does not say which frame failed, so everything
-  // pending goes again afterwards, and nothing before it, to keep the order.
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let retryPending = false
+  // The one message sent on the current link and not yet acknowledged or refused.
+  let inFlight: string | undefined
+  let ackTimer: ReturnType<typeof setTimeout> | undefined
+  // Waiting for the budget, or holding back after a server failure.
+  let paceTimer: ReturnType<typeof setTimeout> | undefined
+  let holding = false
   let failures = 0
 
-  function refill(now: number) {
-    tokens = Math.min(CHAT_PACE.burst, tokens + (now - tokensAt) * CHAT_PACE.framesPerSecond / 1000)
-    tokensAt = now
+  function settle() {
+    inFlight = undefined
+    clearTimeout(ackTimer)
+    ackTimer = undefined
   }
 
-  function sendWaiting() {
-    if (retryPending) return
-    clearTimeout(timer)
-    timer = undefined
-    for (const item of items.value) {
-      if (sentOnLink.has(item.clientId) || item.refused) continue
-      refill(Date.now())
-      if (tokens < 1) {
-        timer = setTimeout(sendWaiting, Math.ceil((1 - tokens) * 1000 / CHAT_PACE.framesPerSecond))
-        return
-      }
-      if (!sendChat(chatFrame(item))) return
-      sentOnLink.add(item.clientId)
-      tokens--
+  function sendNext() {
+    if (holding || inFlight !== undefined || paceTimer !== undefined) return
+    const next = items.value.find(item => !item.refused)
+    if (!next) return
+    const waitMs = paceMs()
+    if (waitMs === undefined) return
+    if (waitMs > 0) {
+      paceTimer = setTimeout(() => {
+        paceTimer = undefined
+        sendNext()
+      }, waitMs)
+      return
     }
+    if (!sendChat(chatFrame(next))) return
+    inFlight = next.clientId
+    ackTimer = setTimeout(() => {
+      settle()
+      sendNext()
+    }, ackTimeoutMs)
   }
 
   function chatFrame({ text, clientId, replyTo, attachments }: OutboxItem): ChatSendFrame {
@@ -106,7 +116,7 @@ export function useOutbox({ storage, roomId, sendChat, random }: UseOutboxOption
     const item: OutboxItem = { clientId: randomClientId(), text, writtenAt: Date.now(), ...(replyTo ? { replyTo } : {}), ...(attachments?.length ? { attachments } : {}) }
     items.value = [...items.value, item]
     store.add(item)
-    sendWaiting()
+    sendNext()
   }
 
   function forgetReplyTarget(messageId: string) {
@@ -123,15 +133,17 @@ export function useOutbox({ storage, roomId, sendChat, random }: UseOutboxOption
   function refuse(clientId: string, refusal: { code: ErrorCode, message: string }) {
     const mark = (item: OutboxItem): OutboxItem => (item.clientId === clientId ? { ...item, refused: refusal } : item)
     if (!items.value.some(item => item.clientId === clientId)) return
-    sentOnLink.delete(clientId)
     items.value = items.value.map(mark)
     store.update(mark)
+    if (inFlight === clientId) settle()
+    sendNext()
   }
 
   function discard(clientId: string) {
     store.remove([clientId])
-    sentOnLink.delete(clientId)
     items.value = items.value.filter(item => item.clientId !== clientId)
+    if (inFlight === clientId) settle()
+    sendNext()
   }
 
   function acknowledge(messages: readonly ChatMessage[], selfId: string | undefined) {
@@ -142,50 +154,55 @@ export function useOutbox({ storage, roomId, sendChat, random }: UseOutboxOption
     // Storage too, even for what this tab does not hold: another tab of ours
     // may have stored it and been closed before its copy came back.
     store.remove([...acknowledged])
-    for (const clientId of acknowledged) sentOnLink.delete(clientId)
     const remaining = items.value.filter(item => !acknowledged.has(item.clientId))
     if (remaining.length < items.value.length) items.value = remaining
+    if (inFlight !== undefined && acknowledged.has(inFlight)) settle()
+    sendNext()
+  }
+
+  function rateLimited(clientId: string) {
+    if (inFlight !== clientId) return
+    settle()
+    sendNext()
   }
 
   function sendAfterJoin() {
     stop()
-    sentOnLink.clear()
     failures = 0
-    tokens = CHAT_PACE.burst
-    tokensAt = Date.now()
-    sendWaiting()
+    sendNext()
   }
 
-  function retryAfter(ms: number) {
+  function retryWithBackoff() {
     stop()
-    retryPending = true
-    timer = setTimeout(() => {
-      retryPending = false
-      sentOnLink.clear()
-      sendWaiting()
-    }, ms)
+    holding = true
+    paceTimer = setTimeout(() => {
+      paceTimer = undefined
+      holding = false
+      sendNext()
+    }, backoffDelay(++failures, RETRY_BACKOFF, random))
   }
 
   function stop() {
-    clearTimeout(timer)
-    timer = undefined
-    retryPending = false
+    settle()
+    clearTimeout(paceTimer)
+    paceTimer = undefined
+    holding = false
   }
 
   function drop() {
     stop()
     items.value = []
-    sentOnLink.clear()
     store.forget()
   }
 
   return {
     items,
+    busy: () => items.value.some(item => !item.refused),
     add,
     acknowledge,
     sendAfterJoin,
-    retryAfter,
-    retryWithBackoff: () => retryAfter(backoffDelay(++failures, RETRY_BACKOFF, random)),
+    rateLimited,
+    retryWithBackoff,
     forgetReplyTarget,
     refuse,
     discard,

@@ -239,6 +239,11 @@ export interface JoinedFrame {
   /** The server's activity window: a client without a pong for this long may call the link dead. */
   heartbeatWindowMs?: number
   /**
+   * The socket's frame bucket (`NUXT_FRAMES_PER_SECOND`, `NUXT_FRAME_BURST`):
+   * a client that paces itself under it never has a frame dropped.
+   */
+  frameRate?: { perSecond: number, burst: number }
+  /**
    * Only when the join carried `lastSeq`: true when `history` is exactly the
    * messages after it; false when the server no longer holds them all (or the
    * token was not recognised), and `history` is the recent messages instead.
@@ -306,7 +311,9 @@ export interface ErrorFrame {
   /**
    * With a chat refused for what it carries (a reply to a message no longer
    * held, files no longer sendable): the clientId it had. Sending it again
-   * would be refused again, so the page stops and says so.
+   * would be refused again, so the page stops and says so. With the
+   * RATE_LIMITED of a chat dropped by the rate limit: the clientId of the
+   * dropped chat, to send again after `retryAfterMs`.
    */
   clientId?: string
 }

@@ -9,6 +9,8 @@ export interface JoinedFrameParts {
   history: ChatMessage[]
   view: RoomView
   heartbeatWindowMs: number
+  /** The socket's frame bucket. */
+  frameRate: { perSecond: number, burst: number }
   /** Set only when the join asked to resume from a seq. */
   recovered: boolean | undefined
   /** Undefined for a resumed member whose room was gone by the time it was read. */
@@ -21,7 +23,7 @@ export interface JoinedFrameParts {
 
 /** The full picture a socket gets once, when its join succeeds. */
 export function joinedFrame(parts: JoinedFrameParts): JoinedFrame {
-  const { member, token, created, history, view, heartbeatWindowMs, recovered, room, peer, passwordIgnored } = parts
+  const { member, token, created, history, view, heartbeatWindowMs, frameRate, recovered, room, peer, passwordIgnored } = parts
   return {
     type: 'joined',
     roomId: member.roomId,
@@ -31,6 +33,7 @@ export function joinedFrame(parts: JoinedFrameParts): JoinedFrame {
     history,
     presence: view.snapshot(),
     heartbeatWindowMs,
+    frameRate,
     ...(recovered === undefined ? {} : { recovered }),
     protected: Boolean(room?.passwordHash),
     ...(passwordIgnored ? { passwordIgnored: true as const } : {}),

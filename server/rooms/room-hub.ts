@@ -2,6 +2,7 @@ import { CLOSE_CODES, LIMITS, parseClientFrame } from '../../shared/protocol'
 import type { ChatMessage, ChatSendFrame, ErrorCode, JoinFrame, ServerFrame, UnwatchFrame, WatchFrame } from '../../shared/protocol'
 import { admitMember } from './admission'
 import { NO_ATTACHMENTS } from './attachments'
+import { droppedFrameRefusal } from './dropped-frames'
 import type { Attachments } from './attachments'
 import { FRAME_HANDLERS, isTableFrame } from './frames'
 import type { FrameContext, JoinedSession, TableFrame } from './frames'
@@ -223,7 +224,8 @@ export class RoomHub {
     const verdict = this.guard.judgeFrame(session, now)
     if (verdict === 'close') return this.closeSession(session, CLOSE_CODES.policyViolation, 'flooding past the rate limit')
     if (verdict !== 'accept') {
-      if (verdict === 'drop-and-tell') this.sendError(session, 'RATE_LIMITED', `at most ${this.options.framesPerSecond} frames a second; frames were dropped`, this.guard.retryAfterMs(session, now))
+      const refusal = droppedFrameRefusal(raw, byteLength, verdict, this.guard.retryAfterMs(session, now), this.options.framesPerSecond)
+      if (refusal) this.send(session, refusal)
       return
     }
     if (raw === undefined) return this.sendError(session, 'BAD_REQUEST', 'binary frames are not part of the protocol')
@@ -465,6 +467,7 @@ export class RoomHub {
       history,
       view,
       heartbeatWindowMs: this.options.heartbeatWindowMs,
+      frameRate: { perSecond: this.options.framesPerSecond, burst: this.options.frameBurst },
       recovered: frame.lastSeq === undefined ? undefined : missed !== undefined,
       room: admitted.room,
       peer: peerOf(admitted.room, member.id, id => view.get(id)),

@@ -25,6 +25,14 @@ describe('RoomConnectionStatus', () => {
     expect(element.text()).toContain(text)
   })
 
+  it('says "Checking connection…" instead of the round trip while a pong is late, and offers no button', () => {
+    const wrapper = mountStatus({ status: 'checking', rttMs: 1 })
+    expect(wrapper.get('[data-testid="connection-status"]').attributes('data-state')).toBe('checking')
+    expect(wrapper.get('[role="status"]').text()).toBe('Checking connection…')
+    expect(wrapper.text()).not.toContain('Connected')
+    expect(wrapper.find('[data-testid="reconnect-button"]').exists()).toBe(false)
+  })
+
   it('shows the round trip time when connected', () => {
     expect(mountStatus({ rttMs: 41.6 }).text()).toContain('Connected · 42 ms')
   })

@@ -123,3 +123,21 @@ export function dropAndWait(): void {
   FakeWebSocket.latest().drop()
   vi.advanceTimersByTime(500)
 }
+
+/**
+ * Plays the server for `forMs` of fake time in steps of `stepMs`: every chat
+ * frame the socket sends from the `firstSeq`th on is posted (its copy comes
+ * back) at the step it is seen, in the order sent. Returns when each was seen.
+ */
+export function postChatsAsTheyCome(socket: FakeWebSocket, { forMs, stepMs = 10, firstSeq = 1 }: { forMs: number, stepMs?: number, firstSeq?: number }): number[] {
+  const sentAt: number[] = []
+  // The frames before firstSeq were posted by an earlier call.
+  let posted = firstSeq - 1
+  for (let elapsed = 0; elapsed <= forMs; elapsed += stepMs) {
+    const chats = socket.framesOfType('chat')
+    while (posted + sentAt.length < chats.length) sentAt.push(Date.now())
+    for (; posted < chats.length; posted++) socket.receive(ownChat(firstSeq + posted, chats[posted]))
+    vi.advanceTimersByTime(stepMs)
+  }
+  return sentAt
+}

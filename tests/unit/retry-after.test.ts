@@ -41,6 +41,29 @@ describe('RATE_LIMITED says how long to wait', () => {
     expect(errors(conn)).toHaveLength(1)
   })
 
+  it('every chat the bucket drops is named by its clientId with retryAfterMs, not once a second; other frames are told once a second', async () => {
+    hub = new RoomHub({ log: () => {}, framesPerSecond: 4, frameBurst: 2 })
+    const conn = new FakeConnection()
+    hub.open(conn)
+    hub.receive(conn, JSON.stringify({ type: 'join', roomId: 'pace', name: 'Ada', create: true }))
+    await conn.waitFor('joined')
+    expect(conn.of('joined')[0]).toMatchObject({ frameRate: { perSecond: 4, burst: 2 } })
+    hub.receive(conn, JSON.stringify({ type: 'chat', text: 'one', clientId: 'c1' }))
+    hub.receive(conn, JSON.stringify({ type: 'typing' }))
+    hub.receive(conn, JSON.stringify({ type: 'typing' }))
+    for (const clientId of ['c2', 'c3', 'c4']) hub.receive(conn, JSON.stringify({ type: 'chat', text: clientId, clientId }))
+    await vi.advanceTimersByTimeAsync(0)
+    const refusals = errors(conn)
+    expect(refusals.map(refusal => [refusal.code, refusal.clientId])).toEqual([
+      ['RATE_LIMITED', undefined],
+      ['RATE_LIMITED', 'c2'],
+      ['RATE_LIMITED', 'c3'],
+      ['RATE_LIMITED', 'c4'],
+    ])
+    for (const refusal of refusals) expect(refusal.retryAfterMs).toBeGreaterThan(0)
+    expect(conn.of('chat').map(message => message.text)).toEqual(['one'])
+  })
+
   it('the wrong-password lockout says when the oldest failure ages out', async () => {
     vi.useRealTimers()
     hub = new RoomHub({ log: () => {}, passwordFailuresPerMinute: 2 })

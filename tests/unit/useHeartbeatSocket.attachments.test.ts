@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { FileInfo } from '../../shared/protocol'
 import { outboxStore } from '../../utils/outbox'
 import { FakeWebSocket } from './fake-websocket'
-import { acceptJoin, memoryStorage, mountHeartbeatSocket, pendingEntries, setupHeartbeatSocketTests } from './heartbeat-socket-harness'
+import { acceptJoin, memoryStorage, mountHeartbeatSocket, ownChat, pendingEntries, setupHeartbeatSocketTests } from './heartbeat-socket-harness'
 
 setupHeartbeatSocketTests()
 
@@ -15,10 +15,12 @@ describe('sending files', () => {
     const socket = acceptJoin()
     expect(chat.send('', undefined, [photo])).toBe(true)
     expect(chat.send('a caption', 'm-1', [photo, { ...photo, id: 'file-2' }])).toBe(true)
-    const [first, second] = socket.framesOfType('chat')
+    expect(pendingEntries(chat)[0]?.attachments).toEqual([photo])
+    const [first] = socket.framesOfType('chat')
+    socket.receive(ownChat(1, first))
+    const [, second] = socket.framesOfType('chat')
     expect(first).toEqual({ type: 'chat', text: '', clientId: expect.any(String), attachments: ['file-1'] })
     expect(second).toEqual({ type: 'chat', text: 'a caption', clientId: expect.any(String), replyTo: 'm-1', attachments: ['file-1', 'file-2'] })
-    expect(pendingEntries(chat)[0]?.attachments).toEqual([photo])
   })
 
   it('refuses an empty message without files, and more files than one message may carry', () => {

@@ -19,9 +19,24 @@ describe('the conversation in the composable', () => {
     chat.setTyping(false)
     chat.setTyping(false)
     expect(socket.framesOfType('typing').slice(2)).toEqual([{ type: 'typing', stop: true }])
+    // A start goes at most every 2 s, a stop between them or not: fast typing spends the budget on chat.
+    chat.setTyping(true)
+    expect(socket.framesOfType('typing')).toHaveLength(3)
+    vi.advanceTimersByTime(2000)
     chat.setTyping(true)
     chat.send('done')
     expect(socket.framesOfType('typing').slice(3)).toEqual([{ type: 'typing' }, { type: 'typing', stop: true }])
+  })
+
+  it('sends no typing frame while a message waits to go or to be posted', () => {
+    const { chat } = mountHeartbeatSocket()
+    const socket = acceptJoin()
+    chat.send('on its way')
+    chat.setTyping(true)
+    expect(socket.framesOfType('typing')).toEqual([])
+    socket.receive({ ...chatMessage(1, ada, 'on its way'), clientId: socket.framesOfType('chat')[0]?.clientId })
+    chat.setTyping(true)
+    expect(socket.framesOfType('typing')).toEqual([{ type: 'typing' }])
   })
 
   it('asks for the page before the oldest message once, puts it in front, and stops when hasMore is false', () => {

@@ -12,6 +12,7 @@ import {
   mountHeartbeatSocket,
   ownChat,
   pendingEntries,
+  postChatsAsTheyCome,
   setupHeartbeatSocketTests,
 } from './heartbeat-socket-harness'
 
@@ -39,10 +40,14 @@ describe('sending while not joined', () => {
     expect(socket.framesOfType('chat')).toEqual([{ type: 'chat', text: 'written offline', clientId: pending?.clientId }])
   })
 
-  it('messages waiting for a join go out in the order they were written', () => {
+  it('messages waiting for a join go out in the order they were written, each once the one before is posted', () => {
     const { chat } = mountHeartbeatSocket()
     for (const text of ['one', 'two', 'three']) chat.send(text)
-    expect(acceptJoin().framesOfType('chat').map(frame => frame.text)).toEqual(['one', 'two', 'three'])
+    const socket = acceptJoin()
+    expect(socket.framesOfType('chat').map(frame => frame.text)).toEqual(['one'])
+    postChatsAsTheyCome(socket, { forMs: 100 })
+    expect(socket.framesOfType('chat').map(frame => frame.text)).toEqual(['one', 'two', 'three'])
+    expect(pendingEntries(chat)).toEqual([])
   })
 
   it('refuses blank and over-long text, which the server would never accept', () => {
@@ -75,8 +80,9 @@ describe('acknowledgement', () => {
     const first = acceptJoin()
     chat.send('acknowledged')
     chat.send('lost in the drop')
-    const [acknowledged, lost] = first.framesOfType('chat')
-    first.receive(ownChat(1, acknowledged))
+    first.receive(ownChat(1, first.framesOfType('chat')[0]))
+    const [, lost] = first.framesOfType('chat')
+    expect(lost?.text).toBe('lost in the drop')
     dropAndWait()
 
     const second = acceptJoin({ history: [], recovered: true })
@@ -120,17 +126,6 @@ describe('acknowledgement', () => {
   })
 })
 
-/** Records when each chat frame went out on the latest socket, which must not have opened yet. */
-function recordChatTimes(socket: FakeWebSocket): number[] {
-  const times: number[] = []
-  const send = socket.send.bind(socket)
-  socket.send = (data: string) => {
-    if ((JSON.parse(data) as { type: string }).type === 'chat') times.push(Date.now())
-    send(data)
-  }
-  return times
-}
-
 /** Whether the server's default bucket (10 a second, bursts of 20, one token taken by the join) takes every frame sent at these times. */
 function serverTakesAll(times: number[], joinedAt: number): boolean {
   let tokens = 19
@@ -145,33 +140,30 @@ function serverTakesAll(times: number[], joinedAt: number): boolean {
 }
 
 describe('pacing and rate limits', () => {
-  it('thirty messages typed in three seconds all go out at once, in order, within the server\'s rate limit', () => {
+  it('thirty messages typed in three seconds all go out as they are typed, in order, within the server\'s rate limit', () => {
     const { chat } = mountHeartbeatSocket()
-    const socket = FakeWebSocket.latest()
-    const times = recordChatTimes(socket)
-    acceptJoin()
+    const socket = acceptJoin()
     const joinedAt = Date.now()
     const texts = Array.from({ length: 30 }, (_, index) => `quick ${index}`)
+    const times: number[] = []
     for (const text of texts) {
       chat.send(text)
-      vi.advanceTimersByTime(100)
+      times.push(...postChatsAsTheyCome(socket, { forMs: 90, firstSeq: times.length + 1 }))
     }
     expect(socket.framesOfType('chat').map(frame => frame.text)).toEqual(texts)
     expect(Math.max(...times.map((time, index) => time - (joinedAt + index * 100)))).toBeLessThanOrEqual(200)
     expect(serverTakesAll(times, joinedAt)).toBe(true)
+    expect(pendingEntries(chat)).toEqual([])
   })
 
   it('a long outbox goes out after the join, oldest first, as fast as the server\'s bucket takes it and no faster', () => {
     const { chat } = mountHeartbeatSocket()
     const texts = Array.from({ length: 60 }, (_, index) => `offline ${index}`)
     for (const text of texts) chat.send(text)
-    const socket = FakeWebSocket.latest()
-    const times = recordChatTimes(socket)
-    acceptJoin()
+    const socket = acceptJoin()
     const joinedAt = Date.now()
-    expect(socket.framesOfType('chat').length).toBeGreaterThanOrEqual(10)
     chat.send('written while the rest waits')
-    vi.advanceTimersByTime(7000)
+    const times = postChatsAsTheyCome(socket, { forMs: 7000 })
 
     expect(socket.framesOfType('chat').map(frame => frame.text)).toEqual([...texts, 'written while the rest waits'])
     expect(serverTakesAll(times, joinedAt)).toBe(true)
@@ -179,12 +171,38 @@ describe('pacing and rate limits', () => {
     expect(times.at(-1)! - joinedAt).toBeLessThanOrEqual(6500)
   })
 
-  it('RATE_LIMITED holds sending for retryAfterMs, then sends every unacknowledged message again in order, not at the next pong', () => {
+  it('typing frames share the chat\'s budget: typing between fast messages never makes the server drop one', () => {
+    const { chat } = mountHeartbeatSocket()
+    const socket = FakeWebSocket.latest()
+    // When each frame after the join went out, pings aside (they skip the server's bucket).
+    const frameTimes: number[] = []
+    const send = socket.send.bind(socket)
+    socket.send = (data: string) => {
+      const type = (JSON.parse(data) as { type: string }).type
+      if (type !== 'join' && type !== 'ping') frameTimes.push(Date.now())
+      send(data)
+    }
+    acceptJoin()
+    const joinedAt = Date.now()
+    let posted = 0
+    for (let index = 0; index < 40; index++) {
+      chat.setTyping(true)
+      chat.send(`fast ${index}`)
+      posted += postChatsAsTheyCome(socket, { forMs: 30, firstSeq: posted + 1 }).length
+    }
+    postChatsAsTheyCome(socket, { forMs: 6000, firstSeq: posted + 1 })
+    expect(socket.framesOfType('chat').map(frame => frame.text)).toEqual(Array.from({ length: 40 }, (_, index) => `fast ${index}`))
+    expect(socket.framesOfType('typing').length).toBeGreaterThan(0)
+    expect(serverTakesAll(frameTimes, joinedAt)).toBe(true)
+  })
+
+  it('a chat the server drops for the rate limit goes again after retryAfterMs, before any later one', () => {
     const { chat } = mountHeartbeatSocket()
     const socket = acceptJoin()
     chat.send('too fast')
-    socket.receive({ type: 'error', code: 'RATE_LIMITED', message: 'slow down', retryAfterMs: 300 })
     chat.send('after it')
+    const [dropped] = socket.framesOfType('chat')
+    socket.receive({ type: 'error', code: 'RATE_LIMITED', message: 'slow down', retryAfterMs: 300, clientId: dropped!.clientId })
     expect(socket.framesOfType('chat').map(frame => frame.text)).toEqual(['too fast'])
     expect(pendingEntries(chat).map(entry => entry.text)).toEqual(['too fast', 'after it'])
     expect(chat.error.value).toBeUndefined()
@@ -192,13 +210,45 @@ describe('pacing and rate limits', () => {
     vi.advanceTimersByTime(299)
     expect(socket.framesOfType('chat')).toHaveLength(1)
     vi.advanceTimersByTime(1)
+    const [, retried] = socket.framesOfType('chat')
+    expect(retried).toEqual(dropped)
+    expect(socket.framesOfType('chat')).toHaveLength(2)
 
-    const [first, retried, next] = socket.framesOfType('chat')
-    expect([retried?.text, next?.text]).toEqual(['too fast', 'after it'])
-    expect(retried?.clientId).toBe(first?.clientId)
     socket.receive(ownChat(1, retried))
+    // The retry took the one token there was: the next waits for the budget (8 a second).
+    vi.advanceTimersByTime(125)
+    const [, , next] = socket.framesOfType('chat')
+    expect(next?.text).toBe('after it')
     socket.receive(ownChat(2, next))
     expect(pendingEntries(chat)).toEqual([])
+  })
+
+  it('a RATE_LIMITED that names no chat (a reaction or typing was dropped) holds the next message for retryAfterMs and resends nothing', () => {
+    const { chat } = mountHeartbeatSocket()
+    const socket = acceptJoin()
+    chat.send('first')
+    socket.receive(ownChat(1, socket.framesOfType('chat')[0]))
+    socket.receive({ type: 'error', code: 'RATE_LIMITED', message: 'slow down', retryAfterMs: 400 })
+    chat.send('second')
+    vi.advanceTimersByTime(399)
+    expect(socket.framesOfType('chat').map(frame => frame.text)).toEqual(['first'])
+    vi.advanceTimersByTime(1)
+    expect(socket.framesOfType('chat').map(frame => frame.text)).toEqual(['first', 'second'])
+  })
+
+  it('a chat neither acknowledged nor refused goes again after 5 s, under the same clientId, and nothing after it goes first', () => {
+    const { chat } = mountHeartbeatSocket()
+    const socket = acceptJoin()
+    chat.send('silently lost')
+    chat.send('later')
+    vi.advanceTimersByTime(4999)
+    expect(socket.framesOfType('chat').map(frame => frame.text)).toEqual(['silently lost'])
+    vi.advanceTimersByTime(1)
+    const [lost, again] = socket.framesOfType('chat')
+    expect(again).toEqual(lost)
+    expect(socket.framesOfType('chat')).toHaveLength(2)
+    socket.receive(ownChat(1, again))
+    expect(socket.framesOfType('chat').map(frame => frame.text)).toEqual(['silently lost', 'silently lost', 'later'])
   })
 
   it.each(['INTERNAL', 'UNAVAILABLE'] as const)('%s answering a chat sends it again with backoff until it is taken', (code) => {
@@ -285,8 +335,10 @@ describe('a message the server refuses for what it carries', () => {
     const socket = acceptJoin()
     chat.send('files gone')
     chat.send('fine')
-    const [refused, fine] = socket.framesOfType('chat')
+    const [refused] = socket.framesOfType('chat')
     socket.receive({ type: 'error', code: 'BAD_REQUEST', message: 'attachments must be files you uploaded', clientId: refused!.clientId })
+    const [, fine] = socket.framesOfType('chat')
+    expect(fine?.text).toBe('fine')
     socket.receive(ownChat(1, fine))
 
     expect(pendingEntries(chat)).toEqual([expect.objectContaining({ text: 'files gone', refused: expect.objectContaining({ code: 'BAD_REQUEST' }) })])

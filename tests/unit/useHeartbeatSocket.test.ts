@@ -70,12 +70,14 @@ describe('heartbeat', () => {
     expect(socket.framesOfType('ping')).toHaveLength(2)
   })
 
-  it('drops the link and reconnects when a ping gets no pong within pongTimeoutMs', () => {
+  it('calls the link dead the window (pongTimeoutMs) after the last pong, as the others see it, not a window after the next ping', () => {
     const { chat } = mountHeartbeatSocket()
     const socket = acceptJoin()
     vi.advanceTimersByTime(6000)
+    socket.receive({ type: 'pong', online: 2, members: 2 })
     vi.advanceTimersByTime(7999)
-    expect(chat.status.value).toBe('connected')
+    expect(socket.framesOfType('ping')).toHaveLength(2)
+    expect(chat.status.value).toBe('checking')
     vi.advanceTimersByTime(1)
     expect(chat.status.value).toBe('reconnecting')
     expect(socket.closedByClient).toBe(true)
@@ -83,11 +85,32 @@ describe('heartbeat', () => {
     expect(FakeWebSocket.instances).toHaveLength(2)
   })
 
-  it('takes the pong timeout from heartbeatWindowMs in the joined frame', () => {
+  it('a ping unanswered for 1 s (half what the window leaves it) shows the link as checking at once, and its pong as connected again', () => {
     const { chat } = mountHeartbeatSocket()
-    acceptJoin({ heartbeatWindowMs: 3000 })
-    vi.advanceTimersByTime(6000 + 2999)
+    const socket = acceptJoin()
+    vi.advanceTimersByTime(6000 + 999)
     expect(chat.status.value).toBe('connected')
+    vi.advanceTimersByTime(1)
+    expect(chat.status.value).toBe('checking')
+    expect(chat.joined.value).toBe(true)
+    socket.receive({ type: 'pong', online: 2, members: 2 })
+    expect(chat.status.value).toBe('connected')
+    expect(chat.rttMs.value).toBe(1000)
+  })
+
+  it('takes the window from heartbeatWindowMs in the joined frame, and pings early enough for a pong within it', () => {
+    const { chat } = mountHeartbeatSocket()
+    const socket = acceptJoin({ heartbeatWindowMs: 3000 })
+    vi.advanceTimersByTime(1499)
+    expect(socket.framesOfType('ping')).toHaveLength(0)
+    vi.advanceTimersByTime(1)
+    expect(socket.framesOfType('ping')).toHaveLength(1)
+    vi.advanceTimersByTime(749)
+    expect(chat.status.value).toBe('connected')
+    vi.advanceTimersByTime(1)
+    expect(chat.status.value).toBe('checking')
+    vi.advanceTimersByTime(749)
+    expect(chat.status.value).toBe('checking')
     vi.advanceTimersByTime(1)
     expect(chat.status.value).toBe('reconnecting')
   })
@@ -116,19 +139,31 @@ describe('reconnecting', () => {
     expect(FakeWebSocket.instances).toHaveLength(3)
   })
 
-  it.each([[4029, 'TOO_MANY_CONNECTIONS'], [1008, 'RATE_LIMITED']])(
-    'a close with %i stops with the reason shown and does not come back on its own',
-    (closeCode, errorCode) => {
-      const { chat } = mountHeartbeatSocket()
-      acceptJoin().drop(closeCode)
-      expect(chat.status.value).toBe('disconnected')
-      expect(chat.error.value?.code).toBe(errorCode)
-      window.dispatchEvent(new Event('online'))
-      vi.advanceTimersByTime(10 * 60_000)
-      expect(FakeWebSocket.instances).toHaveLength(1)
-      expect(vi.getTimerCount()).toBe(0)
-    },
-  )
+  it('a close with 4029 stops with the reason shown and does not come back on its own', () => {
+    const { chat } = mountHeartbeatSocket()
+    acceptJoin().drop(4029)
+    expect(chat.status.value).toBe('disconnected')
+    expect(chat.error.value?.code).toBe('TOO_MANY_CONNECTIONS')
+    window.dispatchEvent(new Event('online'))
+    vi.advanceTimersByTime(10 * 60_000)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('a close with 1008 (cut for flooding) says so and reconnects by itself 5 s later, sending what was unsent', () => {
+    const { chat } = mountHeartbeatSocket()
+    acceptJoin().drop(1008)
+    chat.send('written before the cut')
+    expect(chat.status.value).toBe('reconnecting')
+    expect(chat.error.value?.code).toBe('RATE_LIMITED')
+    vi.advanceTimersByTime(4999)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+    vi.advanceTimersByTime(1)
+    expect(FakeWebSocket.instances).toHaveLength(2)
+    const socket = acceptJoin()
+    expect(chat.error.value).toBeUndefined()
+    expect(socket.framesOfType('chat').map(frame => frame.text)).toEqual(['written before the cut'])
+  })
 
   it('a successful join resets the attempt count and the backoff', () => {
     const { chat } = mountHeartbeatSocket()
