@@ -589,12 +589,16 @@ function parseEdit(data: Record<string, unknown>): ParseResult {
   return { ok: true, frame: { type: 'edit', id: data.id, text: data.text as string } }
 }
 
-const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u
+const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u
+// The enclosing keycap makes an emoji of a digit, # or * only: `a⃣` or a lone
+// U+20E3 draws as a letter in a box, or as nothing.
+const KEYCAP = /^[0-9#*]\uFE0F?\u20E3$/u
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
 
 /** One grapheme that draws as an emoji: a reaction is never a letter, a word or two emoji. */
 export function isOneEmoji(value: unknown): value is string {
   if (typeof value !== 'string' || value.length === 0 || value.length > LIMITS.emojiMaxLength) return false
+  if (value.includes('\u20E3')) return KEYCAP.test(value)
   if (!EMOJI.test(value) || NAME_FORBIDDEN.test(value)) return false
   const segments = graphemes.segment(value)[Symbol.iterator]()
   const first = segments.next()

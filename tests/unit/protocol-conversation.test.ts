@@ -34,6 +34,12 @@ describe('the conversation frames on the wire', () => {
     for (const text of ['', 'a', 'ab', '👍👍', '👍 ', '1', '\u0000👍']) expect({ text, ok: isOneEmoji(text) }).toEqual({ text, ok: false })
   })
 
+  it('a keycap is a digit, # or * in the keycap; a letter in one, or the keycap alone, is refused', () => {
+    for (const emoji of ['0\uFE0F\u20E3', '9\u20E3', '#\uFE0F\u20E3', '*\u20E3']) expect({ emoji, ok: isOneEmoji(emoji) }).toEqual({ emoji, ok: true })
+    for (const text of ['a\u20E3', 'Z\uFE0F\u20E3', '\u20E3', '\uFE0F\u20E3', '👍\u20E3', '1\u20E3\u20E3']) expect({ text, ok: isOneEmoji(text) }).toEqual({ text, ok: false })
+    expect(parseClientFrame(JSON.stringify({ type: 'react', id: 'm1', emoji: 'a\u20E3' }))).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+  })
+
   it('a reply excerpt never cuts a character in two', () => {
     expect(replyExcerpt('short')).toBe('short')
     const excerpt = replyExcerpt('😀'.repeat(LIMITS.replyExcerptMaxLength + 5))
