@@ -8,6 +8,12 @@ export const LIMITS = {
   roomIdMaxLength: 64,
   /** Longest chat text, in characters. */
   textMaxLength: 2000,
+  /**
+   * Largest chat text as sent: the UTF-8 bytes of its JSON string (textWireBytes).
+   * Characters alone do not bound it: U+0001 is 6 bytes of JSON, so 2,000 of
+   * them would be 12 KB in every page and resume that carries the message.
+   */
+  textMaxBytes: 8 * 1024,
   /** Longest room password, in characters. */
   passwordMaxLength: 128,
   /** Longest clientId a sender may attach to a chat message. */
@@ -518,10 +524,29 @@ function textProblem(text: unknown): ParseResult | undefined {
   if (typeof text !== 'string' || text.trim().length === 0) {
     return fail('BAD_REQUEST', 'text must be a non-empty string')
   }
+  return textSizeProblem(text)
+}
+
+function textSizeProblem(text: string): ParseResult | undefined {
   if (text.length > LIMITS.textMaxLength) {
     return fail('BAD_REQUEST', `text is limited to ${LIMITS.textMaxLength} characters`)
   }
+  if (textWireBytes(text) > LIMITS.textMaxBytes) {
+    return fail('TOO_LARGE', `text is limited to ${LIMITS.textMaxBytes} bytes as sent (JSON, UTF-8)`)
+  }
   return undefined
+}
+
+const utf8 = new TextEncoder()
+
+/** The bytes a text takes on the wire: its JSON string (quotes and escapes included) in UTF-8. */
+export function textWireBytes(text: string): number {
+  return utf8.encode(JSON.stringify(text)).length
+}
+
+/** Whether the server would take this text as a message's (text or caption) size. */
+export function textFits(text: string): boolean {
+  return text.length <= LIMITS.textMaxLength && textWireBytes(text) <= LIMITS.textMaxBytes
 }
 
 function isMessageId(value: unknown): value is string {
