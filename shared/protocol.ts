@@ -29,6 +29,12 @@ export const LIMITS = {
   /** Messages one `history` page holds by default, and at most. */
   historyPageDefault: 50,
   historyPageMax: 100,
+  /**
+   * Bytes of messages (as JSON) one `history` page, or the history of one
+   * `joined`, holds at most: past it, the oldest are left out and the answer
+   * says there is more.
+   */
+  historyPageMaxBytes: 256 * 1024,
   /** Characters of the replied-to message a reply carries. */
   replyExcerptMaxLength: 120,
   /** Distinct emoji on one message. */
@@ -231,6 +237,16 @@ export interface JoinedFrame {
    * token was not recognised), and `history` is the recent messages instead.
    */
   recovered?: boolean
+  /**
+   * `history` is not all that was asked for: messages older than its first
+   * one (or, when it is empty, any messages) are held too, and after
+   * `lastSeq` when the join carried one. A resume is one page at most (50
+   * messages, `LIMITS.historyPageMaxBytes`); so is every join's history, and
+   * a socket or address past its answer budget gets none: the page asks for
+   * the rest with `history` (`before`: the first one's seq, or any number
+   * past the newest when `history` is empty).
+   */
+  hasMore?: true
   /** The room has a password: a new member needs it, the token holder does not. */
   protected: boolean
   /** Only when the join carried a password for a room that has none: it was not used, and the room stays open. */

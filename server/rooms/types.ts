@@ -198,8 +198,12 @@ export interface RoomStore {
    */
   appendMessage(message: NewChatMessage): Promise<{ message: ChatMessage, duplicate: boolean } | 'no-room' | 'not-a-member'>
   recentMessages(roomId: string, limit: number): Promise<ChatMessage[]>
-  /** Every message after `afterSeq`, in order; undefined when some of them are no longer held. */
-  messagesAfter(roomId: string, afterSeq: number): Promise<ChatMessage[] | undefined>
+  /**
+   * The messages after `afterSeq`, in order, only the newest `limit` of them
+   * when a limit is given (a resume is one page); undefined when some of them
+   * are no longer held.
+   */
+  messagesAfter(roomId: string, afterSeq: number, limit?: number): Promise<ChatMessage[] | undefined>
   /**
    * The `limit` messages right before seq `beforeSeq` that are still held,
    * oldest first, and whether older ones are held too.

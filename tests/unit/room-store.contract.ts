@@ -234,6 +234,10 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.messagesAfter('lobby', 1)).toBeUndefined()
       expect(await store.messagesAfter('lobby', 9)).toBeUndefined()
       expect(await store.messagesAfter('nowhere', 0)).toBeUndefined()
+      // With a limit, the newest of them: a resume is one page.
+      expect((await store.messagesAfter('lobby', 2, 2))?.map(m => m.seq)).toEqual([4, 5])
+      expect((await store.messagesAfter('lobby', 4, 2))?.map(m => m.seq)).toEqual([5])
+      expect(await store.messagesAfter('lobby', 1, 2)).toBeUndefined()
     })
 
     async function roomWithMessages(historyLimit: number, count: number) {

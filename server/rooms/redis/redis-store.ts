@@ -306,17 +306,18 @@ export class RedisRoomStore implements RoomStore {
     return messages.map(json => JSON.parse(json) as ChatMessage)
   }
 
-  async messagesAfter(roomId: string, afterSeq: number) {
+  async messagesAfter(roomId: string, afterSeq: number, limit?: number) {
     const k = roomKeys(roomId)
-    const [[, exists], [, lastSeq], [, history]] = await this.redis.multi().exists(k.room).get(k.seq).lrange(k.history, 0, -1)
-      .exec() as [[null, number], [null, string | null], [null, string[]]]
+    // Held seqs are consecutive and end at the room's seq: the newest `limit` are the list's last ones.
+    const [[, exists], [, lastSeq], [, oldest], [, history]] = await this.redis.multi().exists(k.room).get(k.seq).lindex(k.history, 0)
+      .lrange(k.history, limit === undefined ? 0 : -limit, -1)
+      .exec() as [[null, number], [null, string | null], [null, string | null], [null, string[]]]
     if (exists === 0) return undefined
     const last = Number(lastSeq ?? 0)
     if (afterSeq >= last) return afterSeq === last ? [] : undefined
-    const messages = history.map(json => JSON.parse(json) as ChatMessage)
-    const oldestHeld = messages[0]?.seq ?? last + 1
+    const oldestHeld = oldest === null ? last + 1 : (JSON.parse(oldest) as ChatMessage).seq
     if (oldestHeld > afterSeq + 1) return undefined
-    return messages.slice(afterSeq + 1 - oldestHeld)
+    return history.map(json => JSON.parse(json) as ChatMessage).filter(message => message.seq > afterSeq)
   }
 
   async messagesBefore(roomId: string, beforeSeq: number, limit: number) {

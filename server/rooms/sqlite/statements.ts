@@ -31,7 +31,7 @@ export function prepareStatements(db: Database.Database) {
     trimMessages: db.prepare<[string, number]>('DELETE FROM messages WHERE room_id = ? AND seq <= ?'),
     recentMessages: db.prepare<[string, number], string>('SELECT body FROM messages WHERE room_id = ? ORDER BY seq DESC LIMIT ?').pluck(),
     oldestSeq: db.prepare<[string], number | null>('SELECT MIN(seq) FROM messages WHERE room_id = ?').pluck(),
-    messagesAfter: db.prepare<[string, number], string>('SELECT body FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq').pluck(),
+    messagesAfter: db.prepare<[string, number, number], string>('SELECT body FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq DESC LIMIT ?').pluck(),
     messagesBefore: db.prepare<[string, number, number], string>('SELECT body FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?').pluck(),
     // A room holds at most the history limit of messages: a scan of them, newest first, is bounded.
     messageById: db.prepare<[string, string], { seq: number, body: string }>('SELECT seq, body FROM messages WHERE room_id = ? AND json_extract(body, \'$.id\') = ? ORDER BY seq DESC LIMIT 1'),
