@@ -55,6 +55,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (room_id, key)
   ) WITHOUT ROWID;
   `,
+  // 3: messages by id. A react, edit, delete or reply names a message by its
+  // id: without this each was a json_extract over the room's whole history.
+  `
+  CREATE INDEX messages_by_id ON messages (room_id, json_extract(body, '$.id'));
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length
