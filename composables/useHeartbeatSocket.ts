@@ -194,7 +194,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
       case 'deleted':
         outbox.forgetReplyTarget(frame.id)
         return room.applyMessageChange(frame)
-      case 'reactions':
+      case 'reaction':
       case 'edited':
         return room.applyMessageChange(frame)
       case 'room': return room.applyRoomUpdate(frame)

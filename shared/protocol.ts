@@ -273,7 +273,13 @@ export interface LeftFrame { type: 'left', roomId: string }
 export interface TypingFrame { type: 'typing', roomId: string, ids: string[] }
 /** An answer to a `history` request, oldest first. */
 export interface HistoryPageFrame { type: 'history', roomId: string, messages: ChatMessage[], hasMore: boolean }
-export interface ReactionsFrame { type: 'reactions', roomId: string, id: string, reactions: Reactions }
+/**
+ * One member's emoji was put on (`on`) or taken off a message: the change,
+ * never the message's whole set, so that a toggle costs the same on a
+ * message with one reaction as on one with a thousand. A member's emoji
+ * goes at the end of its list, as `Reactions` keeps them.
+ */
+export interface ReactionFrame { type: 'reaction', roomId: string, id: string, emoji: string, memberId: string, on: boolean }
 export interface EditedFrame { type: 'edited', roomId: string, id: string, text: string, editedAt: number }
 export interface DeletedFrame { type: 'deleted', roomId: string, id: string }
 /** The room's title changed (the owner renamed it). */
@@ -314,7 +320,7 @@ export interface ErrorFrame {
   clientId?: string
 }
 export type ServerFrame = JoinedFrame | PongFrame | PresenceFrame | ChatMessage | LeftFrame | ErrorFrame
-  | TypingFrame | HistoryPageFrame | ReactionsFrame | EditedFrame | DeletedFrame
+  | TypingFrame | HistoryPageFrame | ReactionFrame | EditedFrame | DeletedFrame
   | RoomUpdatedFrame | KickedFrame | DmFrame | InviteFrame | LobbyFrame
 
 // ---- validation ----

@@ -576,8 +576,10 @@ export class RoomHub {
         return this.index.broadcast(roomId, JSON.stringify(event.message), event.message.seq)
       case 'typing':
         return this.typing.apply(roomId, event.memberId, event.typing, now)
-      case 'reactions':
-        return this.index.broadcast(roomId, JSON.stringify({ type: 'reactions', roomId, id: event.id, reactions: event.reactions } satisfies ServerFrame), AFTER_EVERY_SEQ)
+      case 'reaction': {
+        const { id, emoji, memberId, on } = event
+        return this.index.broadcast(roomId, JSON.stringify({ type: 'reaction', roomId, id, emoji, memberId, on } satisfies ServerFrame), AFTER_EVERY_SEQ)
+      }
       case 'edited':
         return this.index.broadcast(roomId, JSON.stringify({ type: 'edited', roomId, id: event.id, text: event.text, editedAt: event.editedAt } satisfies ServerFrame), AFTER_EVERY_SEQ)
       case 'deleted':

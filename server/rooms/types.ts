@@ -1,4 +1,4 @@
-import type { ChatMessage, MemberPresence, Reactions, RoomVisibility } from '../../shared/protocol'
+import type { ChatMessage, MemberPresence, RoomVisibility } from '../../shared/protocol'
 
 /**
  * A room's settings, fixed by the join that created it (the title changes
@@ -65,7 +65,7 @@ export type RoomEvent =
   | { kind: 'presence', member: MemberPresence }
   | { kind: 'left', memberId: string }
   | { kind: 'typing', memberId: string, typing: boolean }
-  | { kind: 'reactions', id: string, reactions: Reactions }
+  | { kind: 'reaction', id: string, emoji: string, memberId: string, on: boolean }
   | { kind: 'edited', id: string, text: string, editedAt: number }
   | { kind: 'deleted', id: string }
   | { kind: 'room', title: string }

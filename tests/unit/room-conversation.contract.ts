@@ -202,11 +202,11 @@ export function describeRoomConversation(name: string, createStore: () => Promis
       const bob = await join(hub, 'reactions', 'Bob')
       const message = await post(hub, ada, 'react to me')
       send(hub, bob.conn, { type: 'react', id: message.id, emoji: '👍🏽' })
-      expect(await ada.conn.waitFor('reactions')).toEqual({ type: 'reactions', roomId: 'reactions', id: message.id, reactions: { '👍🏽': [bob.joined.you.id] } })
+      expect(await ada.conn.waitFor('reaction')).toEqual({ type: 'reaction', roomId: 'reactions', id: message.id, emoji: '👍🏽', memberId: bob.joined.you.id, on: true })
       send(hub, ada.conn, { type: 'react', id: message.id, emoji: '👍🏽' })
-      expect((await bob.conn.waitFor('reactions', 2)).reactions).toEqual({ '👍🏽': [bob.joined.you.id, ada.joined.you.id] })
+      expect(await bob.conn.waitFor('reaction', 2)).toMatchObject({ emoji: '👍🏽', memberId: ada.joined.you.id, on: true })
       send(hub, bob.conn, { type: 'react', id: message.id, emoji: '👍🏽' })
-      expect((await ada.conn.waitFor('reactions', 3)).reactions).toEqual({ '👍🏽': [ada.joined.you.id] })
+      expect(await ada.conn.waitFor('reaction', 3)).toMatchObject({ emoji: '👍🏽', memberId: bob.joined.you.id, on: false })
       for (const emoji of ['ab', '👍👍', 'a', '']) {
         const errors = bob.conn.of('error').length
         send(hub, bob.conn, { type: 'react', id: message.id, emoji })
@@ -216,6 +216,33 @@ export function describeRoomConversation(name: string, createStore: () => Promis
       expect(await bob.conn.waitFor('error', 5)).toMatchObject({ code: 'BAD_REQUEST' })
       const later = await join(hub, 'reactions', 'Cy')
       expect(later.joined.history.at(-1)?.reactions).toEqual({ '👍🏽': [ada.joined.you.id] })
+    })
+
+    it('a toggle on a message with 1,000 reactions sends each socket the change, a frame of under 200 bytes', async () => {
+      // Reacting 999 times takes the SQLite and Redis stores a few seconds: the members must not expire meanwhile.
+      const hub = await createHub({ neverPingedMemberTtlMs: 60_000, heartbeatWindowMs: 30_000 })
+      const ada = await join(hub, 'crowd', 'Ada')
+      const bob = await join(hub, 'crowd', 'Bob')
+      const message = await post(hub, ada, 'popular')
+      // 999 others reacted already (held as the store holds them), then Bob makes it 1,000.
+      const emoji = [...'😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗😙🥲😚🙂']
+      // 50 at a time: Redis times out a command that waits behind hundreds.
+      for (let start = 0; start < LIMITS.reactionEntriesPerMessage - 1; start += 50) {
+        const ids = Array.from({ length: Math.min(50, LIMITS.reactionEntriesPerMessage - 1 - start) }, (_, i) => start + i)
+        await Promise.all(ids.map(i => hub.store.toggleReaction('crowd', message.id, `member-${i}`, emoji[i % emoji.length]!)))
+      }
+      // The room heard each of those (through pub/sub in Redis, so perhaps not yet).
+      const before = LIMITS.reactionEntriesPerMessage - 1
+      await ada.conn.waitFor('reaction', before)
+      send(hub, bob.conn, { type: 'react', id: message.id, emoji: emoji[0]! })
+      const change = await ada.conn.waitFor('reaction', before + 1)
+      expect(change).toMatchObject({ memberId: bob.joined.you.id, on: true })
+      expect(Buffer.byteLength(JSON.stringify(change))).toBeLessThan(200)
+      // The message now holds as many reactions as it may: one more is refused, and the room hears nothing.
+      const cy = await join(hub, 'crowd', 'Cy')
+      send(hub, cy.conn, { type: 'react', id: message.id, emoji: emoji[1]! })
+      expect(await cy.conn.waitFor('error')).toMatchObject({ code: 'BAD_REQUEST' })
+      expect(ada.conn.of('reaction')).toHaveLength(before + 1)
     })
 
     it('only the author edits or deletes: others get FORBIDDEN; the room sees edited and deleted, history the edit and a tombstone', async () => {

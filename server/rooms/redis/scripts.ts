@@ -357,7 +357,7 @@ end
 if next(reactions) == nil then message.reactions = nil else message.reactions = reactions end
 local json = cjson.encode(message)
 redis.call('LSET', KEYS[1], index, json)
-redis.call('PUBLISH', ARGV[6], cjson.encode({kind = 'reactions', id = ARGV[1], reactions = reactions}))
+redis.call('PUBLISH', ARGV[6], cjson.encode({kind = 'reaction', id = ARGV[1], emoji = ARGV[3], memberId = ARGV[2], on = not found}))
 return {'ok', json}
 `
 
