@@ -291,7 +291,7 @@ export class RedisRoomStore implements RoomStore {
   async appendMessage(message: NewChatMessage) {
     const k = roomKeys(message.roomId)
     const sender = message.from.id
-    const [status, json] = await this.redis.APPEND_MESSAGE(6, k.room, k.seq, k.history, k.members, k.sent(sender), k.sentOrder(sender), JSON.stringify(message), this.options.historyLimit, k.channel, sender, message.clientId ?? '', CLIENT_IDS_PER_MEMBER) as [number, string]
+    const [status, json] = await this.redis.APPEND_MESSAGE(6, k.room, k.seq, k.history, k.members, k.sent(sender), k.sentOrder(sender), JSON.stringify(message), this.options.historyLimit, k.channel, sender, message.clientId ?? '', CLIENT_IDS_PER_MEMBER, message.id) as [number, string]
     if (status === -1) {
       // A room gone while its members post: perhaps all data is gone (FLUSHALL).
       this.connection.checkEpoch().catch(() => {})
@@ -326,23 +326,24 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async findMessage(roomId: string, messageId: string) {
-    const json = await this.redis.GET_MESSAGE(1, roomKeys(roomId).history, messageId) as string | null
+    const k = roomKeys(roomId)
+    const json = await this.redis.GET_MESSAGE(3, k.history, k.room, k.seq, messageId) as string | null
     return json === null ? undefined : JSON.parse(json) as ChatMessage
   }
 
   async toggleReaction(roomId: string, messageId: string, memberId: string, emoji: string) {
     const k = roomKeys(roomId)
-    return changed(await this.redis.TOGGLE_REACTION(1, k.history, messageId, memberId, emoji, LIMITS.reactionsPerMessage, LIMITS.reactionEntriesPerMessage, k.channel))
+    return changed(await this.redis.TOGGLE_REACTION(3, k.history, k.room, k.seq, messageId, memberId, emoji, LIMITS.reactionsPerMessage, LIMITS.reactionEntriesPerMessage, k.channel))
   }
 
   async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number) {
     const k = roomKeys(roomId)
-    return changed(await this.redis.CHANGE_MESSAGE(1, k.history, messageId, authorId, text, editedAt, k.channel))
+    return changed(await this.redis.CHANGE_MESSAGE(3, k.history, k.room, k.seq, messageId, authorId, text, editedAt, k.channel))
   }
 
   async deleteMessage(roomId: string, messageId: string, authorId: string) {
     const k = roomKeys(roomId)
-    return changed(await this.redis.CHANGE_MESSAGE(1, k.history, messageId, authorId, '', 0, k.channel))
+    return changed(await this.redis.CHANGE_MESSAGE(3, k.history, k.room, k.seq, messageId, authorId, '', 0, k.channel))
   }
 }
 
