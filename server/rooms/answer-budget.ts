@@ -18,9 +18,11 @@ interface Bucket { bytes: number, at: number }
 /**
  * Bytes of answers (history pages, the history of a join) that one socket
  * and one client address may be sent over time. An answer is built only
- * while both have budget left, and then charged what it really weighs, so
- * a budget may go into debt by one answer: the cost of a frame to the server
- * is bounded by what it returns, not only by how many frames come.
+ * while both have budget left; a whole page is reserved before the store is
+ * read (answers of one address are read concurrently, and must not all pass
+ * on the same budget), and what the page did not weigh is given back. A
+ * budget may go into debt by one page: the cost of a frame to the server is
+ * bounded by what it returns, not only by how many frames come.
  */
 export class AnswerBudget {
   private readonly socketRate: number
@@ -46,7 +48,14 @@ export class AnswerBudget {
     return Math.max(waitFor(socketBytes, this.socketRate), waitFor(addressBytes, this.addressRate))
   }
 
-  /** Takes an answer's bytes from the socket's budget and its address's. */
+  /** 0 and `bytes` taken from both budgets when they have some left; else the ms until they will, and nothing taken. */
+  reserve(socket: object, address: string, bytes: number, now = Date.now()): number {
+    const waitMs = this.waitMs(socket, address, now)
+    if (waitMs === 0) this.charge(socket, address, bytes, now)
+    return waitMs
+  }
+
+  /** Takes an answer's bytes from the socket's budget and its address's (negative: gives them back). */
   charge(socket: object, address: string, bytes: number, now = Date.now()): void {
     this.sockets.set(socket, { bytes: this.level(this.sockets.get(socket), this.socketRate, this.socketBurst, now) - bytes, at: now })
     const addressBytes = this.level(this.addresses.get(address), this.addressRate, this.addressBurst, now) - bytes

@@ -21,13 +21,18 @@ export interface JoinHistory {
  * itself is never refused for it.
  */
 export async function joinHistory(store: RoomStore, budget: AnswerBudget, session: Session, roomId: string, lastSeq: number | undefined, now: number): Promise<JoinHistory> {
-  if (budget.waitMs(session, session.address, now) > 0) {
+  if (budget.reserve(session, session.address, LIMITS.historyPageMaxBytes, now) > 0) {
     return { history: [], recovered: lastSeq === undefined ? undefined : true, hasMore: true }
   }
-  const missed = lastSeq === undefined ? undefined : await store.messagesAfter(roomId, lastSeq, LIMITS.historyOnJoin)
-  const read = missed ?? await store.recentMessages(roomId, LIMITS.historyOnJoin)
-  const page = newestWithinBytes(read, LIMITS.historyPageMaxBytes)
-  budget.charge(session, session.address, page.bytes, now)
+  let page: ReturnType<typeof newestWithinBytes> = { messages: [], trimmed: false, bytes: 0 }
+  let missed: ChatMessage[] | undefined
+  try {
+    missed = lastSeq === undefined ? undefined : await store.messagesAfter(roomId, lastSeq, LIMITS.historyOnJoin)
+    page = newestWithinBytes(missed ?? await store.recentMessages(roomId, LIMITS.historyOnJoin), LIMITS.historyPageMaxBytes)
+  }
+  finally {
+    budget.charge(session, session.address, page.bytes - LIMITS.historyPageMaxBytes)
+  }
   // Held seqs are consecutive: a resume left messages out when its first is not right after lastSeq.
   const resumeCut = missed !== undefined && missed.length > 0 && missed[0]!.seq > lastSeq! + 1
   return {

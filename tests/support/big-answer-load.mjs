@@ -16,7 +16,7 @@ const FRAME_GAP_MS = 111
 const endAt = Date.now() + Number(secondsArg) * 1000
 const running = () => Date.now() < endAt
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
-const counts = { phase, sent: 0, answers: 0, answerBytes: 0, largestAnswer: 0, rateLimited: 0, otherErrors: 0, joins: 0, closed: 0 }
+const counts = { phase, sent: 0, answers: 0, answerBytes: 0, largestAnswer: 0, rateLimited: 0, errors: {}, joins: 0, closed: 0 }
 
 /** An open socket from the attacking address, counting what it receives. */
 function open() {
@@ -32,7 +32,7 @@ function open() {
       }
       if (frame.type === 'error') {
         if (frame.code === 'RATE_LIMITED') counts.rateLimited++
-        else counts.otherErrors++
+        else counts.errors[frame.code] = (counts.errors[frame.code] ?? 0) + 1
       }
       for (const waiter of waiting.splice(0)) waiter(frame)
     })

@@ -12,10 +12,17 @@ import type { FrameHandler } from './context'
 export const handleHistory: FrameHandler<HistoryRequestFrame> = async (session, frame, { store, send, sendError, answers }) => {
   const roomId = session.member.roomId
   const now = Date.now()
-  const waitMs = answers.waitMs(session, session.address, now)
+  const waitMs = answers.reserve(session, session.address, LIMITS.historyPageMaxBytes, now)
   if (waitMs > 0) return sendError(session, 'RATE_LIMITED', 'history pages come at most so many bytes a second; ask again later', waitMs)
-  const read = await store.messagesBefore(roomId, frame.before, frame.limit ?? LIMITS.historyPageDefault)
-  const page = newestWithinBytes(read.messages, LIMITS.historyPageMaxBytes)
-  answers.charge(session, session.address, page.bytes, now)
-  send(session, { type: 'history', roomId, messages: page.messages, hasMore: read.hasMore || page.trimmed })
+  let page: ReturnType<typeof newestWithinBytes> = { messages: [], trimmed: false, bytes: 0 }
+  let hasMore = false
+  try {
+    const read = await store.messagesBefore(roomId, frame.before, frame.limit ?? LIMITS.historyPageDefault)
+    page = newestWithinBytes(read.messages, LIMITS.historyPageMaxBytes)
+    hasMore = read.hasMore || page.trimmed
+  }
+  finally {
+    answers.charge(session, session.address, page.bytes - LIMITS.historyPageMaxBytes)
+  }
+  send(session, { type: 'history', roomId, messages: page.messages, hasMore })
 }
