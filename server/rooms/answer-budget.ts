@@ -1,13 +1,13 @@
 import type { ChatMessage } from '../../shared/protocol'
 
 export interface AnswerBudgetOptions {
-  /** Bytes of answers one socket may be sent each second. @default 256 KiB */
+  /** Bytes of answers one socket may be sent each second. @default 128 KiB */
   socketBytesPerSecond?: number
-  /** What one socket may save up. @default 1 MiB */
+  /** What one socket may save up. @default 512 KiB */
   socketBurstBytes?: number
-  /** Bytes of answers all sockets of one client address may be sent each second. @default 1 MiB */
+  /** Bytes of answers all sockets of one client address may be sent each second. @default 512 KiB */
   addressBytesPerSecond?: number
-  /** What one address may save up. @default 4 MiB */
+  /** What one address may save up. @default 2 MiB */
   addressBurstBytes?: number
   /** Addresses short of a full budget that are remembered; past it the oldest is forgotten. @default 100000 */
   maxAddresses?: number
@@ -34,10 +34,11 @@ export class AnswerBudget {
   private readonly addresses = new Map<string, Bucket>()
 
   constructor(options: AnswerBudgetOptions = {}) {
-    this.socketRate = options.socketBytesPerSecond ?? 256 * 1024
-    this.socketBurst = options.socketBurstBytes ?? 1024 * 1024
-    this.addressRate = options.addressBytesPerSecond ?? 1024 * 1024
-    this.addressBurst = options.addressBurstBytes ?? 4 * 1024 * 1024
+    // A page of ordinary messages is a few KiB: these bind only pages of heavy ones.
+    this.socketRate = options.socketBytesPerSecond ?? 128 * 1024
+    this.socketBurst = options.socketBurstBytes ?? 512 * 1024
+    this.addressRate = options.addressBytesPerSecond ?? 512 * 1024
+    this.addressBurst = options.addressBurstBytes ?? 2 * 1024 * 1024
     this.maxAddresses = options.maxAddresses ?? 100_000
   }
 
