@@ -1,7 +1,7 @@
 import type { ComputedRef, MaybeRefOrGetter, Ref } from 'vue'
 import { computed, getCurrentScope, onScopeDispose, shallowRef, toValue } from 'vue'
 import { LIMITS } from '../shared/protocol'
-import type { ChatMessage, ErrorCode, ErrorFrame, FileInfo, JoinedFrame, JoinFrame } from '../shared/protocol'
+import type { ChatMessage, ErrorCode, ErrorFrame, FileInfo, HistoryPageFrame, JoinedFrame, JoinFrame } from '../shared/protocol'
 import type { KickedFrame, MemberPresence, PongFrame, RoomVisibility, ServerFrame } from '../shared/protocol'
 import { defaultClientStorage } from '../utils/client-storage'
 import type { ClientStorage } from '../utils/client-storage'
@@ -162,6 +162,9 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   const ended = shallowRef<MembershipEnd>()
   const roomProtected = shallowRef<boolean>()
   const loadingOlder = shallowRef(false)
+  // The history request on its way was asked for by a join's hasMore, not by scrolling.
+  let askingForMissing = false
+  let historyRetryTimer: ReturnType<typeof setTimeout> | undefined
   // When this page last said the person is typing, and whether it has said
   // they stopped since: a start goes at most every typingIntervalMs, messages
   // sent in between or not, so fast typing spends the frame budget on chat.
@@ -209,13 +212,11 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
       case 'error': return onError(frame)
       case 'left': return endMembership('left-elsewhere')
       case 'typing': return void (room.typing.value = frame.ids)
-      case 'history':
-        loadingOlder.value = false
-        return room.applyHistoryPage(frame)
+      case 'history': return onHistoryPage(frame)
       case 'deleted':
         outbox.forgetReplyTarget(frame.id)
         return room.applyMessageChange(frame)
-      case 'reactions':
+      case 'reaction':
       case 'edited':
         return room.applyMessageChange(frame)
       case 'room': return room.applyRoomUpdate(frame)
@@ -241,10 +242,46 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     loadingOlder.value = false
     typingSentAt = undefined
     typingShown = false
+    askingForMissing = false
+    clearTimeout(historyRetryTimer)
     room.applyJoined(frame)
+    askForMissing()
     // History first: what it acknowledges must not go out again.
     outbox.acknowledge(frame.history, frame.you.id)
     outbox.sendAfterJoin()
+  }
+
+  // A history request is answered in order; one the join called for (hasMore) fills in what it left out.
+  function onHistoryPage(frame: HistoryPageFrame) {
+    loadingOlder.value = false
+    clearTimeout(historyRetryTimer)
+    if (!askingForMissing) return room.applyHistoryPage(frame)
+    askingForMissing = false
+    room.applyMissingPage(frame)
+    askForMissing()
+  }
+
+  function askForMissing() {
+    const before = room.missingBefore()
+    if (before === undefined || !joined.value) return
+    if (!link.send({ type: 'history', before, limit: LIMITS.historyPageDefault })) return
+    loadingOlder.value = true
+    askingForMissing = true
+  }
+
+  // A history request past the answer budget is refused with the wait: ask again after it.
+  function retryHistory(waitMs: number) {
+    clearTimeout(historyRetryTimer)
+    historyRetryTimer = setTimeout(() => {
+      loadingOlder.value = false
+      if (askingForMissing) {
+        askingForMissing = false
+        askForMissing()
+      }
+      else {
+        loadOlder()
+      }
+    }, waitMs)
   }
 
   function onChat(message: ChatMessage) {
@@ -262,6 +299,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     // or the server or its store failed on it): the pending mark already says
     // the message has not gone out, and it goes again after the wait the server
     // names, or a backoff delay. Before, they answer the join.
+    if (joined.value && frame.code === 'RATE_LIMITED' && loadingOlder.value) retryHistory(frame.retryAfterMs ?? 1000)
     if (joined.value && frame.code === 'RATE_LIMITED') return onRateLimited(frame)
     if (joined.value && RETRY_WITH_BACKOFF.has(frame.code)) return outbox.retryWithBackoff()
     if (joined.value && frame.clientId) return outbox.refuse(frame.clientId, { code: frame.code, message: frame.message })
@@ -376,6 +414,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   }
 
   function close() {
+    clearTimeout(historyRetryTimer)
     outbox.stop()
     link.close()
     if (WebSocketImpl) window.removeEventListener('storage', onStorage)

@@ -43,6 +43,14 @@ export interface UseRoomStateReturn {
   typing: Ref<string[]>
   /** Puts an older page in front; the timeline may then grow up to `MAX_LOADED_ENTRIES`. */
   applyHistoryPage: (frame: HistoryPageFrame) => void
+  /**
+   * The `before` of the next `history` request that a `joined` with
+   * `hasMore` calls for (the rest of a resume, or a first page when the
+   * join brought none); undefined when nothing is missing.
+   */
+  missingBefore: () => number | undefined
+  /** Takes a page asked for by missingBefore: merged in place, never a gap left silent. */
+  applyMissingPage: (frame: HistoryPageFrame) => void
   /** Applies a reaction, edit or delete to the message shown. */
   applyMessageChange: (frame: MessageChangeFrame) => void
   /** Takes a `room` frame: the owner renamed the room. */
@@ -54,6 +62,8 @@ export const MAX_LOADED_ENTRIES = 5000
 
 const UNRECOVERED_LINE: LocalText = { key: 'system.unrecovered' }
 const PASSWORD_IGNORED_LINE: LocalText = { key: 'system.passwordIgnored' }
+// Any seq is before this: asks for the newest page.
+const NEWEST = Number.MAX_SAFE_INTEGER
 
 /** The room as the server's frames describe it: counts, members and a timeline of at most `historyLimit` entries. */
 export function useRoomState(historyLimit: number): UseRoomStateReturn {
@@ -73,6 +83,10 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
   let timelineCap = historyLimit
   let systemLineCount = 0
   let passwordIgnoredNoted = false
+  // Messages after `after` and before `before` that a join left out (hasMore)
+  // and the page is fetching; `after` undefined for a join that brought no
+  // history at all, which needs one page.
+  let missing: { after: number | undefined, before: number } | undefined
 
   function setTimeline(next: TimelineEntry[]) {
     if (next !== timeline.value) timeline.value = next.slice(-timelineCap)
@@ -88,6 +102,28 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
     hasOlder.value = frame.hasMore && frame.messages.length > 0
     timelineCap = Math.min(MAX_LOADED_ENTRIES, timelineCap + frame.messages.length)
     setTimeline(mergeChatMessages(timeline.value, frame.messages, self.value?.id))
+  }
+
+  function applyMissingPage(frame: HistoryPageFrame) {
+    if (!missing) return applyHistoryPage(frame)
+    const { after } = missing
+    const first = frame.messages[0]?.seq
+    timelineCap = Math.min(MAX_LOADED_ENTRIES, timelineCap + frame.messages.length)
+    setTimeline(mergeChatMessages(timeline.value, frame.messages, self.value?.id))
+    if (after === undefined) {
+      // A join that brought nothing: this page is its history.
+      missing = undefined
+      hasOlder.value = frame.hasMore && frame.messages.length > 0
+      return
+    }
+    if (first !== undefined && first > after + 1 && frame.hasMore) {
+      // Never back to a later seq: a page that crossed a repeated request must not undo progress.
+      missing = { after, before: Math.min(missing.before, first) }
+      return
+    }
+    missing = undefined
+    // The server no longer holds what came right after the messages shown: say so rather than leave a silent gap.
+    if (first === undefined || first > after + 1) setTimeline([...timeline.value, systemLine(UNRECOVERED_LINE)])
   }
 
   function applyMessageChange(frame: MessageChangeFrame) {
@@ -108,6 +144,7 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
   }
 
   function applyJoined(frame: JoinedFrame) {
+    const shownBefore = highestSeq(timeline.value)
     self.value = frame.you
     title.value = frame.title || undefined
     visibility.value = frame.visibility
@@ -122,6 +159,10 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
     else appendMessages(frame.history)
     typing.value = []
     if (!pagesLoaded || frame.recovered === false) hasOlder.value = (oldestSeq() ?? 1) > 1
+    const firstSeq = frame.history[0]?.seq ?? NEWEST
+    if (!frame.hasMore) missing = undefined
+    else if (frame.recovered === true && shownBefore !== undefined) missing = { after: shownBefore, before: firstSeq }
+    else missing = frame.history.length === 0 ? { after: undefined, before: NEWEST } : undefined
     // Said once: every rejoin carries the password again.
     if (frame.passwordIgnored && !passwordIgnoredNoted) {
       passwordIgnoredNoted = true
@@ -155,6 +196,8 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
     hasOlder,
     typing,
     applyHistoryPage,
+    missingBefore: () => missing?.before,
+    applyMissingPage,
     applyMessageChange,
     applyRoomUpdate: (frame) => { title.value = frame.title || undefined },
   }

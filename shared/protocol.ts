@@ -8,6 +8,12 @@ export const LIMITS = {
   roomIdMaxLength: 64,
   /** Longest chat text, in characters. */
   textMaxLength: 2000,
+  /**
+   * Largest chat text as sent: the UTF-8 bytes of its JSON string (textWireBytes).
+   * Characters alone do not bound it: U+0001 is 6 bytes of JSON, so 2,000 of
+   * them would be 12 KB in every page and resume that carries the message.
+   */
+  textMaxBytes: 8 * 1024,
   /** Longest room password, in characters. */
   passwordMaxLength: 128,
   /** Longest clientId a sender may attach to a chat message. */
@@ -23,6 +29,12 @@ export const LIMITS = {
   /** Messages one `history` page holds by default, and at most. */
   historyPageDefault: 50,
   historyPageMax: 100,
+  /**
+   * Bytes of messages (as JSON) one `history` page, or the history of one
+   * `joined`, holds at most: past it, the oldest are left out and the answer
+   * says there is more.
+   */
+  historyPageMaxBytes: 256 * 1024,
   /** Characters of the replied-to message a reply carries. */
   replyExcerptMaxLength: 120,
   /** Distinct emoji on one message. */
@@ -249,6 +261,16 @@ export interface JoinedFrame {
    * token was not recognised), and `history` is the recent messages instead.
    */
   recovered?: boolean
+  /**
+   * `history` is not all that was asked for: messages older than its first
+   * one (or, when it is empty, any messages) are held too, and after
+   * `lastSeq` when the join carried one. A resume is one page at most (50
+   * messages, `LIMITS.historyPageMaxBytes`); so is every join's history, and
+   * a socket or address past its answer budget gets none: the page asks for
+   * the rest with `history` (`before`: the first one's seq, or any number
+   * past the newest when `history` is empty).
+   */
+  hasMore?: true
   /** The room has a password: a new member needs it, the token holder does not. */
   protected: boolean
   /** Only when the join carried a password for a room that has none: it was not used, and the room stays open. */
@@ -275,7 +297,13 @@ export interface LeftFrame { type: 'left', roomId: string }
 export interface TypingFrame { type: 'typing', roomId: string, ids: string[] }
 /** An answer to a `history` request, oldest first. */
 export interface HistoryPageFrame { type: 'history', roomId: string, messages: ChatMessage[], hasMore: boolean }
-export interface ReactionsFrame { type: 'reactions', roomId: string, id: string, reactions: Reactions }
+/**
+ * One member's emoji was put on (`on`) or taken off a message: the change,
+ * never the message's whole set, so that a toggle costs the same on a
+ * message with one reaction as on one with a thousand. A member's emoji
+ * goes at the end of its list, as `Reactions` keeps them.
+ */
+export interface ReactionFrame { type: 'reaction', roomId: string, id: string, emoji: string, memberId: string, on: boolean }
 export interface EditedFrame { type: 'edited', roomId: string, id: string, text: string, editedAt: number }
 export interface DeletedFrame { type: 'deleted', roomId: string, id: string, deletedBy?: 'owner' }
 /** The room's title changed (the owner renamed it). */
@@ -318,7 +346,7 @@ export interface ErrorFrame {
   clientId?: string
 }
 export type ServerFrame = JoinedFrame | PongFrame | PresenceFrame | ChatMessage | LeftFrame | ErrorFrame
-  | TypingFrame | HistoryPageFrame | ReactionsFrame | EditedFrame | DeletedFrame
+  | TypingFrame | HistoryPageFrame | ReactionFrame | EditedFrame | DeletedFrame
   | RoomUpdatedFrame | KickedFrame | DmFrame | InviteFrame | LobbyFrame
 
 // ---- validation ----
@@ -560,10 +588,29 @@ function textProblem(text: unknown): ParseResult | undefined {
   if (typeof text !== 'string' || text.trim().length === 0) {
     return fail('BAD_REQUEST', 'text must be a non-empty string')
   }
+  return textSizeProblem(text)
+}
+
+function textSizeProblem(text: string): ParseResult | undefined {
   if (text.length > LIMITS.textMaxLength) {
     return fail('BAD_REQUEST', `text is limited to ${LIMITS.textMaxLength} characters`)
   }
+  if (textWireBytes(text) > LIMITS.textMaxBytes) {
+    return fail('TOO_LARGE', `text is limited to ${LIMITS.textMaxBytes} bytes as sent (JSON, UTF-8)`)
+  }
   return undefined
+}
+
+const utf8 = new TextEncoder()
+
+/** The bytes a text takes on the wire: its JSON string (quotes and escapes included) in UTF-8. */
+export function textWireBytes(text: string): number {
+  return utf8.encode(JSON.stringify(text)).length
+}
+
+/** Whether the server would take this text as a message's (text or caption) size. */
+export function textFits(text: string): boolean {
+  return text.length <= LIMITS.textMaxLength && textWireBytes(text) <= LIMITS.textMaxBytes
 }
 
 function isMessageId(value: unknown): value is string {
@@ -631,12 +678,16 @@ function parseEdit(data: Record<string, unknown>): ParseResult {
   return { ok: true, frame: { type: 'edit', id: data.id, text: data.text as string } }
 }
 
-const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u
+const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u
+// The enclosing keycap makes an emoji of a digit, # or * only: `a⃣` or a lone
+// U+20E3 draws as a letter in a box, or as nothing.
+const KEYCAP = /^[0-9#*]\uFE0F?\u20E3$/u
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
 
 /** One grapheme that draws as an emoji: a reaction is never a letter, a word or two emoji. */
 export function isOneEmoji(value: unknown): value is string {
   if (typeof value !== 'string' || value.length === 0 || value.length > LIMITS.emojiMaxLength) return false
+  if (value.includes('\u20E3')) return KEYCAP.test(value)
   if (!EMOJI.test(value) || NAME_FORBIDDEN.test(value)) return false
   const segments = graphemes.segment(value)[Symbol.iterator]()
   const first = segments.next()

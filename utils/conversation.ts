@@ -1,22 +1,31 @@
-import type { ChatMessage, DeletedFrame, EditedFrame, ReactionsFrame } from '../shared/protocol'
+import type { ChatMessage, DeletedFrame, EditedFrame, ReactionFrame, Reactions } from '../shared/protocol'
 import { dateTimeFormat, pageLocale } from './clock-time'
 import type { LocalText } from './local-text'
 import type { TimelineEntry } from './timeline'
 
-export type MessageChangeFrame = ReactionsFrame | EditedFrame | DeletedFrame
+export type MessageChangeFrame = ReactionFrame | EditedFrame | DeletedFrame
 
 /** Consecutive messages of one sender this close together share one header. */
 export const GROUP_WITHIN_MS = 5 * 60_000
 
-/** The message as a change frame leaves it; frames carry the whole new state, so applying one twice is harmless. */
+/**
+ * The message as a change frame leaves it. Each frame says the state it
+ * leaves (a text, a tombstone, one member's emoji on or off), so applying
+ * one twice is harmless.
+ */
 function changedMessage(message: ChatMessage, frame: MessageChangeFrame): ChatMessage {
   if (frame.type === 'edited') return { ...message, text: frame.text, editedAt: frame.editedAt }
   if (frame.type === 'deleted') {
     const { seq, id, roomId, from, at, clientId } = message
     return { type: 'chat', seq, id, roomId, from, at, text: '', deleted: true, ...(clientId ? { clientId } : {}), ...(frame.deletedBy ? { deletedBy: frame.deletedBy } : {}) }
   }
+  const reactions: Reactions = { ...message.reactions }
+  const members = (reactions[frame.emoji] ?? []).filter(id => id !== frame.memberId)
+  if (frame.on) members.push(frame.memberId)
+  if (members.length > 0) reactions[frame.emoji] = members
+  else delete reactions[frame.emoji]
   const { reactions: _, ...rest } = message
-  return Object.keys(frame.reactions).length > 0 ? { ...rest, reactions: frame.reactions } : rest
+  return Object.keys(reactions).length > 0 ? { ...rest, reactions } : rest
 }
 
 /** `timeline` with the change applied to the message it names; `timeline` itself when it does not show it. */

@@ -1,6 +1,6 @@
 import type { MaybeRefOrGetter } from 'vue'
 import { toValue } from 'vue'
-import { LIMITS } from '../shared/protocol'
+import { LIMITS, textFits } from '../shared/protocol'
 import type { ErrorCode, FileInfo } from '../shared/protocol'
 import { ignoreStorageErrors } from './client-storage'
 import type { ClientStorage } from './client-storage'
@@ -31,13 +31,13 @@ export interface OutboxStore {
 
 /** Text the server would accept; anything else would stay in the outbox for ever. */
 export function isSendableText(text: string): boolean {
-  return text.trim().length > 0 && text.length <= LIMITS.textMaxLength
+  return text.trim().length > 0 && textFits(text)
 }
 
 /** A message the server would accept: text, or files with a caption that may be empty. */
 export function isSendableMessage(text: string, attachments: readonly unknown[] = []): boolean {
   if (attachments.length === 0) return isSendableText(text)
-  return attachments.length <= LIMITS.attachmentsPerMessage && text.length <= LIMITS.textMaxLength
+  return attachments.length <= LIMITS.attachmentsPerMessage && textFits(text)
 }
 
 // crypto.randomUUID exists only in secure contexts, and a LAN http page is not one.

@@ -1,3 +1,4 @@
+import type { AnswerBudgetOptions } from './answer-budget'
 import type { LobbyIndex } from './lobby/lobby-index'
 import type { Attachments } from './attachments'
 import type { RoomStore } from './types'
@@ -61,6 +62,8 @@ export interface RoomHubOptions {
   lobbyWatchersPerAddress?: number
   /** Private rooms (`dm`) one member may ask for per minute (also its burst); each also counts as a room its address creates. @default 6 */
   dmRequestsPerMinute?: number
+  /** Bytes of history (pages, and a join's) one socket and one client address may be sent over time. @default AnswerBudget's own */
+  answerBudget?: AnswerBudgetOptions
   /** @default console.log with a [heartbeat] prefix */
   log?: (message: string) => void
 }
@@ -97,6 +100,7 @@ export function resolveHubOptions(options: RoomHubOptions): ResolvedHubOptions {
     lobbyMaxWatchers: 10_000,
     lobbyWatchersPerAddress: 20,
     dmRequestsPerMinute: 6,
+    answerBudget: {},
     log: (message: string) => console.log(`[heartbeat] ${message}`),
     ...given,
   }

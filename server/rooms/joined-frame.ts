@@ -13,6 +13,8 @@ export interface JoinedFrameParts {
   frameRate: { perSecond: number, burst: number }
   /** Set only when the join asked to resume from a seq. */
   recovered: boolean | undefined
+  /** Older messages than `history` are held, and were left out of it. */
+  hasMore: boolean
   /** Undefined for a resumed member whose room was gone by the time it was read. */
   room: RoomRecord | undefined
   /** The other member of a private room. */
@@ -23,7 +25,7 @@ export interface JoinedFrameParts {
 
 /** The full picture a socket gets once, when its join succeeds. */
 export function joinedFrame(parts: JoinedFrameParts): JoinedFrame {
-  const { member, token, created, history, view, heartbeatWindowMs, frameRate, recovered, room, peer, passwordIgnored } = parts
+  const { member, token, created, history, view, heartbeatWindowMs, frameRate, recovered, hasMore, room, peer, passwordIgnored } = parts
   return {
     type: 'joined',
     roomId: member.roomId,
@@ -35,6 +37,7 @@ export function joinedFrame(parts: JoinedFrameParts): JoinedFrame {
     heartbeatWindowMs,
     frameRate,
     ...(recovered === undefined ? {} : { recovered }),
+    ...(hasMore ? { hasMore: true as const } : {}),
     protected: Boolean(room?.passwordHash),
     ...(passwordIgnored ? { passwordIgnored: true as const } : {}),
     title: room?.title ?? member.roomId,

@@ -226,13 +226,13 @@ export class MemoryRoomStore implements RoomStore {
     return this.rooms.get(roomId)?.history.slice(-limit) ?? []
   }
 
-  async messagesAfter(roomId: string, afterSeq: number) {
+  async messagesAfter(roomId: string, afterSeq: number, limit = Infinity) {
     const room = this.rooms.get(roomId)
     if (!room) return undefined
     if (afterSeq >= room.lastSeq) return afterSeq === room.lastSeq ? [] : undefined
     const oldestHeld = room.history[0]?.seq ?? room.lastSeq + 1
     if (oldestHeld > afterSeq + 1) return undefined
-    return room.history.slice(afterSeq + 1 - oldestHeld)
+    return room.history.slice(Math.max(afterSeq + 1 - oldestHeld, room.history.length - limit))
   }
 
   async messagesBefore(roomId: string, beforeSeq: number, limit: number) {

@@ -60,7 +60,7 @@ export interface MessageChange {
 export function reactionToggle(messageId: string, memberId: string, emoji: string): MessageChange {
   return {
     apply: message => withReactionToggled(message, memberId, emoji),
-    event: changed => ({ kind: 'reactions', id: messageId, reactions: changed.reactions ?? {} }),
+    event: changed => ({ kind: 'reaction', id: messageId, emoji, memberId, on: changed.reactions?.[emoji]?.includes(memberId) ?? false }),
   }
 }
 

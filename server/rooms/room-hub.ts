@@ -11,6 +11,9 @@ import { replyRefTo } from './frames/reply'
 import type { Admission } from './admission'
 import { resolveHubOptions } from './hub-options'
 import type { ResolvedHubOptions, RoomHubOptions } from './hub-options'
+import { AnswerBudget } from './answer-budget'
+import { joinHistory } from './join-history'
+import type { JoinHistory } from './join-history'
 import { joinedFrame } from './joined-frame'
 import { Lobby } from './lobby/lobby'
 import { MemoryLobbyIndex } from './lobby/memory-lobby-index'
@@ -67,6 +70,8 @@ export class RoomHub {
   /** Private rooms asked for, per member (room and id). */
   private readonly dmRequests: TokenBuckets
   private readonly hashing: PasswordHashing
+  /** Bytes of history pages and join history per socket and per address. */
+  private readonly answers: AnswerBudget
   private readonly typing: TypingTracker
   private readonly frameContext: FrameContext
   /**
@@ -94,6 +99,7 @@ export class RoomHub {
     this.memberships = new MembershipLedger(this.options.membersPerAddress, MAX_TRACKED_MEMBERSHIPS, MEMBERSHIP_RECHECK_MS)
     this.roomCreations = new TokenBuckets(this.options.roomsPerAddressPerMinute)
     this.dmRequests = new TokenBuckets(this.options.dmRequestsPerMinute)
+    this.answers = new AnswerBudget(this.options.answerBudget)
     this.hashing = new PasswordHashing({
       hashesPerMinute: this.options.passwordHashesPerMinute,
       concurrency: this.options.passwordHashConcurrency,
@@ -137,6 +143,7 @@ export class RoomHub {
       sendError: (session, code, message, retryAfterMs) => this.sendError(session, code, message, retryAfterMs),
       memberOf: (roomId, memberId) => this.presence.builtView(roomId)?.get(memberId),
       privateRoomWait: (session, now) => this.privateRoomWait(session, now),
+      answers: this.answers,
       maxRooms: this.options.maxRooms,
     }
     this.store.onEvent((roomId, event) => this.onRoomEvent(roomId, event))
@@ -312,6 +319,7 @@ export class RoomHub {
     this.roomCreations.prune(now)
     this.dmRequests.prune(now)
     this.hashing.prune(now)
+    this.answers.prune(now)
     if (this.store.health().state !== 'ready') return
     const passes: Promise<void>[] = []
     // The rooms with sockets here are swept at every tick, for presence
@@ -426,8 +434,7 @@ export class RoomHub {
     const roomId = member.roomId
     let entered = false
     let attached = false
-    let missed: ChatMessage[] | undefined
-    let history: ChatMessage[]
+    let answer: JoinHistory
     let view: RoomView
     try {
       await this.enterRoom(roomId)
@@ -446,8 +453,7 @@ export class RoomHub {
         this.undoEnter(session, roomId, entered, attached)
         return told
       }
-      missed = resumed && frame.lastSeq !== undefined ? await this.store.messagesAfter(roomId, frame.lastSeq) : undefined
-      history = missed ?? await this.store.recentMessages(roomId, LIMITS.historyOnJoin)
+      answer = await joinHistory(this.store, this.answers, session, roomId, resumed ? frame.lastSeq : undefined, now)
     }
     catch (error) {
       this.undoEnter(session, roomId, entered, attached)
@@ -464,16 +470,18 @@ export class RoomHub {
       member,
       token,
       created,
-      history,
+      history: answer.history,
       view,
       heartbeatWindowMs: this.options.heartbeatWindowMs,
       frameRate: { perSecond: this.options.framesPerSecond, burst: this.options.frameBurst },
-      recovered: frame.lastSeq === undefined ? undefined : missed !== undefined,
+      // A join with lastSeq but no known token resumes nothing: its history is the recent one.
+      recovered: frame.lastSeq === undefined ? undefined : answer.recovered === true,
+      hasMore: answer.hasMore,
       room: admitted.room,
       peer: peerOf(admitted.room, member.id, id => view.get(id)),
       passwordIgnored: frame.password !== undefined && passwordHash === null,
     }))
-    const cursor = history.at(-1)?.seq ?? (missed ? frame.lastSeq! : 0)
+    const cursor = answer.history.at(-1)?.seq ?? (answer.recovered && !answer.hasMore ? frame.lastSeq! : 0)
     for (const held of session.backlog) if (held.seq > cursor) session.conn.send(held.data)
     session.backlog = undefined
     if (created) this.options.log(`room ${roomId} created`)
@@ -571,8 +579,10 @@ export class RoomHub {
         return this.index.broadcast(roomId, JSON.stringify(event.message), event.message.seq)
       case 'typing':
         return this.typing.apply(roomId, event.memberId, event.typing, now)
-      case 'reactions':
-        return this.index.broadcast(roomId, JSON.stringify({ type: 'reactions', roomId, id: event.id, reactions: event.reactions } satisfies ServerFrame), AFTER_EVERY_SEQ)
+      case 'reaction': {
+        const { id, emoji, memberId, on } = event
+        return this.index.broadcast(roomId, JSON.stringify({ type: 'reaction', roomId, id, emoji, memberId, on } satisfies ServerFrame), AFTER_EVERY_SEQ)
+      }
       case 'edited':
         return this.index.broadcast(roomId, JSON.stringify({ type: 'edited', roomId, id: event.id, text: event.text, editedAt: event.editedAt } satisfies ServerFrame), AFTER_EVERY_SEQ)
       case 'deleted':

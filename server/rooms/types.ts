@@ -1,4 +1,4 @@
-import type { ChatMessage, MemberPresence, Reactions, RoomVisibility } from '../../shared/protocol'
+import type { ChatMessage, MemberPresence, RoomVisibility } from '../../shared/protocol'
 
 /**
  * A room's settings, fixed by the join that created it (the title changes
@@ -71,7 +71,7 @@ export type RoomEvent =
   | { kind: 'presence', member: MemberPresence }
   | { kind: 'left', memberId: string }
   | { kind: 'typing', memberId: string, typing: boolean }
-  | { kind: 'reactions', id: string, reactions: Reactions }
+  | { kind: 'reaction', id: string, emoji: string, memberId: string, on: boolean }
   | { kind: 'edited', id: string, text: string, editedAt: number }
   | { kind: 'deleted', id: string, deletedBy?: 'owner' }
   | { kind: 'room', title: string }
@@ -205,8 +205,12 @@ export interface RoomStore {
    */
   appendMessage(message: NewChatMessage): Promise<{ message: ChatMessage, duplicate: boolean } | 'no-room' | 'not-a-member'>
   recentMessages(roomId: string, limit: number): Promise<ChatMessage[]>
-  /** Every message after `afterSeq`, in order; undefined when some of them are no longer held. */
-  messagesAfter(roomId: string, afterSeq: number): Promise<ChatMessage[] | undefined>
+  /**
+   * The messages after `afterSeq`, in order, only the newest `limit` of them
+   * when a limit is given (a resume is one page); undefined when some of them
+   * are no longer held.
+   */
+  messagesAfter(roomId: string, afterSeq: number, limit?: number): Promise<ChatMessage[] | undefined>
   /**
    * The `limit` messages right before seq `beforeSeq` that are still held,
    * oldest first, and whether older ones are held too.

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LIMITS } from '../../shared/protocol'
 import { healthDetails } from '../support/health'
 import { percentile } from '../support/ping-rtt'
 import { startServer } from '../support/server'
@@ -11,6 +12,11 @@ import type { TestClient } from '../support/ws-client'
 // CI runs a minute; HOSTILE_SOAK_SECONDS=600 runs a long one.
 const SECONDS = Number(process.env.HOSTILE_SOAK_SECONDS ?? 60)
 const ATTACKERS = fileURLToPath(new URL('../support/hostile-load.mjs', import.meta.url))
+const BIG_ANSWERS = fileURLToPath(new URL('../support/big-answer-load.mjs', import.meta.url))
+// Each big-answer flood runs this long; BIG_ANSWER_SECONDS=60 runs long ones.
+const FLOOD_SECONDS = Number(process.env.BIG_ANSWER_SECONDS ?? 15)
+// As many U+0001 as a message may hold: 6 bytes of JSON each.
+const HEAVY_TEXT_CHARS = Math.min(LIMITS.textMaxLength, Math.floor((LIMITS.textMaxBytes - 3) / 6))
 const MiB = 1024 * 1024
 
 let server: RunningServer
@@ -72,4 +78,58 @@ describe('hostile soak', () => {
     const seen = members[1]!.frames.filter(frame => frame.type === 'chat').length
     expect(seen).toBeGreaterThan(0)
   }, (SECONDS + 60) * 1000)
+
+  it('one address with 50 sockets in a room of 500 heavy messages floods history pages, reactions on unknown ids, join/leave churn and resumes from seq 0: a member of another room keeps its ping p99 under 50 ms and RSS stays under 300 MiB', async () => {
+    const attack = (phase: string, seconds: number) => new Promise<Record<string, number | string>>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIG_ANSWERS, server.wsUrl, phase, String(seconds), String(HEAVY_TEXT_CHARS)], { stdio: ['ignore', 'pipe', 'inherit'] })
+      let out = ''
+      child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
+      child.once('exit', () => {
+        try {
+          resolve(JSON.parse(out) as Record<string, number | string>)
+        }
+        catch (error) {
+          reject(error)
+        }
+      })
+    })
+    const seeded = await attack('seed', 0)
+    const { client: calm } = await joinRoom(server.wsUrl, 'calm-big', 'calm', { create: true }, '127.0.41.1')
+    const figures: string[] = []
+    const failures: string[] = []
+    for (const phase of ['history', 'react', 'churn', 'resume']) {
+      const flood = attack(phase, FLOOD_SECONDS)
+      const trips: number[] = []
+      let lost = 0
+      let peakRss = 0
+      const endAt = Date.now() + FLOOD_SECONDS * 1000
+      const sampling = (async () => {
+        while (Date.now() < endAt) {
+          peakRss = Math.max(peakRss, (await healthDetails(server.url)).process.rssBytes)
+          await new Promise(resolve => setTimeout(resolve, 500))
+        }
+      })()
+      while (Date.now() < endAt) {
+        const sent = performance.now()
+        calm.send({ type: 'ping' })
+        try {
+          await calm.next('pong', 3000)
+          trips.push(performance.now() - sent)
+        }
+        catch {
+          lost++
+        }
+        // Under the 4 pings a second a socket may send.
+        await new Promise(resolve => setTimeout(resolve, 300))
+      }
+      const [report] = await Promise.all([flood, sampling])
+      const p99 = trips.length > 0 ? percentile(trips, 99) : Infinity
+      figures.push(`${phase}: ${trips.length} pongs, ${lost} lost, p50 ${trips.length > 0 ? percentile(trips, 50).toFixed(1) : '-'} ms, p99 ${p99.toFixed(1)} ms, peak RSS ${(peakRss / MiB).toFixed(0)} MiB; attacker ${JSON.stringify(report)}`)
+      if (lost > 0 || p99 >= 50 || peakRss >= 300 * MiB) failures.push(phase)
+      // The flood reached the server: it was answered, or refused with a code.
+      expect(Number(report.sent)).toBeGreaterThan(100)
+    }
+    console.log(`[hostile-soak big answers] seeded ${JSON.stringify(seeded)}\n${figures.join('\n')}`)
+    expect(failures).toEqual([])
+  }, (4 * FLOOD_SECONDS + 120) * 1000)
 })

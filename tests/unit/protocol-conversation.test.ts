@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { LIMITS, isOneEmoji, parseClientFrame, replyExcerpt } from '../../shared/protocol'
+import { isSendableText } from '../../utils/outbox'
+import { LIMITS, isOneEmoji, parseClientFrame, replyExcerpt, textWireBytes } from '../../shared/protocol'
 
 describe('the conversation frames on the wire', () => {
   it('accepts typing, history, react, edit, delete and a reply', () => {
@@ -32,6 +33,28 @@ describe('the conversation frames on the wire', () => {
   it('an emoji is one grapheme: joined families, skin tones, flags and keycaps are one; words and pairs are not', () => {
     for (const emoji of ['👍', '👍🏽', '👨‍👩‍👧', '🇫🇷', '1️⃣', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '❤️']) expect({ emoji, ok: isOneEmoji(emoji) }).toEqual({ emoji, ok: true })
     for (const text of ['', 'a', 'ab', '👍👍', '👍 ', '1', '\u0000👍']) expect({ text, ok: isOneEmoji(text) }).toEqual({ text, ok: false })
+  })
+
+  it('a keycap is a digit, # or * in the keycap; a letter in one, or the keycap alone, is refused', () => {
+    for (const emoji of ['0\uFE0F\u20E3', '9\u20E3', '#\uFE0F\u20E3', '*\u20E3']) expect({ emoji, ok: isOneEmoji(emoji) }).toEqual({ emoji, ok: true })
+    for (const text of ['a\u20E3', 'Z\uFE0F\u20E3', '\u20E3', '\uFE0F\u20E3', '👍\u20E3', '1\u20E3\u20E3']) expect({ text, ok: isOneEmoji(text) }).toEqual({ text, ok: false })
+    expect(parseClientFrame(JSON.stringify({ type: 'react', id: 'm1', emoji: 'a\u20E3' }))).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+  })
+
+  it('text is bounded in bytes as sent: 2,000 characters of U+0001 (12 KB of JSON) get TOO_LARGE, in a chat and in an edit', () => {
+    const controls = '\u0001'.repeat(LIMITS.textMaxLength)
+    expect(textWireBytes('\u0001')).toBe(8)
+    expect(textWireBytes('é"')).toBe(6)
+    expect(parseClientFrame(JSON.stringify({ type: 'chat', text: controls }))).toMatchObject({ ok: false, code: 'TOO_LARGE' })
+    expect(parseClientFrame(JSON.stringify({ type: 'edit', id: 'm1', text: controls }))).toMatchObject({ ok: false, code: 'TOO_LARGE' })
+    const atLimit = 'a' + '\u0001'.repeat(Math.floor((LIMITS.textMaxBytes - 3) / 6))
+    expect(textWireBytes(atLimit)).toBeLessThanOrEqual(LIMITS.textMaxBytes)
+    expect(parseClientFrame(JSON.stringify({ type: 'chat', text: atLimit }))).toMatchObject({ ok: true })
+    expect(parseClientFrame(JSON.stringify({ type: 'chat', text: `${atLimit}\u0001` }))).toMatchObject({ ok: false, code: 'TOO_LARGE' })
+    expect(isSendableText(controls)).toBe(false)
+    expect(isSendableText(atLimit)).toBe(true)
+    // Text that is heavy in bytes but plain stays within the limit at 2,000 characters.
+    expect(parseClientFrame(JSON.stringify({ type: 'chat', text: '字'.repeat(LIMITS.textMaxLength) }))).toMatchObject({ ok: true })
   })
 
   it('a reply excerpt never cuts a character in two', () => {

@@ -43,6 +43,26 @@ describePrivateRooms('Redis store', () => createStore(500, 400))
 describe('RedisRoomStore across instances', () => {
   const member = { id: 'a', roomId: 'lobby', name: 'Ada', tokenHash: 'h', joinedAt: 1, lastSeenAt: 1, offline: false }
 
+  it('finds a message by id with one probe of the room\'s id index, never an LRANGE of the history; the index holds only held messages', async () => {
+    const store = await createStore(100)
+    await store.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 10)
+    await store.addMember(member, 10)
+    for (let i = 1; i <= 150; i++) await store.appendMessage({ type: 'chat', id: `m${i}`, roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text: `t${i}`, at: i })
+    const admin = new Redis(redis.url)
+    await admin.config('RESETSTAT')
+    for (let i = 0; i < 50; i++) expect(await store.toggleReaction('lobby', `nope-${i}`, 'a', '👍')).toBe('not-found')
+    expect(await store.toggleReaction('lobby', 'm120', 'a', '👍')).toMatchObject({ seq: 120, reactions: { '👍': ['a'] } })
+    expect(await store.editMessage('lobby', 'm150', 'a', 'edited', 5)).toMatchObject({ seq: 150, text: 'edited' })
+    expect(await store.findMessage('lobby', 'm51')).toMatchObject({ seq: 51 })
+    // Trimmed out of the history, and out of the index with it.
+    expect(await store.findMessage('lobby', 'm50')).toBeUndefined()
+    const stats = await admin.info('commandstats')
+    expect(stats).not.toMatch(/cmdstat_lrange:/)
+    const indexed = (await admin.hkeys('hb:{lobby}:room')).filter(field => field.startsWith('msg:'))
+    admin.disconnect()
+    expect(indexed).toHaveLength(100)
+  })
+
   it('a member with sockets on two instances stays online until both let go', async () => {
     const [one, two] = [await createStore(), await createStore()]
     await one.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 10)

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LIMITS } from '../../shared/protocol'
 import { RoomHub } from '../../server/rooms/room-hub'
+import type { RoomHubOptions } from '../../server/rooms/hub-options'
 import type { RoomStore } from '../../server/rooms/types'
 import { FakeConnection } from '../support/fake-connection'
 
@@ -18,8 +19,8 @@ export function describeRoomConversation(name: string, createStore: () => Promis
       hubs = []
     })
 
-    async function createHub() {
-      const hub = new RoomHub({ store: await createStore(), heartbeatWindowMs: 400, sweepIntervalMs: 50, memberTtlMs: 60_000, log: () => {} })
+    async function createHub(options: Partial<RoomHubOptions> = {}) {
+      const hub = new RoomHub({ store: await createStore(), heartbeatWindowMs: 400, sweepIntervalMs: 50, memberTtlMs: 60_000, log: () => {}, ...options })
       hub.start()
       hubs.push(hub)
       return hub
@@ -101,6 +102,84 @@ export function describeRoomConversation(name: string, createStore: () => Promis
       expect(await bob.conn.waitFor('error')).toMatchObject({ code: 'BAD_REQUEST' })
     })
 
+    // As heavy in bytes as a message may be: 6 bytes of JSON per U+0001.
+    const heavyText = (n: number) => `${n} ${'\u0001'.repeat(Math.floor((LIMITS.textMaxBytes - 12) / 6))}`
+
+    async function heavyRoom(hub: RoomHub, roomId: string, count: number) {
+      const ada = await join(hub, roomId, 'Ada')
+      const from = { id: ada.joined.you.id, name: 'Ada' }
+      for (let i = 1; i <= count; i++) {
+        // A member that never pings is removed after twice the (short) window: a slow store must not lose Ada.
+        if (i % 20 === 0) send(hub, ada.conn, { type: 'ping' })
+        await hub.store.appendMessage({ type: 'chat', id: `m${i}`, roomId, from, text: heavyText(i), at: i })
+      }
+      return ada
+    }
+
+    it('a resume from seq 0 is one page, the newest, and says there is more; paging back from it leaves no gap', async () => {
+      const hub = await createHub()
+      const ada = await join(hub, 'resume', 'Ada')
+      const from = { id: ada.joined.you.id, name: 'Ada' }
+      for (let i = 1; i <= 200; i++) {
+        if (i % 20 === 0) send(hub, ada.conn, { type: 'ping' })
+        await hub.store.appendMessage({ type: 'chat', id: `m${i}`, roomId: 'resume', from, text: `t${i}`, at: i })
+      }
+      const again = new FakeConnection()
+      hub.open(again)
+      send(hub, again, { type: 'join', roomId: 'resume', name: 'Ada', token: ada.joined.token, lastSeq: 0 })
+      const resumed = await again.waitFor('joined')
+      expect(resumed).toMatchObject({ recovered: true, hasMore: true })
+      expect(resumed.history.map(m => m.seq)).toEqual(Array.from({ length: LIMITS.historyOnJoin }, (_, i) => 151 + i))
+      send(hub, again, { type: 'history', before: 151, limit: 100 })
+      expect((await again.waitFor('history')).messages.map(m => m.seq)).toEqual(Array.from({ length: 100 }, (_, i) => 51 + i))
+      // A resume that fits says nothing more.
+      const third = new FakeConnection()
+      hub.open(third)
+      send(hub, third, { type: 'join', roomId: 'resume', name: 'Ada', token: ada.joined.token, lastSeq: 190 })
+      const near = await third.waitFor('joined')
+      expect(near.history.map(m => m.seq)).toEqual(Array.from({ length: 10 }, (_, i) => 191 + i))
+      expect(near.hasMore).toBeUndefined()
+    })
+
+    it('a history page and a join\'s history of heavy messages hold at most historyPageMaxBytes, the newest, and say there is more', async () => {
+      const hub = await createHub()
+      await heavyRoom(hub, 'heavy', 120)
+      const bob = await join(hub, 'heavy', 'Bob')
+      const joinedBytes = bob.joined.history.reduce((sum, m) => sum + Buffer.byteLength(JSON.stringify(m)), 0)
+      expect(joinedBytes).toBeLessThanOrEqual(LIMITS.historyPageMaxBytes)
+      expect(bob.joined.hasMore).toBe(true)
+      expect(bob.joined.history.at(-1)?.seq).toBe(120)
+      send(hub, bob.conn, { type: 'history', before: 121, limit: 100 })
+      const page = await bob.conn.waitFor('history')
+      expect(page.messages.reduce((sum, m) => sum + Buffer.byteLength(JSON.stringify(m)), 0)).toBeLessThanOrEqual(LIMITS.historyPageMaxBytes)
+      expect(page.messages.length).toBeGreaterThan(10)
+      expect(page.messages.length).toBeLessThan(100)
+      expect(page.messages.at(-1)?.seq).toBe(120)
+      expect(page.hasMore).toBe(true)
+    })
+
+    it('past its answer budget a socket gets RATE_LIMITED with retryAfterMs for history, and a join with no history that says there is more', async () => {
+      const hub = await createHub({ answerBudget: { socketBytesPerSecond: 64 * 1024, socketBurstBytes: 300 * 1024, addressBytesPerSecond: 1024 * 1024, addressBurstBytes: 4 * 1024 * 1024 } })
+      await heavyRoom(hub, 'budget', 120)
+      const bob = await join(hub, 'budget', 'Bob')
+      send(hub, bob.conn, { type: 'history', before: 121, limit: 100 })
+      await bob.conn.waitFor('history')
+      send(hub, bob.conn, { type: 'history', before: 121, limit: 100 })
+      const refusal = await bob.conn.waitFor('error')
+      expect(refusal.code).toBe('RATE_LIMITED')
+      expect(refusal.retryAfterMs).toBeGreaterThan(1000)
+      expect(bob.conn.of('history')).toHaveLength(1)
+      // Every socket of one address draws on the address's budget too.
+      const tight = await createHub({ answerBudget: { addressBytesPerSecond: 64 * 1024, addressBurstBytes: 200 * 1024 } })
+      await heavyRoom(tight, 'shared', 120)
+      const first = await join(tight, 'shared', 'Cy')
+      expect(first.joined.history.length).toBeGreaterThan(0)
+      const second = await join(tight, 'shared', 'Di')
+      expect(second.joined).toMatchObject({ history: [], hasMore: true })
+      send(tight, second.conn, { type: 'history', before: 121 })
+      expect(await second.conn.waitFor('error')).toMatchObject({ code: 'RATE_LIMITED' })
+    })
+
     it('a reply carries the id, sender and an excerpt of its message; a reply to an unknown id gets BAD_REQUEST', async () => {
       const hub = await createHub()
       const ada = await join(hub, 'replies', 'Ada')
@@ -123,11 +202,11 @@ export function describeRoomConversation(name: string, createStore: () => Promis
       const bob = await join(hub, 'reactions', 'Bob')
       const message = await post(hub, ada, 'react to me')
       send(hub, bob.conn, { type: 'react', id: message.id, emoji: '👍🏽' })
-      expect(await ada.conn.waitFor('reactions')).toEqual({ type: 'reactions', roomId: 'reactions', id: message.id, reactions: { '👍🏽': [bob.joined.you.id] } })
+      expect(await ada.conn.waitFor('reaction')).toEqual({ type: 'reaction', roomId: 'reactions', id: message.id, emoji: '👍🏽', memberId: bob.joined.you.id, on: true })
       send(hub, ada.conn, { type: 'react', id: message.id, emoji: '👍🏽' })
-      expect((await bob.conn.waitFor('reactions', 2)).reactions).toEqual({ '👍🏽': [bob.joined.you.id, ada.joined.you.id] })
+      expect(await bob.conn.waitFor('reaction', 2)).toMatchObject({ emoji: '👍🏽', memberId: ada.joined.you.id, on: true })
       send(hub, bob.conn, { type: 'react', id: message.id, emoji: '👍🏽' })
-      expect((await ada.conn.waitFor('reactions', 3)).reactions).toEqual({ '👍🏽': [ada.joined.you.id] })
+      expect(await ada.conn.waitFor('reaction', 3)).toMatchObject({ emoji: '👍🏽', memberId: bob.joined.you.id, on: false })
       for (const emoji of ['ab', '👍👍', 'a', '']) {
         const errors = bob.conn.of('error').length
         send(hub, bob.conn, { type: 'react', id: message.id, emoji })
@@ -137,6 +216,33 @@ export function describeRoomConversation(name: string, createStore: () => Promis
       expect(await bob.conn.waitFor('error', 5)).toMatchObject({ code: 'BAD_REQUEST' })
       const later = await join(hub, 'reactions', 'Cy')
       expect(later.joined.history.at(-1)?.reactions).toEqual({ '👍🏽': [ada.joined.you.id] })
+    })
+
+    it('a toggle on a message with 1,000 reactions sends each socket the change, a frame of under 200 bytes', async () => {
+      // Reacting 999 times takes the SQLite and Redis stores a few seconds: the members must not expire meanwhile.
+      const hub = await createHub({ neverPingedMemberTtlMs: 60_000, heartbeatWindowMs: 30_000 })
+      const ada = await join(hub, 'crowd', 'Ada')
+      const bob = await join(hub, 'crowd', 'Bob')
+      const message = await post(hub, ada, 'popular')
+      // 999 others reacted already (held as the store holds them), then Bob makes it 1,000.
+      const emoji = [...'😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗😙🥲😚🙂']
+      // 50 at a time: Redis times out a command that waits behind hundreds.
+      for (let start = 0; start < LIMITS.reactionEntriesPerMessage - 1; start += 50) {
+        const ids = Array.from({ length: Math.min(50, LIMITS.reactionEntriesPerMessage - 1 - start) }, (_, i) => start + i)
+        await Promise.all(ids.map(i => hub.store.toggleReaction('crowd', message.id, `member-${i}`, emoji[i % emoji.length]!)))
+      }
+      // The room heard each of those (through pub/sub in Redis, so perhaps not yet).
+      const before = LIMITS.reactionEntriesPerMessage - 1
+      await ada.conn.waitFor('reaction', before)
+      send(hub, bob.conn, { type: 'react', id: message.id, emoji: emoji[0]! })
+      const change = await ada.conn.waitFor('reaction', before + 1)
+      expect(change).toMatchObject({ memberId: bob.joined.you.id, on: true })
+      expect(Buffer.byteLength(JSON.stringify(change))).toBeLessThan(200)
+      // The message now holds as many reactions as it may: one more is refused, and the room hears nothing.
+      const cy = await join(hub, 'crowd', 'Cy')
+      send(hub, cy.conn, { type: 'react', id: message.id, emoji: emoji[1]! })
+      expect(await cy.conn.waitFor('error')).toMatchObject({ code: 'BAD_REQUEST' })
+      expect(ada.conn.of('reaction')).toHaveLength(before + 1)
     })
 
     it('only the author edits or deletes: others get FORBIDDEN; the room sees edited and deleted, history the edit and a tombstone', async () => {

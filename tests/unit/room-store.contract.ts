@@ -249,6 +249,10 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.messagesAfter('lobby', 1)).toBeUndefined()
       expect(await store.messagesAfter('lobby', 9)).toBeUndefined()
       expect(await store.messagesAfter('nowhere', 0)).toBeUndefined()
+      // With a limit, the newest of them: a resume is one page.
+      expect((await store.messagesAfter('lobby', 2, 2))?.map(m => m.seq)).toEqual([4, 5])
+      expect((await store.messagesAfter('lobby', 4, 2))?.map(m => m.seq)).toEqual([5])
+      expect(await store.messagesAfter('lobby', 1, 2)).toBeUndefined()
     })
 
     async function roomWithMessages(historyLimit: number, count: number) {
@@ -289,8 +293,15 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       const last = await store.toggleReaction('lobby', 'm1', 'b', '👍')
       expect(last).not.toHaveProperty('reactions')
       await store.toggleReaction('lobby', 'm2', 'b', '👨‍👩‍👧')
-      await vi.waitFor(() => expect(events.filter(e => e.kind === 'reactions')).toHaveLength(5))
-      expect(events.filter(e => e.kind === 'reactions').at(-2)).toEqual({ kind: 'reactions', id: 'm1', reactions: {} })
+      await vi.waitFor(() => expect(events.filter(e => e.kind === 'reaction')).toHaveLength(5))
+      // Each event is the change, not the message's set.
+      expect(events.filter(e => e.kind === 'reaction')).toEqual([
+        { kind: 'reaction', id: 'm1', emoji: '👍', memberId: 'a', on: true },
+        { kind: 'reaction', id: 'm1', emoji: '👍', memberId: 'b', on: true },
+        { kind: 'reaction', id: 'm1', emoji: '👍', memberId: 'a', on: false },
+        { kind: 'reaction', id: 'm1', emoji: '👍', memberId: 'b', on: false },
+        { kind: 'reaction', id: 'm2', emoji: '👨‍👩‍👧', memberId: 'b', on: true },
+      ])
       const history = await store.recentMessages('lobby', 10)
       expect(history.map(m => m.reactions)).toEqual([undefined, { '👨‍👩‍👧': ['b'] }])
       expect(history.map(m => m.text)).toEqual(['t1', 't2'])
@@ -319,7 +330,7 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       await vi.waitFor(() => expect(events).toHaveLength(3))
       expect(events).toEqual([
         { kind: 'edited', id: 'm2', text: 'fixed "quote" é', editedAt: 5 },
-        { kind: 'reactions', id: 'm3', reactions: { '🎉': ['b'] } },
+        { kind: 'reaction', id: 'm3', emoji: '🎉', memberId: 'b', on: true },
         { kind: 'deleted', id: 'm3' },
       ])
       const history = await store.recentMessages('lobby', 10)

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MIGRATIONS } from '../../server/rooms/sqlite/schema'
 import { SqliteRoomStore } from '../../server/rooms/sqlite/sqlite-store'
+import { prepareStatements } from '../../server/rooms/sqlite/statements'
 import type { SqliteRoomStoreOptions } from '../../server/rooms/sqlite/sqlite-store'
 import type { MemberRecord, PrivateSeat } from '../../server/rooms/types'
 import { mountSmallDisk } from '../support/mounts'
@@ -171,6 +172,21 @@ describe('SqliteRoomStore on disk', () => {
     expect(await store.openPrivateRoom(privateRoom('dm-second', 'a2', 'b2'), 100)).toMatchObject({ created: false, room: { id: 'dm-first' } })
     store = await reopen(store)
     expect((await store.getRoom('dm-first'))!.private!.seats.map(seat => seat.tokenHashes)).toEqual([['a1', 'a2'], ['b1', 'b2']])
+  })
+
+  it('finds a message by id with one probe of an index, never a scan of the history', async () => {
+    const store = createStore()
+    await store.ensureRoom(room, 100)
+    await store.addMember(member('a', 'Ada'), 100)
+    for (let i = 0; i < 500; i++) await store.appendMessage(chat(`m${i}`))
+    expect((await store.findMessage('lobby', 'id-m7'))?.text).toBe('m7')
+    expect(await store.findMessage('lobby', 'nope')).toBeUndefined()
+    await store.close()
+    const db = new Database(join(dir, 'rooms.db'))
+    // The plan of the statement the store runs.
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${prepareStatements(db).messageById.source}`).all('lobby', 'id-m7') as Array<{ detail: string }>
+    db.close()
+    expect(plan.map(step => step.detail).join('; ')).toMatch(/USING INDEX messages_by_id \(room_id=\? AND <expr>=\?\)/)
   })
 
   it('opens a file of the first schema: its rooms show their id as title, unlisted, with no owner', async () => {

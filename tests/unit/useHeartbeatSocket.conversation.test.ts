@@ -63,7 +63,7 @@ describe('the conversation in the composable', () => {
   it('applies reactions, edits and deletes to the message shown, and shows who is typing', () => {
     const { chat } = mountHeartbeatSocket()
     const socket = acceptJoin({ history: [chatMessage(1), chatMessage(2)] })
-    socket.receive({ type: 'reactions', roomId: 'lobby', id: 'msg-1', reactions: { '👍': [ada.id] } })
+    socket.receive({ type: 'reaction', roomId: 'lobby', id: 'msg-1', emoji: '👍', memberId: ada.id, on: true })
     socket.receive({ type: 'edited', roomId: 'lobby', id: 'msg-1', text: 'better', editedAt: 5 })
     socket.receive({ type: 'deleted', roomId: 'lobby', id: 'msg-2' })
     socket.receive({ type: 'typing', roomId: 'lobby', ids: [bob.id] })
@@ -71,6 +71,26 @@ describe('the conversation in the composable', () => {
     expect(messages[0]).toMatchObject({ text: 'better', editedAt: 5, reactions: { '👍': [ada.id] } })
     expect(messages[1]).toMatchObject({ text: '', deleted: true })
     expect(chat.typing.value).toEqual([bob.id])
+  })
+
+  it('applies reaction changes one by one and shows the right counts: on, on again, off, the last off removes the emoji', () => {
+    const { chat } = mountHeartbeatSocket()
+    const socket = acceptJoin({ history: [{ ...chatMessage(1), reactions: { '🎉': ['x', 'y'] } }] })
+    const react = (emoji: string, memberId: string, on: boolean) => socket.receive({ type: 'reaction', roomId: 'lobby', id: 'msg-1', emoji, memberId, on })
+    const reactions = () => chat.timeline.value.flatMap(entry => (entry.kind === 'chat' ? [entry.message.reactions] : []))[0]
+    react('👍', ada.id, true)
+    react('👍', bob.id, true)
+    expect(reactions()).toEqual({ '🎉': ['x', 'y'], '👍': [ada.id, bob.id] })
+    // The same change twice (a resent frame) counts once.
+    react('👍', bob.id, true)
+    react('🎉', 'x', false)
+    expect(reactions()).toEqual({ '🎉': ['y'], '👍': [ada.id, bob.id] })
+    react('🎉', 'x', false)
+    react('🎉', 'y', false)
+    react('👍', ada.id, false)
+    expect(reactions()).toEqual({ '👍': [bob.id] })
+    react('👍', bob.id, false)
+    expect(reactions()).toBeUndefined()
   })
 
   it('sends a reply with its replyTo, again after a rejoin until acknowledged', () => {

@@ -104,3 +104,58 @@ describe('recovered', () => {
     expect(chat.timeline.value.map(entry => entry.kind)).toEqual(['chat', 'system', 'chat'])
   })
 })
+
+describe('a resume that is one page (hasMore)', () => {
+  const seqs = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => chatMessage(from + i))
+
+  it('pages back from the resumed page down to what was shown: no gap, no line, every message once', () => {
+    const { chat } = mountHeartbeatSocket()
+    acceptJoin({ history: seqs(1, 3) })
+    dropAndWait()
+    const socket = acceptJoin({ history: seqs(151, 200), recovered: true, hasMore: true })
+    expect(socket.framesOfType('history')).toEqual([{ type: 'history', before: 151, limit: 50 }])
+    socket.receive({ type: 'history', roomId: 'lobby', messages: seqs(101, 150), hasMore: true })
+    expect(socket.framesOfType('history').at(-1)).toEqual({ type: 'history', before: 101, limit: 50 })
+    socket.receive({ type: 'history', roomId: 'lobby', messages: seqs(51, 100), hasMore: true })
+    socket.receive({ type: 'history', roomId: 'lobby', messages: seqs(1, 50), hasMore: false })
+    expect(socket.framesOfType('history')).toHaveLength(3)
+    expect(chatSeqs(chat)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1))
+    expect(systemLines(chat)).toEqual([])
+    expect(chat.loadingOlder.value).toBe(false)
+  })
+
+  it('a page refused with RATE_LIMITED is asked for again after retryAfterMs', () => {
+    const { chat } = mountHeartbeatSocket()
+    acceptJoin({ history: seqs(1, 3) })
+    dropAndWait()
+    const socket = acceptJoin({ history: seqs(60, 100), recovered: true, hasMore: true })
+    socket.receive({ type: 'error', code: 'RATE_LIMITED', message: 'later', retryAfterMs: 2000 })
+    vi.advanceTimersByTime(1999)
+    expect(socket.framesOfType('history')).toHaveLength(1)
+    vi.advanceTimersByTime(1)
+    expect(socket.framesOfType('history')).toEqual([{ type: 'history', before: 60, limit: 50 }, { type: 'history', before: 60, limit: 50 }])
+    socket.receive({ type: 'history', roomId: 'lobby', messages: seqs(10, 59), hasMore: true })
+    socket.receive({ type: 'history', roomId: 'lobby', messages: seqs(4, 9), hasMore: true })
+    expect(chatSeqs(chat)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
+  })
+
+  it('what the server no longer holds is said, not left as a silent gap', () => {
+    const { chat } = mountHeartbeatSocket()
+    acceptJoin({ history: seqs(1, 3) })
+    dropAndWait()
+    const socket = acceptJoin({ history: seqs(551, 600), recovered: true, hasMore: true })
+    socket.receive({ type: 'history', roomId: 'lobby', messages: seqs(501, 550), hasMore: false })
+    expect(systemLines(chat)).toEqual(['Some messages could not be recovered'])
+    expect(socket.framesOfType('history')).toHaveLength(1)
+  })
+
+  it('a join that brought no history (the address past its budget) loads the newest page', () => {
+    const { chat } = mountHeartbeatSocket()
+    const socket = acceptJoin({ history: [], hasMore: true })
+    expect(socket.framesOfType('history')).toEqual([{ type: 'history', before: Number.MAX_SAFE_INTEGER, limit: 50 }])
+    socket.receive({ type: 'history', roomId: 'lobby', messages: seqs(51, 100), hasMore: true })
+    expect(chatSeqs(chat)).toEqual(Array.from({ length: 50 }, (_, i) => i + 51))
+    expect(chat.hasOlder.value).toBe(true)
+    expect(socket.framesOfType('history')).toHaveLength(1)
+  })
+})

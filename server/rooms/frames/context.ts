@@ -1,4 +1,5 @@
 import type { ErrorCode, ServerFrame } from '../../../shared/protocol'
+import type { AnswerBudget } from '../answer-budget'
 import type { Attachments } from '../attachments'
 import type { Session, SessionMember } from '../session-index'
 import type { TypingTracker } from '../typing-tracker'
@@ -20,6 +21,8 @@ export interface FrameContext {
    */
   privateRoomWait(session: JoinedSession, now: number): number
   readonly maxRooms: number
+  /** Bytes of history pages per socket and per address. */
+  readonly answers: AnswerBudget
 }
 
 /** A socket that has joined: every handler in the table needs one. */

@@ -1,10 +1,28 @@
 import { LIMITS } from '../../../shared/protocol'
 import type { HistoryRequestFrame } from '../../../shared/protocol'
+import { newestWithinBytes } from '../answer-budget'
 import type { FrameHandler } from './context'
 
-/** A page of older messages, to the asker only. */
-export const handleHistory: FrameHandler<HistoryRequestFrame> = async (session, frame, { store, send }) => {
+/**
+ * A page of older messages, to the asker only: at most
+ * `LIMITS.historyPageMaxBytes`, the oldest left out past it (`hasMore`). A
+ * socket or address past its answer budget is refused with RATE_LIMITED
+ * before the store is read.
+ */
+export const handleHistory: FrameHandler<HistoryRequestFrame> = async (session, frame, { store, send, sendError, answers }) => {
   const roomId = session.member.roomId
-  const page = await store.messagesBefore(roomId, frame.before, frame.limit ?? LIMITS.historyPageDefault)
-  send(session, { type: 'history', roomId, ...page })
+  const now = Date.now()
+  const waitMs = answers.reserve(session, session.address, LIMITS.historyPageMaxBytes, now)
+  if (waitMs > 0) return sendError(session, 'RATE_LIMITED', 'history pages come at most so many bytes a second; ask again later', waitMs)
+  let page: ReturnType<typeof newestWithinBytes> = { messages: [], trimmed: false, bytes: 0 }
+  let hasMore = false
+  try {
+    const read = await store.messagesBefore(roomId, frame.before, frame.limit ?? LIMITS.historyPageDefault)
+    page = newestWithinBytes(read.messages, LIMITS.historyPageMaxBytes)
+    hasMore = read.hasMore || page.trimmed
+  }
+  finally {
+    answers.charge(session, session.address, page.bytes - LIMITS.historyPageMaxBytes)
+  }
+  send(session, { type: 'history', roomId, messages: page.messages, hasMore })
 }

@@ -293,7 +293,7 @@ export class RedisRoomStore implements RoomStore {
   async appendMessage(message: NewChatMessage) {
     const k = roomKeys(message.roomId)
     const sender = message.from.id
-    const [status, json] = await this.redis.APPEND_MESSAGE(6, k.room, k.seq, k.history, k.members, k.sent(sender), k.sentOrder(sender), JSON.stringify(message), this.options.historyLimit, k.channel, sender, message.clientId ?? '', CLIENT_IDS_PER_MEMBER) as [number, string]
+    const [status, json] = await this.redis.APPEND_MESSAGE(6, k.room, k.seq, k.history, k.members, k.sent(sender), k.sentOrder(sender), JSON.stringify(message), this.options.historyLimit, k.channel, sender, message.clientId ?? '', CLIENT_IDS_PER_MEMBER, message.id) as [number, string]
     if (status === -1) {
       // A room gone while its members post: perhaps all data is gone (FLUSHALL).
       this.connection.checkEpoch().catch(() => {})
@@ -308,17 +308,18 @@ export class RedisRoomStore implements RoomStore {
     return messages.map(json => JSON.parse(json) as ChatMessage)
   }
 
-  async messagesAfter(roomId: string, afterSeq: number) {
+  async messagesAfter(roomId: string, afterSeq: number, limit?: number) {
     const k = roomKeys(roomId)
-    const [[, exists], [, lastSeq], [, history]] = await this.redis.multi().exists(k.room).get(k.seq).lrange(k.history, 0, -1)
-      .exec() as [[null, number], [null, string | null], [null, string[]]]
+    // Held seqs are consecutive and end at the room's seq: the newest `limit` are the list's last ones.
+    const [[, exists], [, lastSeq], [, oldest], [, history]] = await this.redis.multi().exists(k.room).get(k.seq).lindex(k.history, 0)
+      .lrange(k.history, limit === undefined ? 0 : -limit, -1)
+      .exec() as [[null, number], [null, string | null], [null, string | null], [null, string[]]]
     if (exists === 0) return undefined
     const last = Number(lastSeq ?? 0)
     if (afterSeq >= last) return afterSeq === last ? [] : undefined
-    const messages = history.map(json => JSON.parse(json) as ChatMessage)
-    const oldestHeld = messages[0]?.seq ?? last + 1
+    const oldestHeld = oldest === null ? last + 1 : (JSON.parse(oldest) as ChatMessage).seq
     if (oldestHeld > afterSeq + 1) return undefined
-    return messages.slice(afterSeq + 1 - oldestHeld)
+    return history.map(json => JSON.parse(json) as ChatMessage).filter(message => message.seq > afterSeq)
   }
 
   async messagesBefore(roomId: string, beforeSeq: number, limit: number) {
@@ -327,18 +328,19 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async findMessage(roomId: string, messageId: string) {
-    const json = await this.redis.GET_MESSAGE(1, roomKeys(roomId).history, messageId) as string | null
+    const k = roomKeys(roomId)
+    const json = await this.redis.GET_MESSAGE(3, k.history, k.room, k.seq, messageId) as string | null
     return json === null ? undefined : JSON.parse(json) as ChatMessage
   }
 
   async toggleReaction(roomId: string, messageId: string, memberId: string, emoji: string) {
     const k = roomKeys(roomId)
-    return changed(await this.redis.TOGGLE_REACTION(1, k.history, messageId, memberId, emoji, LIMITS.reactionsPerMessage, LIMITS.reactionEntriesPerMessage, k.channel))
+    return changed(await this.redis.TOGGLE_REACTION(3, k.history, k.room, k.seq, messageId, memberId, emoji, LIMITS.reactionsPerMessage, LIMITS.reactionEntriesPerMessage, k.channel))
   }
 
   async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number) {
     const k = roomKeys(roomId)
-    return changed(await this.redis.CHANGE_MESSAGE(3, k.history, k.room, k.sent(authorId), messageId, authorId, text, editedAt, k.channel, authorId))
+    return changed(await this.redis.CHANGE_MESSAGE(4, k.history, k.room, k.seq, k.sent(authorId), messageId, authorId, text, editedAt, k.channel, authorId))
   }
 
   // The owner may delete another's message, whose author's dedupe window is
@@ -347,7 +349,7 @@ export class RedisRoomStore implements RoomStore {
     const k = roomKeys(roomId)
     const authorId = (await this.findMessage(roomId, messageId))?.from.id
     if (authorId === undefined) return 'not-found' as const
-    return changed(await this.redis.CHANGE_MESSAGE(3, k.history, k.room, k.sent(authorId), messageId, memberId, '', 0, k.channel, authorId))
+    return changed(await this.redis.CHANGE_MESSAGE(4, k.history, k.room, k.seq, k.sent(authorId), messageId, memberId, '', 0, k.channel, authorId))
   }
 }
 

@@ -219,7 +219,7 @@ return {json, redis.call('ZSCORE', KEYS[3], id), redis.call('SISMEMBER', KEYS[4]
 /**
  * KEYS: room, seq, history, members, the sender's sent and sent-order.
  * ARGV: message JSON without seq, historyLimit, channel, senderId, clientId
- * ('' for none), clientIdsPerMember. Returns {-1} when the room is gone,
+ * ('' for none), clientIdsPerMember, messageId. Returns {-1} when the room is gone,
  * {-2} when the sender is no longer a member, {1, original} for a clientId
  * the sender used within its last clientIdsPerMember, else {0, message}.
  * The seq is spliced in front of the JSON, and the message is published in
@@ -235,7 +235,12 @@ end
 local seq = redis.call('INCR', KEYS[2])
 local message = '{"seq":' .. seq .. ',' .. string.sub(ARGV[1], 2)
 redis.call('RPUSH', KEYS[3], message)
-redis.call('LTRIM', KEYS[3], -tonumber(ARGV[2]), -1)
+-- The id index (findMessage) lives in the room's hash, so it goes with the room.
+redis.call('HSETNX', KEYS[1], 'msg-index-from', seq)
+redis.call('HSET', KEYS[1], 'msg:' .. ARGV[7], seq)
+for _ = 1, redis.call('LLEN', KEYS[3]) - tonumber(ARGV[2]) do
+  redis.call('HDEL', KEYS[1], 'msg:' .. cjson.decode(redis.call('LPOP', KEYS[3])).id)
+end
 if ARGV[5] ~= '' then
   redis.call('HSET', KEYS[5], ARGV[5], message)
   if redis.call('RPUSH', KEYS[6], ARGV[5]) > tonumber(ARGV[6]) then
@@ -285,11 +290,14 @@ end
 return replies
 `
 
-// Finds a held message by id, newest first, 50 at a time: most changes are
-// to recent messages, and a history of 500 is never read whole for one.
-// A candidate is decoded to check its own id (a reply also carries one).
+// Finds a held message by id: one HGET of its seq in the room's hash
+// ('msg:' .. id, written by APPEND_MESSAGE) and one LINDEX, since held seqs
+// are consecutive and end at the room's seq. Only messages posted before
+// the index existed (a room older than it: 'msg-index-from' missing or past
+// the oldest held) are looked for the old way, newest first, 50 at a time.
+// KEYS of every caller start with history, room, seq.
 const FIND_MESSAGE = `
-local function findMessage(key, id)
+local function scanMessages(key, id)
   local needle = '"id":"' .. id .. '"'
   local hi = redis.call('LLEN', key) - 1
   while hi >= 0 do
@@ -305,9 +313,27 @@ local function findMessage(key, id)
   end
   return nil
 end
+
+local function findMessage(key, id)
+  local seq = redis.call('HGET', KEYS[2], 'msg:' .. id)
+  local length = redis.call('LLEN', key)
+  if seq then
+    local index = length - 1 - (tonumber(redis.call('GET', KEYS[3]) or 0) - tonumber(seq))
+    local json = index >= 0 and redis.call('LINDEX', key, index)
+    if json then
+      local message = cjson.decode(json)
+      if message.id == id then return index, message end
+    end
+    return nil
+  end
+  local from = tonumber(redis.call('HGET', KEYS[2], 'msg-index-from') or 0)
+  local oldest = tonumber(redis.call('GET', KEYS[3]) or 0) - length + 1
+  if from == 0 or from > oldest then return scanMessages(key, id) end
+  return nil
+end
 `
 
-/** KEYS: history. ARGV: messageId. The message JSON, or nil. */
+/** KEYS: history, room, seq. ARGV: messageId. The message JSON, or nil. */
 export const GET_MESSAGE = `${FIND_MESSAGE}
 local index = findMessage(KEYS[1], ARGV[1])
 if not index then return false end
@@ -331,7 +357,7 @@ return page
 `
 
 /**
- * KEYS: history. ARGV: messageId, memberId, emoji, emojiPerMessage,
+ * KEYS: history, room, seq. ARGV: messageId, memberId, emoji, emojiPerMessage,
  * reactionsPerMessage, channel. Mirrors withReactionToggled
  * (message-changes.ts). Returns {'ok', json} or {refusal}.
  */
@@ -361,14 +387,14 @@ end
 if next(reactions) == nil then message.reactions = nil else message.reactions = reactions end
 local json = cjson.encode(message)
 redis.call('LSET', KEYS[1], index, json)
-redis.call('PUBLISH', ARGV[6], cjson.encode({kind = 'reactions', id = ARGV[1], reactions = reactions}))
+redis.call('PUBLISH', ARGV[6], cjson.encode({kind = 'reaction', id = ARGV[1], emoji = ARGV[3], memberId = ARGV[2], on = not found}))
 return {'ok', json}
 `
 
 /**
- * KEYS: history, room, the author's sent. ARGV: messageId, memberId, text
- * ('' to delete), editedAt, channel, the author's id as the caller read it.
- * Mirrors withTextEdited and asTombstone (message-changes.ts): an edit is
+ * KEYS: history, room, seq, the author's sent. ARGV: messageId, memberId,
+ * text ('' to delete), editedAt, channel, the author's id as the caller read
+ * it. Mirrors withTextEdited and asTombstone (message-changes.ts): an edit is
  * the author's, a delete the author's or the room owner's. The author's
  * dedupe window gets the new copy, so no old words stay there.
  */
@@ -394,8 +420,8 @@ else
 end
 local json = cjson.encode(message)
 redis.call('LSET', KEYS[1], index, json)
-if message.clientId and message.from.id == ARGV[6] and redis.call('HEXISTS', KEYS[3], message.clientId) == 1 then
-  redis.call('HSET', KEYS[3], message.clientId, json)
+if message.clientId and message.from.id == ARGV[6] and redis.call('HEXISTS', KEYS[4], message.clientId) == 1 then
+  redis.call('HSET', KEYS[4], message.clientId, json)
 end
 redis.call('PUBLISH', ARGV[5], cjson.encode(event))
 return {'ok', json}

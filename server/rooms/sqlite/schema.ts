@@ -60,6 +60,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE members ADD COLUMN browser_hash TEXT;
   `,
+  // 4: messages by id. A react, edit, delete or reply names a message by its
+  // id: without this each was a json_extract over the room's whole history.
+  `
+  CREATE INDEX messages_by_id ON messages (room_id, json_extract(body, '$.id'));
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -378,14 +378,15 @@ export class SqliteRoomStore implements RoomStore {
     return sql.recentMessages.all(roomId, limit).reverse().map(body => JSON.parse(body) as ChatMessage)
   }
 
-  async messagesAfter(roomId: string, afterSeq: number) {
+  async messagesAfter(roomId: string, afterSeq: number, limit = -1) {
     const { sql } = this.require()
     const room = this.rooms.get(roomId)
     if (!room) return undefined
     if (afterSeq >= room.lastSeq) return afterSeq === room.lastSeq ? [] : undefined
     const oldestHeld = sql.oldestSeq.get(roomId) ?? room.lastSeq + 1
     if (oldestHeld > afterSeq + 1) return undefined
-    return sql.messagesAfter.all(roomId, afterSeq).map(body => JSON.parse(body) as ChatMessage)
+    // Newest first, so that a limit keeps the newest; SQLite reads a negative LIMIT as none.
+    return sql.messagesAfter.all(roomId, afterSeq, limit).reverse().map(body => JSON.parse(body) as ChatMessage)
   }
 
   async messagesBefore(roomId: string, beforeSeq: number, limit: number) {

@@ -31,10 +31,11 @@ export function prepareStatements(db: Database.Database) {
     trimMessages: db.prepare<[string, number]>('DELETE FROM messages WHERE room_id = ? AND seq <= ?'),
     recentMessages: db.prepare<[string, number], string>('SELECT body FROM messages WHERE room_id = ? ORDER BY seq DESC LIMIT ?').pluck(),
     oldestSeq: db.prepare<[string], number | null>('SELECT MIN(seq) FROM messages WHERE room_id = ?').pluck(),
-    messagesAfter: db.prepare<[string, number], string>('SELECT body FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq').pluck(),
+    messagesAfter: db.prepare<[string, number, number], string>('SELECT body FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq DESC LIMIT ?').pluck(),
     messagesBefore: db.prepare<[string, number, number], string>('SELECT body FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?').pluck(),
-    // A room holds at most the history limit of messages: a scan of them, newest first, is bounded.
-    messageById: db.prepare<[string, string], { seq: number, body: string }>('SELECT seq, body FROM messages WHERE room_id = ? AND json_extract(body, \'$.id\') = ? ORDER BY seq DESC LIMIT 1'),
+    // One probe of messages_by_id (schema.ts), never a scan: without the index (or with
+    // an expression that is not the index's, word for word) the statement fails to prepare.
+    messageById: db.prepare<[string, string], { seq: number, body: string }>('SELECT seq, body FROM messages INDEXED BY messages_by_id WHERE room_id = ? AND json_extract(body, \'$.id\') = ? ORDER BY seq DESC LIMIT 1'),
     updateMessage: db.prepare<[string, string, number]>('UPDATE messages SET body = ? WHERE room_id = ? AND seq = ?'),
 
     sentByClientId: db.prepare<[string, string, string], string>('SELECT body FROM sent WHERE room_id = ? AND member_id = ? AND client_id = ?').pluck(),
