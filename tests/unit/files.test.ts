@@ -87,11 +87,13 @@ describe('file keys and names', () => {
     expect(fileIdOfKey(`room.abc/${ID}.sent`)).toEqual({ roomKey: 'room.abc', fileId: ID })
   })
 
-  it('a file name loses paths, control and bidi characters, and its length', () => {
+  it('a file name loses paths, control, bidi and separator characters, and its length', () => {
     expect(cleanFileName('../../etc/passwd')).toBe('etcpasswd')
     expect(cleanFileName('C:\\Users\\a.txt')).toBe('C:Usersa.txt')
     expect(cleanFileName('evil\u202Egnp.exe')).toBe('evilgnp.exe')
     expect(cleanFileName('a\u0000b\nc')).toBe('abc')
+    // Line and paragraph separators end a line in JavaScript strings, logs and some viewers: a name keeps none.
+    expect(cleanFileName('a\u2028b\u2029c\u0085d.txt')).toBe('abcd.txt')
     expect(cleanFileName('')).toBe('file')
     expect(cleanFileName('...')).toBe('file')
     expect(Array.from(cleanFileName('é'.repeat(500)))).toHaveLength(200)
