@@ -10,7 +10,9 @@ import type { RoomRecord } from '../rooms/types'
 import type { BlobEntry, BlobStore } from './blob-store'
 import { blobKeyOfPath, blobKeys, cleanFileName, fileIdOfKey, fileUrl, newFileId, parseRoomKey, roomKeyOf } from './file-keys'
 import { classify } from './file-kinds'
-import { ImageGate, ImageRefused, makeImage } from './images'
+import { ImageGate } from './image-gate'
+import type { ImageGateRefusal } from './image-gate'
+import { ImageRefused, makeImage } from './images'
 import { receiveUpload, UploadProblem } from './receive-upload'
 import type { UploadLedger } from './upload-ledger'
 
@@ -79,11 +81,28 @@ export class FileService implements Attachments {
   async admit(room: RoomRecord, memberId: string): Promise<void> {
     const waitMs = this.rate.take(`${room.id}\n${memberId}`)
     if (waitMs > 0) throw new UploadProblem(429, 'RATE_LIMITED', `at most ${this.options.uploadsPerMinute} uploads a minute`, waitMs)
-    if (await this.options.ledger.usedBytes(roomKeyOf(room)) >= this.options.roomQuotaBytes) throw this.quotaProblem()
+    if (await this.usedBytes(roomKeyOf(room)) >= this.options.roomQuotaBytes) throw this.quotaProblem()
+  }
+
+  /**
+   * The bytes the room's life holds, sent or pending. The ledger's count is a
+   * cache: when it has none (this process restarted, or Redis lost the key),
+   * it is counted again from the room's blobs, so the quota survives both.
+   */
+  async usedBytes(roomKey: string): Promise<number> {
+    const counted = await this.options.ledger.usedBytes(roomKey)
+    if (counted !== undefined) return counted
+    let stored = 0
+    for await (const entry of this.options.blobs.list(roomKey)) {
+      const owner = fileIdOfKey(entry.key)
+      if (owner && entry.key === blobKeys(roomKey, owner.fileId).file) stored += entry.size
+    }
+    await this.options.ledger.seed(roomKey, stored)
+    return await this.options.ledger.usedBytes(roomKey) ?? stored
   }
 
   /** Receives, judges and stores one upload; throws an UploadProblem for the sender. */
-  async upload(req: IncomingMessage, room: RoomRecord, memberId: string): Promise<FileInfo> {
+  async upload(req: IncomingMessage, room: RoomRecord, memberId: string, address: string): Promise<FileInfo> {
     await this.start()
     const received = await receiveUpload(req, this.options.maxUploadBytes, this.options.stagingDir)
     const temporary = [received.path]
@@ -99,12 +118,13 @@ export class FileService implements Attachments {
         const served = this.stagedPath()
         const thumb = this.stagedPath()
         temporary.push(served, thumb)
-        const made = await this.images.run(() => makeImage(received.path, kind.type, served, thumb)).catch((error: unknown) => {
-          if (error instanceof ImageRefused) throw new UploadProblem(415, 'UNSUPPORTED_TYPE', error.message)
+        const owner = { member: `${room.id}\n${memberId}`, address }
+        const made = await this.images.run(owner, () => makeImage(received.path, kind.type, served, thumb)).catch((error: unknown) => {
+          if (error instanceof ImageRefused) throw new UploadProblem(error.tooLarge ? 413 : 415, error.tooLarge ? 'IMAGE_TOO_LARGE' : 'UNSUPPORTED_TYPE', error.message)
           throw error
         })
-        if (!made) throw new UploadProblem(429, 'RATE_LIMITED', 'the server is busy making other images; try again shortly', 2000)
-        Object.assign(info, { size: (await stat(served)).size, width: made.width, height: made.height, thumbUrl: fileUrl(roomKey, id, true) })
+        if ('refused' in made) throw imageBusyProblem(made.refused)
+        Object.assign(info, { size: (await stat(served)).size, width: made.value.width, height: made.value.height, thumbUrl: fileUrl(roomKey, id, true) })
         await this.options.blobs.put(keys.file, served, { type: kind.type, name, disposition: 'inline' })
         await this.options.blobs.put(keys.thumb, thumb, { type: 'image/webp', name, disposition: 'inline' })
       }
@@ -222,6 +242,11 @@ export class FileService implements Attachments {
   private quotaProblem(): UploadProblem {
     return new UploadProblem(429, 'QUOTA_EXCEEDED', `this room holds ${this.options.roomQuotaBytes} bytes of files at most; delete some messages with files first`)
   }
+}
+
+function imageBusyProblem(refused: ImageGateRefusal): UploadProblem {
+  const why = { member: 'you have images being made already', address: 'your address has images being made already', server: 'the server is busy making other images' }[refused]
+  return new UploadProblem(429, 'RATE_LIMITED', `${why}; try again shortly`, refused === 'server' ? 5000 : 2000)
 }
 
 /** A sent file's blob keys, from its URL (which the server made). */

@@ -3,7 +3,7 @@ import { LIMITS, parseClientFrame } from '../../shared/protocol'
 import type { FileInfo } from '../../shared/protocol'
 import { blobKeyOfPath, cleanFileName, contentDisposition, fileIdOfKey, newFileId, parseRoomKey, roomKeyOf } from '../../server/files/file-keys'
 import { classify } from '../../server/files/file-kinds'
-import { ImageGate } from '../../server/files/images'
+import { ImageGate } from '../../server/files/image-gate'
 import { resolveRange } from '../../server/files/serve-file'
 import { MemoryUploadLedger } from '../../server/files/upload-ledger'
 import { describeUploadLedger, pending } from './upload-ledger.contract'
@@ -143,22 +143,47 @@ describe('MemoryUploadLedger', () => {
 })
 
 describe('ImageGate', () => {
-  it('runs one job at a time and turns away jobs past its queue', async () => {
-    const gate = new ImageGate(1, 1)
+  /** A job that runs until its release is called. */
+  function held() {
     let release!: () => void
-    const order: string[] = []
-    const first = gate.run(() => new Promise<string>((resolve) => {
-      release = () => resolve('first')
-    }))
-    const second = gate.run(async () => {
-      order.push('second ran')
-      return 'second'
-    })
-    expect(await gate.run(async () => 'third')).toBeUndefined()
-    expect(order).toEqual([])
-    release()
-    expect(await first).toBe('first')
-    expect(await second).toBe('second')
-    expect(await gate.run(async () => 'fourth')).toBe('fourth')
+    const done = new Promise<string>(resolve => (release = () => resolve('done')))
+    return { job: () => done, release }
+  }
+  const ada = { member: 'r\nada', address: '10.0.0.1' }
+  const bob = { member: 'q\nbob', address: '10.0.0.2' }
+
+  it('a member flooding images holds one slot: another address\'s image starts at once', async () => {
+    const gate = new ImageGate({ running: 2, waiting: 16, perMember: 2, perAddress: 4 })
+    const first = held()
+    const running = gate.run(ada, first.job)
+    let secondRan = false
+    const queued = gate.run(ada, async () => (secondRan = true))
+    expect(await gate.run(bob, async () => 'bob')).toEqual({ value: 'bob' })
+    expect(secondRan).toBe(false)
+    first.release()
+    expect(await running).toEqual({ value: 'done' })
+    expect(await queued).toEqual({ value: true })
+  })
+
+  it('turns away a member, then an address, past its share in flight, and everyone past the waiting queue', async () => {
+    const gate = new ImageGate({ running: 1, waiting: 2, perMember: 2, perAddress: 3 })
+    const first = held()
+    const jobs = [gate.run(ada, first.job), gate.run(ada, async () => 'a2')]
+    expect(await gate.run(ada, async () => 'a3')).toEqual({ refused: 'member' })
+    const sameAddress = { member: 'r\neve', address: ada.address }
+    jobs.push(gate.run(sameAddress, async () => 'e1'))
+    expect(await gate.run({ ...sameAddress, member: 'r\nmal' }, async () => 'm1')).toEqual({ refused: 'address' })
+    expect(await gate.run(bob, async () => 'b1')).toEqual({ refused: 'server' })
+    first.release()
+    expect(await Promise.all(jobs)).toEqual([{ value: 'done' }, { value: 'a2' }, { value: 'e1' }])
+    expect(await gate.run(bob, async () => 'b2')).toEqual({ value: 'b2' })
+  })
+
+  it('a failed job frees its slot and its counts', async () => {
+    const gate = new ImageGate({ running: 1, waiting: 0, perMember: 1, perAddress: 1 })
+    await expect(gate.run(ada, async () => {
+      throw new Error('broken image')
+    })).rejects.toThrow('broken image')
+    expect(await gate.run(ada, async () => 'again')).toEqual({ value: 'again' })
   })
 })

@@ -25,7 +25,7 @@ export default defineEventHandler(async (event) => {
     // The pending uploads and quotas live in Redis with the rooms: out of reach, 503 as for the other routes.
     const file = await withRoomStore(event, async () => {
       await files.admit(found.room!, found.member.id)
-      return files.upload(event.node.req, found.room!, found.member.id)
+      return files.upload(event.node.req, found.room!, found.member.id, requestClientAddress(event))
     })
     setResponseStatus(event, 201)
     return { file }
