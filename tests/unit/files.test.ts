@@ -4,6 +4,7 @@ import type { FileInfo } from '../../shared/protocol'
 import { blobKeyOfPath, cleanFileName, contentDisposition, fileIdOfKey, newFileId, parseRoomKey, roomKeyOf } from '../../server/files/file-keys'
 import { classify } from '../../server/files/file-kinds'
 import { ImageGate } from '../../server/files/image-gate'
+import { AddressByteBudget } from '../../server/files/storage-budget'
 import { resolveRange } from '../../server/files/serve-file'
 import { MemoryUploadLedger } from '../../server/files/upload-ledger'
 import { describeUploadLedger, pending } from './upload-ledger.contract'
@@ -185,5 +186,27 @@ describe('ImageGate', () => {
       throw new Error('broken image')
     })).rejects.toThrow('broken image')
     expect(await gate.run(ada, async () => 'again')).toEqual({ value: 'again' })
+  })
+})
+
+describe('AddressByteBudget', () => {
+  const HOUR = 60 * 60 * 1000
+
+  it('an address has its bytes for the hour, refills at that rate, and gets back what it did not keep', () => {
+    const budget = new AddressByteBudget(1000)
+    expect(budget.reserve('a', 800, 0)).toBe(0)
+    // 300 more need 100 bytes of refill: a tenth of the hour.
+    expect(budget.reserve('a', 300, 0)).toBe(HOUR / 10)
+    expect(budget.reserve('b', 300, 0)).toBe(0)
+    expect(budget.reserve('a', 300, HOUR / 10 - 1)).toBeGreaterThan(0)
+    expect(budget.reserve('a', 300, HOUR / 10)).toBe(0)
+    budget.refund('a', 300, HOUR / 10)
+    expect(budget.reserve('a', 300, HOUR / 10)).toBe(0)
+  })
+
+  it('a reservation larger than the hour\'s budget asks for the whole bucket, not forever', () => {
+    const budget = new AddressByteBudget(1000)
+    expect(budget.reserve('a', 5000, 0)).toBe(0)
+    expect(budget.reserve('a', 5000, 0)).toBe(HOUR)
   })
 })
