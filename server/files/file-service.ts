@@ -170,8 +170,8 @@ export class FileService implements Attachments {
         })
         if ('refused' in made) throw imageBusyProblem(made.refused)
         thumbBytes = (await stat(thumb)).size
-        Object.assign(info, { size: (await stat(served)).size, width: made.value.width, height: made.value.height, thumbUrl: fileUrl(roomKey, id, true) })
-        await this.options.blobs.put(keys.file, served, { type: kind.type, name, disposition: 'inline' })
+        Object.assign(info, { type: made.value.type, size: (await stat(served)).size, width: made.value.width, height: made.value.height, thumbUrl: fileUrl(roomKey, id, true) })
+        await this.options.blobs.put(keys.file, served, { type: made.value.type, name, disposition: 'inline' })
         await this.options.blobs.put(keys.thumb, thumb, { type: 'image/webp', name, disposition: 'inline' })
       }
       else {

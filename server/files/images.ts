@@ -29,18 +29,29 @@ sharp.cache(false)
 export type ImageType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp' | 'image/avif'
 
 /** `tooLarge`: past the pixel limit or the time limit (413); otherwise unreadable (415). */
+/** The formats an image is served in. */
+export type ServedType = Exclude<ImageType, 'image/avif'>
+
 export class ImageRefused extends Error {
   constructor(message: string, readonly tooLarge = false) {
     super(message)
   }
 }
 
-export interface MadeImage { width: number, height: number }
+export interface MadeImage {
+  width: number
+  height: number
+  /** The format as served: the upload's, except AVIF, served as JPEG (see makeImage). */
+  type: ServedType
+}
 
 /**
  * Writes the image as served (same format, EXIF orientation applied, every
  * metadata block left out: no GPS, no camera serial) and its thumbnail (WebP).
  * An animated GIF or WebP keeps its frames; its thumbnail is the first one.
+ * An AVIF is served as a JPEG: libheif's AVIF encoder runs after libvips has
+ * the pixels, where the time limit cannot stop it (a 4K frame of noise took
+ * 90 s), while a JPEG is written row by row as the pixels come.
  */
 export async function makeImage(source: string, type: ImageType, servedPath: string, thumbPath: string): Promise<MadeImage> {
   const maxPixels = MAX_PIXELS_BY_TYPE[type]
@@ -61,10 +72,12 @@ export async function makeImage(source: string, type: ImageType, servedPath: str
   try {
     // Rotating by EXIF only applies to still images; frames of an animation carry no EXIF.
     const served = pages > 1 ? sharp(source, options) : sharp(source, options).autoOrient()
-    const encoded = encodeAs(served, type).timeout({ seconds: IMAGE_TIMEOUT_SECONDS })
+    const servedType: ServedType = type === 'image/avif' ? 'image/jpeg' : type
+    const encoded = encodeAs(servedType === type ? served : served.flatten({ background: '#ffffff' }), servedType).timeout({ seconds: IMAGE_TIMEOUT_SECONDS })
     const info = await encoded.toFile(servedPath)
-    await makeThumbnail(source, thumbPath, maxPixels)
-    return { width: info.width, height: pages > 1 ? (info.pageHeight ?? frameHeight) : info.height }
+    // An AVIF is not decoded twice: its thumbnail comes from the JPEG just written.
+    await makeThumbnail(servedType === type ? source : servedPath, thumbPath, maxPixels)
+    return { width: info.width, height: pages > 1 ? (info.pageHeight ?? frameHeight) : info.height, type: servedType }
   }
   catch (error) {
     const message = error instanceof Error ? error.message : String(error)
@@ -84,13 +97,11 @@ export async function makeThumbnail(source: string, thumbPath: string, maxPixels
 }
 
 // Without withMetadata() sharp writes no EXIF, XMP or IPTC: that is the point.
-function encodeAs(image: Sharp, type: ImageType): Sharp {
+function encodeAs(image: Sharp, type: ServedType): Sharp {
   switch (type) {
     case 'image/jpeg': return image.jpeg({ quality: 88 })
     case 'image/png': return image.png()
     case 'image/gif': return image.gif()
     case 'image/webp': return image.webp({ quality: 85 })
-    // AVIF encoding is slow; effort 2 keeps a photo to about a second.
-    case 'image/avif': return image.avif({ quality: 60, effort: 2 })
   }
 }

@@ -1,7 +1,7 @@
 import sharp from 'sharp'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { healthDetails } from '../support/health'
-import { pngBytes, upload, uploadFrom } from '../support/files'
+import { fetchFile, pngBytes, upload, uploadFrom } from '../support/files'
 import { startServer } from '../support/server'
 import type { RunningServer } from '../support/server'
 import { closeAllClients, joinRoom } from '../support/ws-client'
@@ -44,6 +44,19 @@ describe('image bombs and the image queue', () => {
     expect((await healthDetails(server.url)).process.rssBytes - before).toBeLessThan(64 * MiB)
     expect((await upload(server.url, 'avif-bomb', ada.joined.token, { bytes: await pngBytes(16, 16), name: 'after.png' })).status).toBe(201)
   }, 60_000)
+
+  it('an AVIF within its limit is taken and served as a JPEG, with its thumbnail', async () => {
+    server = await startServer()
+    const ada = await joinRoom(server.wsUrl, 'avif-fine', 'Ada', { create: true })
+    const avif = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 100, b: 0 } } }).avif({ effort: 0 }).toBuffer()
+    const answer = await upload(server.url, 'avif-fine', ada.joined.token, { bytes: avif, name: 'small.avif' })
+    expect(answer.status).toBe(201)
+    expect(answer.body.file).toMatchObject({ type: 'image/jpeg', width: 64, height: 48 })
+    const served = await fetchFile(server.url, answer.body.file!.url)
+    expect(served.headers.get('content-type')).toBe('image/jpeg')
+    expect((await sharp(served.bytes).metadata()).format).toBe('jpeg')
+    expect((await fetchFile(server.url, answer.body.file!.thumbUrl!)).status).toBe(200)
+  })
 
   it('one member flooding heavy images gets 429 past its share, and another member\'s 16 x 16 PNG is made within two seconds', async () => {
     server = await startServer()
