@@ -76,6 +76,14 @@ export default defineNuxtConfig({
     uploadsPerMinute: 20,
     /** NUXT_ROOM_FILE_QUOTA_BYTES: bytes of files one room may hold, sent or waiting (429 past it); deleting messages frees them. */
     roomFileQuotaBytes: 200 * 1024 * 1024,
+    /** NUXT_UPLOAD_BYTES_PER_ADDRESS_PER_HOUR: bytes one client address may upload an hour, also its burst (429 RATE_LIMITED past it); counted by each instance. */
+    uploadBytesPerAddressPerHour: 512 * 1024 * 1024,
+    /** NUXT_FILES_MAX_BYTES: bytes of files the server holds in all, thumbnails included (507 INSUFFICIENT_STORAGE past it); 0 for no such budget. */
+    filesMaxBytes: 10 * 1024 * 1024 * 1024,
+    /** NUXT_FILES_MIN_FREE_BYTES: uploads are refused (507 INSUFFICIENT_STORAGE) rather than leave the files disk with less free than this. */
+    filesMinFreeBytes: 1024 * 1024 * 1024,
+    /** NUXT_IDLE_ROOM_FILES_TTL_MS: the files of a room nobody was heard from in this long are removed; its messages stay (their files shown as expired). */
+    idleRoomFilesTtlMs: 24 * 60 * 60 * 1000,
     /** NUXT_UPLOAD_PENDING_TTL_MS: an upload not sent in a message within this is removed. */
     uploadPendingTtlMs: 60 * 60 * 1000,
     /** NUXT_FILE_SWEEP_INTERVAL_MS: how often the one files timer removes unsent uploads and the files of removed rooms. */

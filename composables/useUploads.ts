@@ -50,7 +50,7 @@ export interface UseUploadsReturn {
   close: () => void
 }
 
-const FAILURE_BY_STATUS: Record<number, UploadFailure> = { 401: 'unauthorized', 403: 'unauthorized', 413: 'tooLarge', 415: 'typeNotAllowed', 429: 'rateLimited', 503: 'unavailable' }
+const FAILURE_BY_STATUS: Record<number, UploadFailure> = { 401: 'unauthorized', 403: 'unauthorized', 413: 'tooLarge', 415: 'typeNotAllowed', 429: 'rateLimited', 503: 'unavailable', 507: 'unavailable' }
 
 // The answer's status says most; a 429 may also be the room's byte quota, which waiting does not cure.
 function failureOf(status: number, body: string): UploadFailure {

@@ -35,7 +35,7 @@ export interface BlobStore {
   /** Size and metadata without the body (for a Range request, which needs the size first). */
   head(key: string): Promise<{ size: number, meta: BlobMeta } | undefined>
   get(key: string, range?: BlobRange): Promise<StoredBlob | undefined>
-  /** Every key, in no order, with its time of writing. */
-  list(): AsyncIterable<BlobEntry>
+  /** Every key (or only those of one room's life), in no order, with its time of writing. */
+  list(roomKey?: string): AsyncIterable<BlobEntry>
   delete(keys: string[]): Promise<void>
 }

@@ -56,8 +56,9 @@ export class DiskBlobStore implements BlobStore {
     return { body, size, meta }
   }
 
-  async *list(): AsyncIterable<BlobEntry> {
-    for (const room of await readdir(this.root).catch(() => [] as string[])) {
+  async *list(roomKey?: string): AsyncIterable<BlobEntry> {
+    const rooms = roomKey === undefined ? await readdir(this.root).catch(() => [] as string[]) : [roomKey]
+    for (const room of rooms) {
       if (room.startsWith('.')) continue
       for (const name of await readdir(join(this.root, room)).catch(() => [] as string[])) {
         if (name.endsWith(META_SUFFIX)) continue

@@ -55,7 +55,8 @@ export function blobKeyOfPath(path: string): string | undefined {
   return `${roomKey}/${name}`
 }
 
-const UNSAFE_NAME = /[\p{Cc}\p{Cf}\p{Cs}/\\]/gu
+// Zl and Zp (U+2028, U+2029) are the line and paragraph separators: they break a name shown on one line.
+const UNSAFE_NAME = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}/\\]/gu
 const NAME_MAX = 200
 
 /** The sender's file name as shown and offered for saving: no path, no control or bidi characters, bounded. */

@@ -10,8 +10,11 @@ import type { RoomRecord } from '../rooms/types'
 import type { BlobEntry, BlobStore } from './blob-store'
 import { blobKeyOfPath, blobKeys, cleanFileName, fileIdOfKey, fileUrl, newFileId, parseRoomKey, roomKeyOf } from './file-keys'
 import { classify } from './file-kinds'
-import { ImageGate, ImageRefused, makeImage } from './images'
+import { ImageGate } from './image-gate'
+import type { ImageGateRefusal } from './image-gate'
+import { ImageRefused, makeImage } from './images'
 import { receiveUpload, UploadProblem } from './receive-upload'
+import { AddressByteBudget, freeBytes, insufficientStorage } from './storage-budget'
 import type { UploadLedger } from './upload-ledger'
 
 export interface FileServiceOptions {
@@ -22,6 +25,16 @@ export interface FileServiceOptions {
   maxUploadBytes: number
   uploadsPerMinute: number
   roomQuotaBytes: number
+  /** Bytes one client address may upload an hour, also its burst (429 past it). */
+  uploadBytesPerAddressPerHour: number
+  /** Bytes of files the server holds in all, thumbnails included (507 past it); 0 for no such budget. */
+  maxStoredBytes: number
+  /** Uploads are refused (507) rather than leave the staging disk with less free than this. */
+  minFreeBytes: number
+  /** The files of a room nobody was heard from in this long are removed (its messages stay, their files shown as expired). */
+  idleRoomFilesTtlMs: number
+  /** When a member of the room was last heard from; undefined when it has none. */
+  lastHeardAt: (roomId: string) => Promise<number | undefined>
   /** An upload not sent within this is removed. */
   pendingTtlMs: number
   sweepIntervalMs: number
@@ -48,9 +61,15 @@ export class FileService implements Attachments {
   private sweepTimer: ReturnType<typeof setInterval> | undefined
   private sweeping = false
   private started: Promise<void> | undefined
+  private readonly addressBytes: AddressByteBudget
+  /** What storage held at the last listing, plus what this process stored since, less what it removed. */
+  private storedBytes = 0
+  /** Bytes reserved by uploads being received: they count against the budget before they land. */
+  private reservedBytes = 0
 
   constructor(private readonly options: FileServiceOptions) {
     this.rate = new TokenBuckets(options.uploadsPerMinute)
+    this.addressBytes = new AddressByteBudget(options.uploadBytesPerAddressPerHour)
   }
 
   get blobs(): BlobStore {
@@ -62,7 +81,7 @@ export class FileService implements Attachments {
     this.sweepTimer ??= setInterval(() => void this.sweep(), this.options.sweepIntervalMs)
     this.sweepTimer.unref?.()
     // A failure (a disk not mounted yet) is tried again by the next upload.
-    this.started ??= mkdir(this.options.stagingDir, { recursive: true }).then(() => {}, (error: unknown) => {
+    this.started ??= mkdir(this.options.stagingDir, { recursive: true }).then(() => this.countStored(), (error: unknown) => {
       this.started = undefined
       throw error
     })
@@ -75,16 +94,60 @@ export class FileService implements Attachments {
     await this.options.ledger.close()
   }
 
-  /** Nothing of the body has been read yet: refusals that need no body come first. */
-  async admit(room: RoomRecord, memberId: string): Promise<void> {
+  /**
+   * Nothing of the body has been read yet: refusals that need no body come
+   * first. The bytes the upload may carry (its declared length, at most the
+   * file limit) are reserved against the address's hourly budget and the
+   * server's; upload() gives back what it does not keep.
+   */
+  async admit(room: RoomRecord, memberId: string, address: string, declaredBytes: number): Promise<UploadReservation> {
+    await this.start()
     const waitMs = this.rate.take(`${room.id}\n${memberId}`)
     if (waitMs > 0) throw new UploadProblem(429, 'RATE_LIMITED', `at most ${this.options.uploadsPerMinute} uploads a minute`, waitMs)
-    if (await this.options.ledger.usedBytes(roomKeyOf(room)) >= this.options.roomQuotaBytes) throw this.quotaProblem()
+    if (await this.usedBytes(roomKeyOf(room)) >= this.options.roomQuotaBytes) throw this.quotaProblem()
+    const bytes = Math.min(declaredBytes > 0 ? declaredBytes : this.options.maxUploadBytes, this.options.maxUploadBytes)
+    const { maxStoredBytes, minFreeBytes } = this.options
+    if (maxStoredBytes > 0 && this.storedBytes + this.reservedBytes + bytes > maxStoredBytes) throw insufficientStorage('its files budget is full')
+    if (await freeBytes(this.options.stagingDir) - this.reservedBytes - bytes < minFreeBytes) throw insufficientStorage('its disk is nearly full')
+    const budgetWaitMs = this.addressBytes.reserve(address, bytes)
+    if (budgetWaitMs > 0) throw new UploadProblem(429, 'RATE_LIMITED', `at most ${this.options.uploadBytesPerAddressPerHour} bytes of uploads an hour from one address`, budgetWaitMs)
+    this.reservedBytes += bytes
+    return { address, bytes }
+  }
+
+  /**
+   * The bytes the room's life holds, sent or pending. The ledger's count is a
+   * cache: when it has none (this process restarted, or Redis lost the key),
+   * it is counted again from the room's blobs, so the quota survives both.
+   */
+  async usedBytes(roomKey: string): Promise<number> {
+    const counted = await this.options.ledger.usedBytes(roomKey)
+    if (counted !== undefined) return counted
+    let stored = 0
+    for await (const entry of this.options.blobs.list(roomKey)) {
+      const owner = fileIdOfKey(entry.key)
+      if (owner && entry.key === blobKeys(roomKey, owner.fileId).file) stored += entry.size
+    }
+    await this.options.ledger.seed(roomKey, stored)
+    return await this.options.ledger.usedBytes(roomKey) ?? stored
   }
 
   /** Receives, judges and stores one upload; throws an UploadProblem for the sender. */
-  async upload(req: IncomingMessage, room: RoomRecord, memberId: string): Promise<FileInfo> {
-    await this.start()
+  async upload(req: IncomingMessage, room: RoomRecord, memberId: string, reservation: UploadReservation): Promise<FileInfo> {
+    let kept = 0
+    try {
+      const info = await this.receive(req, room, memberId, reservation.address)
+      kept = info.size + (info.thumbBytes ?? 0)
+      return info.file
+    }
+    finally {
+      this.reservedBytes -= reservation.bytes
+      this.storedBytes += kept
+      this.addressBytes.refund(reservation.address, reservation.bytes - kept)
+    }
+  }
+
+  private async receive(req: IncomingMessage, room: RoomRecord, memberId: string, address: string): Promise<{ file: FileInfo, size: number, thumbBytes?: number }> {
     const received = await receiveUpload(req, this.options.maxUploadBytes, this.options.stagingDir)
     const temporary = [received.path]
     try {
@@ -95,17 +158,20 @@ export class FileService implements Attachments {
       const id = newFileId()
       const keys = blobKeys(roomKey, id)
       const info: FileInfo = { id, name, type: kind.type, size: received.size, url: fileUrl(roomKey, id) }
+      let thumbBytes = 0
       if (kind.kind === 'image') {
         const served = this.stagedPath()
         const thumb = this.stagedPath()
         temporary.push(served, thumb)
-        const made = await this.images.run(() => makeImage(received.path, kind.type, served, thumb)).catch((error: unknown) => {
-          if (error instanceof ImageRefused) throw new UploadProblem(415, 'UNSUPPORTED_TYPE', error.message)
+        const owner = { member: `${room.id}\n${memberId}`, address }
+        const made = await this.images.run(owner, () => makeImage(received.path, kind.type, served, thumb)).catch((error: unknown) => {
+          if (error instanceof ImageRefused) throw new UploadProblem(error.tooLarge ? 413 : 415, error.tooLarge ? 'IMAGE_TOO_LARGE' : 'UNSUPPORTED_TYPE', error.message)
           throw error
         })
-        if (!made) throw new UploadProblem(429, 'RATE_LIMITED', 'the server is busy making other images; try again shortly', 2000)
-        Object.assign(info, { size: (await stat(served)).size, width: made.width, height: made.height, thumbUrl: fileUrl(roomKey, id, true) })
-        await this.options.blobs.put(keys.file, served, { type: kind.type, name, disposition: 'inline' })
+        if ('refused' in made) throw imageBusyProblem(made.refused)
+        thumbBytes = (await stat(thumb)).size
+        Object.assign(info, { type: made.value.type, size: (await stat(served)).size, width: made.value.width, height: made.value.height, thumbUrl: fileUrl(roomKey, id, true) })
+        await this.options.blobs.put(keys.file, served, { type: made.value.type, name, disposition: 'inline' })
         await this.options.blobs.put(keys.thumb, thumb, { type: 'image/webp', name, disposition: 'inline' })
       }
       else {
@@ -122,7 +188,7 @@ export class FileService implements Attachments {
         await this.options.blobs.delete([keys.file, keys.thumb])
         throw this.quotaProblem()
       }
-      return info
+      return { file: info, size: info.size, thumbBytes }
     }
     finally {
       await Promise.all(temporary.map(path => unlink(path).catch(() => {})))
@@ -152,7 +218,10 @@ export class FileService implements Attachments {
       released.set(fileKeys.roomKey, (released.get(fileKeys.roomKey) ?? 0) + file.size)
     }
     await this.options.blobs.delete(keys)
-    for (const [roomKey, bytes] of released) await this.options.ledger.release(roomKey, bytes)
+    for (const [roomKey, bytes] of released) {
+      this.storedBytes -= bytes
+      await this.options.ledger.release(roomKey, bytes)
+    }
   }
 
   /**
@@ -166,15 +235,19 @@ export class FileService implements Attachments {
     this.sweeping = true
     try {
       this.options.ledger.prune(now)
+      this.addressBytes.prune(now)
       this.rate.prune(now)
       const byRoom = new Map<string, BlobEntry[]>()
+      let listed = 0
       for await (const entry of this.options.blobs.list()) {
+        listed += entry.size
         const roomKey = entry.key.split('/')[0]!
         let entries = byRoom.get(roomKey)
         if (!entries) byRoom.set(roomKey, entries = [])
         entries.push(entry)
       }
-      for (const [roomKey, entries] of byRoom) await this.sweepRoom(roomKey, entries, now)
+      for (const [roomKey, entries] of byRoom) listed -= await this.sweepRoom(roomKey, entries, now)
+      this.storedBytes = listed
       await this.sweepStaging(now)
     }
     catch (error) {
@@ -185,13 +258,17 @@ export class FileService implements Attachments {
     }
   }
 
-  private async sweepRoom(roomKey: string, entries: BlobEntry[], now: number): Promise<void> {
+  /** Returns the bytes it removed. */
+  private async sweepRoom(roomKey: string, entries: BlobEntry[], now: number): Promise<number> {
     const life = parseRoomKey(roomKey)
     const room = life && await this.options.getRoom(life.roomId)
-    if (!room || room.createdAt !== life.createdAt) {
+    // A room nobody has been heard from in long keeps its text, not its files: files are what fill a disk.
+    const idle = room && room.createdAt === life.createdAt
+      && now - Math.max(await this.options.lastHeardAt(room.id) ?? 0, ...entries.map(entry => entry.modifiedAt)) > this.options.idleRoomFilesTtlMs
+    if (!room || room.createdAt !== life.createdAt || idle) {
       await this.options.blobs.delete(entries.map(entry => entry.key))
       await this.options.ledger.forgetRoom(roomKey)
-      return
+      return entries.reduce((sum, entry) => sum + entry.size, 0)
     }
     const sent = new Set(entries.filter(entry => entry.key.endsWith('.sent')).map(entry => fileIdOfKey(entry.key)?.fileId))
     const expired: string[] = []
@@ -202,9 +279,16 @@ export class FileService implements Attachments {
       expired.push(entry.key)
       if (entry.key === blobKeys(roomKey, fileId).file) bytes += entry.size
     }
-    if (expired.length === 0) return
+    if (expired.length === 0) return 0
     await this.options.blobs.delete(expired)
     await this.options.ledger.release(roomKey, bytes)
+    return bytes
+  }
+
+  private async countStored(): Promise<void> {
+    let listed = 0
+    for await (const entry of this.options.blobs.list()) listed += entry.size
+    this.storedBytes = listed
   }
 
   private async sweepStaging(now: number): Promise<void> {
@@ -222,6 +306,14 @@ export class FileService implements Attachments {
   private quotaProblem(): UploadProblem {
     return new UploadProblem(429, 'QUOTA_EXCEEDED', `this room holds ${this.options.roomQuotaBytes} bytes of files at most; delete some messages with files first`)
   }
+}
+
+/** What admit() reserved for one upload, handed to upload(). */
+export interface UploadReservation { address: string, bytes: number }
+
+function imageBusyProblem(refused: ImageGateRefusal): UploadProblem {
+  const why = { member: 'you have images being made already', address: 'your address has images being made already', server: 'the server is busy making other images' }[refused]
+  return new UploadProblem(429, 'RATE_LIMITED', `${why}; try again shortly`, refused === 'server' ? 5000 : 2000)
 }
 
 /** A sent file's blob keys, from its URL (which the server made). */

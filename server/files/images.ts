@@ -3,6 +3,19 @@ import type { Metadata, Sharp } from 'sharp'
 
 /** Pixels an image may have: a 12-megapixel photo decodes to 48 MB; a small file that claims 100,000 x 100,000 is refused before it is decoded. */
 export const MAX_IMAGE_PIXELS = 50_000_000
+/**
+ * AVIF decodes slowly and through several full-size buffers (a 1 KB AVIF of
+ * 7071 x 7071 took 1.25 GB and 7 s): it gets a 4K frame, not 50 megapixels.
+ */
+export const MAX_PIXELS_BY_TYPE: Record<ImageType, number> = {
+  'image/png': MAX_IMAGE_PIXELS,
+  'image/jpeg': MAX_IMAGE_PIXELS,
+  'image/gif': MAX_IMAGE_PIXELS,
+  'image/webp': MAX_IMAGE_PIXELS,
+  'image/avif': 3840 * 2160,
+}
+/** Every sharp operation (writing the image as served, its thumbnail) stops after this: a slow image cannot hold a slot for minutes. */
+export const IMAGE_TIMEOUT_SECONDS = 10
 /** The thumbnail fits in this square; the page reserves the image's size from width and height. */
 export const THUMB_SIZE = 320
 
@@ -15,17 +28,34 @@ sharp.cache(false)
 /** The image formats served as images (file-kinds.ts); defined here so the benchmark can compile this file alone. */
 export type ImageType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp' | 'image/avif'
 
-export class ImageRefused extends Error {}
+/** `tooLarge`: past the pixel limit or the time limit (413); otherwise unreadable (415). */
+/** The formats an image is served in. */
+export type ServedType = Exclude<ImageType, 'image/avif'>
 
-export interface MadeImage { width: number, height: number }
+export class ImageRefused extends Error {
+  constructor(message: string, readonly tooLarge = false) {
+    super(message)
+  }
+}
+
+export interface MadeImage {
+  width: number
+  height: number
+  /** The format as served: the upload's, except AVIF, served as JPEG (see makeImage). */
+  type: ServedType
+}
 
 /**
  * Writes the image as served (same format, EXIF orientation applied, every
  * metadata block left out: no GPS, no camera serial) and its thumbnail (WebP).
  * An animated GIF or WebP keeps its frames; its thumbnail is the first one.
+ * An AVIF is served as a JPEG: libheif's AVIF encoder runs after libvips has
+ * the pixels, where the time limit cannot stop it (a 4K frame of noise took
+ * 90 s), while a JPEG is written row by row as the pixels come.
  */
 export async function makeImage(source: string, type: ImageType, servedPath: string, thumbPath: string): Promise<MadeImage> {
-  const options = { limitInputPixels: MAX_IMAGE_PIXELS, animated: type === 'image/gif' || type === 'image/webp' }
+  const maxPixels = MAX_PIXELS_BY_TYPE[type]
+  const options = { limitInputPixels: maxPixels, animated: type === 'image/gif' || type === 'image/webp' }
   let metadata: Metadata
   try {
     // Only the header is read here; the limit below says why an image is refused.
@@ -38,68 +68,40 @@ export async function makeImage(source: string, type: ImageType, servedPath: str
   const frameHeight = metadata.pageHeight ?? metadata.height ?? 0
   // Judged from the header, before anything is decoded: a frame past the limit, or an animation of many frames past four times it.
   const framePixels = (metadata.width ?? 0) * frameHeight
-  if (framePixels > MAX_IMAGE_PIXELS || framePixels * pages > MAX_IMAGE_PIXELS * 4) throw new ImageRefused(`images are limited to ${MAX_IMAGE_PIXELS / 1e6} megapixels`)
+  if (framePixels > maxPixels || framePixels * pages > maxPixels * 4) throw new ImageRefused(`${type} images are limited to ${Math.floor(maxPixels / 1e5) / 10} megapixels`, true)
   try {
     // Rotating by EXIF only applies to still images; frames of an animation carry no EXIF.
     const served = pages > 1 ? sharp(source, options) : sharp(source, options).autoOrient()
-    const encoded = encodeAs(served, type)
+    const servedType: ServedType = type === 'image/avif' ? 'image/jpeg' : type
+    const encoded = encodeAs(servedType === type ? served : served.flatten({ background: '#ffffff' }), servedType).timeout({ seconds: IMAGE_TIMEOUT_SECONDS })
     const info = await encoded.toFile(servedPath)
-    await makeThumbnail(source, thumbPath)
-    return { width: info.width, height: pages > 1 ? (info.pageHeight ?? frameHeight) : info.height }
+    // An AVIF is not decoded twice: its thumbnail comes from the JPEG just written.
+    await makeThumbnail(servedType === type ? source : servedPath, thumbPath, maxPixels)
+    return { width: info.width, height: pages > 1 ? (info.pageHeight ?? frameHeight) : info.height, type: servedType }
   }
   catch (error) {
-    throw new ImageRefused(`the image could not be read: ${error instanceof Error ? error.message : String(error)}`)
+    const message = error instanceof Error ? error.message : String(error)
+    if (/timeout/i.test(message)) throw new ImageRefused(`the image took longer than ${IMAGE_TIMEOUT_SECONDS} s to make`, true)
+    throw new ImageRefused(`the image could not be read: ${message}`)
   }
 }
 
 /** The first frame, turned by EXIF, fit in THUMB_SIZE (a JPEG is shrunk while it is decoded, which makes this fast). */
-export async function makeThumbnail(source: string, thumbPath: string): Promise<void> {
-  await sharp(source, { limitInputPixels: MAX_IMAGE_PIXELS })
+export async function makeThumbnail(source: string, thumbPath: string, maxPixels = MAX_IMAGE_PIXELS): Promise<void> {
+  await sharp(source, { limitInputPixels: maxPixels })
     .autoOrient()
     .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 70 })
+    .timeout({ seconds: IMAGE_TIMEOUT_SECONDS })
     .toFile(thumbPath)
 }
 
 // Without withMetadata() sharp writes no EXIF, XMP or IPTC: that is the point.
-function encodeAs(image: Sharp, type: ImageType): Sharp {
+function encodeAs(image: Sharp, type: ServedType): Sharp {
   switch (type) {
     case 'image/jpeg': return image.jpeg({ quality: 88 })
     case 'image/png': return image.png()
     case 'image/gif': return image.gif()
     case 'image/webp': return image.webp({ quality: 85 })
-    // AVIF encoding is slow; effort 2 keeps a photo to about a second.
-    case 'image/avif': return image.avif({ quality: 60, effort: 2 })
-  }
-}
-
-/**
- * Images are made one at a time (decoding a photo takes tens of megabytes and
- * most of a core), with a bounded queue: past it the upload gets 429/503
- * rather than a pile of decodes.
- */
-export class ImageGate {
-  private running = 0
-  private readonly waiting: Array<() => void> = []
-
-  constructor(private readonly concurrency = 1, private readonly queueLimit = 16) {}
-
-  /** Undefined when the queue is full. */
-  async run<T>(job: () => Promise<T>): Promise<T | undefined> {
-    if (this.running >= this.concurrency) {
-      if (this.waiting.length >= this.queueLimit) return undefined
-      await new Promise<void>(resolve => this.waiting.push(resolve))
-    }
-    else {
-      this.running++
-    }
-    try {
-      return await job()
-    }
-    finally {
-      const next = this.waiting.shift()
-      if (next) next()
-      else this.running--
-    }
   }
 }

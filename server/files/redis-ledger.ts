@@ -64,8 +64,13 @@ export class RedisUploadLedger implements UploadLedger {
     return added === 1
   }
 
-  async usedBytes(roomKey: string): Promise<number> {
-    return Number(await this.redis.get(bytesKey(roomKey)) ?? 0)
+  async usedBytes(roomKey: string): Promise<number | undefined> {
+    const used = await this.redis.get(bytesKey(roomKey))
+    return used === null ? undefined : Number(used)
+  }
+
+  async seed(roomKey: string, bytes: number): Promise<void> {
+    await this.redis.set(bytesKey(roomKey), bytes, 'PX', BYTES_TTL_MS, 'NX')
   }
 
   async claim(roomId: string, memberId: string, ids: string[], clientId: string | undefined): Promise<FileInfo[] | undefined> {

@@ -85,10 +85,11 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async *list(): AsyncIterable<BlobEntry> {
+  async *list(roomKey?: string): AsyncIterable<BlobEntry> {
     let token: string | undefined
+    const prefix = roomKey === undefined ? PREFIX : `${PREFIX}${roomKey}/`
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: PREFIX, ContinuationToken: token }))
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: prefix, ContinuationToken: token }))
       for (const object of page.Contents ?? []) {
         if (object.Key) yield { key: object.Key.slice(PREFIX.length), size: object.Size ?? 0, modifiedAt: object.LastModified?.getTime() ?? 0 }
       }

@@ -16,11 +16,21 @@ export interface PendingUpload {
  * sent through another and an id is taken once whichever instance is asked;
  * with one process it lives in memory (a restart forgets pending uploads:
  * they cannot be sent any more and the sweep removes them within the hour).
+ * A room's byte count is only a cache of what storage holds: the file
+ * service seeds it from the room's blobs when the ledger has none, so a
+ * restart (or Redis losing the key) does not reset a room's quota.
  */
 export interface UploadLedger {
   /** Records the upload unless the room's life would then hold more than `quotaBytes`. */
   add(upload: PendingUpload, quotaBytes: number, ttlMs: number): Promise<boolean>
-  usedBytes(roomKey: string): Promise<number>
+  /** The bytes counted for the room's life, or undefined when this ledger has no count for it yet (after a restart). */
+  usedBytes(roomKey: string): Promise<number | undefined>
+  /**
+   * Starts the room life's count at `bytes` (what storage holds for it)
+   * unless a count exists: the first to seed after a restart wins, and
+   * uploads counted meanwhile are not lost.
+   */
+  seed(roomKey: string, bytes: number): Promise<void>
   /**
    * Takes the uploads for one chat message: all of them or none. Each id must
    * be this member's upload to this room, not yet taken; a resend of the same
@@ -51,8 +61,12 @@ export class MemoryUploadLedger implements UploadLedger {
     return true
   }
 
-  async usedBytes(roomKey: string): Promise<number> {
-    return this.bytes.get(roomKey) ?? 0
+  async usedBytes(roomKey: string): Promise<number | undefined> {
+    return this.bytes.get(roomKey)
+  }
+
+  async seed(roomKey: string, bytes: number): Promise<void> {
+    if (!this.bytes.has(roomKey)) this.bytes.set(roomKey, bytes)
   }
 
   async claim(roomId: string, memberId: string, ids: string[], clientId: string | undefined): Promise<FileInfo[] | undefined> {

@@ -37,6 +37,14 @@ export function useFileService(): FileService {
       maxUploadBytes: Number(config.maxUploadBytes),
       uploadsPerMinute: Number(config.uploadsPerMinute),
       roomQuotaBytes: Number(config.roomFileQuotaBytes),
+      uploadBytesPerAddressPerHour: Number(config.uploadBytesPerAddressPerHour),
+      maxStoredBytes: Number(config.filesMaxBytes),
+      minFreeBytes: Number(config.filesMinFreeBytes),
+      idleRoomFilesTtlMs: Number(config.idleRoomFilesTtlMs),
+      lastHeardAt: async (roomId) => {
+        const members = await useRoomHub().store.listMembers(roomId)
+        return members.length > 0 ? Math.max(...members.map(member => member.lastSeenAt)) : undefined
+      },
       pendingTtlMs: Number(config.uploadPendingTtlMs),
       sweepIntervalMs: Number(config.fileSweepIntervalMs),
       getRoom: roomId => useRoomHub().store.getRoom(roomId),

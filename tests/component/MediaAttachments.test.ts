@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
-import { mount } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { describe, expect, it, vi } from 'vitest'
 import MediaAttachments from '~/components/media/MediaAttachments.vue'
 import RoomMessageItem from '~/components/room/RoomMessageItem.vue'
 import RoomMessageList from '~/components/room/RoomMessageList.vue'
@@ -45,6 +45,23 @@ describe('MediaAttachments', () => {
     expect(player.get('audio').attributes('src')).toBe('/files/cc/voice.webm')
     expect(player.get('audio').attributes('controls')).toBeDefined()
     expect(player.get('[data-testid="audio-duration"]').text()).toBe('0:07')
+  })
+
+  it('an image whose file is gone (its room idle for long) shows the name and "file expired"; one that fails for another reason stays', async () => {
+    const fetchMock = vi.fn(async (url: string) => new Response(null, { status: url === photo.url ? 404 : 200 }))
+    vi.stubGlobal('fetch', fetchMock)
+    try {
+      const other = { ...photo, id: 'q', url: '/files/aa/dog.jpg', name: 'dog.jpg' }
+      const wrapper = mount(MediaAttachments, { props: { attachments: [photo, other] } })
+      for (const image of wrapper.findAll('img')) await image.trigger('error')
+      await flushPromises()
+      expect(fetchMock).toHaveBeenCalledWith(photo.url, { method: 'HEAD' })
+      expect(wrapper.get('[data-testid="file-expired"]').text()).toBe('cat.jpg: file expired')
+      expect(wrapper.findAll('[data-testid="message-image"]')).toHaveLength(1)
+    }
+    finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   it('speaks Chinese in the Chinese interface', () => {

@@ -169,12 +169,13 @@ describe('refusals', () => {
     expect(script.status).toBe(415)
   })
 
-  it('415 for a small PNG that would decode to 30,000 x 30,000 pixels, and the server goes on', async () => {
+  it('413 for a small PNG that would decode to 30,000 x 30,000 pixels, and the server goes on', async () => {
     const ada = await joinRoom(server.wsUrl, 'files-bomb', 'Ada')
     const bomb = await pngClaiming(30_000, 30_000)
     expect((await sharp(bomb, { limitInputPixels: false }).metadata()).width).toBe(30_000)
     const answer = await upload(server.url, 'files-bomb', ada.joined.token, { bytes: bomb, name: 'bomb.png' })
-    expect(answer.status).toBe(415)
+    expect(answer.status).toBe(413)
+    expect(answer.body.data?.code).toBe('IMAGE_TOO_LARGE')
     expect(answer.body.data?.message).toMatch(/megapixels/)
     expect((await upload(server.url, 'files-bomb', ada.joined.token, { bytes: await pngBytes(10, 10), name: 'fine.png' })).status).toBe(201)
   })

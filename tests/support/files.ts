@@ -14,6 +14,33 @@ export async function upload(baseUrl: string, roomId: string, token: string | un
   return { status: res.status, body: await res.json() as UploadAnswer['body'], headers: res.headers }
 }
 
+/** As upload(), from another loopback address (127.0.0.2 and so on), for the per-address limits. */
+export async function uploadFrom(localAddress: string, baseUrl: string, roomId: string, token: string, file: { bytes: Uint8Array, name: string }): Promise<UploadAnswer> {
+  const form = new FormData()
+  form.append('file', new Blob([new Uint8Array(file.bytes)]), file.name)
+  // A Request serialises the form as a browser would: its body and boundary.
+  const encoded = new Request('http://localhost/', { method: 'POST', body: form })
+  const body = Buffer.from(await encoded.arrayBuffer())
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(`/api/rooms/${roomId}/files`, baseUrl), {
+      method: 'POST',
+      localAddress,
+      agent: false,
+      headers: { 'authorization': `Bearer ${token}`, 'content-type': encoded.headers.get('content-type')!, 'content-length': String(body.length) },
+    }, (res) => {
+      let text = ''
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()))
+      res.on('end', () => {
+        const headers = new Headers()
+        for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value)
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as UploadAnswer['body'], headers })
+      })
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
 export async function fetchFile(baseUrl: string, url: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${baseUrl}${url}`, { headers })
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) }

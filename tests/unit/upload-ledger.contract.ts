@@ -38,5 +38,17 @@ export function describeUploadLedger(name: string, create: () => Promise<UploadL
       await ledger.release('r.1', 600)
       expect(await ledger.add(pending('b', 'm1', 'r', 600), 1000, 60_000)).toBe(true)
     })
+
+    it('a room life without a count is seeded once from what storage holds; a count it has is never replaced', async () => {
+      const ledger = await create()
+      expect(await ledger.usedBytes('s.1')).toBeUndefined()
+      await ledger.seed('s.1', 900)
+      await ledger.seed('s.1', 0)
+      expect(await ledger.usedBytes('s.1')).toBe(900)
+      expect(await ledger.add(pending('c', 'm1', 's', 200), 1000, 60_000)).toBe(false)
+      expect(await ledger.add(pending('c', 'm1', 's', 100), 1000, 60_000)).toBe(true)
+      await ledger.seed('s.1', 0)
+      expect(await ledger.usedBytes('s.1')).toBe(1000)
+    })
   })
 }

@@ -5,8 +5,9 @@ import { hashToken } from '../../../rooms/secrets'
 
 /**
  * Receives one file for a member of the room (docs/protocol.md, "Files").
- * Everything that needs no body (the token, the room, the member's rate and
- * the room's quota) is judged before a byte of it is read; a refused body is
+ * Everything that needs no body (the token, the room, the member's rate, the
+ * room's quota, the address's and the server's byte budgets, the free disk)
+ * is judged before a byte of it is read; a refused body is
  * dropped, never parsed, and the connection cut if it goes on.
  */
 export default defineEventHandler(async (event) => {
@@ -24,8 +25,9 @@ export default defineEventHandler(async (event) => {
   try {
     // The pending uploads and quotas live in Redis with the rooms: out of reach, 503 as for the other routes.
     const file = await withRoomStore(event, async () => {
-      await files.admit(found.room!, found.member.id)
-      return files.upload(event.node.req, found.room!, found.member.id)
+      const declared = Number(getRequestHeader(event, 'content-length') ?? 0) || 0
+      const reservation = await files.admit(found.room!, found.member.id, requestClientAddress(event), declared)
+      return files.upload(event.node.req, found.room!, found.member.id, reservation)
     })
     setResponseStatus(event, 201)
     return { file }
