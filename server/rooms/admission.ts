@@ -19,8 +19,6 @@ export interface AdmissionRules {
   /** Wrong passwords per (client address, room); past the limit even the right one waits. */
   passwordFailures: FailureWindow
   clientAddress: string
-  /** A member not heard from since then gives its name up to a newcomer. */
-  nameFreeBefore: number
   /** Live members per client address. */
   memberships: MembershipLedger
   /** Rooms created per client address. */
@@ -103,8 +101,8 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
     offline: false,
     addressHash: hashToken(address),
   }
-  const added = await store.addMember(member, rules.maxRoomMembers, rules.nameFreeBefore)
-  if (added === 'name-taken') return { code: 'NAME_TAKEN', message: `someone online in this room is already called ${frame.name}, or a name that looks the same` }
+  const added = await store.addMember(member, rules.maxRoomMembers)
+  if (added === 'name-taken') return { code: 'NAME_TAKEN', message: `a member of this room is already called ${frame.name}, or a name that looks the same` }
   if (added === 'room-full') return { code: 'ROOM_FULL', message: `this room holds its maximum of ${rules.maxRoomMembers} members` }
   return { member, token, created, room }
 }

@@ -28,18 +28,12 @@ export interface NamedMembers {
 }
 
 /**
- * The members whose names a new member's name would take: those silent since
- * before `nameFreeBefore`, whose name it may have. 'name-taken' when an active
- * member holds one of its keys, or the member id is already in the room.
+ * Whether a new member's name is free in the room. A member holds its name
+ * for as long as its membership lasts, online or not: a newcomer never takes
+ * it over, so a join can never end another member or move an owner's seat
+ * (docs/security.md). The member id already in the room is taken too.
  */
-export function nameHolders(room: NamedMembers, member: MemberRecord, nameFreeBefore: number): Set<MemberRecord> | 'name-taken' {
-  if (room.members.has(member.id)) return 'name-taken'
-  const holders = new Set<MemberRecord>()
-  for (const key of nameKeys(member.name)) {
-    const holder = room.members.get(room.names.get(key) ?? '')
-    if (!holder) continue
-    if (holder.lastSeenAt >= nameFreeBefore) return 'name-taken'
-    holders.add(holder)
-  }
-  return holders
+export function isNameFree(room: NamedMembers, member: MemberRecord): boolean {
+  if (room.members.has(member.id)) return false
+  return nameKeys(member.name).every(key => !room.members.has(room.names.get(key) ?? ''))
 }
