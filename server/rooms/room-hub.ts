@@ -399,7 +399,6 @@ export class RoomHub {
           maxRoomMembers: this.options.maxRoomMembers,
           passwordFailures: this.passwordFailures,
           clientAddress: session.address,
-          nameFreeBefore: now - this.options.heartbeatWindowMs,
           memberships: this.memberships,
           roomCreations: this.roomCreations,
           hashing: this.hashing,
