@@ -34,7 +34,9 @@ export interface AdmissionRules {
  */
 export async function admitMember(store: RoomStore, frame: JoinFrame, now: number, rules: AdmissionRules): Promise<Admission> {
   const address = rules.clientAddress
-  const reservation = rules.memberships.reserve(address)
+  // Keyed as member records keep the address, so that a restart can count the memberships the store holds.
+  const addressHash = hashToken(address)
+  const reservation = rules.memberships.reserve(addressHash)
   if (reservation === 'address-full') {
     return { code: 'TOO_MANY_MEMBERSHIPS', message: 'this address is a member of as many rooms as it may be; leave one first' }
   }
@@ -46,7 +48,7 @@ export async function admitMember(store: RoomStore, frame: JoinFrame, now: numbe
   }
   finally {
     const made = admission && 'member' in admission ? admission.member : undefined
-    rules.memberships.settle(address, made && { roomId: made.roomId, memberId: made.id, tokenHash: made.tokenHash })
+    rules.memberships.settle(addressHash, made && { roomId: made.roomId, memberId: made.id, tokenHash: made.tokenHash })
   }
 }
 

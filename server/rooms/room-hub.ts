@@ -147,6 +147,20 @@ export class RoomHub {
     this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepIntervalMs)
     this.sweepTimer.unref?.()
     this.lobby.rebuild().catch(error => this.options.log(`lobby rebuild failed: ${String(error)}`))
+    this.countStoredMemberships().catch(error => this.options.log(`counting stored memberships failed: ${String(error)}`))
+  }
+
+  /**
+   * Memberships last while offline, across restarts: the per-address cap
+   * counts those the store already holds, or each restart would let every
+   * address make its cap of lasting members again.
+   */
+  private async countStoredMemberships(): Promise<void> {
+    for (const roomId of await this.store.listRoomIds()) {
+      for (const member of await this.store.listMembers(roomId)) {
+        if (member.addressHash) this.memberships.hold(member.addressHash, { roomId, memberId: member.id, tokenHash: member.tokenHash })
+      }
+    }
   }
 
   stop(): void {
