@@ -1,16 +1,19 @@
 import { PRIVATE_ROOM_PREFIX } from '../../shared/protocol'
 import type { ErrorCode, JoinFrame } from '../../shared/protocol'
 import { joinBanKeys } from './bans'
+import { TRIPCODE_SUFFIX } from './name-keys'
 import { seatOf } from './private-rooms'
 import type { MembershipLedger } from './membership-ledger'
 import { isRefusal } from './password-hashing'
 import type { PasswordHashing } from './password-hashing'
 import type { FailureWindow, TokenBuckets } from './rate-limits'
 import { hashToken, newId, newToken } from './secrets'
+import { reclaimMember, shownName } from './tripcode'
 import type { MemberRecord, RoomRecord, RoomStore } from './types'
 
 export type Admission =
-  | { member: MemberRecord, token: string, created: boolean, room: RoomRecord }
+  /** `reclaimed`: an existing member, proved by its tripcode, given a new token. */
+  | { member: MemberRecord, token: string, created: boolean, room: RoomRecord, reclaimed?: boolean }
   | { code: ErrorCode, message: string, retryAfterMs?: number }
 
 export interface AdmissionRules {
@@ -47,7 +50,7 @@ export async function admitMember(store: RoomStore, frame: JoinFrame, now: numbe
     return admission
   }
   finally {
-    const made = admission && 'member' in admission ? admission.member : undefined
+    const made = admission && 'member' in admission && !admission.reclaimed ? admission.member : undefined
     rules.memberships.settle(addressHash, made && { roomId: made.roomId, memberId: made.id, tokenHash: made.tokenHash })
   }
 }
@@ -91,12 +94,14 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
       return { code: 'WRONG_PASSWORD', message: 'that password does not open this room' }
     }
   }
+  const shown = await shownName(frame.name, address, now, rules.hashing)
+  if ('code' in shown) return shown
   // A seat's member comes in under its id there, with the token it was given.
   const token = seat ? frame.token! : newToken()
   const member: MemberRecord = {
     id: seat ? seat.memberId : memberId,
     roomId: room.id,
-    name: frame.name,
+    name: shown.name,
     tokenHash: hashToken(token),
     joinedAt: now,
     lastSeenAt: now,
@@ -104,7 +109,11 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
     addressHash: hashToken(address),
   }
   const added = await store.addMember(member, rules.maxRoomMembers)
-  if (added === 'name-taken') return { code: 'NAME_TAKEN', message: `a member of this room is already called ${frame.name}, or a name that looks the same` }
+  if (added === 'name-taken') {
+    const reclaimed = shown.tripcoded && !seat ? await reclaimMember(store, room.id, shown.name, member.tokenHash) : undefined
+    if (reclaimed) return { member: reclaimed, token, created, room, reclaimed: true }
+    return { code: 'NAME_TAKEN', message: `a member of this room is already called ${shown.name.replace(TRIPCODE_SUFFIX, '')}, or a name that looks the same; a tripcode (name#secret) proves a name is yours` }
+  }
   if (added === 'room-full') return { code: 'ROOM_FULL', message: `this room holds its maximum of ${rules.maxRoomMembers} members` }
   return { member, token, created, room }
 }

@@ -131,6 +131,16 @@ export class MemoryRoomStore implements RoomStore {
     return member && { ...member }
   }
 
+  async replaceToken(roomId: string, memberId: string, tokenHash: string) {
+    const room = this.rooms.get(roomId)
+    const member = room?.members.get(memberId)
+    if (!room || !member) return undefined
+    room.memberIdByTokenHash.delete(member.tokenHash)
+    room.memberIdByTokenHash.set(tokenHash, memberId)
+    member.tokenHash = tokenHash
+    return { ...member }
+  }
+
   async listMembersSilentSince(roomId: string, cutoff: number) {
     const silent: MemberRecord[] = []
     for (const member of this.rooms.get(roomId)?.members.values() ?? []) {

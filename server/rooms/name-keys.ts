@@ -8,6 +8,9 @@ function skeleton(text: string): string {
   return unhomoglyph(text.normalize('NFD').replace(INVISIBLE, '')).normalize('NFD')
 }
 
+/** How a tripcode shows after a name (`Ada !a1B2c3D4`, tripcode.ts): the name it holds is the part before. */
+export const TRIPCODE_SUFFIX = / ![\w-]{8}$/
+
 /**
  * The keys under which a member holds its name in a room; a name is taken
  * when either of its keys is. One is the confusable skeleton of the name as
@@ -17,7 +20,18 @@ function skeleton(text: string): string {
  * Server-side only: the confusables table is 100 KB.
  */
 export function nameKeys(name: string): string[] {
-  return [`glyph:${skeleton(name)}`, `case:${skeleton(name.toLowerCase()).toLowerCase()}`]
+  const held = name.replace(TRIPCODE_SUFFIX, '')
+  return [`glyph:${skeleton(held)}`, `case:${skeleton(held.toLowerCase()).toLowerCase()}`]
+}
+
+
+/**
+ * A name that would pass for a tripcoded one, look-alike `!` included (its
+ * skeleton ends in " !" and a word; a skeleton may spell one letter as two):
+ * only a `name#secret` join may show one.
+ */
+export function looksTripcoded(name: string): boolean {
+  return /\s!\S+$/u.test(skeleton(name))
 }
 
 /** What the in-process stores (memory, SQLite) keep of a room's names. */

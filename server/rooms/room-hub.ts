@@ -418,7 +418,8 @@ export class RoomHub {
           hashing: this.hashing,
         })
       if ('code' in admitted) return this.sendError(session, admitted.code, admitted.message, admitted.retryAfterMs)
-      if (await this.enter(session, frame, admitted, resumed !== undefined, now)) return
+      // A member reclaimed by its tripcode existed before this join: a failed join must not remove it.
+      if (await this.enter(session, frame, admitted, resumed !== undefined || ('reclaimed' in admitted && admitted.reclaimed === true), now)) return
       if (!resumed) throw new Error(`member ${admitted.member.id} was removed while joining room ${frame.roomId}`)
       resumed = undefined
     }

@@ -154,6 +154,12 @@ export interface RoomStore {
    */
   addMember(member: MemberRecord, maxMembers: number): Promise<'added' | 'name-taken' | 'room-full'>
   findMemberByTokenHash(roomId: string, tokenHash: string): Promise<MemberRecord | undefined>
+  /**
+   * Gives the member a new token hash (it proved its name with its tripcode
+   * from a device without its token, tripcode.ts): the old token stops
+   * working, the member stays itself. Returns the member as it is now.
+   */
+  replaceToken(roomId: string, memberId: string, tokenHash: string): Promise<MemberRecord | undefined>
   listMembers(roomId: string): Promise<MemberRecord[]>
   /** Members marked offline or not heard from since `cutoff`: all a sweep needs to look at. */
   listMembersSilentSince(roomId: string, cutoff: number): Promise<MemberRecord[]>

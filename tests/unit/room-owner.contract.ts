@@ -114,14 +114,14 @@ export function describeRoomOwnership(name: string, createStore: () => Promise<R
     })
 
     /** Ada creates the room, pings once (so she is no never-pinged join) and closes her tab. */
-    async function ownerWhoLeftHerTab(hub: RoomHub, roomId: string, extra: object = {}) {
-      const owner = await join(hub, roomId, 'Ada', { create: true, ...extra }, '203.0.113.1')
+    async function ownerWhoLeftHerTab(hub: RoomHub, roomId: string, extra: object = {}, name = 'Ada') {
+      const owner = await join(hub, roomId, name, { create: true, ...extra }, '203.0.113.1')
       await new Promise(resolve => setTimeout(resolve, 20))
       hub.receive(owner.conn, '{"type":"ping"}')
       await vi.waitFor(async () => {
         const [ada] = await hub.store.listMembers(roomId)
         expect(ada!.lastSeenAt).toBeGreaterThan(ada!.joinedAt)
-      })
+      }, { timeout: 5000 })
       hub.close(owner.conn)
       return owner.joined
     }
@@ -154,6 +154,30 @@ export function describeRoomOwnership(name: string, createStore: () => Promise<R
       expect(await hub.store.getRoom('atelier')).toMatchObject({ ownerId: owner.you.id })
       const back = await join(hub, 'atelier', 'Ada', { token: owner.token }, '192.0.2.4')
       expect(back.joined).toMatchObject({ you: { id: owner.you.id, name: 'Ada' }, owner: owner.you.id })
+    })
+
+    it('the owner on a new device proves her name with her tripcode: the same member and owner with a new token; a wrong secret or a typed tripcode gets nothing', async () => {
+      const hub = await createHub()
+      const first = { joined: await ownerWhoLeftHerTab(hub, 'guild', {}, 'Ada#horse battery staple') }
+      const shown = first.joined.you.name
+      expect(shown).toMatch(/^Ada ![\w-]{8}$/)
+      expect(first.joined.owner).toBe(first.joined.you.id)
+      const wrong = await refusal(hub, 'guild', 'Ada#horse battery', {}, '198.51.100.9')
+      expect(wrong).toMatchObject({ code: 'NAME_TAKEN' })
+      expect(wrong.message).not.toContain('horse')
+      expect(await refusal(hub, 'guild', 'Ada', {}, '198.51.100.9')).toMatchObject({ code: 'NAME_TAKEN' })
+      expect(await refusal(hub, 'guild', shown, {}, '198.51.100.9')).toMatchObject({ code: 'BAD_REQUEST' })
+      expect(await refusal(hub, 'guild', `Eve \u01c3${shown.slice(-8)}`, {}, '198.51.100.9')).toMatchObject({ code: 'BAD_REQUEST' })
+      const phone = await join(hub, 'guild', 'Ada#horse battery staple', {}, '192.0.2.8')
+      expect(phone.joined).toMatchObject({ you: first.joined.you, owner: first.joined.you.id, created: false })
+      expect(phone.joined.token).not.toBe(first.joined.token)
+      expect(await hub.store.getRoom('guild')).toMatchObject({ ownerId: first.joined.you.id })
+      expect((await hub.store.listMembers('guild')).map(m => m.id)).toEqual([first.joined.you.id])
+      // The old token is no proof any more: its join is a newcomer's, and the name is held.
+      expect(await refusal(hub, 'guild', 'Ada', { token: first.joined.token }, '203.0.113.1')).toMatchObject({ code: 'NAME_TAKEN' })
+      // The same secret shows the same tripcode in another room; another secret, another one.
+      expect((await join(hub, 'elsewhere', 'Ada#horse battery staple', { create: true })).joined.you.name).toBe(shown)
+      expect((await join(hub, 'elsewhere', 'Bo#horse battery', {}, '192.0.2.9')).joined.you.name).not.toContain(shown.slice(-8))
     })
 
     it('only the owner removes, never itself, and only a member', async () => {

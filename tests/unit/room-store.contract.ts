@@ -159,6 +159,23 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.addMember(member('ada2', 'Ada'), 100)).toBe('added')
     })
 
+    it('a replaced token finds the member, the old one nobody; the member keeps its id, name and state', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      await store.addMember(member('a', 'Ada'), 100)
+      await store.markOffline('lobby', 'a')
+      expect(await store.replaceToken('lobby', 'a', 'hash-new')).toMatchObject({ id: 'a', name: 'Ada', tokenHash: 'hash-new', offline: true })
+      expect(await store.findMemberByTokenHash('lobby', 'hash-a')).toBeUndefined()
+      expect(await store.findMemberByTokenHash('lobby', 'hash-new')).toMatchObject({ id: 'a', name: 'Ada' })
+      expect(await store.replaceToken('lobby', 'nobody', 'hash-x')).toBeUndefined()
+      expect(await store.findMemberByTokenHash('lobby', 'hash-x')).toBeUndefined()
+      // Its name stays held, and a removal takes the new token with it.
+      expect(await store.addMember(member('b', 'ADA'), 100)).toBe('name-taken')
+      await store.removeMember('lobby', 'a')
+      expect(await store.findMemberByTokenHash('lobby', 'hash-new')).toBeUndefined()
+      expect(await store.addMember(member('b', 'ADA'), 100)).toBe('added')
+    })
+
     it('finds a member by token hash only in its own room', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)

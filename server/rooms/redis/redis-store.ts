@@ -208,6 +208,12 @@ export class RedisRoomStore implements RoomStore {
     return decodeMember(roomId, reply)
   }
 
+  async replaceToken(roomId: string, memberId: string, tokenHash: string) {
+    const k = roomKeys(roomId)
+    const reply = await this.redis.REPLACE_TOKEN(4, k.members, k.tokens, k.seen, k.offline, memberId, tokenHash) as MemberReply | null
+    return decodeMember(roomId, reply)
+  }
+
   async listMembersSilentSince(roomId: string, cutoff: number) {
     const k = roomKeys(roomId)
     const replies = await this.redis.SILENT_MEMBERS(3, k.members, k.seen, k.offline, '-inf', cutoff, '1') as MemberReply[]

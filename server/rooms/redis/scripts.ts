@@ -193,6 +193,23 @@ return {json, redis.call('ZSCORE', KEYS[3], id), redis.call('SISMEMBER', KEYS[4]
 `
 
 /**
+ * A member proved its name (tripcode.ts): its token hash is replaced. KEYS:
+ * members, tokens, seen, offline. ARGV: memberId, new tokenHash. Returns the
+ * member as it is now, or nil.
+ */
+export const REPLACE_TOKEN = `
+local json = redis.call('HGET', KEYS[1], ARGV[1])
+if not json then return false end
+local member = cjson.decode(json)
+redis.call('HDEL', KEYS[2], member.tokenHash)
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
+member.tokenHash = ARGV[2]
+json = cjson.encode(member)
+redis.call('HSET', KEYS[1], ARGV[1], json)
+return {json, redis.call('ZSCORE', KEYS[3], ARGV[1]), redis.call('SISMEMBER', KEYS[4], ARGV[1])}
+`
+
+/**
  * KEYS: room, seq, history, members, the sender's sent and sent-order.
  * ARGV: message JSON without seq, historyLimit, channel, senderId, clientId
  * ('' for none), clientIdsPerMember. Returns {-1} when the room is gone,

@@ -230,6 +230,24 @@ export class SqliteRoomStore implements RoomStore {
     return member && { ...member }
   }
 
+  async replaceToken(roomId: string, memberId: string, tokenHash: string) {
+    const { sql, tx } = this.require()
+    const room = this.rooms.get(roomId)
+    const member = room?.members.get(memberId)
+    if (!room || !member) return undefined
+    const before = member.tokenHash
+    const swap = (from: string, to: string) => {
+      room.memberIdByTokenHash.delete(from)
+      room.memberIdByTokenHash.set(to, memberId)
+      member.tokenHash = to
+    }
+    await tx.run(() => {
+      sql.setMemberToken.run(tokenHash, roomId, memberId)
+      swap(before, tokenHash)
+    }, () => swap(tokenHash, before))
+    return { ...member }
+  }
+
   async listMembers(roomId: string) {
     this.require()
     return [...(this.rooms.get(roomId)?.members.values() ?? [])].map(member => ({ ...member }))
