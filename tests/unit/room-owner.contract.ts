@@ -18,8 +18,11 @@ export function describeRoomOwnership(name: string, createStore: () => Promise<R
     })
 
     async function createHub() {
-      // The default member TTL: memberships must outlast any absence short of it.
-      const hub = new RoomHub({ store: await createStore(), heartbeatWindowMs: 400, sweepIntervalMs: 50, log: () => {} })
+      // The default member TTL: memberships must outlast any absence short of
+      // it. A join has 10 s to ping before it counts as a drive-by, and its
+      // socket a minute before it counts as idle, however slow a busy
+      // machine makes the scrypt of a password or tripcode.
+      const hub = new RoomHub({ store: await createStore(), heartbeatWindowMs: 400, sweepIntervalMs: 50, neverPingedMemberTtlMs: 10_000, idleTimeoutMs: 60_000, log: () => {} })
       hub.start()
       hubs.push(hub)
       return hub
