@@ -32,7 +32,7 @@ export default defineNuxtConfig({
     store: '',
     /** NUXT_DATA_DIR: the folder of the rooms database (rooms.db), created on first start. */
     dataDir: '.data',
-    /** NUXT_ROOM_RETENTION_MS: with the sqlite store, a room nobody is in is kept this long (history and password too), then removed. */
+    /** NUXT_ROOM_RETENTION_MS: a membership with no sign of life this long lapses (every store); with the sqlite store, a room with no members left is kept this long too (history and password), then removed. */
     roomRetentionMs: 30 * 24 * 60 * 60 * 1000,
     /** NUXT_REDIS_COMMAND_TIMEOUT_MS: a Redis command not answered within this fails (UNAVAILABLE) and health turns degraded. */
     redisCommandTimeoutMs: 2000,
@@ -42,8 +42,6 @@ export default defineNuxtConfig({
     heartbeatWindowMs: 8000,
     /** NUXT_SWEEP_INTERVAL_MS: how often the one server-wide sweep looks for silent members. */
     sweepIntervalMs: 250,
-    /** NUXT_MEMBER_TTL_MS: an offline member is removed from its room after this long. */
-    memberTtlMs: 10 * 60 * 1000,
     /** NUXT_EMPTY_ROOM_GRACE_MS: a room with no members is forgotten after this long. */
     emptyRoomGraceMs: 30 * 1000,
     /** NUXT_PRESENCE_MERGE_MS: presence changes this close together go out as one frame. */

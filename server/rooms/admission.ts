@@ -1,16 +1,19 @@
 import { PRIVATE_ROOM_PREFIX } from '../../shared/protocol'
 import type { ErrorCode, JoinFrame } from '../../shared/protocol'
 import { memberBanKeys, networkBanKey, networkOf } from './bans'
+import { TRIPCODE_SUFFIX } from './name-keys'
 import { seatOf } from './private-rooms'
 import type { MembershipLedger } from './membership-ledger'
 import { isRefusal } from './password-hashing'
 import type { PasswordHashing } from './password-hashing'
 import type { FailureWindow, TokenBuckets } from './rate-limits'
 import { hashToken, newId, newToken } from './secrets'
+import { reclaimMember, shownName } from './tripcode'
 import type { MemberRecord, RoomRecord, RoomStore } from './types'
 
 export type Admission =
-  | { member: MemberRecord, token: string, created: boolean, room: RoomRecord }
+  /** `reclaimed`: an existing member, proved by its tripcode, given a new token. */
+  | { member: MemberRecord, token: string, created: boolean, room: RoomRecord, reclaimed?: boolean }
   | { code: ErrorCode, message: string, retryAfterMs?: number }
 
 export interface AdmissionRules {
@@ -19,8 +22,6 @@ export interface AdmissionRules {
   /** Wrong passwords per (client address, room); past the limit even the right one waits. */
   passwordFailures: FailureWindow
   clientAddress: string
-  /** A member not heard from since then gives its name up to a newcomer. */
-  nameFreeBefore: number
   /** Live members per client address. */
   memberships: MembershipLedger
   /** Rooms created per client address. */
@@ -36,7 +37,10 @@ export interface AdmissionRules {
  */
 export async function admitMember(store: RoomStore, frame: JoinFrame, now: number, rules: AdmissionRules): Promise<Admission> {
   const address = rules.clientAddress
-  const reservation = rules.memberships.reserve(address)
+  // Keyed as member records keep the address (its network: an IPv6 /64 is
+  // one client), so that a restart can count the memberships the store holds.
+  const addressHash = hashToken(networkOf(address))
+  const reservation = rules.memberships.reserve(addressHash)
   if (reservation === 'address-full') {
     return { code: 'TOO_MANY_MEMBERSHIPS', message: 'this address is a member of as many rooms as it may be; leave one first' }
   }
@@ -47,8 +51,8 @@ export async function admitMember(store: RoomStore, frame: JoinFrame, now: numbe
     return admission
   }
   finally {
-    const made = admission && 'member' in admission ? admission.member : undefined
-    rules.memberships.settle(address, made && { roomId: made.roomId, memberId: made.id, tokenHash: made.tokenHash })
+    const made = admission && 'member' in admission && !admission.reclaimed ? admission.member : undefined
+    rules.memberships.settle(addressHash, made && { roomId: made.roomId, memberId: made.id, tokenHash: made.tokenHash })
   }
 }
 
@@ -105,12 +109,14 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
       return { code: 'WRONG_PASSWORD', message: 'that password does not open this room' }
     }
   }
+  const shown = await shownName(frame.name, address, now, rules.hashing)
+  if ('code' in shown) return shown
   // A seat's member comes in under its id there, with the token it was given.
   const token = seat ? frame.token! : newToken()
   const member: MemberRecord = {
     id: seat ? seat.memberId : memberId,
     roomId: room.id,
-    name: frame.name,
+    name: shown.name,
     tokenHash: hashToken(token),
     joinedAt: now,
     lastSeenAt: now,
@@ -118,8 +124,12 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
     addressHash: networkHash,
     ...(browserHash ? { browserHash } : {}),
   }
-  const added = await store.addMember(member, rules.maxRoomMembers, rules.nameFreeBefore)
-  if (added === 'name-taken') return { code: 'NAME_TAKEN', message: `someone online in this room is already called ${frame.name}, or a name that looks the same` }
+  const added = await store.addMember(member, rules.maxRoomMembers)
+  if (added === 'name-taken') {
+    const reclaimed = shown.tripcoded && !seat ? await reclaimMember(store, room.id, shown.name, member.tokenHash) : undefined
+    if (reclaimed) return { member: reclaimed, token, created, room, reclaimed: true }
+    return { code: 'NAME_TAKEN', message: `a member of this room is already called ${shown.name.replace(TRIPCODE_SUFFIX, '')}, or a name that looks the same; a tripcode (name#secret) proves a name is yours` }
+  }
   if (added === 'room-full') return { code: 'ROOM_FULL', message: `this room holds its maximum of ${rules.maxRoomMembers} members` }
   return { member, token, created, room }
 }

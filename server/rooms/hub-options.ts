@@ -18,7 +18,11 @@ export interface RoomHubOptions {
    * @default sweepIntervalMs
    */
   idleRoomSweepIntervalMs?: number
-  /** An offline member is removed after this long. @default 600000 */
+  /**
+   * A membership with no sign of life for this long lapses (removed as by a
+   * leave). Offline is not gone: a member keeps its token, name and
+   * ownership until then. @default 30 days (the server sets NUXT_ROOM_RETENTION_MS)
+   */
   memberTtlMs?: number
   /** A room without members is forgotten after this long. @default 30000 */
   emptyRoomGraceMs?: number
@@ -79,7 +83,7 @@ export function resolveHubOptions(options: RoomHubOptions): ResolvedHubOptions {
     heartbeatWindowMs,
     sweepIntervalMs,
     idleRoomSweepIntervalMs: sweepIntervalMs,
-    memberTtlMs: 10 * 60 * 1000,
+    memberTtlMs: 30 * 24 * 60 * 60 * 1000,
     emptyRoomGraceMs: 30 * 1000,
     presenceMergeMs: 100,
     historyLimit: 500,

@@ -14,9 +14,11 @@ export type Reservation = 'ok' | 'address-full' | 'server-full'
 const RECHECKS_PER_SWEEP = 10
 
 /**
- * Which client address admitted which live members, on this process. One
- * address may hold at most `perAddress` memberships, so it cannot fill a room
- * or the server by itself, and the ledger holds at most `maxTotal`. A member
+ * Which client address (by its hash, as member records keep it) admitted
+ * which members, online or not, on this process. One address may hold at
+ * most `perAddress` memberships, so it cannot fill a room or the server by
+ * itself, and the ledger holds at most `maxTotal`. Memberships outlast the
+ * process, so a new one is given those the store holds (`hold`) at start. A member
  * leaves the ledger when this process removes it or hears its leave; a
  * removal it cannot hear (another instance's, in a room this one no longer
  * serves) is found by re-checking an address at its cap against the store,
@@ -48,6 +50,15 @@ export class MembershipLedger {
     if (!made) return this.dropIfEmpty(address, entry)
     const key = memberKey(made.roomId, made.memberId)
     entry.held.set(key, made)
+    this.addressOfMember.set(key, address)
+    this.total++
+  }
+
+  /** A membership the store holds from before this process: counted like one it made. */
+  hold(address: string, held: HeldMembership): void {
+    const key = memberKey(held.roomId, held.memberId)
+    if (this.addressOfMember.has(key)) return
+    this.entryOf(address).held.set(key, held)
     this.addressOfMember.set(key, address)
     this.total++
   }

@@ -2,7 +2,7 @@ import type { ChatMessage } from '../../shared/protocol'
 import { addBans, banKeysOf, bannedUntil } from './bans'
 import { changedWords, deletion, reactionToggle, textEdit } from './message-changes'
 import type { MessageChange } from './message-changes'
-import { nameHolders, nameKeys } from './name-keys'
+import { isNameFree, nameKeys } from './name-keys'
 import { pairKeyOf, withSeatTokens } from './private-rooms'
 import { CLIENT_IDS_PER_MEMBER } from './types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomEvent, RoomRecord, RoomStore } from './types'
@@ -115,17 +115,11 @@ export class MemoryRoomStore implements RoomStore {
     return room !== undefined
   }
 
-  async addMember(member: MemberRecord, maxMembers: number, nameFreeBefore = 0) {
+  async addMember(member: MemberRecord, maxMembers: number) {
     const room = this.requireRoom(member.roomId)
-    const holders = nameHolders(room, member, nameFreeBefore)
-    if (holders === 'name-taken') return holders
-    const keys = nameKeys(member.name)
-    if (room.members.size - holders.size >= maxMembers) return 'room-full' as const
-    for (const holder of holders) {
-      this.drop(room, holder)
-      this.handler(member.roomId, { kind: 'left', memberId: holder.id })
-    }
-    for (const key of keys) room.names.set(key, member.id)
+    if (!isNameFree(room, member)) return 'name-taken' as const
+    if (room.members.size >= maxMembers) return 'room-full' as const
+    for (const key of nameKeys(member.name)) room.names.set(key, member.id)
     room.memberIdByTokenHash.set(member.tokenHash, member.id)
     room.members.set(member.id, { ...member })
     return 'added' as const
@@ -135,6 +129,16 @@ export class MemoryRoomStore implements RoomStore {
     const room = this.rooms.get(roomId)
     const member = room?.members.get(room.memberIdByTokenHash.get(tokenHash) ?? '')
     return member && { ...member }
+  }
+
+  async replaceToken(roomId: string, memberId: string, tokenHash: string) {
+    const room = this.rooms.get(roomId)
+    const member = room?.members.get(memberId)
+    if (!room || !member) return undefined
+    room.memberIdByTokenHash.delete(member.tokenHash)
+    room.memberIdByTokenHash.set(tokenHash, memberId)
+    member.tokenHash = tokenHash
+    return { ...member }
   }
 
   async listMembersSilentSince(roomId: string, cutoff: number) {

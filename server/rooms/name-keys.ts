@@ -8,6 +8,9 @@ function skeleton(text: string): string {
   return unhomoglyph(text.normalize('NFD').replace(INVISIBLE, '')).normalize('NFD')
 }
 
+/** How a tripcode shows after a name (`Ada !a1B2c3D4`, tripcode.ts): the name it holds is the part before. */
+export const TRIPCODE_SUFFIX = / ![\w-]{8}$/
+
 /**
  * The keys under which a member holds its name in a room; a name is taken
  * when either of its keys is. One is the confusable skeleton of the name as
@@ -17,7 +20,18 @@ function skeleton(text: string): string {
  * Server-side only: the confusables table is 100 KB.
  */
 export function nameKeys(name: string): string[] {
-  return [`glyph:${skeleton(name)}`, `case:${skeleton(name.toLowerCase()).toLowerCase()}`]
+  const held = name.replace(TRIPCODE_SUFFIX, '')
+  return [`glyph:${skeleton(held)}`, `case:${skeleton(held.toLowerCase()).toLowerCase()}`]
+}
+
+
+/**
+ * A name that would pass for a tripcoded one, look-alike `!` included (its
+ * skeleton ends in " !" and a word; a skeleton may spell one letter as two):
+ * only a `name#secret` join may show one.
+ */
+export function looksTripcoded(name: string): boolean {
+  return /\s!\S+$/u.test(skeleton(name))
 }
 
 /** What the in-process stores (memory, SQLite) keep of a room's names. */
@@ -28,18 +42,12 @@ export interface NamedMembers {
 }
 
 /**
- * The members whose names a new member's name would take: those silent since
- * before `nameFreeBefore`, whose name it may have. 'name-taken' when an active
- * member holds one of its keys, or the member id is already in the room.
+ * Whether a new member's name is free in the room. A member holds its name
+ * for as long as its membership lasts, online or not: a newcomer never takes
+ * it over, so a join can never end another member or move an owner's seat
+ * (docs/security.md). The member id already in the room is taken too.
  */
-export function nameHolders(room: NamedMembers, member: MemberRecord, nameFreeBefore: number): Set<MemberRecord> | 'name-taken' {
-  if (room.members.has(member.id)) return 'name-taken'
-  const holders = new Set<MemberRecord>()
-  for (const key of nameKeys(member.name)) {
-    const holder = room.members.get(room.names.get(key) ?? '')
-    if (!holder) continue
-    if (holder.lastSeenAt >= nameFreeBefore) return 'name-taken'
-    holders.add(holder)
-  }
-  return holders
+export function isNameFree(room: NamedMembers, member: MemberRecord): boolean {
+  if (room.members.has(member.id)) return false
+  return nameKeys(member.name).every(key => !room.members.has(room.names.get(key) ?? ''))
 }

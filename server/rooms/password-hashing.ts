@@ -1,5 +1,5 @@
 import { TokenBuckets } from './rate-limits'
-import { hashPassword, verifyPassword } from './secrets'
+import { hashPassword, tripcodeOf, verifyPassword } from './secrets'
 
 export interface PasswordHashingOptions {
   /** scrypt runs one client address may start per minute (also its burst). */
@@ -37,6 +37,11 @@ export class PasswordHashing {
 
   verify(address: string, password: string, stored: string, now = Date.now()): Promise<boolean | HashRefusal> {
     return this.schedule(address, () => verifyPassword(password, stored), now)
+  }
+
+  /** A tripcode is a scrypt too, counted like a password check (tripcode.ts). */
+  tripcode(address: string, secret: string, now = Date.now()): Promise<string | HashRefusal> {
+    return this.schedule(address, () => tripcodeOf(secret), now)
   }
 
   /** Runs `work` in its turn, or refuses it at once: the address is over its rate, or the queue is full. */

@@ -6,6 +6,11 @@ import type { MemberRecord, RoomEvent, RoomStore } from './types'
 
 export interface PresenceTrackerOptions {
   windowMs: number
+  /**
+   * How long a membership lasts without any sign of life (a ping, a chat, a
+   * join with its token). Being offline is not leaving: this is the room's
+   * lifetime for its members, not a presence timeout.
+   */
   memberTtlMs: number
   /** The TTL of a member that never pinged after joining (a join and nothing else costs little to remove). */
   neverPingedMemberTtlMs: number
@@ -39,6 +44,8 @@ export class PresenceTracker {
   private readonly emptySince = new Map<string, number>()
   /** The activity cutoff of the last sweep that completed: members last seen before it were looked at. */
   private lastSweepCutoff: number | undefined
+  /** The never-pinged cutoff of the last idle sweep that completed: joins older than it were looked at. */
+  private lastIdleNeverPingedCutoff: number | undefined
   private readonly batcher: PresenceBatcher
 
   constructor(private readonly store: RoomStore, private readonly options: PresenceTrackerOptions) {
@@ -155,23 +162,28 @@ export class PresenceTracker {
   /**
    * One pass over rooms this process has no sockets in (of `allRoomIds`, the
    * rooms the store holds): nobody here watches their presence, so only
-   * members past the TTL and rooms empty past the grace go away, which a
-   * slow pass does in time.
+   * members past their TTL and rooms empty past the grace go away, which a
+   * slow pass does in time. Offline members last, so a pass must not list
+   * them all: it asks for those past the member TTL, and for the joins that
+   * crossed the never-pinged TTL since the last pass.
    */
   async sweepIdle(now: number, roomIds: string[], allRoomIds: string[]): Promise<void> {
     const listed = new Set(allRoomIds)
     for (const roomId of this.emptySince.keys()) if (!listed.has(roomId)) this.emptySince.delete(roomId)
+    const neverPingedCutoff = now - this.options.neverPingedMemberTtlMs
     for (const roomId of roomIds) {
       if (await this.store.countMembers(roomId) === 0) {
         await this.forgetIfEmptyLongEnough(roomId, now)
         continue
       }
       this.emptySince.delete(roomId)
-      const shortestTtl = Math.min(this.options.memberTtlMs, this.options.neverPingedMemberTtlMs)
-      for (const member of await this.store.listMembersSeenBefore(roomId, now - shortestTtl)) {
+      const lapsed = await this.store.listMembersSeenBefore(roomId, now - this.options.memberTtlMs)
+      const fresh = await this.store.listMembersSeenBefore(roomId, neverPingedCutoff, this.lastIdleNeverPingedCutoff)
+      for (const member of new Map([...lapsed, ...fresh].map(m => [m.id, m])).values()) {
         if (this.isExpired(member, now)) await this.options.expireMember(roomId, member.id)
       }
     }
+    this.lastIdleNeverPingedCutoff = neverPingedCutoff
   }
 
   /** Offline past its TTL: the member TTL, or a much shorter one for a member that never pinged after joining. */

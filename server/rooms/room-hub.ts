@@ -155,6 +155,20 @@ export class RoomHub {
     this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepIntervalMs)
     this.sweepTimer.unref?.()
     this.lobby.rebuild().catch(error => this.options.log(`lobby rebuild failed: ${String(error)}`))
+    this.countStoredMemberships().catch(error => this.options.log(`counting stored memberships failed: ${String(error)}`))
+  }
+
+  /**
+   * Memberships last while offline, across restarts: the per-address cap
+   * counts those the store already holds, or each restart would let every
+   * address make its cap of lasting members again.
+   */
+  private async countStoredMemberships(): Promise<void> {
+    for (const roomId of await this.store.listRoomIds()) {
+      for (const member of await this.store.listMembers(roomId)) {
+        if (member.addressHash) this.memberships.hold(member.addressHash, { roomId, memberId: member.id, tokenHash: member.tokenHash })
+      }
+    }
   }
 
   stop(): void {
@@ -409,13 +423,13 @@ export class RoomHub {
           maxRoomMembers: this.options.maxRoomMembers,
           passwordFailures: this.passwordFailures,
           clientAddress: session.address,
-          nameFreeBefore: now - this.options.heartbeatWindowMs,
           memberships: this.memberships,
           roomCreations: this.roomCreations,
           hashing: this.hashing,
         })
       if ('code' in admitted) return this.sendError(session, admitted.code, admitted.message, admitted.retryAfterMs)
-      if (await this.enter(session, frame, admitted, resumed !== undefined, now)) return
+      // A member reclaimed by its tripcode existed before this join: a failed join must not remove it.
+      if (await this.enter(session, frame, admitted, resumed !== undefined || ('reclaimed' in admitted && admitted.reclaimed === true), now)) return
       if (!resumed) throw new Error(`member ${admitted.member.id} was removed while joining room ${frame.roomId}`)
       resumed = undefined
     }

@@ -20,6 +20,19 @@ export function newId(): string {
   return randomBytes(9).toString('base64url')
 }
 
+/** A slow hash with a fixed salt, so that the same secret shows the same tripcode in every room and on every server. */
+const TRIPCODE_SALT = Buffer.from('heartbeat-chat tripcode')
+
+/**
+ * The tripcode a `name#secret` join shows after its name: 8 characters
+ * (48 bits) of the secret's scrypt. Shown in public, so it must be slow to
+ * search: a guess costs a scrypt, and matching 48 bits by chance about 2^47.
+ */
+export async function tripcodeOf(secret: string): Promise<string> {
+  const key = await scryptAsync(secret, TRIPCODE_SALT, SCRYPT.keyLength, SCRYPT)
+  return key.toString('base64url').slice(0, 8)
+}
+
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16)
   const key = await scryptAsync(password, salt, SCRYPT.keyLength, SCRYPT)

@@ -151,15 +151,21 @@ export interface RoomStore {
   setTitle(roomId: string, title: string): Promise<boolean>
 
   /**
-   * Adds the member unless its name is taken or the room holds `maxMembers`.
-   * Names are compared by their `nameKeys` (look-alikes and case clash). A
-   * member not heard from since `nameFreeBefore` no longer holds its name: it
-   * is removed in the same step, and a `left` event is published for it.
-   * A member whose id is in the room already (a private room's seat member,
-   * joined twice at once with two of its tokens) is 'name-taken' too.
+   * Adds the member unless its name is taken or the room holds `maxMembers`
+   * members, online or not. Names are compared by their `nameKeys`
+   * (look-alikes and case clash); a member holds its name for as long as it
+   * is a member (isNameFree), so adding one never ends another. A member
+   * whose id is in the room already (a private room's seat member, joined
+   * twice at once with two of its tokens) is 'name-taken' too.
    */
-  addMember(member: MemberRecord, maxMembers: number, nameFreeBefore?: number): Promise<'added' | 'name-taken' | 'room-full'>
+  addMember(member: MemberRecord, maxMembers: number): Promise<'added' | 'name-taken' | 'room-full'>
   findMemberByTokenHash(roomId: string, tokenHash: string): Promise<MemberRecord | undefined>
+  /**
+   * Gives the member a new token hash (it proved its name with its tripcode
+   * from a device without its token, tripcode.ts): the old token stops
+   * working, the member stays itself. Returns the member as it is now.
+   */
+  replaceToken(roomId: string, memberId: string, tokenHash: string): Promise<MemberRecord | undefined>
   listMembers(roomId: string): Promise<MemberRecord[]>
   /** Members marked offline or not heard from since `cutoff`: all a sweep needs to look at. */
   listMembersSilentSince(roomId: string, cutoff: number): Promise<MemberRecord[]>

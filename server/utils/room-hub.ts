@@ -51,7 +51,8 @@ export function useRoomHub(): RoomHub {
       // In memory every room is swept at every tick (no round trips); with
       // Redis, rooms without sockets here are swept slowly, one instance at a time.
       idleRoomSweepIntervalMs: store ? Number(config.idleRoomSweepIntervalMs) : undefined,
-      memberTtlMs: Number(config.memberTtlMs),
+      // A membership lasts as long as the room would: offline is not leaving.
+      memberTtlMs: Number(config.roomRetentionMs),
       presenceMergeMs: Number(config.presenceMergeMs),
       maxRoomMembers: Number(config.maxRoomMembers),
       maxRooms: Number(config.maxRooms),

@@ -13,10 +13,10 @@ let server: RunningServer
 
 beforeAll(async () => {
   server = await startServer({
-    NUXT_MEMBER_TTL_MS: '300',
     NUXT_EMPTY_ROOM_GRACE_MS: '300',
     // The default SQLite store, with no retention of empty rooms beyond the
-    // grace, and the rooms nobody has a socket in swept every second.
+    // grace (nor of offline memberships beyond the window: they lapse at
+    // once), and the rooms nobody has a socket in swept every second.
     NUXT_ROOM_RETENTION_MS: '0',
     NUXT_IDLE_ROOM_SWEEP_INTERVAL_MS: '1000',
     NUXT_FRAMES_PER_SECOND: '1000',

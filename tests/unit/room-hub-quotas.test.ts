@@ -58,6 +58,27 @@ describe('per-address quotas', () => {
     expect((await attempt('6.6.6.6', 'drive-by', 'a2')).answer).toMatchObject({ type: 'joined' })
   })
 
+  it('lasting members count against their address across a restart: a new process counts those the store holds', async () => {
+    const first = createHub({ membersPerAddress: 2 })
+    for (const name of ['a1', 'a2']) {
+      const { conn } = await attempt('6.6.6.6', 'kept', name, { create: 'true' })
+      await vi.advanceTimersByTimeAsync(10)
+      hub.receive(conn, '{"type":"ping"}')
+      await vi.advanceTimersByTimeAsync(10)
+      hub.close(conn)
+    }
+    // Offline well past the old member TTL: still members, still counted.
+    await vi.advanceTimersByTimeAsync(15 * 60_000)
+    expect(await hub.summary('kept')).toMatchObject({ online: 0, members: 2 })
+    expect((await attempt('6.6.6.6', 'kept', 'a3')).answer).toMatchObject({ code: 'TOO_MANY_MEMBERSHIPS' })
+    first.stop()
+    // The next process, on the same (lasting) store.
+    createHub({ membersPerAddress: 2, store: first.store })
+    await vi.advanceTimersByTimeAsync(10)
+    expect((await attempt('6.6.6.6', 'kept', 'a3')).answer).toMatchObject({ code: 'TOO_MANY_MEMBERSHIPS' })
+    expect((await attempt('7.7.7.7', 'kept', 'b1')).answer).toMatchObject({ type: 'joined' })
+  })
+
   it('a member removed behind this process\'s back is found when its address is at the cap', async () => {
     createHub({ membersPerAddress: 1 })
     const { answer } = await attempt('6.6.6.6', 'shared', 'a1')

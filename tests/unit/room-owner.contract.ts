@@ -18,7 +18,11 @@ export function describeRoomOwnership(name: string, createStore: () => Promise<R
     })
 
     async function createHub() {
-      const hub = new RoomHub({ store: await createStore(), heartbeatWindowMs: 400, sweepIntervalMs: 50, memberTtlMs: 60_000, log: () => {} })
+      // The default member TTL: memberships must outlast any absence short of
+      // it. A join has 10 s to ping before it counts as a drive-by, and its
+      // socket a minute before it counts as idle, however slow a busy
+      // machine makes the scrypt of a password or tripcode.
+      const hub = new RoomHub({ store: await createStore(), heartbeatWindowMs: 400, sweepIntervalMs: 50, neverPingedMemberTtlMs: 10_000, idleTimeoutMs: 60_000, log: () => {} })
       hub.start()
       hubs.push(hub)
       return hub
@@ -112,6 +116,73 @@ export function describeRoomOwnership(name: string, createStore: () => Promise<R
       // The ban is of this room only, and does not touch another address.
       expect((await join(hub, 'elsewhere', 'Bob', {}, '198.51.100.7')).joined.created).toBe(true)
       expect((await join(hub, 'club', 'Cy', {}, '192.0.2.60')).joined.created).toBe(false)
+    })
+
+    /** Ada creates the room, pings once (so she is no never-pinged join) and closes her tab. */
+    async function ownerWhoLeftHerTab(hub: RoomHub, roomId: string, extra: object = {}, name = 'Ada') {
+      const owner = await join(hub, roomId, name, { create: true, ...extra }, '203.0.113.1')
+      await new Promise(resolve => setTimeout(resolve, 20))
+      hub.receive(owner.conn, '{"type":"ping"}')
+      await vi.waitFor(async () => {
+        const [ada] = await hub.store.listMembers(roomId)
+        expect(ada!.lastSeenAt).toBeGreaterThan(ada!.joinedAt)
+      }, { timeout: 5000 })
+      hub.close(owner.conn)
+      return owner.joined
+    }
+
+    /** Sweeps as if `aheadMs` had passed, until one idle pass has run at that time (the hub's own timer may hold the pass). */
+    async function sweepAhead(hub: RoomHub, aheadMs: number) {
+      for (let i = 0; i < 5; i++) {
+        await hub.sweep(Date.now() + aheadMs + i)
+        await new Promise(resolve => setTimeout(resolve, 60))
+      }
+    }
+
+    it('the owner who closed her tab 15 minutes ago is still the member and the owner when her token comes back', async () => {
+      const hub = await createHub()
+      const owner = await ownerWhoLeftHerTab(hub, 'secret', { password: 'pw' })
+      await sweepAhead(hub, 15 * 60_000)
+      expect((await hub.store.listMembers('secret')).map(m => m.id)).toEqual([owner.you.id])
+      const back = await join(hub, 'secret', 'Ada', { token: owner.token }, '203.0.113.1')
+      expect(back.joined).toMatchObject({ you: { id: owner.you.id, name: 'Ada' }, owner: owner.you.id, created: false })
+    })
+
+    it('a stranger joining as the owner\'s name after she closed her tab gets NAME_TAKEN, and her token still resumes her as the owner', async () => {
+      const hub = await createHub()
+      const owner = await ownerWhoLeftHerTab(hub, 'atelier')
+      // Past the presence window (400 ms): she is offline, her name still hers.
+      await new Promise(resolve => setTimeout(resolve, 700))
+      expect(await refusal(hub, 'atelier', 'Ada', {}, '198.51.100.9')).toMatchObject({ code: 'NAME_TAKEN' })
+      expect(await refusal(hub, 'atelier', 'ADA', {}, '198.51.100.9')).toMatchObject({ code: 'NAME_TAKEN' })
+      expect(await refusal(hub, 'atelier', '\u0410da', {}, '198.51.100.9')).toMatchObject({ code: 'NAME_TAKEN' })
+      expect(await hub.store.getRoom('atelier')).toMatchObject({ ownerId: owner.you.id })
+      const back = await join(hub, 'atelier', 'Ada', { token: owner.token }, '192.0.2.4')
+      expect(back.joined).toMatchObject({ you: { id: owner.you.id, name: 'Ada' }, owner: owner.you.id })
+    })
+
+    it('the owner on a new device proves her name with her tripcode: the same member and owner with a new token; a wrong secret or a typed tripcode gets nothing', async () => {
+      const hub = await createHub()
+      const first = { joined: await ownerWhoLeftHerTab(hub, 'guild', {}, 'Ada#horse battery staple') }
+      const shown = first.joined.you.name
+      expect(shown).toMatch(/^Ada ![\w-]{8}$/)
+      expect(first.joined.owner).toBe(first.joined.you.id)
+      const wrong = await refusal(hub, 'guild', 'Ada#horse battery', {}, '198.51.100.9')
+      expect(wrong).toMatchObject({ code: 'NAME_TAKEN' })
+      expect(wrong.message).not.toContain('horse')
+      expect(await refusal(hub, 'guild', 'Ada', {}, '198.51.100.9')).toMatchObject({ code: 'NAME_TAKEN' })
+      expect(await refusal(hub, 'guild', shown, {}, '198.51.100.9')).toMatchObject({ code: 'BAD_REQUEST' })
+      expect(await refusal(hub, 'guild', `Eve \u01c3${shown.slice(-8)}`, {}, '198.51.100.9')).toMatchObject({ code: 'BAD_REQUEST' })
+      const phone = await join(hub, 'guild', 'Ada#horse battery staple', {}, '192.0.2.8')
+      expect(phone.joined).toMatchObject({ you: first.joined.you, owner: first.joined.you.id, created: false })
+      expect(phone.joined.token).not.toBe(first.joined.token)
+      expect(await hub.store.getRoom('guild')).toMatchObject({ ownerId: first.joined.you.id })
+      expect((await hub.store.listMembers('guild')).map(m => m.id)).toEqual([first.joined.you.id])
+      // The old token is no proof any more: its join is a newcomer's, and the name is held.
+      expect(await refusal(hub, 'guild', 'Ada', { token: first.joined.token }, '203.0.113.1')).toMatchObject({ code: 'NAME_TAKEN' })
+      // The same secret shows the same tripcode in another room; another secret, another one.
+      expect((await join(hub, 'elsewhere', 'Ada#horse battery staple', { create: true })).joined.you.name).toBe(shown)
+      expect((await join(hub, 'elsewhere', 'Bo#horse battery', {}, '192.0.2.9')).joined.you.name).not.toContain(shown.slice(-8))
     })
 
     it('only the owner removes, never itself, and only a member', async () => {

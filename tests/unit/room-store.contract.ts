@@ -153,23 +153,42 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect((await store.listMembers('lobby')).map(m => m.id).sort()).toEqual(['a', 'c', 'e'])
     })
 
-    it('a member silent since nameFreeBefore gives its name up: removed, token gone, its leave published', async () => {
+    it('a member holds its name however long it has been silent or offline: a newcomer gets name-taken, the holder and its token stay', async () => {
       const store = await createStore(10)
       const events: Array<[string, RoomEvent]> = []
       store.onEvent((roomId, event) => events.push([roomId, event]))
       await store.ensureRoom(room, 100)
       await store.subscribe('lobby')
       await store.addMember({ ...member('old', 'Ada'), lastSeenAt: 100 }, 100)
-      await store.addMember({ ...member('bob', 'Bob'), lastSeenAt: 500 }, 100)
-      expect(await store.addMember({ ...member('new', 'ada'), lastSeenAt: 600 }, 100, 100)).toBe('name-taken')
-      expect(await store.addMember({ ...member('new', 'ADA'), lastSeenAt: 600 }, 2, 101)).toBe('added')
-      expect((await store.listMembers('lobby')).map(m => m.name).sort()).toEqual(['ADA', 'Bob'])
-      expect(await store.findMemberByTokenHash('lobby', 'hash-old')).toBeUndefined()
-      await vi.waitFor(() => expect(events).toEqual([['lobby', { kind: 'left', memberId: 'old' }]]))
-      // Bob was heard from after the cutoff: his name stays his.
-      expect(await store.addMember({ ...member('eve', 'Bob'), lastSeenAt: 600 }, 100, 500)).toBe('name-taken')
-      await store.removeMember('lobby', 'new')
+      await store.markOffline('lobby', 'old')
+      for (const name of ['Ada', 'ada', 'ADA', '\u0410da']) {
+        expect(await store.addMember({ ...member('new', name), lastSeenAt: 10 ** 12 }, 100)).toBe('name-taken')
+      }
+      expect(await store.findMemberByTokenHash('lobby', 'hash-old')).toMatchObject({ id: 'old', name: 'Ada', offline: true })
+      expect((await store.listMembers('lobby')).map(m => m.id)).toEqual(['old'])
+      // Offline members count towards the room's cap.
+      expect(await store.addMember({ ...member('new', 'Bob'), lastSeenAt: 10 ** 12 }, 1)).toBe('room-full')
+      await new Promise(resolve => setTimeout(resolve, 50))
+      expect(events.filter(([, event]) => event.kind === 'left')).toEqual([])
+      await store.removeMember('lobby', 'old')
       expect(await store.addMember(member('ada2', 'Ada'), 100)).toBe('added')
+    })
+
+    it('a replaced token finds the member, the old one nobody; the member keeps its id, name and state', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      await store.addMember(member('a', 'Ada'), 100)
+      await store.markOffline('lobby', 'a')
+      expect(await store.replaceToken('lobby', 'a', 'hash-new')).toMatchObject({ id: 'a', name: 'Ada', tokenHash: 'hash-new', offline: true })
+      expect(await store.findMemberByTokenHash('lobby', 'hash-a')).toBeUndefined()
+      expect(await store.findMemberByTokenHash('lobby', 'hash-new')).toMatchObject({ id: 'a', name: 'Ada' })
+      expect(await store.replaceToken('lobby', 'nobody', 'hash-x')).toBeUndefined()
+      expect(await store.findMemberByTokenHash('lobby', 'hash-x')).toBeUndefined()
+      // Its name stays held, and a removal takes the new token with it.
+      expect(await store.addMember(member('b', 'ADA'), 100)).toBe('name-taken')
+      await store.removeMember('lobby', 'a')
+      expect(await store.findMemberByTokenHash('lobby', 'hash-new')).toBeUndefined()
+      expect(await store.addMember(member('b', 'ADA'), 100)).toBe('added')
     })
 
     it('finds a member by token hash only in its own room', async () => {

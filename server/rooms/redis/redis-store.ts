@@ -185,11 +185,11 @@ export class RedisRoomStore implements RoomStore {
     return await this.redis.DELETE_ROOM_IF_EMPTY(9, ...k.all, ROOMS_KEY, roomId) === 1
   }
 
-  async addMember(member: MemberRecord, maxMembers: number, nameFreeBefore = 0) {
+  async addMember(member: MemberRecord, maxMembers: number) {
     const k = roomKeys(member.roomId)
     let result: unknown
     try {
-      result = await this.redis.ADD_MEMBER(8, ...k.all, member.id, member.tokenHash, encodeMember(member), maxMembers, member.lastSeenAt, nameFreeBefore, k.channel, ...nameKeys(member.name))
+      result = await this.redis.ADD_MEMBER(8, ...k.all, member.id, member.tokenHash, encodeMember(member), maxMembers, member.lastSeenAt, ...nameKeys(member.name))
     }
     catch (error) {
       // The script may have run with its answer lost (a timeout, a dropped
@@ -205,6 +205,12 @@ export class RedisRoomStore implements RoomStore {
   async findMemberByTokenHash(roomId: string, tokenHash: string) {
     const k = roomKeys(roomId)
     const reply = await this.redis.FIND_BY_TOKEN(4, k.tokens, k.members, k.seen, k.offline, tokenHash) as MemberReply | null
+    return decodeMember(roomId, reply)
+  }
+
+  async replaceToken(roomId: string, memberId: string, tokenHash: string) {
+    const k = roomKeys(roomId)
+    const reply = await this.redis.REPLACE_TOKEN(4, k.members, k.tokens, k.seen, k.offline, memberId, tokenHash) as MemberReply | null
     return decodeMember(roomId, reply)
   }
 

@@ -73,40 +73,20 @@ return {1, values}
 /**
  * KEYS: the room's 8 keys (room, members, names, tokens, seen, offline, seq,
  * history). ARGV: memberId, tokenHash, memberJson, maxMembers, lastSeenAt,
- * nameFreeBefore, channel, then the name's keys. A holder of one of the keys
- * not seen since nameFreeBefore gives the name up: it is removed here, and its
- * leave published, in the same step as the check. An id that is a member
- * already (a private room's seat, joined twice at once) is 'name-taken'.
+ * then the name's keys. A name key held by a member, online or not, makes
+ * the name taken (isNameFree in name-keys.ts); so does an id that is a
+ * member already (a private room's seat, joined twice at once).
  */
 export const ADD_MEMBER = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'no-room' end
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 'name-taken' end
-local holders, freed = {}, 0
-for i = 8, #ARGV do
+for i = 6, #ARGV do
   local holder = redis.call('HGET', KEYS[3], ARGV[i])
-  if holder and not holders[holder] then
-    if tonumber(redis.call('ZSCORE', KEYS[5], holder) or '0') >= tonumber(ARGV[6]) then return 'name-taken' end
-    holders[holder] = true
-    freed = freed + redis.call('HEXISTS', KEYS[2], holder)
-  end
+  if holder and redis.call('HEXISTS', KEYS[2], holder) == 1 then return 'name-taken' end
 end
-if redis.call('HLEN', KEYS[2]) - freed >= tonumber(ARGV[4]) then return 'room-full' end
-for holder in pairs(holders) do
-  local json = redis.call('HGET', KEYS[2], holder)
-  if json then
-    local old = cjson.decode(json)
-    for _, key in ipairs(old.nameKeys or {old.nameKey}) do
-      if redis.call('HGET', KEYS[3], key) == holder then redis.call('HDEL', KEYS[3], key) end
-    end
-    redis.call('HDEL', KEYS[2], holder)
-    redis.call('HDEL', KEYS[4], old.tokenHash)
-    redis.call('ZREM', KEYS[5], holder)
-    redis.call('SREM', KEYS[6], holder)
-    redis.call('PUBLISH', ARGV[7], cjson.encode({kind = 'left', memberId = holder}))
-  end
-end
+if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[4]) then return 'room-full' end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-for i = 8, #ARGV do redis.call('HSET', KEYS[3], ARGV[i], ARGV[1]) end
+for i = 6, #ARGV do redis.call('HSET', KEYS[3], ARGV[i], ARGV[1]) end
 redis.call('HSET', KEYS[4], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[5], ARGV[1])
 for i = 1, 8 do redis.call('PERSIST', KEYS[i]) end
@@ -214,6 +194,23 @@ if not id then return false end
 local json = redis.call('HGET', KEYS[2], id)
 if not json then return false end
 return {json, redis.call('ZSCORE', KEYS[3], id), redis.call('SISMEMBER', KEYS[4], id)}
+`
+
+/**
+ * A member proved its name (tripcode.ts): its token hash is replaced. KEYS:
+ * members, tokens, seen, offline. ARGV: memberId, new tokenHash. Returns the
+ * member as it is now, or nil.
+ */
+export const REPLACE_TOKEN = `
+local json = redis.call('HGET', KEYS[1], ARGV[1])
+if not json then return false end
+local member = cjson.decode(json)
+redis.call('HDEL', KEYS[2], member.tokenHash)
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
+member.tokenHash = ARGV[2]
+json = cjson.encode(member)
+redis.call('HSET', KEYS[1], ARGV[1], json)
+return {json, redis.call('ZSCORE', KEYS[3], ARGV[1]), redis.call('SISMEMBER', KEYS[4], ARGV[1])}
 `
 
 /**

@@ -2,7 +2,7 @@ import type { ChatMessage } from '../../../shared/protocol'
 import { addBans, banKeysOf, bannedUntil } from '../bans'
 import { changedWords, deletion, reactionToggle, textEdit } from '../message-changes'
 import type { MessageChange } from '../message-changes'
-import { nameHolders, nameKeys } from '../name-keys'
+import { isNameFree, nameKeys } from '../name-keys'
 import { pairKeyOf, withSeatTokens } from '../private-rooms'
 import { CLIENT_IDS_PER_MEMBER } from '../types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
@@ -205,30 +205,21 @@ export class SqliteRoomStore implements RoomStore {
     return true
   }
 
-  async addMember(member: MemberRecord, maxMembers: number, nameFreeBefore = 0) {
+  async addMember(member: MemberRecord, maxMembers: number) {
     const { sql, tx } = this.require()
     const room = this.requireRoom(member.roomId)
-    const holders = nameHolders(room, member, nameFreeBefore)
-    if (holders === 'name-taken') return holders
-    const keys = nameKeys(member.name)
-    if (room.members.size - holders.size >= maxMembers) return 'room-full' as const
+    if (!isNameFree(room, member)) return 'name-taken' as const
+    if (room.members.size >= maxMembers) return 'room-full' as const
     const emptySince = room.emptySince
     await tx.run(() => {
-      for (const holder of holders) {
-        sql.deleteMember.run(room.record.id, holder.id)
-        sql.deleteMemberSent.run(room.record.id, holder.id)
-      }
       sql.insertMember.run(room.record.id, member.id, member.name, member.tokenHash, member.joinedAt, member.addressHash ?? null, member.browserHash ?? null)
       if (emptySince !== undefined) sql.setEmptySince.run(null, room.record.id)
-      for (const holder of holders) this.forgetMember(room, holder)
       this.rememberMember(room, { ...member })
       room.emptySince = undefined
     }, () => {
       this.forgetMember(room, room.members.get(member.id)!)
-      for (const holder of holders) this.rememberMember(room, holder)
       room.emptySince = emptySince
     })
-    for (const holder of holders) this.handler(member.roomId, { kind: 'left', memberId: holder.id })
     return 'added' as const
   }
 
@@ -237,6 +228,24 @@ export class SqliteRoomStore implements RoomStore {
     const room = this.rooms.get(roomId)
     const member = room?.members.get(room.memberIdByTokenHash.get(tokenHash) ?? '')
     return member && { ...member }
+  }
+
+  async replaceToken(roomId: string, memberId: string, tokenHash: string) {
+    const { sql, tx } = this.require()
+    const room = this.rooms.get(roomId)
+    const member = room?.members.get(memberId)
+    if (!room || !member) return undefined
+    const before = member.tokenHash
+    const swap = (from: string, to: string) => {
+      room.memberIdByTokenHash.delete(from)
+      room.memberIdByTokenHash.set(to, memberId)
+      member.tokenHash = to
+    }
+    await tx.run(() => {
+      sql.setMemberToken.run(tokenHash, roomId, memberId)
+      swap(before, tokenHash)
+    }, () => swap(tokenHash, before))
+    return { ...member }
   }
 
   async listMembers(roomId: string) {

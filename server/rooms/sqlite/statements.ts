@@ -25,6 +25,7 @@ export function prepareStatements(db: Database.Database) {
 
     insertMember: db.prepare<[string, string, string, string, number, string | null, string | null]>('INSERT INTO members (room_id, id, name, token_hash, joined_at, address_hash, browser_hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     deleteMember: db.prepare<[string, string]>('DELETE FROM members WHERE room_id = ? AND id = ?'),
+    setMemberToken: db.prepare<[string, string, string]>('UPDATE members SET token_hash = ? WHERE room_id = ? AND id = ?'),
     deleteMemberSent: db.prepare<[string, string]>('DELETE FROM sent WHERE room_id = ? AND member_id = ?'),
 
     insertMessage: db.prepare<[string, number, string]>('INSERT INTO messages (room_id, seq, body) VALUES (?, ?, ?)'),
