@@ -153,7 +153,7 @@ async function chooseTheme(page: Page, theme: 'light' | 'dark') {
   await page.getByTestId('theme-toggle').selectOption(theme)
   await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
   // Buttons fade their background over 120 ms: measured before, a chip is half in the old theme.
-  await page.evaluate(() => Promise.all(document.getAnimations().map(animation => animation.finished)))
+  await page.evaluate(() => Promise.all(document.getAnimations().filter(animation => animation instanceof CSSTransition).map(animation => animation.finished)))
 }
 
 async function conversationInEveryState(browser: Browser): Promise<Page> {
