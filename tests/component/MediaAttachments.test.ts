@@ -102,7 +102,6 @@ describe('RoomMessageItem text and files', () => {
     useTestLocale('zh-CN')
     const wrapper = mount(RoomMessageItem, { props: { ...base, mine: true, text: 'hi', edited: true, delivery: 'sent', messageId: 'm1' } })
     expect(wrapper.get('[data-testid="edited-mark"]').text()).toBe('（已编辑）')
-    expect(wrapper.get('[data-testid="message-status"]').text()).toBe('✓ 已发送')
     expect(wrapper.get('[data-testid="action-reply"]').attributes('aria-label')).toBe('回复')
     expect(wrapper.get('[data-testid="action-delete"]').attributes('aria-label')).toBe('删除')
   })

@@ -66,10 +66,11 @@ describe('RoomMessageList', () => {
     expect(list.scrollTop).toBe(1000)
   })
 
-  it('marks an own pending message "sending…", an acknowledged one "sent", and others\' messages not at all', () => {
+  it('marks an own pending message "sending…", and an acknowledged one and others\' messages not at all', () => {
     const wrapper = mount(RoomMessageList, { props: { timeline: [chat(1), chat(2, true), pending('a')] } })
-    expect(deliveryStates(wrapper)).toEqual(['none', 'sent', 'sending'])
-    expect(wrapper.findAll('[data-testid="message-status"]').map(mark => mark.text())).toEqual(['✓ sent', 'sending…'])
+    expect(deliveryStates(wrapper)).toEqual(['none', 'none', 'sending'])
+    expect(wrapper.findAll('[data-testid="message-status"]').map(mark => mark.text())).toEqual(['sending…'])
+    expect(wrapper.findAll('[data-testid="message-item"]').map(item => item.attributes('data-delivery'))).toEqual([undefined, 'sent', 'sending'])
   })
 
   it('an acknowledged message keeps its element, so it is not announced twice', async () => {
@@ -79,6 +80,6 @@ describe('RoomMessageList', () => {
     await wrapper.setProps({ timeline: [chat(1), acknowledged(waiting, 2)] })
     const item = wrapper.findAll('[data-testid="message-item"]')[1]
     expect(item?.element).toBe(element)
-    expect(item?.get('[data-testid="message-status"]').attributes('data-state')).toBe('sent')
+    expect(item?.attributes('data-delivery')).toBe('sent')
   })
 })
