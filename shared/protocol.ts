@@ -77,6 +77,21 @@ export const CLOSE_CODES = {
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]+$/
 
 /**
+ * The one spelling of a room id: ids compare case-insensitively, so `DESIGN`,
+ * `Design` and `design` are one room, kept and shown as `design`. Every place
+ * an id comes in (join, lobby watch, API routes, the page's route) passes it
+ * through here.
+ */
+export function normalizeRoomId(value: string): string {
+  return value.toLowerCase()
+}
+
+/** A room id as it came in (a route, a form), normalised; undefined when it is not one. */
+export function parseRoomId(value: unknown): string | undefined {
+  return isValidRoomId(value) ? normalizeRoomId(value) : undefined
+}
+
+/**
  * Private room ids start with this, and no join may create a room whose id
  * does: a private room that has ended stays ended, rather than coming back
  * as an open room under the same id. The page refuses such ids in its form.
@@ -99,6 +114,7 @@ export const ERROR_CODES = [
   'TOO_MANY_WATCHERS',
   'UNAVAILABLE',
   'INTERNAL',
+  'NO_SUCH_ROOM',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
@@ -114,6 +130,11 @@ export interface JoinFrame {
   lastSeq?: number
   /** The page's own id for itself, random per page load; its away beacon names it. */
   tabId?: string
+  /**
+   * Create the room if no room has this id. Without it a join of a missing
+   * room gets NO_SUCH_ROOM, so a mistyped id never makes a room.
+   */
+  create?: true
   /** Used only when this join creates the room. */
   title?: string
   /** Used only when this join creates the room; `unlisted` by default, and always with a password. */
@@ -471,7 +492,9 @@ function parseJoin(data: Record<string, unknown>): ParseResult {
   if (data.visibility !== undefined && data.visibility !== 'public' && data.visibility !== 'unlisted') {
     return fail('BAD_REQUEST', 'visibility must be "public" or "unlisted"')
   }
-  const frame: JoinFrame = { type: 'join', roomId: data.roomId, name }
+  if (data.create !== undefined && typeof data.create !== 'boolean') return fail('BAD_REQUEST', 'create must be true or false')
+  const frame: JoinFrame = { type: 'join', roomId: normalizeRoomId(data.roomId), name }
+  if (data.create) frame.create = true
   if (data.password) frame.password = data.password
   if (data.token) frame.token = data.token
   if (data.lastSeq !== undefined) frame.lastSeq = data.lastSeq as number
@@ -492,7 +515,7 @@ function parseWatch(data: Record<string, unknown>): ParseResult {
     if (!isRecord(room) || !isValidRoomId(room.id) || typeof room.token !== 'string' || room.token.length === 0 || room.token.length > LIMITS.tokenMaxLength) {
       return fail('BAD_REQUEST', 'each of rooms must be {id: a room id, token: a member token}')
     }
-    rooms.push({ id: room.id, token: room.token })
+    rooms.push({ id: normalizeRoomId(room.id), token: room.token })
   }
   return { ok: true, frame: { type: 'watch', scope: 'lobby', rooms } }
 }

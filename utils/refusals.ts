@@ -18,6 +18,7 @@ const FATAL_JOIN_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'TOO_MANY_CONNECTIONS',
   'RATE_LIMITED',
   'FORBIDDEN',
+  'NO_SUCH_ROOM',
 ])
 
 export function isFatalJoinError(code: ErrorCode): boolean {

@@ -26,7 +26,7 @@ async function seedMessages(baseURL: string, roomId: string, count: number) {
     await new Promise(resolve => ws.once('open', resolve))
     const frames: Array<{ type: string }> = []
     ws.on('message', data => frames.push(JSON.parse(data.toString()) as { type: string }))
-    ws.send(JSON.stringify({ type: 'join', roomId, name: `Seeder${start}` }))
+    ws.send(JSON.stringify({ type: 'join', roomId, name: `Seeder${start}`, create: true }))
     await expect.poll(() => frames.some(frame => frame.type === 'joined')).toBe(true)
     const mine = Math.min(perSocket, count - start)
     // One socket's frames are handled in order, so its messages take consecutive seqs.

@@ -84,6 +84,13 @@ describe('room settings and the owner\'s frames', () => {
     expect(parse({ type: 'join', roomId: 'r', name: 'Ada', title: ['Tea'] })).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
   })
 
+  it('a join says create: true to make a missing room, and its room id is lower-cased', () => {
+    expect(parse({ type: 'join', roomId: 'Design-Review_2', name: 'Ada', create: true })).toEqual({ ok: true, frame: { type: 'join', roomId: 'design-review_2', name: 'Ada', create: true } })
+    expect(parse({ type: 'join', roomId: 'design', name: 'Ada', create: false })).toEqual({ ok: true, frame: { type: 'join', roomId: 'design', name: 'Ada' } })
+    expect(parse({ type: 'join', roomId: 'design', name: 'Ada', create: 'yes' })).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+    expect(parse({ type: 'watch', scope: 'lobby', rooms: [{ id: 'DESIGN', token: 't' }] })).toEqual({ ok: true, frame: { type: 'watch', scope: 'lobby', rooms: [{ id: 'design', token: 't' }] } })
+  })
+
   it('title, kick and dm are checked frames', () => {
     expect(parse({ type: 'title', title: ' New\u200b name ' })).toEqual({ ok: true, frame: { type: 'title', title: 'New name' } })
     expect(parse({ type: 'title' })).toMatchObject({ ok: false, code: 'BAD_REQUEST' })

@@ -5,6 +5,8 @@ import {
   acceptJoin,
   chatMessage,
   chatSeqs,
+  dropAndWait,
+  joinedFrame,
   mountHeartbeatSocket,
   setupHeartbeatSocketTests,
 } from './heartbeat-socket-harness'
@@ -24,6 +26,22 @@ describe('joining', () => {
       { type: 'join', roomId: 'lobby', name: 'Ada', password: 'secret', token: 'token-from-last-visit', tabId: expect.stringMatching(/^[0-9a-f]{24}$/) },
     ])
     expect(chat.status.value).toBe('connecting')
+  })
+
+  it('a creating page says create: true until a join succeeds; its rejoins only join, so a room that is gone is not made again', () => {
+    mountHeartbeatSocket({ create: true })
+    FakeWebSocket.latest().open()
+    expect(FakeWebSocket.latest().framesOfType('join')[0]).toMatchObject({ create: true })
+    FakeWebSocket.latest().receive(joinedFrame({ created: true }))
+    dropAndWait()
+    FakeWebSocket.latest().open()
+    expect(FakeWebSocket.latest().framesOfType('join')[0]).not.toHaveProperty('create')
+  })
+
+  it('a page that only joins never says create', () => {
+    mountHeartbeatSocket()
+    FakeWebSocket.latest().open()
+    expect(FakeWebSocket.latest().framesOfType('join')[0]).not.toHaveProperty('create')
   })
 
   it('is connected only once the joined frame arrives', () => {
