@@ -80,10 +80,13 @@ export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]+$/
  * The one spelling of a room id: ids compare case-insensitively, so `DESIGN`,
  * `Design` and `design` are one room, kept and shown as `design`. Every place
  * an id comes in (join, lobby watch, API routes, the page's route) passes it
- * through here.
+ * through here. A private room's id is the server's own random string, never
+ * typed: only its prefix is lower-cased, so the private rooms made before ids
+ * were lower case (mixed-case base64url) keep working; new ones are hex.
  */
 export function normalizeRoomId(value: string): string {
-  return value.toLowerCase()
+  const lower = value.toLowerCase()
+  return lower.startsWith(PRIVATE_ROOM_PREFIX) ? PRIVATE_ROOM_PREFIX + value.slice(PRIVATE_ROOM_PREFIX.length) : lower
 }
 
 /** A room id as it came in (a route, a form), normalised; undefined when it is not one. */
