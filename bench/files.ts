@@ -22,7 +22,7 @@ function median(values: number[]): number {
 async function joinToken(wsUrl: string, roomId: string): Promise<string> {
   const ws = new WebSocket(wsUrl)
   await new Promise((done, fail) => ws.once('open', done).once('error', fail))
-  ws.send(JSON.stringify({ type: 'join', roomId, name: 'Bench' }))
+  ws.send(JSON.stringify({ type: 'join', roomId, name: 'Bench', create: true }))
   const token = await new Promise<string>((done) => {
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as { type: string, token?: string }

@@ -142,7 +142,7 @@ export class ClientPool {
         reject(new Error(reason))
       }
       const timer = setTimeout(() => fail('join timed out'), JOIN_TIMEOUT_MS)
-      ws.on('open', () => ws.send(JSON.stringify({ type: 'join', roomId: spec.roomId, name: spec.name, ...spec.extra })))
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'join', roomId: spec.roomId, name: spec.name, create: true, ...spec.extra })))
       ws.on('error', (error: NodeJS.ErrnoException) => {
         if (!client.joined) fail(error.code ?? error.message)
       })

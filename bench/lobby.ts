@@ -88,7 +88,7 @@ function startChurn(deployment: Deployment, roomIds: string[], sent: Map<string,
     const now = performance.now()
     for (const visitor of visitors) {
       if (visitor.ws.readyState !== WebSocket.OPEN) continue
-      visitor.ws.send(visitor.inside ? '{"type":"leave"}' : JSON.stringify({ type: 'join', roomId: visitor.roomId, name: `visitor${turn}` }))
+      visitor.ws.send(visitor.inside ? '{"type":"leave"}' : JSON.stringify({ type: 'join', roomId: visitor.roomId, name: `visitor${turn}`, create: true }))
       visitor.inside = !visitor.inside
       sent.get(visitor.roomId)!.push(now)
     }

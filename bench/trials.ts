@@ -90,7 +90,7 @@ export async function measurePresence(pool: ClientPool, wsUrls: readonly string[
         if (unnaming && frame.left?.includes(newcomerId)) leftAll.mark(client, at)
       }
       const sentAt = performance.now()
-      newcomer.ws.send(JSON.stringify({ type: 'join', roomId, name }))
+      newcomer.ws.send(JSON.stringify({ type: 'join', roomId, name, create: true }))
       const joined = await newcomer.next('joined', TRIAL_TIMEOUT_MS)
       newcomerId = (joined.you as { id: string }).id
       const lastAt = await joinedAll.finished

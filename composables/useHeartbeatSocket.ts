@@ -50,6 +50,12 @@ export interface UseHeartbeatSocketOptions extends HeartbeatLinkTuning {
   name: MaybeRefOrGetter<string>
   /** Room password sent with every join. @default undefined */
   password?: MaybeRefOrGetter<string | undefined>
+  /**
+   * Create the room if no room has this id (`create: true`), on the joins up
+   * to the first that succeeds; later rejoins only join, so a room that is
+   * gone is said (NO_SUCH_ROOM) rather than made again. @default false
+   */
+  create?: boolean
   /** Title of the room if this join creates it. @default undefined */
   title?: MaybeRefOrGetter<string | undefined>
   /** Visibility of the room if this join creates it (the server's default is unlisted). @default undefined */
@@ -146,6 +152,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     roomId,
     name,
     password,
+    create = false,
     title,
     visibility,
     storage = defaultClientStorage(),
@@ -174,6 +181,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   const privateRooms = usePrivateRooms(storage)
   // The token this page joined with: another tab forgetting it means the member left.
   let joinedToken: string | undefined
+  let hasJoined = false
   // Names this page to the server, so that its away beacon speaks for this tab
   // only and another tab of the member keeps it online.
   const tabId = randomClientId()
@@ -199,7 +207,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   // Read at every join: the options may be refs, and another tab may have stored a token meanwhile.
   function joinFrame(): JoinFrame {
     const details = { roomId: toValue(roomId), name: toValue(name), password: toValue(password) }
-    const creation = { title: toValue(title) || undefined, visibility: toValue(visibility) }
+    const creation = { ...(create && !hasJoined ? { create: true as const } : {}), title: toValue(title) || undefined, visibility: toValue(visibility) }
     return { type: 'join', ...details, ...creation, token: token.read(), lastSeq: room.lastSeq(), tabId, browserId }
   }
 
@@ -238,6 +246,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     error.value = undefined
     token.write(frame.token)
     joinedToken = frame.token
+    hasJoined = true
     roomProtected.value = frame.protected
     loadingOlder.value = false
     typingSentAt = undefined

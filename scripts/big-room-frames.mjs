@@ -77,7 +77,7 @@ async function seedMembers(url, count) {
     while (next < count) {
       const index = next++
       const member = await socket(url)
-      member.send({ type: 'join', roomId: ROOM, name: `member${index}` })
+      member.send({ type: 'join', roomId: ROOM, name: `member${index}`, create: true })
       const joined = await member.until('joined')
       tokens.push({ token: joined.token, name: `member${index}` })
       member.ws.close()
@@ -101,7 +101,7 @@ try {
   console.log(`seeded ${tokens.length} members in ${Date.now() - started} ms`)
   started = Date.now()
   const poster = await socket(url)
-  poster.send({ type: 'join', roomId: ROOM, name: 'poster' })
+  poster.send({ type: 'join', roomId: ROOM, name: 'poster', create: true })
   await poster.until('joined')
   for (let i = 1; i <= MESSAGES; i++) {
     poster.send({ type: 'chat', text: `history message ${i} with a few words in it, as people write them` })
@@ -179,7 +179,7 @@ try {
   // 100 presence changes (members coming back online) and 100 messages, interleaved over ~3 s.
   await record()
   const talker = await socket(url)
-  talker.send({ type: 'join', roomId: ROOM, name: 'talker' })
+  talker.send({ type: 'join', roomId: ROOM, name: 'talker', create: true })
   await talker.until('joined')
   const returning = []
   for (let i = 0; i < 100; i++) {

@@ -93,6 +93,24 @@ export const CLOSE_CODES = {
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]+$/
 
 /**
+ * The one spelling of a room id: ids compare case-insensitively, so `DESIGN`,
+ * `Design` and `design` are one room, kept and shown as `design`. Every place
+ * an id comes in (join, lobby watch, API routes, the page's route) passes it
+ * through here. A private room's id is the server's own random string, never
+ * typed: only its prefix is lower-cased, so the private rooms made before ids
+ * were lower case (mixed-case base64url) keep working; new ones are hex.
+ */
+export function normalizeRoomId(value: string): string {
+  const lower = value.toLowerCase()
+  return lower.startsWith(PRIVATE_ROOM_PREFIX) ? PRIVATE_ROOM_PREFIX + value.slice(PRIVATE_ROOM_PREFIX.length) : lower
+}
+
+/** A room id as it came in (a route, a form), normalised; undefined when it is not one. */
+export function parseRoomId(value: unknown): string | undefined {
+  return isValidRoomId(value) ? normalizeRoomId(value) : undefined
+}
+
+/**
  * Private room ids start with this, and no join may create a room whose id
  * does: a private room that has ended stays ended, rather than coming back
  * as an open room under the same id. The page refuses such ids in its form.
@@ -116,6 +134,7 @@ export const ERROR_CODES = [
   'TOO_MANY_WATCHERS',
   'UNAVAILABLE',
   'INTERNAL',
+  'NO_SUCH_ROOM',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
@@ -131,6 +150,11 @@ export interface JoinFrame {
   lastSeq?: number
   /** The page's own id for itself, random per page load; its away beacon names it. */
   tabId?: string
+  /**
+   * Create the room if no room has this id. Without it a join of a missing
+   * room gets NO_SUCH_ROOM, so a mistyped id never makes a room.
+   */
+  create?: true
   /** Used only when this join creates the room. */
   title?: string
   /** Used only when this join creates the room; `unlisted` by default, and always with a password. */
@@ -529,7 +553,9 @@ function parseJoin(data: Record<string, unknown>): ParseResult {
   if (!optionalString(data.browserId, LIMITS.browserIdMaxLength)) {
     return fail('BAD_REQUEST', `browserId must be a string of at most ${LIMITS.browserIdMaxLength} characters`)
   }
-  const frame: JoinFrame = { type: 'join', roomId: data.roomId, name }
+  if (data.create !== undefined && typeof data.create !== 'boolean') return fail('BAD_REQUEST', 'create must be true or false')
+  const frame: JoinFrame = { type: 'join', roomId: normalizeRoomId(data.roomId), name }
+  if (data.create) frame.create = true
   if (data.password) frame.password = data.password
   if (data.token) frame.token = data.token
   if (data.lastSeq !== undefined) frame.lastSeq = data.lastSeq as number
@@ -551,7 +577,7 @@ function parseWatch(data: Record<string, unknown>): ParseResult {
     if (!isRecord(room) || !isValidRoomId(room.id) || typeof room.token !== 'string' || room.token.length === 0 || room.token.length > LIMITS.tokenMaxLength) {
       return fail('BAD_REQUEST', 'each of rooms must be {id: a room id, token: a member token}')
     }
-    rooms.push({ id: room.id, token: room.token })
+    rooms.push({ id: normalizeRoomId(room.id), token: room.token })
   }
   return { ok: true, frame: { type: 'watch', scope: 'lobby', rooms } }
 }

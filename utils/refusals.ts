@@ -20,6 +20,7 @@ const FATAL_JOIN_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'RATE_LIMITED',
   'FORBIDDEN',
   'NETWORK_BLOCKED',
+  'NO_SUCH_ROOM',
 ])
 
 export function isFatalJoinError(code: ErrorCode): boolean {

@@ -31,9 +31,10 @@ export interface AdmissionRules {
 }
 
 /**
- * A join without a valid token: creates the room if it is new (the creator's
- * password protects it from then on), checks the password on the server, and
- * adds a member under a name nobody online in the room holds.
+ * A join without a valid token: creates the room if it is new and the join
+ * says `create: true` (the creator's password protects it from then on),
+ * checks the password on the server, and adds a member under a name nobody
+ * online in the room holds.
  */
 export async function admitMember(store: RoomStore, frame: JoinFrame, now: number, rules: AdmissionRules): Promise<Admission> {
   const address = rules.clientAddress
@@ -74,6 +75,8 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
   const memberId = newId()
   if (!room) {
     if (frame.roomId.startsWith(PRIVATE_ROOM_PREFIX)) return { code: 'FORBIDDEN', message: 'this private room has ended (or never was); ask for a new one' }
+    // Only a join that says so creates: a mistyped id is told, not given an empty room of its own.
+    if (!frame.create) return { code: 'NO_SUCH_ROOM', message: `no room has the id ${frame.roomId}; check the id, or create the room` }
     const waitMs = rules.roomCreations.take(address, now)
     if (waitMs > 0) return { code: 'RATE_LIMITED', message: 'this address has created rooms as fast as it may; join an existing room or wait', retryAfterMs: waitMs }
     const passwordHash = frame.password ? await rules.hashing.hash(address, frame.password, now) : null

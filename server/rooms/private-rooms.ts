@@ -4,9 +4,12 @@ import type { MemberPresence } from '../../shared/protocol'
 import { SEAT_TOKENS } from './types'
 import type { MemberRecord, PrivateRoom, PrivateSeat, RoomRecord, RoomStore } from './types'
 
-/** 128 random bits: the id is never listed, and nobody else can guess it. */
+/**
+ * 128 random bits: the id is never listed, and nobody else can guess it. In
+ * hex, since room ids are lower case (a join lower-cases the id it names).
+ */
 export function newPrivateRoomId(): string {
-  return PRIVATE_ROOM_PREFIX + randomBytes(16).toString('base64url')
+  return PRIVATE_ROOM_PREFIX + randomBytes(16).toString('hex')
 }
 
 /** The pair's key in its origin room: the same for both directions. */

@@ -312,10 +312,13 @@ export class RoomHub {
     return await this.store.findMemberByTokenHash(roomId, tokenHash) ?? await seatHolder(this.store, roomId, tokenHash)
   }
 
-  async summary(roomId: string): Promise<{ roomId: string, online: number, members: number, protected: boolean } | undefined> {
+  async summary(roomId: string): Promise<{ roomId: string, online: number, members: number, protected: boolean, title?: string } | undefined> {
     const room = await this.store.getRoom(roomId)
     if (!room) return undefined
-    return { roomId, ...await this.presence.counts(roomId), protected: room.passwordHash !== null }
+    const summary = { roomId, ...await this.presence.counts(roomId), protected: room.passwordHash !== null }
+    // The title is for whoever has the link only where the link is all it takes:
+    // a password keeps it for those who know the password, and a private room has none of its own.
+    return room.passwordHash === null && !room.private ? { ...summary, title: room.title } : summary
   }
 
   /**

@@ -1,13 +1,13 @@
 import type { H3Event } from 'h3'
-import { isValidRoomId, LIMITS } from '../../shared/protocol'
+import { LIMITS, parseRoomId } from '../../shared/protocol'
 
 /**
  * Reads `:id` and `{token, tabId?}` of a member action. sendBeacon posts
  * text/plain, so the body is parsed from text whatever its content type says.
  */
 export async function readMemberAction(event: H3Event): Promise<{ roomId: string, token: string, tabId?: string }> {
-  const roomId = getRouterParam(event, 'id')
-  if (!isValidRoomId(roomId)) throw badRequest('room id is not valid')
+  const roomId = parseRoomId(getRouterParam(event, 'id'))
+  if (roomId === undefined) throw badRequest('room id is not valid')
   const raw = await readBoundedBody(event, Number(useRuntimeConfig().apiBodyMaxBytes))
   let body: unknown
   try {

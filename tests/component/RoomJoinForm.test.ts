@@ -124,3 +124,45 @@ describe('RoomJoinForm after a refused join', () => {
     expect(wrapper.get('[data-testid="join-note"]').text()).toBe('You left this room.')
   })
 })
+
+describe('RoomJoinForm for a link: a room that exists, and one that does not', () => {
+  it('a room that exists shows its title and live count, and its button joins without creating', async () => {
+    const wrapper = mount(RoomJoinForm, { props: { roomId: 'design', roomTitle: 'Design review', online: 3, initialName: 'Bob' } })
+    expect(wrapper.get('h1').text()).toBe('Join room design')
+    expect(wrapper.get('[data-testid="join-room-title"]').text()).toBe('Design review')
+    expect(wrapper.get('[data-testid="join-room-online"]').text()).toBe('3 online now')
+    expect(wrapper.find('[data-testid="join-missing"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="join-button"]').text()).toBe('Join')
+    await wrapper.setProps({ online: 4 })
+    expect(wrapper.get('[data-testid="join-room-online"]').text()).toBe('4 online now')
+    await wrapper.get('form').trigger('submit')
+    expect(wrapper.emitted('submit')).toEqual([[{ name: 'Bob', roomId: 'design' }]])
+  })
+
+  it('a room that does not exist is said plainly, and the button creates it with create: true', async () => {
+    const wrapper = mount(RoomJoinForm, { props: { roomId: 'desing', roomMissing: true, initialName: 'Ada' } })
+    expect(wrapper.get('h1').text()).toBe('Create room desing')
+    expect(wrapper.get('[data-testid="join-missing"]').text()).toBe('No room called desing exists yet. Create it, and you will be its owner.')
+    expect(wrapper.find('[data-testid="join-room-summary"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="join-button"]').text()).toBe('Create room')
+    await wrapper.setProps({ busy: true })
+    expect(wrapper.get('[data-testid="join-button"]').text()).toBe('Creating…')
+    await wrapper.setProps({ busy: false })
+    await wrapper.get('form').trigger('submit')
+    expect(wrapper.emitted('submit')).toEqual([[{ name: 'Ada', roomId: 'desing', create: true }]])
+  })
+
+  it('a title that is only the id is not said twice', () => {
+    const wrapper = mount(RoomJoinForm, { props: { roomId: 'design', roomTitle: 'design', online: 0 } })
+    expect(wrapper.find('[data-testid="join-room-title"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="join-room-online"]').text()).toBe('0 online now')
+  })
+
+  it('the lobby form sends a typed id in lower case, and never asks to create', async () => {
+    const wrapper = mount(RoomJoinForm, { props: { initialName: 'Ada', roomMissing: true } })
+    await wrapper.get('[data-testid="room-input"]').setValue(' DESIGN ')
+    expect(wrapper.get('[data-testid="join-button"]').text()).toBe('Join')
+    await wrapper.get('form').trigger('submit')
+    expect(wrapper.emitted('submit')).toEqual([[{ name: 'Ada', roomId: 'design' }]])
+  })
+})

@@ -43,10 +43,10 @@ function mountSession() {
 }
 
 describe('RoomSession', () => {
-  it('joins with the name, password and runtime settings it was given', () => {
+  it('joins (without creating) with the name, password and runtime settings it was given', () => {
     const wrapper = mountSession()
     expect(useHeartbeatSocket).toHaveBeenCalledWith(
-      { roomId: 'lobby', name: 'alice', password: 'pw', heartbeatIntervalMs: 5000, maxRetries: 7 })
+      { roomId: 'lobby', name: 'alice', password: 'pw', create: false, heartbeatIntervalMs: 5000, maxRetries: 7 })
     expect(wrapper.get('[data-testid="online-count"]').text()).toBe('1 online')
     expect(wrapper.get('[data-testid="member-item"]').text()).toContain('(you)')
   })

@@ -15,7 +15,7 @@ export async function socketMember(baseURL: string, roomId: string, name: string
   await new Promise(resolve => ws.once('open', resolve))
   const frames: Array<{ type: string, id?: string, text?: string, from?: { name: string } }> = []
   ws.on('message', data => frames.push(JSON.parse(data.toString()) as never))
-  ws.send(JSON.stringify({ type: 'join', roomId, name }))
+  ws.send(JSON.stringify({ type: 'join', roomId, name, create: true }))
   await expect.poll(() => frames.some(frame => frame.type === 'joined')).toBe(true)
   // Pinging keeps it online for as long as the test wants it in the room.
   const pings = setInterval(() => ws.send(JSON.stringify({ type: 'ping' })), 800)

@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test'
-import { freshRoomId, joinFromHome, joinFromLink, newPerson, onlineCount, say } from './room'
+import { createFromHome, freshRoomId, joinFromLink, newPerson, onlineCount, say } from './room'
 
 test('two people in one room see each other, chat, and the count follows who is there', async ({ browser }) => {
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
 
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await expect(onlineCount(ada)).toHaveText(/^\s*1 online/)
 
   await joinFromLink(bob, 'Bob', roomId)
@@ -34,7 +34,7 @@ test('two people in one room see each other, chat, and the count follows who is 
 test('going offline shows offline at once, and coming back online shows connected', async ({ browser }) => {
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await ada.context().setOffline(true)
   // The browser's offline event is believed at once, not after the pong timeout.
   await expect(ada.getByTestId('connection-status')).toHaveAttribute('data-state', 'offline', { timeout: 1000 })
@@ -49,7 +49,7 @@ test('a protected room turns away a wrong password and lets the right one in', a
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const eve = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId, 'open sesame')
+  await createFromHome(ada, 'Ada', roomId, 'open sesame')
 
   await joinFromLink(eve, 'Eve', roomId, 'guess')
   await expect(eve.getByTestId('password-error')).toHaveText('That password does not open this room.')
@@ -67,7 +67,7 @@ test('a reload comes back as the same member, with the messages already said', a
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(bob, 'Bob', roomId)
   await say(bob, 'before the reload')
   await expect(ada.getByTestId('message-item')).toHaveCount(1)
@@ -86,7 +86,7 @@ test('leaving takes you back to the start and out of the member list', async ({ 
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(bob, 'Bob', roomId)
   await expect(ada.getByTestId('member-item')).toHaveCount(2)
   await bob.getByTestId('leave-button').click()

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { chromium, expect, test } from '@playwright/test'
 import type { Browser, Locator, Page } from '@playwright/test'
-import { freshRoomId, joinFromHome, joinFromLink, newPerson, say } from './room'
+import { createFromHome, freshRoomId, joinFromLink, newPerson, say } from './room'
 
 // Chromium's fake microphone, for the voice clip; launch options replace the
 // config's, so its own are repeated here.
@@ -160,7 +160,7 @@ async function conversationInEveryState(browser: Browser): Promise<Page> {
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(bob, 'Bob', roomId)
   await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
   // The mention comes first: at the end, Enter would pick it from the suggestions instead of sending.

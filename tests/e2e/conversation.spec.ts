@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
 import WebSocket from 'ws'
-import { freshRoomId, joinFromHome, joinFromLink, newPerson, say } from './room'
+import { createFromHome, freshRoomId, joinFromLink, newPerson, say } from './room'
 
 /** The message whose own text (not a reply's quote of another) says `text`. */
 function message(page: Page, text: string) {
@@ -26,7 +26,7 @@ async function seedMessages(baseURL: string, roomId: string, count: number) {
     await new Promise(resolve => ws.once('open', resolve))
     const frames: Array<{ type: string }> = []
     ws.on('message', data => frames.push(JSON.parse(data.toString()) as { type: string }))
-    ws.send(JSON.stringify({ type: 'join', roomId, name: `Seeder${start}` }))
+    ws.send(JSON.stringify({ type: 'join', roomId, name: `Seeder${start}`, create: true }))
     await expect.poll(() => frames.some(frame => frame.type === 'joined')).toBe(true)
     const mine = Math.min(perSocket, count - start)
     // One socket's frames are handled in order, so its messages take consecutive seqs.
@@ -41,7 +41,7 @@ test('typing shows on the other side and clears when the draft is cleared or sen
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(bob, 'Bob', roomId)
   await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
 
@@ -65,7 +65,7 @@ test('a hidden page counts new messages in its title, and showing it again clear
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(bob, 'Bob', roomId)
   await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
   const title = await bob.title()
@@ -112,7 +112,7 @@ test('a reply, a reaction, an edit, a delete and a mention appear on the other s
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(bob, 'Bob', roomId)
   await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
   await say(ada, 'teh first word')

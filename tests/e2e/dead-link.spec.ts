@@ -2,7 +2,7 @@ import { connect, createServer } from 'node:net'
 import type { Socket } from 'node:net'
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
-import { freshRoomId, joinFromHome, joinFromLink, newPerson, onlineCount } from './room'
+import { createFromHome, freshRoomId, joinFromLink, newPerson, onlineCount } from './room'
 
 /**
  * A TCP proxy to the test server that can stop forwarding without closing
@@ -67,7 +67,7 @@ test('a silently dead link shows "Checking connection…" within a few seconds a
     const roomId = freshRoomId()
     const ada = await (await browser.newContext({ baseURL: proxy.url })).newPage()
     const bob = await newPerson(browser)
-    await joinFromHome(ada, 'Ada', roomId)
+    await createFromHome(ada, 'Ada', roomId)
     await joinFromLink(bob, 'Bob', roomId)
     await expect(onlineCount(bob)).toHaveText(/^\s*2 online/)
     await expect(ada.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')

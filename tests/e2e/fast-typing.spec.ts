@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
-import { freshRoomId, joinFromHome, joinFromLink, newPerson } from './room'
+import { createFromHome, freshRoomId, joinFromLink, newPerson } from './room'
 
 /**
  * Records, from before the page loads, how each of its sockets closed, every
@@ -49,7 +49,7 @@ test('thirty messages entered as fast as Playwright can all reach the other page
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
   const adaSockets = await watchSockets(ada)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(bob, 'Bob', roomId)
   await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', /connected|checking/)
 
@@ -86,7 +86,7 @@ test('about 25 messages a second for four seconds: the link is never cut and eve
   const bob = await newPerson(browser)
   const adaSockets = await watchSockets(ada)
   const bobSockets = await watchSockets(bob)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(bob, 'Bob', roomId)
   await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', /connected|checking/)
 

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
-import { freshRoomId, joinFromHome, joinFromLink, newPerson, say } from './room'
+import { createFromHome, freshRoomId, joinFromHome, joinFromLink, newPerson, say } from './room'
 
 function connectionState(page: Page) {
   return page.getByTestId('connection-status')
@@ -37,7 +37,7 @@ test('five wrong passwords keep the person on the join form; the lockout says ho
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const eve = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId, 'open sesame')
+  await createFromHome(ada, 'Ada', roomId, 'open sesame')
 
   await eve.goto(`/room/${roomId}`)
   await eve.getByTestId('name-input').fill('Eve')
@@ -66,7 +66,7 @@ test('a taken name is said next to the name field, and no room is shown', async 
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const other = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(other, 'ada', roomId)
   await expect(other.getByTestId('name-error')).toHaveText('Someone in this room is already called ada. Pick another name.')
   await expectJoinFormOnly(other)
@@ -81,7 +81,7 @@ test('a taken name is said next to the name field, and no room is shown', async 
 test('leave in one tab ends the other tab within a second, and what was unsent there is dropped with the note', async ({ browser }) => {
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   const secondTab = await ada.context().newPage()
   const held = await interceptSocket(secondTab)
   await secondTab.goto(`/room/${roomId}`)
@@ -101,7 +101,7 @@ test('leave in one tab ends the other tab within a second, and what was unsent t
 test('leave in one tab ends a tab that missed the server\'s left frame, through storage', async ({ browser }) => {
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   const secondTab = await ada.context().newPage()
   const held = await interceptSocket(secondTab)
   await secondTab.goto(`/room/${roomId}`)
@@ -117,7 +117,7 @@ test('leave in one tab ends a tab that missed the server\'s left frame, through 
 test('a member of a protected room opens it in a new tab without the password, with a lock in the header', async ({ browser }) => {
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId, 'open sesame')
+  await createFromHome(ada, 'Ada', roomId, 'open sesame')
   await expect(ada.getByTestId('room-lock')).toBeVisible()
   const secondTab = await ada.context().newPage()
   await secondTab.goto(`/room/${roomId}`)
@@ -131,7 +131,7 @@ test('a member of a protected room opens it in a new tab without the password, w
 test('a password typed for a room that has none gets a plain note, and the room shows no lock', async ({ browser }) => {
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   const bob = await newPerson(browser)
   await joinFromHome(bob, 'Bob', roomId, 'i-thought-it-was-locked')
   await expect(connectionState(bob)).toHaveAttribute('data-state', 'connected')
@@ -145,7 +145,7 @@ test('Back after Leave shows the join form and does not rejoin', async ({ browse
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(bob, 'Bob', roomId)
   await expect(ada.getByTestId('member-item')).toHaveCount(2)
   await bob.getByTestId('leave-button').click()
@@ -170,7 +170,7 @@ test('a new room logs no 404 and no error in the console, and the page says its 
   ada.on('response', (response) => {
     if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`)
   })
-  await joinFromHome(ada, 'Ada', freshRoomId())
+  await createFromHome(ada, 'Ada', freshRoomId())
   await expect.soft(ada.locator('html')).toHaveAttribute('lang', 'en')
   await ada.waitForTimeout(500)
   expect(problems).toEqual([])

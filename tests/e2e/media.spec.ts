@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { chromium, expect, test } from '@playwright/test'
 import type { Browser, Locator, Page } from '@playwright/test'
 import { pngBytes } from './png-bytes'
-import { freshRoomId, joinFromHome, joinFromLink, newPerson, say } from './room'
+import { createFromHome, freshRoomId, joinFromLink, newPerson, say } from './room'
 
 // Chromium's fake microphone (a beep) and no permission prompt, for the voice
 // clip; launch options replace the config's, so its own are repeated here.
@@ -22,7 +22,7 @@ async function twoPeople(browser: Browser): Promise<{ ada: Page, bob: Page, room
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(bob, 'Bob', roomId)
   await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
   return { ada, bob, roomId }
@@ -62,7 +62,7 @@ test('an attached image, with its caption, shows in the other person\'s window',
 })
 
 test('a file over the size limit and a program are refused on their rows, with the reason, and nothing is sent', async ({ page }) => {
-  await joinFromHome(page, 'Ada', freshRoomId())
+  await createFromHome(page, 'Ada', freshRoomId())
   await attach(page, [
     { name: 'huge.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(11 * 1024 * 1024, 7) },
     { name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ not really a program') },
@@ -93,7 +93,7 @@ test('a voice clip recorded from the microphone plays on the other side', async 
 })
 
 test('an emoji picked from the picker goes in at the cursor, is sent, and is offered again among the recent ones', async ({ page }) => {
-  await joinFromHome(page, 'Ada', freshRoomId())
+  await createFromHome(page, 'Ada', freshRoomId())
   const input = page.getByTestId('message-input')
   await input.fill('good morning')
   await input.evaluate((element: HTMLTextAreaElement) => element.setSelectionRange(4, 4))

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
 import { socketMember } from './busy-room'
 import type { SocketMember } from './busy-room'
-import { freshRoomId, joinFromHome } from './room'
+import { createFromHome, freshRoomId } from './room'
 
 const TITLE = 'Design review for the spring release'
 const NAMES = ['Margaret Hamilton', 'Grace Brewster Hopper']
@@ -10,7 +10,7 @@ const NAMES = ['Margaret Hamilton', 'Grace Brewster Hopper']
 /** Ada's room with a long title and two members with long names, seen on a phone of `width`. */
 async function roomOnPhone(page: Page, baseURL: string, width: number): Promise<SocketMember[]> {
   const roomId = freshRoomId()
-  await joinFromHome(page, 'Ada', roomId)
+  await createFromHome(page, 'Ada', roomId)
   await page.getByTestId('rename-button').click()
   await page.getByTestId('title-input').fill(TITLE)
   await page.getByTestId('title-save').click()

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test'
 import type { Browser, Page } from '@playwright/test'
 import { startProxiedDeploy } from '../support/nginx'
 import type { ProxiedDeploy } from '../support/nginx'
-import { freshRoomId, joinFromHome, joinFromLink, onlineCount, say } from './room'
+import { createFromHome, freshRoomId, joinFromLink, onlineCount, say } from './room'
 
 // The deploy of docs/deploy.md in a real browser: Debian's nginx with
 // deploy/nginx.conf in front of two instances on one redis-server, instead of
@@ -38,7 +38,7 @@ test('through nginx, two people chat, see the right count, and a reload comes ba
   const ada = await personThroughNginx(browser)
   const bob = await personThroughNginx(browser)
 
-  await joinFromHome(ada.page, 'Ada', roomId)
+  await createFromHome(ada.page, 'Ada', roomId)
   await joinFromLink(bob.page, 'Bob', roomId)
   await expect(bob.page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
   for (const { page } of [ada, bob]) {

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
-import { freshRoomId, joinFromHome, joinFromLink, newPerson, onlineCount, say } from './room'
+import { createFromHome, freshRoomId, joinFromLink, newPerson, onlineCount, say } from './room'
 
 // A duplicate would arrive within a heartbeat or two (1 s each here), so a count
 // of one is checked again after this long.
@@ -28,7 +28,7 @@ test('a message typed while offline appears once for the other member after comi
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(bob, 'Bob', roomId)
   await expect(onlineCount(ada)).toHaveText(/^\s*2 online/)
 
@@ -53,7 +53,7 @@ test('a page reload keeps the member\'s identity and does not blip the online co
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(bob, 'Bob', roomId)
   for (const page of [ada, bob]) {
     await expect(onlineCount(page)).toHaveText(/^\s*2 online/)

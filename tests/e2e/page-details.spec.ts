@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test'
 import { pngBytes } from './png-bytes'
-import { freshRoomId, joinFromHome, joinFromLink, newPerson, say } from './room'
+import { createFromHome, freshRoomId, joinFromLink, newPerson, say } from './room'
 
 test('at 320x568 the messages get at least half the screen, connected or not', async ({ browser }) => {
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId, 'pw')
+  await createFromHome(ada, 'Ada', roomId, 'pw')
   const context = await browser.newContext({ viewport: { width: 320, height: 568 } })
   const phone = await context.newPage()
   await joinFromLink(phone, 'Bob', roomId, 'pw')
@@ -25,7 +25,7 @@ test('at 320x568 the messages get at least half the screen, connected or not', a
 test('the message box grows with Shift+Enter lines up to about six, and Enter sends them as one message', async ({ browser }) => {
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   const box = ada.getByTestId('message-input')
   await expect(box).toBeFocused()
   const height = () => box.evaluate(element => element.getBoundingClientRect().height)
@@ -56,7 +56,7 @@ test('the message box grows with Shift+Enter lines up to about six, and Enter se
 test('the draft survives a reload', async ({ browser }) => {
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await ada.getByTestId('message-input').fill('half a thought')
   await ada.reload()
   await expect(ada.getByTestId('message-input')).toHaveValue('half a thought')
@@ -74,7 +74,7 @@ test('Copy link works without the clipboard API (a plain-http LAN address) and s
     Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined, configurable: true })
   })
   const ada = await context.newPage()
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await ada.getByTestId('copy-link-button').click()
   await expect(ada.getByTestId('copy-link-button')).toHaveText('Copied')
   const copied = await ada.evaluate(() => (window as unknown as { realClipboard: Clipboard }).realClipboard.readText())
@@ -86,7 +86,7 @@ test('thirty messages typed in three seconds all reach the other person, in orde
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(bob, 'Bob', roomId)
   await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
   const texts = Array.from({ length: 30 }, (_, index) => `quick ${index}`)
@@ -116,7 +116,7 @@ test('a rename renames the browser tab, for the owner and for the others', async
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(bob, 'Bob', roomId)
   await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
   await expect(bob).toHaveTitle(`${roomId} · Heartbeat Chat`)
@@ -132,7 +132,7 @@ test('a rename renames the browser tab, for the owner and for the others', async
 test('message times switch to the Chinese 24-hour form as soon as the language is switched', async ({ browser }) => {
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await say(ada, 'what time is it')
   const time = ada.getByTestId('message-item').filter({ hasText: 'what time is it' }).locator('time')
   await expect(time).toHaveText(/^\d{1,2}:\d{2}\s?[AP]M$/)
@@ -145,7 +145,7 @@ test('a pasted image shows a preview before sending, and a click on an image ope
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(bob, 'Bob', roomId)
   await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
 

@@ -11,7 +11,21 @@ export async function newPerson(browser: Browser): Promise<Page> {
   return context.newPage()
 }
 
-/** Joins from the start page as a first-time visitor would. */
+/**
+ * Creates a room from the start page's New room form, as a first-time visitor
+ * would: unlisted, as rooms made by a join were before joins stopped creating.
+ */
+export async function createFromHome(page: Page, name: string, roomId: string, password?: string): Promise<void> {
+  await page.goto('/')
+  await page.getByTestId('new-room-name').fill(name)
+  await page.getByTestId('new-room-id').fill(roomId)
+  await page.getByTestId('visibility-unlisted').check()
+  if (password) await page.getByTestId('new-room-password').fill(password)
+  await page.getByTestId('create-room-button').click()
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+}
+
+/** Joins a room that exists from the start page's "Join a room", as a first-time visitor would. */
 export async function joinFromHome(page: Page, name: string, roomId: string, password?: string): Promise<void> {
   await page.goto('/')
   await page.getByTestId('name-input').fill(name)

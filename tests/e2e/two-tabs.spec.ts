@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
-import { freshRoomId, joinFromHome, joinFromLink, newPerson, onlineCount } from './room'
+import { createFromHome, freshRoomId, joinFromLink, newPerson, onlineCount } from './room'
 
 /** Records, in the page, every active state it shows for the member named `name`, and the lowest online count (a MutationObserver misses no blip). */
 async function watchMember(page: Page, name: string): Promise<() => Promise<{ states: string[], lowestOnline: number }>> {
@@ -24,7 +24,7 @@ test('closing one of two tabs does not make the member idle for the others, not 
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
-  await joinFromHome(ada, 'Ada', roomId)
+  await createFromHome(ada, 'Ada', roomId)
   const adaSecondTab = await ada.context().newPage()
   await adaSecondTab.goto(`/room/${roomId}`)
   await expect(adaSecondTab.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')

@@ -21,7 +21,7 @@ afterAll(() => server.stop())
  */
 async function joinFrom(address: string, roomId: string, name: string, extra: Record<string, unknown> = {}) {
   const client = await connect(server.wsUrl, { localAddress: address })
-  client.send({ type: 'join', roomId, name, ...extra })
+  client.send({ type: 'join', roomId, name, create: true, ...extra })
   for (let waited = 0; waited < 5000; waited += 10) {
     const frame = client.frames.find(f => f.type === 'joined' || f.type === 'error')
     if (frame) return { client, frame }

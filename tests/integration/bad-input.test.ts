@@ -24,7 +24,7 @@ describe('bad input over a real socket', () => {
     const client = await connect(server.wsUrl)
     client.send(raw)
     expect(await client.next('error')).toMatchObject({ code, message: expect.any(String) })
-    client.send({ type: 'join', roomId: `bad-${code}`, name: `n${Math.random().toString(36).slice(2, 8)}` })
+    client.send({ type: 'join', roomId: `bad-${code}`, create: true, name: `n${Math.random().toString(36).slice(2, 8)}` })
     expect(await client.next('joined')).toMatchObject({ type: 'joined' })
   })
 

@@ -20,7 +20,7 @@ async function openJoined(name: string): Promise<WebSocket> {
     ws.once('open', resolve)
     ws.once('error', reject)
   })
-  ws.send(JSON.stringify({ type: 'join', roomId: 'dev-resets', name }))
+  ws.send(JSON.stringify({ type: 'join', roomId: 'dev-resets', name, create: true }))
   await new Promise(resolve => ws.once('message', resolve))
   return ws
 }

@@ -33,7 +33,7 @@ describe('a client that floods or never reads', () => {
   it('a joined socket flooding pings without reading is closed within seconds, and another room keeps fast pongs', async () => {
     const bystander = await joinRoom(server.wsUrl, 'quiet-room', 'Ada', {}, '127.0.0.2')
     const flooder = await openNonReadingClient(server.wsUrl, { localAddress: '127.0.0.3' })
-    flooder.sendText(JSON.stringify({ type: 'join', roomId: 'flood-room', name: 'Mallory' }))
+    flooder.sendText(JSON.stringify({ type: 'join', roomId: 'flood-room', name: 'Mallory', create: true }))
     await sleep(200)
     const rssBefore = (await healthDetails(server.url)).process.rssBytes
     const ping = JSON.stringify({ type: 'ping' })

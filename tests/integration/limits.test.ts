@@ -53,7 +53,7 @@ describe('limits', () => {
     // vault, flood and pair exist; one more fits, the fifth does not.
     await joinRoom(server.wsUrl, 'fourth', 'Dee')
     const fifth = await connect(server.wsUrl)
-    fifth.send({ type: 'join', roomId: 'fifth', name: 'Eli' })
+    fifth.send({ type: 'join', roomId: 'fifth', name: 'Eli', create: true })
     expect(await fifth.next('error')).toMatchObject({ code: 'SERVER_FULL' })
   })
 

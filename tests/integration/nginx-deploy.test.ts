@@ -36,7 +36,7 @@ function closedWithin(client: TestClient, ms: number): Promise<number | 'open'> 
 /** Joins; a refused socket resolves with its close code instead of a `joined` frame. */
 async function join(address: string, roomId: string, name: string, password?: string): Promise<{ client: TestClient, joined?: JoinedFrame, closeCode?: number }> {
   const client = await from(address)
-  client.send({ type: 'join', roomId, name, ...(password ? { password } : {}) })
+  client.send({ type: 'join', roomId, name, create: true, ...(password ? { password } : {}) })
   return Promise.race([
     client.next('joined', 15_000).then(joined => ({ client, joined })),
     client.closed.then(closeCode => ({ client, closeCode })),

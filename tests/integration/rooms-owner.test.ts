@@ -17,13 +17,13 @@ async function from(wsUrl: string, address: string) {
 
 async function joinFrom(wsUrl: string, address: string, roomId: string, name: string, extra: Record<string, unknown> = {}) {
   const client = await from(wsUrl, address)
-  client.send({ type: 'join', roomId, name, ...extra })
+  client.send({ type: 'join', roomId, name, create: true, ...extra })
   return { client, joined: await client.next('joined') }
 }
 
 async function refusedFrom(wsUrl: string, address: string, roomId: string, name: string, extra: Record<string, unknown> = {}) {
   const client = await from(wsUrl, address)
-  client.send({ type: 'join', roomId, name, ...extra })
+  client.send({ type: 'join', roomId, name, create: true, ...extra })
   const error = await client.next('error')
   expect(client.frames.filter(frame => frame.type === 'joined')).toEqual([])
   return error

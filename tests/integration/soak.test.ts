@@ -29,7 +29,7 @@ const health = () => healthDetails(server.url)
 
 async function cycle(i: number): Promise<void> {
   const client = await connect(server.wsUrl)
-  client.send({ type: 'join', roomId: `soak-${i % ROOMS}`, name: `member-${i}` })
+  client.send({ type: 'join', roomId: `soak-${i % ROOMS}`, name: `member-${i}`, create: true })
   await client.next('joined')
   client.send({ type: 'ping' })
   client.send({ type: 'chat', text: `message ${i}`, clientId: `c-${i}` })

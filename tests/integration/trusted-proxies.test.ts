@@ -51,7 +51,7 @@ describe('behind a trusted proxy, limits count the real client', () => {
 
   it('wrong passwords lock out the guessing client only, not everyone behind the proxy', async () => {
     const owner = await via('127.0.0.1', { 'x-forwarded-for': '203.0.113.30' })
-    owner.send({ type: 'join', roomId: 'office', name: 'Boss', password: 'hunter2' })
+    owner.send({ type: 'join', roomId: 'office', name: 'Boss', password: 'hunter2', create: true })
     await owner.next('joined')
     const guesser = await via('127.0.0.1', { 'x-forwarded-for': '203.0.113.31' })
     for (let i = 0; i < 5; i++) {

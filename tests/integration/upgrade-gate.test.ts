@@ -67,7 +67,7 @@ describe('DNS rebinding, with NUXT_PUBLIC_ORIGIN set', () => {
 
   it('a socket from the public origin works end to end', async () => {
     const client = await connect(rebindingGuarded.wsUrl, { headers: { origin: 'http://chat.example' } })
-    client.send({ type: 'join', roomId: 'gate', name: 'Ada' })
+    client.send({ type: 'join', roomId: 'gate', name: 'Ada', create: true })
     expect(await client.next('joined')).toMatchObject({ you: { name: 'Ada' } })
   })
 })

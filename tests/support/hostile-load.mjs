@@ -40,7 +40,7 @@ async function flooder(i) {
       await sleep(100)
       continue
     }
-    socket.write(frame(JSON.stringify({ type: 'join', roomId: 'hostile-flood', name: `flooder${i}` })))
+    socket.write(frame(JSON.stringify({ type: 'join', roomId: 'hostile-flood', name: `flooder${i}`, create: true })))
     await sleep(50)
     const closed = new Promise(resolve => socket.once('close', resolve))
     const ping = frame('{"type":"ping"}')
@@ -63,7 +63,7 @@ async function sleeper(i) {
       await sleep(100)
       continue
     }
-    socket.write(frame(JSON.stringify({ type: 'join', roomId: 'hostile-busy', name: `sleeper${i}` })))
+    socket.write(frame(JSON.stringify({ type: 'join', roomId: 'hostile-busy', name: `sleeper${i}`, create: true })))
     let cut = false
     socket.once('close', () => (cut = true))
     while (running() && !cut) {
@@ -122,7 +122,7 @@ async function sender(i) {
   if (!socket) return
   socket.resume()
   socket.on('data', () => {})
-  socket.write(frame(JSON.stringify({ type: 'join', roomId: 'hostile-busy', name: `sender${i}` })))
+  socket.write(frame(JSON.stringify({ type: 'join', roomId: 'hostile-busy', name: `sender${i}`, create: true })))
   let n = 0
   while (running() && !socket.destroyed) {
     socket.write(frame(JSON.stringify({ type: 'chat', text: `${'y'.repeat(1900)} ${n++}` })))

@@ -66,10 +66,14 @@ export async function connect(url: string, options: ClientOptions = {}): Promise
   }
 }
 
-/** Joins and returns the client with its `joined` frame. */
+/**
+ * Joins and returns the client with its `joined` frame. The join creates the
+ * room if it is new (`create: true`), as the page's New room does; pass
+ * `{ create: undefined }` to join only a room that exists.
+ */
 export async function joinRoom(url: string, roomId: string, name: string, extra: Record<string, unknown> = {}, localAddress?: string) {
   const client = await connect(url, localAddress ? { localAddress } : {})
-  client.send({ type: 'join', roomId, name, ...extra })
+  client.send({ type: 'join', roomId, name, create: true, ...extra })
   const joined = await client.next('joined')
   return { client, joined }
 }

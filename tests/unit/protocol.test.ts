@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LIMITS, checkName, checkTitle, parseClientFrame } from '../../shared/protocol'
+import { LIMITS, checkName, checkTitle, normalizeRoomId, parseClientFrame, parseRoomId } from '../../shared/protocol'
 
 describe('parseClientFrame', () => {
   it('accepts the four client frames and trims the name', () => {
@@ -82,6 +82,21 @@ describe('room settings and the owner\'s frames', () => {
     expect(parse({ type: 'join', roomId: 'r', name: 'Ada', title: ' Tea ', visibility: 'public' })).toEqual({ ok: true, frame: { type: 'join', roomId: 'r', name: 'Ada', title: 'Tea', visibility: 'public' } })
     expect(parse({ type: 'join', roomId: 'r', name: 'Ada', visibility: 'secret' })).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
     expect(parse({ type: 'join', roomId: 'r', name: 'Ada', title: ['Tea'] })).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+  })
+
+  it('a join says create: true to make a missing room, and its room id is lower-cased', () => {
+    expect(parse({ type: 'join', roomId: 'Design-Review_2', name: 'Ada', create: true })).toEqual({ ok: true, frame: { type: 'join', roomId: 'design-review_2', name: 'Ada', create: true } })
+    expect(parse({ type: 'join', roomId: 'design', name: 'Ada', create: false })).toEqual({ ok: true, frame: { type: 'join', roomId: 'design', name: 'Ada' } })
+    expect(parse({ type: 'join', roomId: 'design', name: 'Ada', create: 'yes' })).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+    expect(parse({ type: 'watch', scope: 'lobby', rooms: [{ id: 'DESIGN', token: 't' }] })).toEqual({ ok: true, frame: { type: 'watch', scope: 'lobby', rooms: [{ id: 'design', token: 't' }] } })
+  })
+
+  it('room ids are lower-cased, except the random part of a private room id, which older private rooms have in mixed case', () => {
+    expect(normalizeRoomId('Design_Review-2')).toBe('design_review-2')
+    expect(normalizeRoomId('DM-AbC_x-9')).toBe('dm-AbC_x-9')
+    expect(parseRoomId('DESIGN')).toBe('design')
+    expect(parseRoomId('no/slash')).toBeUndefined()
+    expect(parseRoomId(undefined)).toBeUndefined()
   })
 
   it('title, kick and dm are checked frames', () => {

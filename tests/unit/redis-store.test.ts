@@ -6,6 +6,7 @@ import { FakeConnection } from '../support/fake-connection'
 import { startRedis } from '../support/redis'
 import type { RunningRedis } from '../support/redis'
 import { describeRoomConversation } from './room-conversation.contract'
+import { describeRoomCreation } from './room-create.contract'
 import { describeRoomHub } from './room-hub.contract'
 import { describeRoomOwnership } from './room-owner.contract'
 import { describePrivateRooms } from './room-private.contract'
@@ -39,6 +40,7 @@ describeRoomHub('Redis store', () => createStore(500, 400))
 describeRoomConversation('Redis store', () => createStore(500, 400))
 describeRoomOwnership('Redis store', () => createStore(500, 400))
 describePrivateRooms('Redis store', () => createStore(500, 400))
+describeRoomCreation('Redis store', () => createStore(500, 400))
 
 describe('RedisRoomStore across instances', () => {
   const member = { id: 'a', roomId: 'lobby', name: 'Ada', tokenHash: 'h', joinedAt: 1, lastSeenAt: 1, offline: false }
@@ -136,7 +138,7 @@ describe('RedisRoomStore when Redis misbehaves', () => {
   async function join(hub: RoomHub, roomId: string, name: string) {
     const conn = new FakeConnection()
     hub.open(conn)
-    hub.receive(conn, JSON.stringify({ type: 'join', roomId, name }))
+    hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, create: true }))
     return { conn, joined: await conn.waitFor('joined') }
   }
 
@@ -195,7 +197,7 @@ describe('RedisRoomStore when Redis misbehaves', () => {
     const hub = await hubOn(store)
     const first = new FakeConnection()
     hub.open(first)
-    hub.receive(first, JSON.stringify({ type: 'join', roomId: 'blip', name: 'Ada' }))
+    hub.receive(first, JSON.stringify({ type: 'join', roomId: 'blip', name: 'Ada', create: true }))
     expect(await first.waitFor('error')).toMatchObject({ code: 'UNAVAILABLE' })
     const again = await join(hub, 'blip', 'Ada')
     expect(again.joined.presence).toMatchObject({ online: 1, members: 1 })

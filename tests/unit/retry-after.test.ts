@@ -22,7 +22,7 @@ describe('RATE_LIMITED says how long to wait', () => {
     hub = new RoomHub({ log: () => {}, framesPerSecond: 4, frameBurst: 2 })
     const conn = new FakeConnection()
     hub.open(conn)
-    hub.receive(conn, JSON.stringify({ type: 'join', roomId: 'pace', name: 'Ada' }))
+    hub.receive(conn, JSON.stringify({ type: 'join', roomId: 'pace', name: 'Ada', create: true }))
     await conn.waitFor('joined')
     // The join took one token of the burst of 2: one chat goes, the next is dropped.
     hub.receive(conn, JSON.stringify({ type: 'chat', text: 'one', clientId: 'c1' }))
@@ -69,7 +69,7 @@ describe('RATE_LIMITED says how long to wait', () => {
     hub = new RoomHub({ log: () => {}, passwordFailuresPerMinute: 2 })
     const owner = new FakeConnection()
     hub.open(owner)
-    hub.receive(owner, JSON.stringify({ type: 'join', roomId: 'vault', name: 'Ada', password: 'right' }))
+    hub.receive(owner, JSON.stringify({ type: 'join', roomId: 'vault', name: 'Ada', password: 'right', create: true }))
     await owner.waitFor('joined')
     const eve = new FakeConnection()
     hub.open(eve)

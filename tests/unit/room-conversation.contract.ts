@@ -29,7 +29,7 @@ export function describeRoomConversation(name: string, createStore: () => Promis
     async function join(hub: RoomHub, roomId: string, name: string) {
       const conn = new FakeConnection()
       hub.open(conn)
-      hub.receive(conn, JSON.stringify({ type: 'join', roomId, name }))
+      hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, create: true }))
       return { conn, joined: await conn.waitFor('joined') }
     }
 
@@ -279,7 +279,7 @@ export function describeRoomConversation(name: string, createStore: () => Promis
       for (const frame of frames) send(hub, conn, frame)
       await conn.waitFor('error', frames.length)
       expect(conn.of('error').map(e => e.code)).toEqual(frames.map(() => 'NOT_JOINED'))
-      send(hub, conn, { type: 'join', roomId: 'late', name: 'Ada' })
+      send(hub, conn, { type: 'join', roomId: 'late', name: 'Ada', create: true })
       await conn.waitFor('joined')
     })
   })

@@ -21,7 +21,7 @@ function attachmentsWith(files: Record<string, FileInfo>) {
 async function join(name: string) {
   const conn = new FakeConnection()
   hub.open(conn)
-  hub.receive(conn, JSON.stringify({ type: 'join', roomId: 'r', name }))
+  hub.receive(conn, JSON.stringify({ type: 'join', roomId: 'r', name, create: true }))
   const joined = await conn.waitFor('joined')
   return { conn, joined }
 }

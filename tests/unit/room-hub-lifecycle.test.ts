@@ -7,7 +7,7 @@ let hub: RoomHub
 async function join(roomId: string, name: string) {
   const conn = new FakeConnection()
   hub.open(conn)
-  hub.receive(conn, JSON.stringify({ type: 'join', roomId, name }))
+  hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, create: true }))
   const joined = await conn.waitFor('joined')
   await vi.advanceTimersByTimeAsync(0)
   return { conn, joined }
@@ -113,7 +113,7 @@ describe('isolation and bad input', () => {
     hub.open(conn)
     hub.receive(conn, raw)
     expect(await conn.waitFor('error')).toMatchObject({ code })
-    hub.receive(conn, '{"type":"join","roomId":"lobby","name":"Ada"}')
+    hub.receive(conn, '{"type":"join","roomId":"lobby","name":"Ada","create":true}')
     expect(await conn.waitFor('joined')).toMatchObject({ roomId: 'lobby' })
   })
 
@@ -126,7 +126,7 @@ describe('isolation and bad input', () => {
 
   it('a second join on a joined socket gets ALREADY_JOINED and changes nothing', async () => {
     const ada = await join('lobby', 'Ada')
-    hub.receive(ada.conn, '{"type":"join","roomId":"other","name":"Ada"}')
+    hub.receive(ada.conn, '{"type":"join","roomId":"other","name":"Ada","create":true}')
     expect(await ada.conn.waitFor('error')).toMatchObject({ code: 'ALREADY_JOINED' })
     expect(await hub.summary('other')).toBeUndefined()
   })

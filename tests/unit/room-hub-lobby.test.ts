@@ -16,7 +16,7 @@ function newHub(store: MemoryRoomStore, index: MemoryLobbyIndex) {
 async function join(hub: RoomHub, roomId: string, name: string) {
   const conn = new FakeConnection()
   hub.open(conn)
-  hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, visibility: 'public' }))
+  hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, create: true, visibility: 'public' }))
   const joined = await conn.waitFor('joined')
   await vi.advanceTimersByTimeAsync(0)
   return { conn, joined }

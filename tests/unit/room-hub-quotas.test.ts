@@ -16,7 +16,7 @@ function createHub(options: RoomHubOptions = {}) {
 async function attempt(address: string, roomId: string, name: string, extra: Record<string, string> = {}) {
   const conn = new FakeConnection(address)
   hub.open(conn)
-  hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, ...extra }))
+  hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, create: true, ...extra }))
   const answer = await Promise.race([conn.waitFor('joined'), conn.waitFor('error')])
   await vi.advanceTimersByTimeAsync(0)
   return { conn, answer }

@@ -62,7 +62,7 @@ export function describeRoomHub(name: string, createStore: () => Promise<RoomSto
     async function join(hub: RoomHub, roomId: string, name: string, extra: object = {}) {
       const conn = new FakeConnection()
       hub.open(conn)
-      hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, ...extra }))
+      hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, create: true, ...extra }))
       return { conn, joined: await conn.waitFor('joined') }
     }
 
@@ -71,7 +71,7 @@ export function describeRoomHub(name: string, createStore: () => Promise<RoomSto
     async function refusal(hub: RoomHub, roomId: string, name: string, extra: object = {}) {
       const conn = new FakeConnection()
       hub.open(conn)
-      hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, ...extra }))
+      hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, create: true, ...extra }))
       const error = await conn.waitFor('error')
       expect(conn.of('joined')).toHaveLength(0)
       return error
@@ -232,7 +232,7 @@ export function describeRoomHub(name: string, createStore: () => Promise<RoomSto
         const hub = await createHub(store => failingOnce(store, step))
         const first = new FakeConnection()
         hub.open(first)
-        hub.receive(first, JSON.stringify({ type: 'join', roomId: 'fragile', name: 'Ada' }))
+        hub.receive(first, JSON.stringify({ type: 'join', roomId: 'fragile', name: 'Ada', create: true }))
         expect(await first.waitFor('error')).toMatchObject({ code: 'INTERNAL' })
         const ada = await join(hub, 'fragile', 'Ada')
         expect(ada.joined.presence).toMatchObject({ online: 1, members: 1 })

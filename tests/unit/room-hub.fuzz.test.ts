@@ -11,13 +11,13 @@ const SERVER_FRAME_TYPES = new Set(['joined', 'pong', 'presence', 'chat', 'left'
 
 const roomId = fc.stringMatching(/^[a-z0-9_-]{1,8}$/)
 const validFrame = fc.oneof(
-  fc.record({ type: fc.constant('join'), roomId, name: fc.string({ minLength: 1, maxLength: 40 }), token: fc.option(fc.string(), { nil: undefined }), lastSeq: fc.option(fc.integer({ min: -2, max: 50 }), { nil: undefined }) }),
+  fc.record({ type: fc.constant('join'), roomId, name: fc.string({ minLength: 1, maxLength: 40 }), token: fc.option(fc.string(), { nil: undefined }), lastSeq: fc.option(fc.integer({ min: -2, max: 50 }), { nil: undefined }), create: fc.option(fc.constant(true), { nil: undefined }) }),
   fc.constant({ type: 'ping' }),
   fc.record({ type: fc.constant('chat'), text: fc.string({ maxLength: 60 }), clientId: fc.option(fc.string({ maxLength: 70 }), { nil: undefined }) }),
   fc.constant({ type: 'leave' }),
 )
 // A valid frame with one field replaced by any JSON value, or with a field added.
-const mutatedFrame = fc.tuple(validFrame, fc.constantFrom('type', 'roomId', 'name', 'text', 'token', 'lastSeq', 'clientId', 'password'), fc.jsonValue())
+const mutatedFrame = fc.tuple(validFrame, fc.constantFrom('type', 'roomId', 'name', 'text', 'token', 'lastSeq', 'clientId', 'password', 'create'), fc.jsonValue())
   .map(([frame, key, value]) => ({ ...frame, [key]: value }))
 const rawFrame = fc.oneof(
   validFrame.map(frame => JSON.stringify(frame)),
@@ -42,7 +42,7 @@ describe('the frame handler under random input', () => {
     const calm = [new FakeConnection(), new FakeConnection()]
     for (const [i, conn] of calm.entries()) {
       hub.open(conn)
-      hub.receive(conn, JSON.stringify({ type: 'join', roomId: CALM_ROOM, name: `calm${i}` }))
+      hub.receive(conn, JSON.stringify({ type: 'join', roomId: CALM_ROOM, name: `calm${i}`, create: true }))
       await conn.waitFor('joined')
     }
     hub.receive(calm[0]!, '{"type":"chat","text":"steady"}')

@@ -19,7 +19,7 @@ async function settle() {
 async function join(roomId: string, name: string, extra: Record<string, string> = {}) {
   const conn = new FakeConnection()
   hub.open(conn)
-  hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, ...extra }))
+  hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, create: true, ...extra }))
   const joined = await conn.waitFor('joined')
   await settle()
   return { conn, joined }

@@ -20,7 +20,7 @@ afterEach(() => {
 async function attempt(name: string, address: string, extra: object = {}) {
   const conn = new FakeConnection(address)
   hub.open(conn)
-  hub.receive(conn, JSON.stringify({ type: 'join', roomId: 'club', name, ...extra }))
+  hub.receive(conn, JSON.stringify({ type: 'join', roomId: 'club', name, create: true, ...extra }))
   // Not vi.waitFor: under fake timers it moves the clock, and the clock is what is under test.
   await Promise.race([conn.waitFor('joined'), conn.waitFor('error')])
   return conn

@@ -36,13 +36,13 @@ export function describeRoomOwnership(name: string, createStore: () => Promise<R
 
     async function join(hub: RoomHub, roomId: string, name: string, extra: object = {}, address?: string) {
       const conn = open(hub, address)
-      hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, ...extra }))
+      hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, create: true, ...extra }))
       return { conn, joined: await conn.waitFor('joined') }
     }
 
     async function refusal(hub: RoomHub, roomId: string, name: string, extra: object = {}, address?: string) {
       const conn = open(hub, address)
-      hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, ...extra }))
+      hub.receive(conn, JSON.stringify({ type: 'join', roomId, name, create: true, ...extra }))
       const error = await conn.waitFor('error')
       expect(conn.of('joined')).toHaveLength(0)
       return error

@@ -11,6 +11,7 @@ import type { SqliteRoomStoreOptions } from '../../server/rooms/sqlite/sqlite-st
 import type { MemberRecord, PrivateSeat } from '../../server/rooms/types'
 import { mountSmallDisk } from '../support/mounts'
 import { describeRoomConversation } from './room-conversation.contract'
+import { describeRoomCreation } from './room-create.contract'
 import { describeRoomHub } from './room-hub.contract'
 import { describeRoomOwnership } from './room-owner.contract'
 import { describePrivateRooms } from './room-private.contract'
@@ -45,6 +46,7 @@ describeRoomHub('SQLite store', async () => createStore({ file: join(dir, `hub-$
 describeRoomConversation('SQLite store', async () => createStore({ file: join(dir, `conversation-${++files}.db`) }))
 describeRoomOwnership('SQLite store', async () => createStore({ file: join(dir, `owner-${++files}.db`) }))
 describePrivateRooms('SQLite store', async () => createStore({ file: join(dir, `private-${++files}.db`) }))
+describeRoomCreation('SQLite store', async () => createStore({ file: join(dir, `create-${++files}.db`) }))
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
 

@@ -5,6 +5,8 @@ import {
   acceptJoin,
   chatMessage,
   chatSeqs,
+  dropAndWait,
+  joinedFrame,
   mountHeartbeatSocket,
   setupHeartbeatSocketTests,
 } from './heartbeat-socket-harness'
@@ -35,6 +37,22 @@ describe('joining', () => {
     mountHeartbeatSocket({ storage })
     FakeWebSocket.latest().open()
     expect(FakeWebSocket.latest().frames[0]).toMatchObject({ browserId: 'kept-from-before' })
+  })
+
+  it('a creating page says create: true until a join succeeds; its rejoins only join, so a room that is gone is not made again', () => {
+    mountHeartbeatSocket({ create: true })
+    FakeWebSocket.latest().open()
+    expect(FakeWebSocket.latest().framesOfType('join')[0]).toMatchObject({ create: true })
+    FakeWebSocket.latest().receive(joinedFrame({ created: true }))
+    dropAndWait()
+    FakeWebSocket.latest().open()
+    expect(FakeWebSocket.latest().framesOfType('join')[0]).not.toHaveProperty('create')
+  })
+
+  it('a page that only joins never says create', () => {
+    mountHeartbeatSocket()
+    FakeWebSocket.latest().open()
+    expect(FakeWebSocket.latest().framesOfType('join')[0]).not.toHaveProperty('create')
   })
 
   it('is connected only once the joined frame arrives', () => {

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http'
-import { isValidRoomId, LIMITS } from '../../../../shared/protocol'
+import { LIMITS, parseRoomId } from '../../../../shared/protocol'
 import { UploadProblem } from '../../../files/receive-upload'
 import { hashToken } from '../../../rooms/secrets'
 
@@ -11,9 +11,9 @@ import { hashToken } from '../../../rooms/secrets'
  * dropped, never parsed, and the connection cut if it goes on.
  */
 export default defineEventHandler(async (event) => {
-  const roomId = getRouterParam(event, 'id')
+  const roomId = parseRoomId(getRouterParam(event, 'id'))
   const token = /^Bearer (\S+)$/.exec(getRequestHeader(event, 'authorization') ?? '')?.[1]
-  if (!isValidRoomId(roomId)) return refuse(event, new UploadProblem(400, 'BAD_REQUEST', 'room id is not valid'))
+  if (roomId === undefined) return refuse(event, new UploadProblem(400, 'BAD_REQUEST', 'room id is not valid'))
   if (!token || token.length > LIMITS.tokenMaxLength) return refuse(event, notAMemberHere())
   const hub = useRoomHub()
   const found = await withRoomStore(event, async () => {
