@@ -61,7 +61,7 @@ describe('per-address quotas', () => {
   it('lasting members count against their address across a restart: a new process counts those the store holds', async () => {
     const first = createHub({ membersPerAddress: 2 })
     for (const name of ['a1', 'a2']) {
-      const { conn } = await attempt('6.6.6.6', 'kept', name, { create: 'true' })
+      const { conn } = await attempt('6.6.6.6', 'kept', name)
       await vi.advanceTimersByTimeAsync(10)
       hub.receive(conn, '{"type":"ping"}')
       await vi.advanceTimersByTimeAsync(10)
