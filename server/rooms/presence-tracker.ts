@@ -4,6 +4,10 @@ import type { PresenceDelta } from './presence-batcher'
 import { RoomView } from './room-view'
 import type { MemberRecord, RoomEvent, RoomStore } from './types'
 
+
+/** At most this long between two asks for lapsed memberships in rooms without sockets here. */
+const LAPSED_QUERY_INTERVAL_MS = 60_000
+
 export interface PresenceTrackerOptions {
   windowMs: number
   /**
@@ -46,6 +50,7 @@ export class PresenceTracker {
   private lastSweepCutoff: number | undefined
   /** The never-pinged cutoff of the last idle sweep that completed: joins older than it were looked at. */
   private lastIdleNeverPingedCutoff: number | undefined
+  private lastLapsedQueryAt = Number.NEGATIVE_INFINITY
   private readonly batcher: PresenceBatcher
 
   constructor(private readonly store: RoomStore, private readonly options: PresenceTrackerOptions) {
@@ -171,13 +176,17 @@ export class PresenceTracker {
     const listed = new Set(allRoomIds)
     for (const roomId of this.emptySince.keys()) if (!listed.has(roomId)) this.emptySince.delete(roomId)
     const neverPingedCutoff = now - this.options.neverPingedMemberTtlMs
+    // Memberships lapse on the scale of the member TTL (days): asking every
+    // pass would add a store read per room per pass for nothing.
+    const askLapsed = now - this.lastLapsedQueryAt >= Math.min(LAPSED_QUERY_INTERVAL_MS, this.options.memberTtlMs / 10)
+    if (askLapsed) this.lastLapsedQueryAt = now
     for (const roomId of roomIds) {
       if (await this.store.countMembers(roomId) === 0) {
         await this.forgetIfEmptyLongEnough(roomId, now)
         continue
       }
       this.emptySince.delete(roomId)
-      const lapsed = await this.store.listMembersSeenBefore(roomId, now - this.options.memberTtlMs)
+      const lapsed = askLapsed ? await this.store.listMembersSeenBefore(roomId, now - this.options.memberTtlMs) : []
       const fresh = await this.store.listMembersSeenBefore(roomId, neverPingedCutoff, this.lastIdleNeverPingedCutoff)
       for (const member of new Map([...lapsed, ...fresh].map(m => [m.id, m])).values()) {
         if (this.isExpired(member, now)) await this.options.expireMember(roomId, member.id)
