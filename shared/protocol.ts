@@ -215,7 +215,8 @@ export type ClientFrame = JoinFrame | PingFrame | ChatSendFrame | LeaveFrame
 export interface MemberPresence { id: string, name: string, active: boolean }
 
 /** What a reply shows of the message it answers. */
-export interface ReplyRef { id: string, from: { id: string, name: string }, excerpt: string }
+/** `deleted`: the quoted message was deleted since, and the excerpt keeps nothing of it. */
+export interface ReplyRef { id: string, from: { id: string, name: string }, excerpt: string, deleted?: true }
 
 /** `public` rooms are listed in the lobby; `unlisted` ones are reached only by their link. */
 export type RoomVisibility = 'public' | 'unlisted'

@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../../shared/protocol'
 import { addBans, banKeysOf, bannedUntil } from './bans'
-import { changedWords, deletion, reactionToggle, textEdit } from './message-changes'
+import { changedWords, deletion, reactionToggle, textEdit, withQuoteOf } from './message-changes'
 import type { MessageChange } from './message-changes'
 import { isNameFree, nameKeys } from './name-keys'
 import { pairKeyOf, withSeatTokens } from './private-rooms'
@@ -275,8 +275,20 @@ export class MemoryRoomStore implements RoomStore {
     // The dedupe window holds the message as sent: an edit or a delete leaves no copy of the old words there.
     const sent = before.clientId && changedWords(before, changed) ? this.rooms.get(roomId)?.sentByClientId.get(before.from.id) : undefined
     if (sent?.has(before.clientId!)) sent.set(before.clientId!, changed)
+    if (changedWords(before, changed)) this.requote(this.rooms.get(roomId)!, index, changed)
     this.handler(roomId, event(changed))
     return changed
+  }
+
+  // Replies come after what they quote: only the later part of the history is read.
+  private requote(room: MemoryRoom, quotedIndex: number, quoted: ChatMessage): void {
+    for (let index = quotedIndex + 1; index < room.history.length; index++) {
+      const reply = room.history[index]!
+      if (reply.replyTo?.id !== quoted.id) continue
+      room.history[index] = withQuoteOf(reply, quoted)
+      const sent = reply.clientId ? room.sentByClientId.get(reply.from.id) : undefined
+      if (sent?.has(reply.clientId!)) sent.set(reply.clientId!, room.history[index]!)
+    }
   }
 
   // Synchronous, so that a name check and the removal it leads to are one step.

@@ -1,4 +1,4 @@
-import { LIMITS } from '../../shared/protocol'
+import { LIMITS, replyExcerpt } from '../../shared/protocol'
 import type { ChatMessage, Reactions } from '../../shared/protocol'
 import type { MessageChangeRefusal, RoomEvent } from './types'
 
@@ -49,6 +49,23 @@ export function asTombstone(message: ChatMessage, memberId: string, ownerId: str
 /** Whether a change rewrote what was said, so the dedupe window's copy must be rewritten with it. */
 export function changedWords(before: ChatMessage, after: ChatMessage): boolean {
   return before.text !== after.text || before.deleted !== after.deleted
+}
+
+/**
+ * A reply holds an excerpt of the message it quotes, which is another copy of
+ * its words: when they change, the quote follows (the new excerpt), and when
+ * they are deleted it keeps nothing of them (`deleted`). Called for every held
+ * reply to `quoted`, and for the copy in its author's dedupe window.
+ */
+export function withQuoteOf(reply: ChatMessage, quoted: ChatMessage): ChatMessage {
+  if (reply.replyTo?.id !== quoted.id) return reply
+  const { deleted: _, ...ref } = reply.replyTo
+  return { ...reply, replyTo: quoted.deleted ? { ...ref, excerpt: '', deleted: true } : { ...ref, excerpt: quoteExcerptOf(quoted) } }
+}
+
+/** What a reply quotes of a message as it is now: '' once it is deleted. */
+export function quoteExcerptOf(quoted: ChatMessage): string {
+  return quoted.deleted ? '' : replyExcerpt(quoted.text)
 }
 
 /** One change to a held message: the rule that makes the new copy, and the event the room hears of it. */

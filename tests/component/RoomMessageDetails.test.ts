@@ -62,6 +62,14 @@ describe('reply quotes follow the message they quote', () => {
     expect(quote.attributes('data-deleted')).toBe('true')
   })
 
+  it('say the quoted message was deleted when the server says so, though it is not loaded here', () => {
+    const gone = chat(2, 'answer', { from: { id: 'a', name: 'Ada' }, replyTo: { id: 'm1', from: { id: 'b', name: 'Bob' }, excerpt: '', deleted: true } })
+    const list = mount(RoomMessageList, { props: { timeline: [gone] } })
+    const quote = list.get('[data-testid="reply-quote"]')
+    expect(quote.text()).toContain('This message was deleted')
+    expect(quote.attributes('data-deleted')).toBe('true')
+  })
+
   it('keep the server\'s excerpt when the quoted message is not loaded', () => {
     const list = mount(RoomMessageList, { props: { timeline: [reply('an older line')] } })
     expect(list.get('[data-testid="reply-quote"]').text()).toContain('an older line')

@@ -411,6 +411,31 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(JSON.stringify(await store.recentMessages('lobby', 10))).not.toContain('secret')
     })
 
+    it('a reply\'s quote follows the quoted words: an edit gives it the new excerpt, a delete leaves none in the reply or its dedupe copy (rule: withQuoteOf)', async () => {
+      const store = await createStore(10)
+      await store.ensureRoom(room, 100)
+      await store.addMember(member('owner', 'Olga'), 100)
+      await store.addMember(member('a', 'Ada'), 100)
+      await store.addMember(member('b', 'Bob'), 100)
+      const ada = { id: 'a', name: 'Ada' }
+      await store.appendMessage({ type: 'chat', id: 'q1', roomId: 'lobby', from: ada, text: 'typo secret', at: 1 })
+      await store.appendMessage({ type: 'chat', id: 'q2', roomId: 'lobby', from: ada, text: 'card 4111 secret', at: 2 })
+      const reply = (id: string, clientId: string, quoted: string, excerpt: string) => store.appendMessage({ type: 'chat', id, roomId: 'lobby', from: { id: 'b', name: 'Bob' }, text: `re ${id}`, at: 3, clientId, replyTo: { id: quoted, from: ada, excerpt } })
+      await reply('r1', 'c1', 'q1', 'typo secret')
+      await reply('r2', 'c2', 'q2', 'card 4111 secret')
+      await reply('r3', 'c3', 'q2', 'card 4111 secret')
+      await store.editMessage('lobby', 'q1', 'a', 'fixed', 5)
+      await store.deleteMessage('lobby', 'q2', 'a')
+      const byId = new Map((await store.recentMessages('lobby', 10)).map(message => [message.id, message]))
+      expect(byId.get('r1')!.replyTo).toEqual({ id: 'q1', from: ada, excerpt: 'fixed' })
+      expect(byId.get('r2')!.replyTo).toEqual({ id: 'q2', from: ada, excerpt: '', deleted: true })
+      expect(byId.get('r3')!.replyTo).toEqual({ id: 'q2', from: ada, excerpt: '', deleted: true })
+      const resent = await reply('x1', 'c2', 'q2', 'ignored')
+      expect(resent).toMatchObject({ duplicate: true, message: { id: 'r2', replyTo: { excerpt: '', deleted: true } } })
+      expect(JSON.stringify(await store.recentMessages('lobby', 10))).not.toContain('secret')
+      expect(JSON.stringify(resent)).not.toContain('secret')
+    })
+
     it('refuses a member past the room cap and a room past the server cap', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 1)

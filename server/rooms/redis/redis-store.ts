@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import Redis from 'ioredis'
-import { LIMITS } from '../../../shared/protocol'
+import { LIMITS, replyExcerpt } from '../../../shared/protocol'
 import type { ChatMessage } from '../../../shared/protocol'
 import { MAX_BANS_PER_ROOM } from '../bans'
 import { pairKeyOf } from '../private-rooms'
@@ -299,7 +299,7 @@ export class RedisRoomStore implements RoomStore {
   async appendMessage(message: NewChatMessage) {
     const k = roomKeys(message.roomId)
     const sender = message.from.id
-    const [status, json] = await this.redis.APPEND_MESSAGE(6, k.room, k.seq, k.history, k.members, k.sent(sender), k.sentOrder(sender), JSON.stringify(message), this.options.historyLimit, k.channel, sender, message.clientId ?? '', CLIENT_IDS_PER_MEMBER, message.id) as [number, string]
+    const [status, json] = await this.redis.APPEND_MESSAGE(6, k.room, k.seq, k.history, k.members, k.sent(sender), k.sentOrder(sender), JSON.stringify(message), this.options.historyLimit, k.channel, sender, message.clientId ?? '', CLIENT_IDS_PER_MEMBER, message.id, message.replyTo?.id ?? '') as [number, string]
     if (status === -1) {
       // A room gone while its members post: perhaps all data is gone (FLUSHALL).
       this.connection.checkEpoch().catch(() => {})
@@ -346,7 +346,7 @@ export class RedisRoomStore implements RoomStore {
 
   async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number) {
     const k = roomKeys(roomId)
-    return changed(await this.redis.CHANGE_MESSAGE(4, k.history, k.room, k.seq, k.sent(authorId), messageId, authorId, text, editedAt, k.channel, authorId))
+    return changed(await this.redis.CHANGE_MESSAGE(4, k.history, k.room, k.seq, k.sent(authorId), messageId, authorId, text, editedAt, k.channel, authorId, replyExcerpt(text), k.sent('')))
   }
 
   // The owner may delete another's message, whose author's dedupe window is
@@ -355,7 +355,7 @@ export class RedisRoomStore implements RoomStore {
     const k = roomKeys(roomId)
     const authorId = (await this.findMessage(roomId, messageId))?.from.id
     if (authorId === undefined) return 'not-found' as const
-    return changed(await this.redis.CHANGE_MESSAGE(4, k.history, k.room, k.seq, k.sent(authorId), messageId, memberId, '', 0, k.channel, authorId))
+    return changed(await this.redis.CHANGE_MESSAGE(4, k.history, k.room, k.seq, k.sent(authorId), messageId, memberId, '', 0, k.channel, authorId, '', k.sent('')))
   }
 }
 

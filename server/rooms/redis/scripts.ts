@@ -216,7 +216,9 @@ return {json, redis.call('ZSCORE', KEYS[3], ARGV[1]), redis.call('SISMEMBER', KE
 /**
  * KEYS: room, seq, history, members, the sender's sent and sent-order.
  * ARGV: message JSON without seq, historyLimit, channel, senderId, clientId
- * ('' for none), clientIdsPerMember, messageId. Returns {-1} when the room is gone,
+ * ('' for none), clientIdsPerMember, messageId, the id the message replies to
+ * ('' for none: 'replies:<id>' in the room's hash lists the seqs of the
+ * replies to a held message, for CHANGE_MESSAGE). Returns {-1} when the room is gone,
  * {-2} when the sender is no longer a member, {1, original} for a clientId
  * the sender used within its last clientIdsPerMember, else {0, message}.
  * The seq is spliced in front of the JSON, and the message is published in
@@ -235,8 +237,13 @@ redis.call('RPUSH', KEYS[3], message)
 -- The id index (findMessage) lives in the room's hash, so it goes with the room.
 redis.call('HSETNX', KEYS[1], 'msg-index-from', seq)
 redis.call('HSET', KEYS[1], 'msg:' .. ARGV[7], seq)
+if ARGV[8] ~= '' then
+  local replies = redis.call('HGET', KEYS[1], 'replies:' .. ARGV[8])
+  redis.call('HSET', KEYS[1], 'replies:' .. ARGV[8], replies and (replies .. ',' .. seq) or seq)
+end
 for _ = 1, redis.call('LLEN', KEYS[3]) - tonumber(ARGV[2]) do
-  redis.call('HDEL', KEYS[1], 'msg:' .. cjson.decode(redis.call('LPOP', KEYS[3])).id)
+  local dropped = cjson.decode(redis.call('LPOP', KEYS[3])).id
+  redis.call('HDEL', KEYS[1], 'msg:' .. dropped, 'replies:' .. dropped)
 end
 if ARGV[5] ~= '' then
   redis.call('HSET', KEYS[5], ARGV[5], message)
@@ -391,9 +398,13 @@ return {'ok', json}
 /**
  * KEYS: history, room, seq, the author's sent. ARGV: messageId, memberId,
  * text ('' to delete), editedAt, channel, the author's id as the caller read
- * it. Mirrors withTextEdited and asTombstone (message-changes.ts): an edit is
- * the author's, a delete the author's or the room owner's. The author's
- * dedupe window gets the new copy, so no old words stay there.
+ * it, the excerpt replies quote of the changed message (quoteExcerptOf), the
+ * prefix of a member's sent key. Mirrors withTextEdited, asTombstone and
+ * withQuoteOf (message-changes.ts): an edit is the author's, a delete the
+ * author's or the room owner's. The author's dedupe window gets the new copy,
+ * and so do the replies quoting it and their authors' windows, so no old
+ * words stay anywhere. (The repliers' sent keys are named here, not passed:
+ * they share the room's hash slot.)
  */
 export const CHANGE_MESSAGE = `${FIND_MESSAGE}
 local index, message = findMessage(KEYS[1], ARGV[1])
@@ -419,6 +430,28 @@ local json = cjson.encode(message)
 redis.call('LSET', KEYS[1], index, json)
 if message.clientId and message.from.id == ARGV[6] and redis.call('HEXISTS', KEYS[4], message.clientId) == 1 then
   redis.call('HSET', KEYS[4], message.clientId, json)
+end
+local quoters = redis.call('HGET', KEYS[2], 'replies:' .. ARGV[1])
+if quoters then
+  local length = redis.call('LLEN', KEYS[1])
+  local last = tonumber(redis.call('GET', KEYS[3]) or 0)
+  for quoterSeq in string.gmatch(quoters, '[^,]+') do
+    local at = length - 1 - (last - tonumber(quoterSeq))
+    local quoterJson = at >= 0 and redis.call('LINDEX', KEYS[1], at)
+    if quoterJson then
+      local reply = cjson.decode(quoterJson)
+      if reply.replyTo and reply.replyTo.id == ARGV[1] then
+        reply.replyTo.excerpt = ARGV[7]
+        if message.deleted then reply.replyTo.deleted = true end
+        local replyJson = cjson.encode(reply)
+        redis.call('LSET', KEYS[1], at, replyJson)
+        local sentKey = ARGV[8] .. reply.from.id
+        if reply.clientId and redis.call('HEXISTS', sentKey, reply.clientId) == 1 then
+          redis.call('HSET', sentKey, reply.clientId, replyJson)
+        end
+      end
+    end
+  end
 end
 redis.call('PUBLISH', ARGV[5], cjson.encode(event))
 return {'ok', json}

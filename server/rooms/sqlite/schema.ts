@@ -65,6 +65,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX messages_by_id ON messages (room_id, json_extract(body, '$.id'));
   `,
+  // 5: replies by the message they quote. A reply keeps an excerpt of it,
+  // rewritten when the quoted words are edited or deleted.
+  `
+  CREATE INDEX messages_by_reply ON messages (room_id, json_extract(body, '$.replyTo.id'));
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../../../shared/protocol'
 import { addBans, banKeysOf, bannedUntil } from '../bans'
-import { changedWords, deletion, reactionToggle, textEdit } from '../message-changes'
+import { changedWords, deletion, reactionToggle, textEdit, withQuoteOf } from '../message-changes'
 import type { MessageChange } from '../message-changes'
 import { isNameFree, nameKeys } from '../name-keys'
 import { pairKeyOf, withSeatTokens } from '../private-rooms'
@@ -437,6 +437,14 @@ export class SqliteRoomStore implements RoomStore {
       sql.updateMessage.run(body, roomId, row.seq)
       // The dedupe window holds the message as sent: an edit or a delete leaves no copy of the old words there.
       if (before.clientId && changedWords(before, changed)) sql.updateSent.run(body, roomId, before.from.id, row.seq)
+      if (changedWords(before, changed)) {
+        for (const reply of sql.repliesTo.all(roomId, messageId)) {
+          const requoted = withQuoteOf(JSON.parse(reply.body) as ChatMessage, changed)
+          const requotedBody = JSON.stringify(requoted)
+          sql.updateMessage.run(requotedBody, roomId, reply.seq)
+          if (requoted.clientId) sql.updateSent.run(requotedBody, roomId, requoted.from.id, reply.seq)
+        }
+      }
       return changed
     })
     if (typeof result !== 'string') this.handler(roomId, event(result))

@@ -38,6 +38,7 @@ export function prepareStatements(db: Database.Database) {
     // an expression that is not the index's, word for word) the statement fails to prepare.
     messageById: db.prepare<[string, string], { seq: number, body: string }>('SELECT seq, body FROM messages INDEXED BY messages_by_id WHERE room_id = ? AND json_extract(body, \'$.id\') = ? ORDER BY seq DESC LIMIT 1'),
     updateMessage: db.prepare<[string, string, number]>('UPDATE messages SET body = ? WHERE room_id = ? AND seq = ?'),
+    repliesTo: db.prepare<[string, string], { seq: number, body: string }>('SELECT seq, body FROM messages INDEXED BY messages_by_reply WHERE room_id = ? AND json_extract(body, \'$.replyTo.id\') = ?'),
 
     sentByClientId: db.prepare<[string, string, string], string>('SELECT body FROM sent WHERE room_id = ? AND member_id = ? AND client_id = ?').pluck(),
     countSent: db.prepare<[string, string], number>('SELECT COUNT(*) FROM sent WHERE room_id = ? AND member_id = ?').pluck(),
