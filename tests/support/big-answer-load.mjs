@@ -66,7 +66,8 @@ function open() {
 async function joined(i, extra = {}) {
   const socket = await open()
   if (!socket) return undefined
-  socket.send({ type: 'join', roomId: ROOM, name: `big${i}`, create: true, ...extra })
+  // A name of its own per phase: the members an earlier phase made still hold theirs (memberships last).
+  socket.send({ type: 'join', roomId: ROOM, name: `${phase}${i}`, create: true, ...extra })
   const frame = await socket.next('joined')
   if (frame?.type !== 'joined') {
     socket.ws.terminate()
@@ -142,7 +143,7 @@ async function resumeLoop(i) {
       await sleep(100)
       continue
     }
-    socket.send({ type: 'join', roomId: ROOM, name: `big${1000 + i}`, token, lastSeq: 0 })
+    socket.send({ type: 'join', roomId: ROOM, name: `${phase}${1000 + i}`, token, lastSeq: 0 })
     await socket.next('joined')
     socket.ws.terminate()
   }
