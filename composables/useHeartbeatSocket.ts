@@ -177,6 +177,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   // sent in between or not, so fast typing spends the frame budget on chat.
   let typingSentAt: number | undefined
   let typingShown = false
+  let typingStartTimer: ReturnType<typeof setTimeout> | undefined
   const token = memberTokenStore(storage, roomId)
   const privateRooms = usePrivateRooms(storage)
   // The token this page joined with: another tab forgetting it means the member left.
@@ -251,6 +252,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     loadingOlder.value = false
     typingSentAt = undefined
     typingShown = false
+    clearTimeout(typingStartTimer)
     askingForMissing = false
     clearTimeout(historyRetryTimer)
     room.applyJoined(frame)
@@ -367,12 +369,20 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
   // short, it expires on the server by itself. It never takes a token that a
   // waiting message needs.
   function setTyping(typing: boolean) {
+    clearTimeout(typingStartTimer)
     if (!joined.value) return
     const now = Date.now()
-    if (typing && (typingSentAt === undefined || now - typingSentAt >= typingIntervalMs)) {
+    const waitMs = typingSentAt === undefined ? 0 : typingSentAt + typingIntervalMs - now
+    if (typing && waitMs <= 0) {
       if (outbox.busy() || !link.send({ type: 'typing' })) return
       typingSentAt = now
       typingShown = true
+    }
+    else if (typing && !typingShown) {
+      // Typing again soon after a stop (a draft cleared, a message sent): the
+      // start waits for the interval rather than being lost, or the others
+      // would not see it until the next keystroke after the interval.
+      typingStartTimer = setTimeout(() => setTyping(true), waitMs)
     }
     else if (!typing && typingShown && link.send({ type: 'typing', stop: true })) {
       typingShown = false
@@ -424,6 +434,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
 
   function close() {
     clearTimeout(historyRetryTimer)
+    clearTimeout(typingStartTimer)
     outbox.stop()
     link.close()
     if (WebSocketImpl) window.removeEventListener('storage', onStorage)

@@ -28,6 +28,26 @@ describe('the conversation in the composable', () => {
     expect(socket.framesOfType('typing').slice(3)).toEqual([{ type: 'typing' }, { type: 'typing', stop: true }])
   })
 
+  it('typing again soon after a stop is told once the 2 s have passed, not lost until the next keystroke', () => {
+    const { chat } = mountHeartbeatSocket()
+    const socket = acceptJoin()
+    chat.setTyping(true)
+    vi.advanceTimersByTime(300)
+    chat.setTyping(false)
+    vi.advanceTimersByTime(200)
+    chat.setTyping(true)
+    vi.advanceTimersByTime(1499)
+    expect(socket.framesOfType('typing')).toEqual([{ type: 'typing' }, { type: 'typing', stop: true }])
+    vi.advanceTimersByTime(1)
+    expect(socket.framesOfType('typing')).toEqual([{ type: 'typing' }, { type: 'typing', stop: true }, { type: 'typing' }])
+    // Stopping before then sends nothing more.
+    chat.setTyping(false)
+    chat.setTyping(true)
+    chat.setTyping(false)
+    vi.advanceTimersByTime(5000)
+    expect(socket.framesOfType('typing').slice(3)).toEqual([{ type: 'typing', stop: true }])
+  })
+
   it('sends no typing frame while a message waits to go or to be posted', () => {
     const { chat } = mountHeartbeatSocket()
     const socket = acceptJoin()
