@@ -74,7 +74,15 @@ async function joined(i, extra = {}) {
     return undefined
   }
   counts.joins++
+  keepAlive(socket.ws)
   return { ...socket, joined: frame }
+}
+
+// Members that ping, as a page does: the server keeps them, and answers their
+// floods, rather than dropping them as joins that never pinged.
+function keepAlive(ws) {
+  const beat = setInterval(() => ws.readyState === ws.OPEN && ws.send('{"type":"ping"}'), 500)
+  ws.once('close', () => clearInterval(beat))
 }
 
 // Text as heavy in bytes as the server takes: every U+0001 is 6 bytes of JSON.
