@@ -1,7 +1,8 @@
 import type { H3Event } from 'h3'
 
-/** Once a 413 is out, how long, and how much more of the body, the client may go on sending before the connection is cut. */
-const LINGER_MS = 1000
+/** Once a 413 is out, how long the client may go on sending before the connection is cut. */
+const LINGER_MS = 2000
+/** How much more of the body is read and dropped in that time; past it the server stops reading. */
 const LINGER_BYTES = 16 * 1024 * 1024
 
 /**
@@ -47,26 +48,30 @@ export function readBoundedBody(event: H3Event, maxBytes: number): Promise<strin
 
 /**
  * The rest of a refused body is read and dropped, not left unread: closing a
- * connection with unread data resets it, and the client would lose the 413
- * with it. Once the 413 is out, a client that goes on sending past a moment
- * or a megabyte is cut; one that stops keeps its connection.
+ * connection with unread data resets it, and a reset that reaches the client
+ * before it has read the 413 loses the answer with it. So, as nginx's
+ * lingering close does: once the 413 is out, the server's side is shut (the
+ * client reads the answer and then the end), the body is drained up to a
+ * bound and then no longer read (the client's writes stall, they cost
+ * nothing), and only after a moment is the socket destroyed. A client that
+ * had finished sending keeps its connection.
  */
 export function dropRest(event: H3Event): void {
   const { req, res } = event.node
   let answered = false
   let dropped = 0
-  const cut = () => req.socket.destroy()
   req.on('data', (chunk: Buffer) => {
     if (!answered) return
     dropped += chunk.length
-    if (dropped > LINGER_BYTES) cut()
+    if (dropped > LINGER_BYTES) req.pause()
   })
   req.resume()
   res.once('finish', () => {
     answered = true
     if (req.complete) return
-    const timer = setTimeout(cut, LINGER_MS)
+    req.socket.end()
+    const timer = setTimeout(() => req.socket.destroy(), LINGER_MS)
     timer.unref()
-    req.once('end', () => clearTimeout(timer))
+    req.socket.once('close', () => clearTimeout(timer))
   })
 }
