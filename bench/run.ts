@@ -55,13 +55,16 @@ async function main(): Promise<void> {
   else {
     write(config.out.replace(/\.json$/, '') + '.svg', renderChart(result))
   }
-  // The files benchmark (upload throughput, a 12-megapixel thumbnail) belongs
+  // The files benchmark (upload throughput, a 12-megapixel thumbnail) and the
+  // big-answer floods (issue 18) belong
   // to a full run; the quick run is the smoke test's, which it would only slow.
   // Started from here, not chained in package.json: npm appends a run's
   // arguments to the last command of the script, and --quick must reach this one.
   if (!config.quick) {
-    const files = spawnSync(process.execPath, [new URL('./files.js', import.meta.url).pathname], { stdio: 'inherit' })
-    if (files.status !== 0) throw new Error(`the files benchmark failed (exit ${files.status})`)
+    for (const script of ['files', 'big-answers']) {
+      const run = spawnSync(process.execPath, [new URL(`./${script}.js`, import.meta.url).pathname], { stdio: 'inherit' })
+      if (run.status !== 0) throw new Error(`the ${script} benchmark failed (exit ${run.status})`)
+    }
   }
 }
 

@@ -131,10 +131,9 @@ describe('hostile soak', () => {
       const p99 = trips.length > 0 ? percentile(trips, 99) : Infinity
       figures.push(`${phase}: ${trips.length} pongs, ${lost} lost, p50 ${trips.length > 0 ? percentile(trips, 50).toFixed(1) : '-'} ms, p99 ${p99.toFixed(1)} ms, peak RSS ${(peakRss / MiB).toFixed(0)} MiB; attacker ${JSON.stringify(report)}`)
       // Every ping answered and memory bounded, in every run. The round-trip
-      // target (p99 under 50 ms, issue 18) is printed here, not asserted: on
-      // this shared 2-core machine one run in three saw a single stall of
-      // 100-260 ms that the other runs did not (see the closing note of
-      // issues 17 and 18), and a timed target belongs in a benchmark.
+      // target (p99 under 50 ms, issue 18) is a timing on a shared machine:
+      // `npm run bench:big-answers` measures it beside a quiet phase of the
+      // same run; here it is only printed.
       if (lost > 0 || peakRss >= 300 * MiB) failures.push(phase)
       // The flood reached the server, and no answer was larger than a page.
       expect(Number(report.sent)).toBeGreaterThan(100)
