@@ -1,20 +1,16 @@
-import { randomUUID } from 'node:crypto'
 import { mkdir, readdir, stat, unlink } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
-import { fileTypeFromFile } from 'file-type'
 import type { FileInfo } from '../../shared/protocol'
 import type { Attachments } from '../rooms/attachments'
 import { TokenBuckets } from '../rooms/rate-limits'
 import type { RoomRecord } from '../rooms/types'
 import type { BlobEntry, BlobStore } from './blob-store'
-import { blobKeyOfPath, blobKeys, cleanFileName, fileIdOfKey, fileUrl, newFileId, parseRoomKey, roomKeyOf } from './file-keys'
-import { classify } from './file-kinds'
+import { blobKeyOfPath, blobKeys, fileIdOfKey, parseRoomKey, roomKeyOf } from './file-keys'
 import { ImageGate } from './image-gate'
-import type { ImageGateRefusal } from './image-gate'
-import { ImageRefused, makeImage } from './images'
-import { receiveUpload, UploadProblem } from './receive-upload'
+import { UploadProblem } from './receive-upload'
 import { AddressByteBudget, freeBytes, insufficientStorage } from './storage-budget'
+import { quotaProblem, storeUpload } from './store-upload'
 import type { UploadLedger } from './upload-ledger'
 
 export interface FileServiceOptions {
@@ -104,7 +100,7 @@ export class FileService implements Attachments {
     await this.start()
     const waitMs = this.rate.take(`${room.id}\n${memberId}`)
     if (waitMs > 0) throw new UploadProblem(429, 'RATE_LIMITED', `at most ${this.options.uploadsPerMinute} uploads a minute`, waitMs)
-    if (await this.usedBytes(roomKeyOf(room)) >= this.options.roomQuotaBytes) throw this.quotaProblem()
+    if (await this.usedBytes(roomKeyOf(room)) >= this.options.roomQuotaBytes) throw quotaProblem(this.options.roomQuotaBytes)
     const bytes = Math.min(declaredBytes > 0 ? declaredBytes : this.options.maxUploadBytes, this.options.maxUploadBytes)
     const { maxStoredBytes, minFreeBytes } = this.options
     if (maxStoredBytes > 0 && this.storedBytes + this.reservedBytes + bytes > maxStoredBytes) throw insufficientStorage('its files budget is full')
@@ -136,7 +132,7 @@ export class FileService implements Attachments {
   async upload(req: IncomingMessage, room: RoomRecord, memberId: string, reservation: UploadReservation): Promise<FileInfo> {
     let kept = 0
     try {
-      const info = await this.receive(req, room, memberId, reservation.address)
+      const info = await storeUpload(req, room, memberId, reservation.address, this.options, this.images)
       kept = info.size + (info.thumbBytes ?? 0)
       return info.file
     }
@@ -144,54 +140,6 @@ export class FileService implements Attachments {
       this.reservedBytes -= reservation.bytes
       this.storedBytes += kept
       this.addressBytes.refund(reservation.address, reservation.bytes - kept)
-    }
-  }
-
-  private async receive(req: IncomingMessage, room: RoomRecord, memberId: string, address: string): Promise<{ file: FileInfo, size: number, thumbBytes?: number }> {
-    const received = await receiveUpload(req, this.options.maxUploadBytes, this.options.stagingDir)
-    const temporary = [received.path]
-    try {
-      const name = cleanFileName(received.name)
-      const kind = classify(await fileTypeFromFile(received.path), name, received.durationMs !== undefined)
-      if (kind.kind === 'refused') throw new UploadProblem(415, 'UNSUPPORTED_TYPE', kind.reason)
-      const roomKey = roomKeyOf(room)
-      const id = newFileId()
-      const keys = blobKeys(roomKey, id)
-      const info: FileInfo = { id, name, type: kind.type, size: received.size, url: fileUrl(roomKey, id) }
-      let thumbBytes = 0
-      if (kind.kind === 'image') {
-        const served = this.stagedPath()
-        const thumb = this.stagedPath()
-        temporary.push(served, thumb)
-        const owner = { member: `${room.id}\n${memberId}`, address }
-        const made = await this.images.run(owner, () => makeImage(received.path, kind.type, served, thumb)).catch((error: unknown) => {
-          if (error instanceof ImageRefused) throw new UploadProblem(error.tooLarge ? 413 : 415, error.tooLarge ? 'IMAGE_TOO_LARGE' : 'UNSUPPORTED_TYPE', error.message)
-          throw error
-        })
-        if ('refused' in made) throw imageBusyProblem(made.refused)
-        thumbBytes = (await stat(thumb)).size
-        Object.assign(info, { type: made.value.type, size: (await stat(served)).size, width: made.value.width, height: made.value.height, thumbUrl: fileUrl(roomKey, id, true) })
-        await this.options.blobs.put(keys.file, served, { type: made.value.type, name, disposition: 'inline' })
-        await this.options.blobs.put(keys.thumb, thumb, { type: 'image/webp', name, disposition: 'inline' })
-      }
-      else {
-        if (kind.kind === 'audio' && received.durationMs !== undefined) info.durationMs = received.durationMs
-        // Everything but images and audio goes out as a download of no particular type (docs/security.md).
-        const meta = kind.kind === 'audio'
-          ? { type: kind.type, name, disposition: 'inline' as const }
-          : { type: 'application/octet-stream', name, disposition: 'attachment' as const }
-        await this.options.blobs.put(keys.file, received.path, meta)
-      }
-      // The quota counts the files as sent (a thumbnail, at most 320 px, is left out), so a removal gives back what was counted.
-      const added = await this.options.ledger.add({ roomId: room.id, roomKey, memberId, info, bytes: info.size }, this.options.roomQuotaBytes, this.options.pendingTtlMs)
-      if (!added) {
-        await this.options.blobs.delete([keys.file, keys.thumb])
-        throw this.quotaProblem()
-      }
-      return { file: info, size: info.size, thumbBytes }
-    }
-    finally {
-      await Promise.all(temporary.map(path => unlink(path).catch(() => {})))
     }
   }
 
@@ -298,23 +246,10 @@ export class FileService implements Attachments {
       if (info && now - info.mtimeMs > this.options.pendingTtlMs) await unlink(path).catch(() => {})
     }
   }
-
-  private stagedPath(): string {
-    return join(this.options.stagingDir, randomUUID())
-  }
-
-  private quotaProblem(): UploadProblem {
-    return new UploadProblem(429, 'QUOTA_EXCEEDED', `this room holds ${this.options.roomQuotaBytes} bytes of files at most; delete some messages with files first`)
-  }
 }
 
 /** What admit() reserved for one upload, handed to upload(). */
 export interface UploadReservation { address: string, bytes: number }
-
-function imageBusyProblem(refused: ImageGateRefusal): UploadProblem {
-  const why = { member: 'you have images being made already', address: 'your address has images being made already', server: 'the server is busy making other images' }[refused]
-  return new UploadProblem(429, 'RATE_LIMITED', `${why}; try again shortly`, refused === 'server' ? 5000 : 2000)
-}
 
 /** A sent file's blob keys, from its URL (which the server made). */
 function keysOfFile(file: FileInfo): (ReturnType<typeof blobKeys> & { roomKey: string }) | undefined {
