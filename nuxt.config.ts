@@ -17,7 +17,8 @@ export default defineNuxtConfig({
     // The app uses no v-t directive; left unset, the module warns at every build that this default will go.
     bundle: { optimizeTranslationDirective: false },
   },
-  css: ['~/assets/main.css'],
+  // In cascade order: colours and themes, page and controls, the room, then the phone widths that override it.
+  css: ['~/assets/css/theme.css', '~/assets/css/base.css', '~/assets/css/room.css', '~/assets/css/phone.css'],
   app: {
     head: {
       htmlAttrs: { lang: 'en' },
