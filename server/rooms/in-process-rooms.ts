@@ -1,8 +1,11 @@
+import type { ChatMessage } from '../../shared/protocol'
 import { bannedUntil } from './bans'
+import { deletion, reactionToggle, textEdit } from './message-changes'
+import type { MessageChange } from './message-changes'
 import { isNameFree, nameKeys } from './name-keys'
 import { privatePairKey, withSeatTokens } from './private-rooms'
-import type { MemberLiveness, MemberRecords, RoomBus, RoomRecords, StoreCoordination } from './room-store'
-import type { MemberRecord, PrivateRoom, RoomEvent, RoomRecord } from './types'
+import type { MemberLiveness, MemberRecords, MessageLog, RoomBus, RoomRecords, StoreCoordination } from './room-store'
+import type { MemberRecord, MessageChangeRefusal, PrivateRoom, RoomEvent, RoomRecord } from './types'
 
 /**
  * A room as a store in this process holds it (memory, and SQLite's copy of
@@ -31,6 +34,7 @@ type ModelPart = RoomBus & MemberLiveness
   & Pick<StoreCoordination, 'claimIdleSweep'>
   & Pick<RoomRecords, 'getRoom' | 'openPrivateRoom' | 'listRoomIds' | 'countRooms' | 'setTitle'>
   & Pick<MemberRecords, 'findMemberByTokenHash' | 'listMembers' | 'countMembers' | 'bannedUntil'>
+  & Pick<MessageLog, 'toggleReaction' | 'editMessage' | 'deleteMessage'>
 
 /**
  * The room model the memory and SQLite stores share: rooms, members and
@@ -49,6 +53,9 @@ export abstract class InProcessRooms<Room extends InProcessRoom> implements Mode
 
   /** Creates the room unless one with that id exists, as RoomRecords.ensureRoom says. */
   abstract ensureRoom(room: RoomRecord, maxRooms: number): Promise<{ room: RoomRecord, created: boolean } | 'server-full'>
+
+  /** Applies a change to a held message by its rule (message-changes.ts), rewrites every copy of its words, and tells the room. */
+  protected abstract changeMessage(roomId: string, messageId: string, change: MessageChange): Promise<ChatMessage | MessageChangeRefusal>
 
   /** Stores the room's new settings (a title, a private room's seat tokens), then sets `room.record`. */
   protected abstract replaceRecord(room: Room, record: RoomRecord): Promise<void>
@@ -131,6 +138,19 @@ export abstract class InProcessRooms<Room extends InProcessRoom> implements Mode
   async bannedUntil(roomId: string, keys: string[], now: number) {
     this.assertReadable()
     return bannedUntil(this.rooms.get(roomId)?.bans, keys, now)
+  }
+
+  async toggleReaction(roomId: string, messageId: string, memberId: string, emoji: string) {
+    return this.changeMessage(roomId, messageId, reactionToggle(messageId, memberId, emoji))
+  }
+
+  async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number) {
+    return this.changeMessage(roomId, messageId, textEdit(messageId, authorId, text, editedAt))
+  }
+
+  // The room's owner may delete any message (asTombstone).
+  async deleteMessage(roomId: string, messageId: string, memberId: string) {
+    return this.changeMessage(roomId, messageId, deletion(messageId, memberId, this.rooms.get(roomId)?.record.ownerId ?? ''))
   }
 
   // Liveness is live state: heartbeats and offline marks are map writes, never a journal entry.

@@ -2,7 +2,7 @@ import type { ChatMessage } from '../../shared/protocol'
 import { addBans, banKeysOf } from './bans'
 import { forgetMember, InProcessRooms, newInProcessRoom, refusalOf, rememberMember, swapToken } from './in-process-rooms'
 import type { InProcessRoom } from './in-process-rooms'
-import { changedWords, deletion, reactionToggle, textEdit, withQuoteOf } from './message-changes'
+import { changedWords, withQuoteOf } from './message-changes'
 import type { MessageChange } from './message-changes'
 import { CLIENT_IDS_PER_MEMBER } from './types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomRecord, RoomStore } from './types'
@@ -126,20 +126,8 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
     return this.rooms.get(roomId)?.history.find(message => message.id === messageId)
   }
 
-  async toggleReaction(roomId: string, messageId: string, memberId: string, emoji: string) {
-    return this.change(roomId, messageId, reactionToggle(messageId, memberId, emoji))
-  }
-
-  async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number) {
-    return this.change(roomId, messageId, textEdit(messageId, authorId, text, editedAt))
-  }
-
-  async deleteMessage(roomId: string, messageId: string, memberId: string) {
-    return this.change(roomId, messageId, deletion(messageId, memberId, this.rooms.get(roomId)?.record.ownerId ?? ''))
-  }
-
   // The held message is replaced, not mutated: a copy handed out earlier stays as it was.
-  private change(roomId: string, messageId: string, { apply, event }: MessageChange): ChatMessage | MessageChangeRefusal {
+  protected async changeMessage(roomId: string, messageId: string, { apply, event }: MessageChange): Promise<ChatMessage | MessageChangeRefusal> {
     const history = this.rooms.get(roomId)?.history
     const index = history?.findIndex(message => message.id === messageId) ?? -1
     if (!history || index < 0) return 'not-found'

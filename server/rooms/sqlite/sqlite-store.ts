@@ -2,7 +2,6 @@ import type { ChatMessage } from '../../../shared/protocol'
 import { addBans, banKeysOf } from '../bans'
 import { forgetMember, InProcessRooms, newInProcessRoom, refusalOf, rememberMember, swapToken } from '../in-process-rooms'
 import type { InProcessRoom } from '../in-process-rooms'
-import { deletion, reactionToggle, textEdit } from '../message-changes'
 import type { MessageChange } from '../message-changes'
 import { CLIENT_IDS_PER_MEMBER } from '../types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomRecord, RoomStore, StoreHealth } from '../types'
@@ -241,22 +240,10 @@ export class SqliteRoomStore extends InProcessRooms<SqliteRoom> implements RoomS
     return row && JSON.parse(row.body) as ChatMessage
   }
 
-  async toggleReaction(roomId: string, messageId: string, memberId: string, emoji: string) {
-    return this.changeMessage(roomId, messageId, reactionToggle(messageId, memberId, emoji))
-  }
-
-  async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number) {
-    return this.changeMessage(roomId, messageId, textEdit(messageId, authorId, text, editedAt))
-  }
-
-  async deleteMessage(roomId: string, messageId: string, memberId: string) {
-    return this.changeMessage(roomId, messageId, deletion(messageId, memberId, this.rooms.get(roomId)?.record.ownerId ?? ''))
-  }
-
   // Read and written in one step of this turn's transaction, so two changes
   // of one message in the same turn build on each other; the room hears of
   // it once it is on disk.
-  private async changeMessage(roomId: string, messageId: string, change: MessageChange): Promise<ChatMessage | MessageChangeRefusal> {
+  protected async changeMessage(roomId: string, messageId: string, change: MessageChange): Promise<ChatMessage | MessageChangeRefusal> {
     const { sql, tx } = this.file.require()
     const result = await tx.run(() => updateMessage(sql, roomId, messageId, change))
     if (typeof result !== 'string') this.emit(roomId, change.event(result))
