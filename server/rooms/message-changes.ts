@@ -3,8 +3,9 @@ import type { ChatMessage, Reactions } from '../../shared/protocol'
 import type { MessageChangeRefusal, RoomEvent } from './types'
 
 // The rules for changing a held message, as plain functions over a copy, so
-// that every store applies the same ones (the Redis store's Lua mirrors them
-// in scripts.ts).
+// that every store applies the same ones (the Redis store's Lua restates them
+// in redis/scripts/message-changes.ts; the contract suite runs each rule,
+// "rule: …", on every store).
 
 /** The message with the member's emoji toggled, or why not. */
 export function withReactionToggled(message: ChatMessage, memberId: string, emoji: string): ChatMessage | MessageChangeRefusal {

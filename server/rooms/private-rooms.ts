@@ -12,9 +12,19 @@ export function newPrivateRoomId(): string {
   return PRIVATE_ROOM_PREFIX + randomBytes(16).toString('hex')
 }
 
-/** The pair's key in its origin room: the same for both directions. */
+/**
+ * What a private room is: one per pair of members of its origin room. The
+ * pair's key in its origin room, the same for both directions; every store
+ * finds a pair's room by it (the in-process stores with the origin's id in
+ * front, Redis as a field of the origin room's hash).
+ */
 export function pairKeyOf(room: PrivateRoom): string {
   return room.seats.map(seat => seat.memberId).sort().join(':')
+}
+
+/** The pair's key among all rooms, for a store that indexes every room's pairs in one map. */
+export function privatePairKey(room: PrivateRoom): string {
+  return `${room.originRoomId}\u0000${pairKeyOf(room)}`
 }
 
 /** The private room with the token hashes of `added` appended to its seats, each keeping its newest SEAT_TOKENS. */

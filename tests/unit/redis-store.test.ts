@@ -10,6 +10,7 @@ import { describeRoomCreation } from './room-create.contract'
 import { describeRoomHub } from './room-hub.contract'
 import { describeRoomOwnership } from './room-owner.contract'
 import { describePrivateRooms } from './room-private.contract'
+import { describeRoomRules } from './room-rules.contract'
 import { describeRoomStore } from './room-store.contract'
 
 let redis: RunningRedis
@@ -41,6 +42,7 @@ describeRoomConversation('Redis store', () => createStore(500, 400))
 describeRoomOwnership('Redis store', () => createStore(500, 400))
 describePrivateRooms('Redis store', () => createStore(500, 400))
 describeRoomCreation('Redis store', () => createStore(500, 400))
+describeRoomRules('RedisRoomStore', () => createStore(500))
 
 describe('RedisRoomStore across instances', () => {
   const member = { id: 'a', roomId: 'lobby', name: 'Ada', tokenHash: 'h', joinedAt: 1, lastSeenAt: 1, offline: false }

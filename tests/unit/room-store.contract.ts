@@ -42,7 +42,7 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.getRoom('nowhere')).toBeUndefined()
     })
 
-    it('a kick removes the member and bans its token, seat and browser, not its network, from that room until the given time', async () => {
+    it('a kick removes the member and bans its token, seat and browser, not its network, from that room until the given time (rule: banKeysOf)', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
       await store.ensureRoom({ ...room, id: 'other' }, 100)
@@ -66,7 +66,7 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.addMember(member('c', 'Ada'), 100)).toBe('added')
     })
 
-    it('a kick that blocks the network bans the network it joined from too', async () => {
+    it('a kick that blocks the network bans the network it joined from too (rule: banKeysOf)', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
       await store.addMember({ ...member('a', 'Ada'), addressHash: 'net-a', browserHash: 'browser-a' }, 100)
@@ -76,7 +76,7 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.bannedUntil('lobby', ['n:net-b'], 1000)).toBe(0)
     })
 
-    it('keeps at most MAX_BANS_PER_ROOM bans, dropping those that ended first, then those ending soonest', async () => {
+    it('keeps at most MAX_BANS_PER_ROOM bans, dropping those that ended first, then those ending soonest (rule: addBans)', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
       // Each kick bans a token and a seat: two bans.
@@ -91,7 +91,7 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.bannedUntil('lobby', ['t:hash-m' + (kicks - 1)], 1000)).toBe(10_000 + kicks - 1)
     })
 
-    it('opens one private room per pair of an origin room, adding each new token to its seat, the newest SEAT_TOKENS kept', async () => {
+    it('opens one private room per pair of an origin room, adding each new token to its seat, the newest SEAT_TOKENS kept (rule: pairKeyOf, withSeatTokens)', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
       const privateRoom = (id: string, first: string, second: string, tokens: [string, string]) => ({
@@ -120,7 +120,7 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect((await store.listRoomIds()).sort()).toEqual(['dm-1', 'dm-c', 'lobby'])
     })
 
-    it('refuses to add a member id that is in the room already, under any name, and changes nothing', async () => {
+    it('refuses to add a member id that is in the room already, under any name, and changes nothing (rule: isNameFree)', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
       expect(await store.addMember(member('a', 'Ada'), 100)).toBe('added')
@@ -129,7 +129,7 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.findMemberByTokenHash('lobby', 'hash-other')).toBeUndefined()
     })
 
-    it('keeps names unique per room, case-insensitive, and frees a name on removal', async () => {
+    it('keeps names unique per room, case-insensitive, and frees a name on removal (rule: isNameFree)', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
       expect(await store.addMember(member('a', 'Ada'), 100)).toBe('added')
@@ -139,7 +139,7 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect((await store.listMembers('lobby')).map(m => m.name)).toEqual(['ADA'])
     })
 
-    it('refuses a name that looks like a member\'s: another script, another case, fullwidth, decomposed, capital I for l', async () => {
+    it('refuses a name that looks like a member\'s: another script, another case, fullwidth, decomposed, capital I for l (rule: nameKeys)', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
       expect(await store.addMember(member('a', 'alice'), 100)).toBe('added')
@@ -153,7 +153,7 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect((await store.listMembers('lobby')).map(m => m.id).sort()).toEqual(['a', 'c', 'e'])
     })
 
-    it('a member holds its name however long it has been silent or offline: a newcomer gets name-taken, the holder and its token stay', async () => {
+    it('a member holds its name however long it has been silent or offline: a newcomer gets name-taken, the holder and its token stay (rule: isNameFree)', async () => {
       const store = await createStore(10)
       const events: Array<[string, RoomEvent]> = []
       store.onEvent((roomId, event) => events.push([roomId, event]))
@@ -301,7 +301,7 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.messagesBefore('nowhere', 5, 3)).toEqual({ messages: [], hasMore: false })
     })
 
-    it('toggles reactions per member, publishes them, keeps them in history, and bounds distinct emoji', async () => {
+    it('toggles reactions per member, publishes them, keeps them in history, and bounds distinct emoji (rule: withReactionToggled)', async () => {
       const store = await roomWithMessages(10, 2)
       const events: RoomEvent[] = []
       store.onEvent((_, event) => events.push(event))
@@ -332,7 +332,7 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.toggleReaction('lobby', 'nope', 'a', '👍')).toBe('not-found')
     })
 
-    it('edits and deletes for the author only; a tombstone keeps its place without text or reactions', async () => {
+    it('edits and deletes for the author only; a tombstone keeps its place without text or reactions (rule: withTextEdited, asTombstone)', async () => {
       const store = await roomWithMessages(10, 3)
       const events: RoomEvent[] = []
       store.onEvent((_, event) => events.push(event))
@@ -362,7 +362,7 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect((await store.messagesAfter('lobby', 1))?.map(m => m.seq)).toEqual([2, 3])
     })
 
-    it('the owner may delete any message, and its tombstone says so; anyone else only their own (asTombstone)', async () => {
+    it('the owner may delete any message, and its tombstone says so; anyone else only their own (rule: asTombstone)', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
       await store.addMember(member('owner', 'Olga'), 100)
@@ -389,7 +389,7 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.deleteMessage('ownerless', 'm3', '')).toBe('forbidden')
     })
 
-    it('a delete or an edit leaves no old words in the dedupe window: a resend of the clientId gets the tombstone or the new text', async () => {
+    it('a delete or an edit leaves no old words in the dedupe window: a resend of the clientId gets the tombstone or the new text (rule: changedWords)', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
       await store.addMember(member('owner', 'Olga'), 100)

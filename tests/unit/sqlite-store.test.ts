@@ -15,6 +15,7 @@ import { describeRoomCreation } from './room-create.contract'
 import { describeRoomHub } from './room-hub.contract'
 import { describeRoomOwnership } from './room-owner.contract'
 import { describePrivateRooms } from './room-private.contract'
+import { describeRoomRules } from './room-rules.contract'
 import { describeRoomStore } from './room-store.contract'
 
 let dir: string
@@ -47,6 +48,7 @@ describeRoomConversation('SQLite store', async () => createStore({ file: join(di
 describeRoomOwnership('SQLite store', async () => createStore({ file: join(dir, `owner-${++files}.db`) }))
 describePrivateRooms('SQLite store', async () => createStore({ file: join(dir, `private-${++files}.db`) }))
 describeRoomCreation('SQLite store', async () => createStore({ file: join(dir, `create-${++files}.db`) }))
+describeRoomRules('SqliteRoomStore', async () => createStore({ file: join(dir, `rules-${++files}.db`) }))
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
 

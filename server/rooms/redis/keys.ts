@@ -19,7 +19,7 @@ export function roomKeys(roomId: string) {
   }
   return {
     ...keys,
-    /** The 8 keys that live and expire with the room, in the order the scripts expect. */
+    /** The keys that live and expire with the room, in the order the scripts expect (ROOM_KEY_COUNT of them). */
     all: [keys.room, keys.members, keys.names, keys.tokens, keys.seen, keys.offline, keys.seq, keys.history],
     holders: (memberId: string) => `${base}:holders:${memberId}`,
     /** clientId -> the message it produced, and the clientIds oldest first: the member's dedupe window. */
@@ -30,6 +30,9 @@ export function roomKeys(roomId: string) {
     bans: `${base}:bans`,
   }
 }
+
+/** How many keys live and expire with a room: the scripts that take them all find the keys after them from this. */
+export const ROOM_KEY_COUNT = roomKeys('').all.length
 
 export function roomIdOfChannel(channel: string): string | undefined {
   return CHANNEL.exec(channel)?.[1]

@@ -1,136 +1,42 @@
-import { randomBytes } from 'node:crypto'
-import Redis from 'ioredis'
 import { LIMITS, replyExcerpt } from '../../../shared/protocol'
 import type { ChatMessage } from '../../../shared/protocol'
 import { MAX_BANS_PER_ROOM } from '../bans'
+import { nameKeys } from '../name-keys'
 import { pairKeyOf } from '../private-rooms'
 import { CLIENT_IDS_PER_MEMBER, SEAT_TOKENS } from '../types'
-import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomEvent, RoomRecord, RoomStore, StoreHealth } from '../types'
-import { IDLE_SWEEP_LOCK_KEY, roomKeys, ROOMS_KEY, roomIdOfChannel } from './keys'
-import { nameKeys } from '../name-keys'
-import { RedisLobbyIndex } from './lobby-index'
+import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomRecord, RoomStore } from '../types'
+import { roomKeys, ROOMS_KEY } from './keys'
 import { decodeMember, encodeMember } from './members'
 import type { MemberReply } from './members'
+import { RedisLink } from './redis-link'
 import { decodeRoom, encodeRoom, ROOM_FIELDS } from './rooms'
 import type { RoomFieldValues } from './rooms'
-import * as scripts from './scripts'
-import { watchConnection } from './watch-connection'
-import type { WatchedConnection } from './watch-connection'
 
-export interface RedisRoomStoreOptions {
-  url: string
-  historyLimit: number
-  /** The heartbeat window: an instance that has not heartbeated a member within it no longer holds it. */
-  windowMs: number
-  /** How long the keys of a room without members live on. */
-  emptyRoomGraceMs: number
-  /** A command not answered within this long fails, and the store counts as unavailable until Redis answers again. */
-  commandTimeoutMs: number
-  log: (message: string) => void
-  /** Called when Redis comes back without the data it had: every client must join again. */
-  onDataLost?: () => void
-}
-
-type Scripted = Redis & Record<keyof typeof scripts, (...args: (string | number)[]) => Promise<unknown>>
+export type { RedisRoomStoreOptions } from './redis-link'
 
 /** Bounds the undo list kept through an outage; past it, such members expire with the member TTL. */
 const MAX_PENDING_REMOVALS = 10_000
 
 /**
- * Rooms in Redis, shared by every instance pointed at it. Room traffic goes
- * through pub/sub, one channel per room: each instance relays a message to its
- * own sockets only. Commands fail fast while Redis is away (no offline queue)
- * and time out while it hangs, so the server answers UNAVAILABLE instead of
- * waiting.
+ * Rooms in Redis, shared by every instance pointed at it: the link
+ * (redis-link.ts: connections, pub/sub, health) plus the rooms, members,
+ * liveness and history, each step that must be atomic one Lua script
+ * (scripts/). Where a script restates a rule of the in-process stores, the
+ * contract suite runs that rule on every store.
  */
-export class RedisRoomStore implements RoomStore {
-  private readonly redis: Scripted
-  private readonly subscriber: Redis
-  private readonly instanceId = randomBytes(6).toString('base64url')
-  private handler: (roomId: string, event: RoomEvent) => void = () => {}
-  private readonly connection: WatchedConnection
+export class RedisRoomStore extends RedisLink implements RoomStore {
   /** memberId -> roomId of members failed joins added, to take out once Redis answers again. */
   private readonly pendingRemovals = new Map<string, string>()
 
-  constructor(private readonly options: RedisRoomStoreOptions) {
-    const connectionOptions = {
-      maxRetriesPerRequest: 1,
-      retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
-      // Every command settles within this, whatever Redis does: the caller
-      // answers UNAVAILABLE and undoes what it did, and nothing (a frame's
-      // queue, an HTTP request, a shutdown) waits on a Redis that hangs.
-      commandTimeout: options.commandTimeoutMs,
-      // ioredis would send again, after a reconnect, the commands whose reply
-      // the broken link lost, but they may have run already, and their
-      // callers may have timed out and undone their work meanwhile: a join's
-      // add-member run twice took the joiner's own name (NAME_TAKEN), or
-      // brought back a member the failed join had removed. Not resending
-      // makes every script run at most once per call; a lost reply becomes a
-      // timeout, which the caller handles like any failure (the page sends
-      // chat again under the same clientId, and joins again).
-      autoResendUnfulfilledCommands: false,
-    }
-    this.redis = new Redis(options.url, connectionOptions) as Scripted
-    this.subscriber = new Redis(options.url, connectionOptions)
-    for (const [name, lua] of Object.entries(scripts)) this.redis.defineCommand(name, { lua })
-    this.connection = watchConnection(this.redis, options)
-    this.redis.on('ready', () => {
-      const pending = [...this.pendingRemovals]
-      this.pendingRemovals.clear()
-      for (const [memberId, roomId] of pending) void this.undoAddMember(roomId, memberId)
-    })
-    this.subscriber.on('error', () => {})
-    this.subscriber.on('message', (channel: string, data: string) => {
-      const roomId = roomIdOfChannel(channel)
-      if (roomId) this.handler(roomId, JSON.parse(data) as RoomEvent)
-    })
-  }
-
-  /** The lobby index every instance shares, on this store's connection (its timeouts and outage detection). */
-  lobbyIndex(): RedisLobbyIndex {
-    return new RedisLobbyIndex(this.redis)
-  }
-
-  /** Resolves once the first connection is up. */
-  ready(): Promise<void> {
-    return this.connection.ready
-  }
-
-  health(): StoreHealth {
-    return { kind: 'redis', state: this.connection.state() }
-  }
-
-  isUnavailableError(error: unknown) {
-    return this.connection.isOutage(error)
-  }
-
-  // Drops both links at once, never waiting on Redis: a shutdown must not
-  // hang on a Redis that is gone or hangs.
-  async close() {
-    this.connection.dispose()
-    this.subscriber.disconnect()
-    this.redis.disconnect()
-  }
-
-  onEvent(handler: (roomId: string, event: RoomEvent) => void) {
-    this.handler = handler
-  }
-
-  async subscribe(roomId: string) {
-    await this.subscriber.subscribe(roomKeys(roomId).channel)
-  }
-
-  async unsubscribe(roomId: string) {
-    await this.subscriber.unsubscribe(roomKeys(roomId).channel)
-  }
-
-  async publish(roomId: string, event: RoomEvent) {
-    await this.redis.publish(roomKeys(roomId).channel, JSON.stringify(event))
+  protected override onReady(): void {
+    const pending = [...this.pendingRemovals]
+    this.pendingRemovals.clear()
+    for (const [memberId, roomId] of pending) void this.undoAddMember(roomId, memberId)
   }
 
   async ensureRoom(room: RoomRecord, maxRooms: number) {
     const k = roomKeys(room.id)
-    const [created, values] = await this.redis.ENSURE_ROOM(2, k.room, ROOMS_KEY, room.id, maxRooms, this.options.emptyRoomGraceMs, ...encodeRoom(room)) as [number, RoomFieldValues]
+    const [created, values] = await this.run('ENSURE_ROOM', [k.room, ROOMS_KEY], room.id, maxRooms, this.options.emptyRoomGraceMs, ...encodeRoom(room)) as [number, RoomFieldValues]
     if (created === -1) return 'server-full' as const
     return { room: decodeRoom(room.id, values)!, created: created === 1 }
   }
@@ -138,10 +44,10 @@ export class RedisRoomStore implements RoomStore {
   // Two steps, each in one slot: the pair's id in the origin room, then the
   // private room under that id, so two instances opening it at once agree.
   async openPrivateRoom(room: RoomRecord & { private: PrivateRoom }, maxRooms: number) {
-    const id = await this.redis.PAIR_ROOM(1, roomKeys(room.private.originRoomId).room, `dm:${pairKeyOf(room.private)}`, room.id) as string
+    const id = await this.run('PAIR_ROOM', [roomKeys(room.private.originRoomId).room], `dm:${pairKeyOf(room.private)}`, room.id) as string
     const seatTokens = room.private.seats.flatMap(seat => seat.tokenHashes.flatMap(hash => [seat.memberId, hash]))
     const fields = encodeRoom({ ...room, id })
-    const [created, values] = await this.redis.ENSURE_PRIVATE_ROOM(2, roomKeys(id).room, ROOMS_KEY, id, maxRooms, this.options.emptyRoomGraceMs, ...fields, ...seatTokens, SEAT_TOKENS) as [number, RoomFieldValues]
+    const [created, values] = await this.run('ENSURE_PRIVATE_ROOM', [roomKeys(id).room, ROOMS_KEY], id, maxRooms, this.options.emptyRoomGraceMs, ...fields, ...seatTokens, SEAT_TOKENS) as [number, RoomFieldValues]
     if (created === -1) return 'server-full' as const
     if (created === -2) throw new Error(`room ${id} is not a private room`)
     return { room: decodeRoom(id, values)!, created: created === 1 }
@@ -156,18 +62,6 @@ export class RedisRoomStore implements RoomStore {
     return this.redis.scard(ROOMS_KEY)
   }
 
-  // The lock's expiry is the turn: whoever sets it sweeps, the others skip
-  // until it has expired. The epoch is checked on the same beat, so a Redis
-  // that lost its data without a reconnect (FLUSHALL, eviction) is noticed
-  // within an interval even in rooms where nobody posts.
-  async claimIdleSweep(intervalMs: number) {
-    const [claimed] = await Promise.all([
-      this.redis.set(IDLE_SWEEP_LOCK_KEY, this.instanceId, 'PX', intervalMs, 'NX'),
-      this.connection.checkEpoch(),
-    ])
-    return claimed === 'OK'
-  }
-
   async listRoomIds() {
     const ids = await this.redis.smembers(ROOMS_KEY)
     const exists = await Promise.all(ids.map(id => this.redis.exists(roomKeys(id).room)))
@@ -177,19 +71,19 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async setTitle(roomId: string, title: string) {
-    return await this.redis.SET_TITLE(1, roomKeys(roomId).room, title) === 1
+    return await this.run('SET_TITLE', [roomKeys(roomId).room], title) === 1
   }
 
   async deleteRoomIfEmpty(roomId: string) {
     const k = roomKeys(roomId)
-    return await this.redis.DELETE_ROOM_IF_EMPTY(9, ...k.all, ROOMS_KEY, roomId) === 1
+    return await this.run('DELETE_ROOM_IF_EMPTY', [...k.all, ROOMS_KEY], roomId) === 1
   }
 
   async addMember(member: MemberRecord, maxMembers: number) {
     const k = roomKeys(member.roomId)
     let result: unknown
     try {
-      result = await this.redis.ADD_MEMBER(8, ...k.all, member.id, member.tokenHash, encodeMember(member), maxMembers, member.lastSeenAt, ...nameKeys(member.name))
+      result = await this.run('ADD_MEMBER', k.all, member.id, member.tokenHash, encodeMember(member), maxMembers, member.lastSeenAt, ...nameKeys(member.name))
     }
     catch (error) {
       // The script may have run with its answer lost (a timeout, a dropped
@@ -204,19 +98,19 @@ export class RedisRoomStore implements RoomStore {
 
   async findMemberByTokenHash(roomId: string, tokenHash: string) {
     const k = roomKeys(roomId)
-    const reply = await this.redis.FIND_BY_TOKEN(4, k.tokens, k.members, k.seen, k.offline, tokenHash) as MemberReply | null
+    const reply = await this.run('FIND_BY_TOKEN', [k.tokens, k.members, k.seen, k.offline], tokenHash) as MemberReply | null
     return decodeMember(roomId, reply)
   }
 
   async replaceToken(roomId: string, memberId: string, tokenHash: string) {
     const k = roomKeys(roomId)
-    const reply = await this.redis.REPLACE_TOKEN(4, k.members, k.tokens, k.seen, k.offline, memberId, tokenHash) as MemberReply | null
+    const reply = await this.run('REPLACE_TOKEN', [k.members, k.tokens, k.seen, k.offline], memberId, tokenHash) as MemberReply | null
     return decodeMember(roomId, reply)
   }
 
   async listMembersSilentSince(roomId: string, cutoff: number) {
     const k = roomKeys(roomId)
-    const replies = await this.redis.SILENT_MEMBERS(3, k.members, k.seen, k.offline, '-inf', cutoff, '1') as MemberReply[]
+    const replies = await this.run('SILENT_MEMBERS', [k.members, k.seen, k.offline], '-inf', cutoff, '1') as MemberReply[]
     return replies.map(reply => decodeMember(roomId, reply)!)
   }
 
@@ -225,7 +119,7 @@ export class RedisRoomStore implements RoomStore {
     // Between two sweeps nobody went silent, mostly: one ZCOUNT says so, and
     // the script runs only for the ticks where somebody did.
     if (since !== undefined && await this.redis.zcount(k.seen, since, `(${cutoff}`) === 0) return []
-    const replies = await this.redis.SILENT_MEMBERS(3, k.members, k.seen, k.offline, since ?? '-inf', cutoff, '0') as MemberReply[]
+    const replies = await this.run('SILENT_MEMBERS', [k.members, k.seen, k.offline], since ?? '-inf', cutoff, '0') as MemberReply[]
     return replies.map(reply => decodeMember(roomId, reply)!)
   }
 
@@ -248,13 +142,13 @@ export class RedisRoomStore implements RoomStore {
 
   async removeMember(roomId: string, memberId: string) {
     const k = roomKeys(roomId)
-    const reply = await this.redis.REMOVE_MEMBER(11, ...k.all, k.holders(memberId), k.sent(memberId), k.sentOrder(memberId), memberId, this.options.emptyRoomGraceMs) as MemberReply | null
+    const reply = await this.run('REMOVE_MEMBER', [...k.all, k.holders(memberId), k.sent(memberId), k.sentOrder(memberId)], memberId, this.options.emptyRoomGraceMs) as MemberReply | null
     return decodeMember(roomId, reply)
   }
 
   async kickMember(roomId: string, memberId: string, until: number, now: number, blockNetwork = false) {
     const k = roomKeys(roomId)
-    const reply = await this.redis.KICK_MEMBER(12, ...k.all, k.holders(memberId), k.sent(memberId), k.sentOrder(memberId), k.bans, memberId, this.options.emptyRoomGraceMs, until, now, MAX_BANS_PER_ROOM, blockNetwork ? '1' : '0') as MemberReply | null
+    const reply = await this.run('KICK_MEMBER', [...k.all, k.holders(memberId), k.sent(memberId), k.sentOrder(memberId), k.bans], memberId, this.options.emptyRoomGraceMs, until, now, MAX_BANS_PER_ROOM, blockNetwork ? '1' : '0') as MemberReply | null
     return decodeMember(roomId, reply)
   }
 
@@ -279,19 +173,19 @@ export class RedisRoomStore implements RoomStore {
 
   async touchMember(roomId: string, memberId: string, at: number) {
     const k = roomKeys(roomId)
-    const reply = await this.redis.TOUCH_MEMBER(4, k.members, k.seen, k.offline, k.holders(memberId), memberId, at, this.instanceId, 2 * this.options.windowMs) as MemberReply | null
+    const reply = await this.run('TOUCH_MEMBER', [k.members, k.seen, k.offline, k.holders(memberId)], memberId, at, this.instanceId, 2 * this.options.windowMs) as MemberReply | null
     return decodeMember(roomId, reply)
   }
 
   async markOffline(roomId: string, memberId: string) {
     const k = roomKeys(roomId)
-    const reply = await this.redis.MARK_OFFLINE(4, k.members, k.seen, k.offline, k.holders(memberId), memberId) as MemberReply | null
+    const reply = await this.run('MARK_OFFLINE', [k.members, k.seen, k.offline, k.holders(memberId)], memberId) as MemberReply | null
     return decodeMember(roomId, reply)
   }
 
   async releaseMember(roomId: string, memberId: string) {
     const k = roomKeys(roomId)
-    const reply = await this.redis.RELEASE_MEMBER(4, k.members, k.seen, k.offline, k.holders(memberId), memberId, this.instanceId, Date.now(), this.options.windowMs) as [...MemberReply, number] | null
+    const reply = await this.run('RELEASE_MEMBER', [k.members, k.seen, k.offline, k.holders(memberId)], memberId, this.instanceId, Date.now(), this.options.windowMs) as [...MemberReply, number] | null
     const before = decodeMember(roomId, reply && [reply[0], reply[1], reply[2]])
     return before && { before, offline: reply![3] === 1 }
   }
@@ -299,7 +193,7 @@ export class RedisRoomStore implements RoomStore {
   async appendMessage(message: NewChatMessage) {
     const k = roomKeys(message.roomId)
     const sender = message.from.id
-    const [status, json] = await this.redis.APPEND_MESSAGE(6, k.room, k.seq, k.history, k.members, k.sent(sender), k.sentOrder(sender), JSON.stringify(message), this.options.historyLimit, k.channel, sender, message.clientId ?? '', CLIENT_IDS_PER_MEMBER, message.id, message.replyTo?.id ?? '') as [number, string]
+    const [status, json] = await this.run('APPEND_MESSAGE', [k.room, k.seq, k.history, k.members, k.sent(sender), k.sentOrder(sender)], JSON.stringify(message), this.options.historyLimit, k.channel, sender, message.clientId ?? '', CLIENT_IDS_PER_MEMBER, message.id, message.replyTo?.id ?? '') as [number, string]
     if (status === -1) {
       // A room gone while its members post: perhaps all data is gone (FLUSHALL).
       this.connection.checkEpoch().catch(() => {})
@@ -329,24 +223,24 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async messagesBefore(roomId: string, beforeSeq: number, limit: number) {
-    const [hasMore, ...page] = await this.redis.MESSAGES_BEFORE(1, roomKeys(roomId).history, beforeSeq, limit) as [number, ...string[]]
+    const [hasMore, ...page] = await this.run('MESSAGES_BEFORE', [roomKeys(roomId).history], beforeSeq, limit) as [number, ...string[]]
     return { messages: page.map(json => JSON.parse(json) as ChatMessage), hasMore: hasMore === 1 }
   }
 
   async findMessage(roomId: string, messageId: string) {
     const k = roomKeys(roomId)
-    const json = await this.redis.GET_MESSAGE(3, k.history, k.room, k.seq, messageId) as string | null
+    const json = await this.run('GET_MESSAGE', [k.history, k.room, k.seq], messageId) as string | null
     return json === null ? undefined : JSON.parse(json) as ChatMessage
   }
 
   async toggleReaction(roomId: string, messageId: string, memberId: string, emoji: string) {
     const k = roomKeys(roomId)
-    return changed(await this.redis.TOGGLE_REACTION(3, k.history, k.room, k.seq, messageId, memberId, emoji, LIMITS.reactionsPerMessage, LIMITS.reactionEntriesPerMessage, k.channel))
+    return changed(await this.run('TOGGLE_REACTION', [k.history, k.room, k.seq], messageId, memberId, emoji, LIMITS.reactionsPerMessage, LIMITS.reactionEntriesPerMessage, k.channel))
   }
 
   async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number) {
     const k = roomKeys(roomId)
-    return changed(await this.redis.CHANGE_MESSAGE(4, k.history, k.room, k.seq, k.sent(authorId), messageId, authorId, text, editedAt, k.channel, authorId, replyExcerpt(text), k.sent('')))
+    return changed(await this.run('CHANGE_MESSAGE', [k.history, k.room, k.seq, k.sent(authorId)], messageId, authorId, text, editedAt, k.channel, authorId, replyExcerpt(text), k.sent('')))
   }
 
   // The owner may delete another's message, whose author's dedupe window is
@@ -355,7 +249,7 @@ export class RedisRoomStore implements RoomStore {
     const k = roomKeys(roomId)
     const authorId = (await this.findMessage(roomId, messageId))?.from.id
     if (authorId === undefined) return 'not-found' as const
-    return changed(await this.redis.CHANGE_MESSAGE(4, k.history, k.room, k.seq, k.sent(authorId), messageId, memberId, '', 0, k.channel, authorId, '', k.sent('')))
+    return changed(await this.run('CHANGE_MESSAGE', [k.history, k.room, k.seq, k.sent(authorId)], messageId, memberId, '', 0, k.channel, authorId, '', k.sent('')))
   }
 }
 

@@ -1,7 +1,6 @@
 import type { PrivateRoom, RoomRecord } from '../types'
 
 /** The settings a room's hash holds, beside other fields (bans, private pairs). */
-// ENSURE_PRIVATE_ROOM counts on six (12 ARGV).
 export const ROOM_FIELDS = ['createdAt', 'passwordHash', 'title', 'visibility', 'ownerId', 'private'] as const
 
 export type RoomFieldValues = Array<string | null>

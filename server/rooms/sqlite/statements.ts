@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import type { MemberRecord, PrivateRoom, RoomRecord } from '../types'
 
 export interface RoomRow { id: string, password_hash: string | null, created_at: number, empty_since: number | null, title: string, visibility: string, owner_id: string, private: string | null }
 export interface MemberRow { room_id: string, id: string, name: string, token_hash: string, joined_at: number, address_hash: string | null, browser_hash: string | null }
@@ -18,8 +19,7 @@ export function prepareStatements(db: Database.Database) {
     deleteRoomMessages: db.prepare<[string]>('DELETE FROM messages WHERE room_id = ?'),
     deleteRoomSent: db.prepare<[string]>('DELETE FROM sent WHERE room_id = ?'),
     deleteRoomBans: db.prepare<[string]>('DELETE FROM bans WHERE room_id = ?'),
-    setTitle: db.prepare<[string, string]>('UPDATE rooms SET title = ? WHERE id = ?'),
-    setPrivate: db.prepare<[string, string]>('UPDATE rooms SET private = ? WHERE id = ?'),
+    setRecord: db.prepare<[string, string | null, string]>('UPDATE rooms SET title = ?, private = ? WHERE id = ?'),
     upsertBan: db.prepare<[string, string, number]>('INSERT INTO bans (room_id, key, until) VALUES (?, ?, ?) ON CONFLICT (room_id, key) DO UPDATE SET until = MAX(until, excluded.until)'),
     deleteBan: db.prepare<[string, string]>('DELETE FROM bans WHERE room_id = ? AND key = ?'),
 
@@ -50,3 +50,22 @@ export function prepareStatements(db: Database.Database) {
 }
 
 export type Statements = ReturnType<typeof prepareStatements>
+
+// A room made before rooms had titles and owners shows its id and has no owner.
+export function roomRecordOf(row: RoomRow): RoomRecord {
+  return {
+    id: row.id,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+    title: row.title || row.id,
+    visibility: row.visibility === 'public' ? 'public' : 'unlisted',
+    ownerId: row.owner_id,
+    ...(row.private ? { private: JSON.parse(row.private) as PrivateRoom } : {}),
+  }
+}
+
+// Every member comes back offline and seen now: it counts as online again
+// once it pings, and has the full member TTL to come back after the restart.
+export function memberRecordOf(row: MemberRow, now: number): MemberRecord {
+  return { id: row.id, roomId: row.room_id, name: row.name, tokenHash: row.token_hash, joinedAt: row.joined_at, lastSeenAt: now, offline: true, ...(row.address_hash ? { addressHash: row.address_hash } : {}), ...(row.browser_hash ? { browserHash: row.browser_hash } : {}) }
+}

@@ -1,0 +1,69 @@
+import { FIND_MESSAGE } from './find-message'
+
+// The history: appending (seq, dedupe window, trim, publish in one step) and
+// reading pages and single messages.
+
+/**
+ * KEYS: room, seq, history, members, the sender's sent and sent-order.
+ * ARGV: message JSON without seq, historyLimit, channel, senderId, clientId
+ * ('' for none), clientIdsPerMember, messageId, the id the message replies to
+ * ('' for none: 'replies:<id>' in the room's hash lists the seqs of the
+ * replies to a held message, for CHANGE_MESSAGE). Returns {-1} when the room is gone,
+ * {-2} when the sender is no longer a member, {1, original} for a clientId
+ * the sender used within its last clientIdsPerMember, else {0, message}.
+ * The seq is spliced in front of the JSON, and the message is published in
+ * the same step, so every instance hears a room's messages in seq order.
+ */
+export const APPEND_MESSAGE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+if redis.call('HEXISTS', KEYS[4], ARGV[4]) == 0 then return {-2} end
+if ARGV[5] ~= '' then
+  local original = redis.call('HGET', KEYS[5], ARGV[5])
+  if original then return {1, original} end
+end
+local seq = redis.call('INCR', KEYS[2])
+local message = '{"seq":' .. seq .. ',' .. string.sub(ARGV[1], 2)
+redis.call('RPUSH', KEYS[3], message)
+-- The id index (findMessage) lives in the room's hash, so it goes with the room.
+redis.call('HSETNX', KEYS[1], 'msg-index-from', seq)
+redis.call('HSET', KEYS[1], 'msg:' .. ARGV[7], seq)
+if ARGV[8] ~= '' then
+  local replies = redis.call('HGET', KEYS[1], 'replies:' .. ARGV[8])
+  redis.call('HSET', KEYS[1], 'replies:' .. ARGV[8], replies and (replies .. ',' .. seq) or seq)
+end
+for _ = 1, redis.call('LLEN', KEYS[3]) - tonumber(ARGV[2]) do
+  local dropped = cjson.decode(redis.call('LPOP', KEYS[3])).id
+  redis.call('HDEL', KEYS[1], 'msg:' .. dropped, 'replies:' .. dropped)
+end
+if ARGV[5] ~= '' then
+  redis.call('HSET', KEYS[5], ARGV[5], message)
+  if redis.call('RPUSH', KEYS[6], ARGV[5]) > tonumber(ARGV[6]) then
+    redis.call('HDEL', KEYS[5], redis.call('LPOP', KEYS[6]))
+  end
+end
+redis.call('PUBLISH', ARGV[3], '{"kind":"chat","message":' .. message .. '}')
+return {0, message}
+`
+
+/** KEYS: history, room, seq. ARGV: messageId. The message JSON, or nil. */
+export const GET_MESSAGE = `${FIND_MESSAGE}
+local index = findMessage(KEYS[1], ARGV[1])
+if not index then return false end
+return redis.call('LINDEX', KEYS[1], index)
+`
+
+/**
+ * KEYS: history. ARGV: beforeSeq, limit. Held seqs are consecutive, so the
+ * page is one LRANGE from the oldest's seq. Returns {hasMore, json...}.
+ */
+export const MESSAGES_BEFORE = `
+local first = redis.call('LINDEX', KEYS[1], 0)
+if not first then return {0} end
+local oldest = cjson.decode(first).seq
+local stop = math.min(redis.call('LLEN', KEYS[1]), tonumber(ARGV[1]) - oldest) - 1
+if stop < 0 then return {0} end
+local start = math.max(0, stop - tonumber(ARGV[2]) + 1)
+local page = redis.call('LRANGE', KEYS[1], start, stop)
+table.insert(page, 1, start > 0 and 1 or 0)
+return page
+`

@@ -1,0 +1,86 @@
+import { ROOM_FIELDS } from '../rooms'
+import { ROOM_KEY_COUNT } from '../keys'
+
+// Rooms: creation (a private room's too), rename, removal. KEYS of the
+// creating scripts: room, rooms. ARGV: id, maxRooms, graceMs, then the
+// room's fields as name, value pairs (ROOM_FIELDS).
+
+/** ARGV index of the last field value. */
+const LAST_FIELD = 3 + ROOM_FIELDS.length * 2
+
+// Creates the room from the fields in ARGV[4..LAST_FIELD] unless it exists.
+// Returns {created (1, 0, or -1 when the server is full), the stored values
+// of the fields}.
+const ENSURE = `
+local function ensureRoom()
+  if redis.call('EXISTS', KEYS[1]) == 1 then
+    local names = {}
+    for i = 4, ${LAST_FIELD}, 2 do table.insert(names, ARGV[i]) end
+    return {0, redis.call('HMGET', KEYS[1], unpack(names))}
+  end
+  if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[2]) then return {-1} end
+  local values = {}
+  for i = 4, ${LAST_FIELD}, 2 do
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+    table.insert(values, ARGV[i + 1])
+  end
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  redis.call('SADD', KEYS[2], ARGV[1])
+  return {1, values}
+end
+`
+
+export const ENSURE_ROOM = `${ENSURE}
+return ensureRoom()
+`
+
+/**
+ * The private room id of a pair of the origin room's members: the one it
+ * has, or the candidate, remembered in the origin room's hash (and gone with
+ * it) under the pair's key (pairKeyOf). KEYS: origin room. ARGV: field,
+ * candidate id.
+ */
+export const PAIR_ROOM = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return ARGV[2] end
+redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+return redis.call('HGET', KEYS[1], ARGV[1])
+`
+
+/**
+ * ENSURE_ROOM for a private room, whose ARGV go on after the fields with the
+ * seats' new token hashes (memberId, tokenHash pairs) and how many a seat
+ * keeps. An existing private room gets the token hashes added to its seats,
+ * each keeping its newest (mirrors withSeatTokens, private-rooms.ts); -2 for
+ * an existing room that is not private. Returns as ENSURE_ROOM does.
+ */
+export const ENSURE_PRIVATE_ROOM = `${ENSURE}
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local json = redis.call('HGET', KEYS[1], 'private')
+  if not json or json == '' then return {-2} end
+  local private = cjson.decode(json)
+  local keep = tonumber(ARGV[#ARGV])
+  for _, seat in ipairs(private.seats) do
+    for i = ${LAST_FIELD + 1}, #ARGV - 1, 2 do
+      if seat.memberId == ARGV[i] then table.insert(seat.tokenHashes, ARGV[i + 1]) end
+    end
+    while #seat.tokenHashes > keep do table.remove(seat.tokenHashes, 1) end
+  end
+  redis.call('HSET', KEYS[1], 'private', cjson.encode(private))
+end
+return ensureRoom()
+`
+
+/** KEYS: room. ARGV: title. 0 when the room is gone (a rename must not bring back a bare hash). */
+export const SET_TITLE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'title', ARGV[1])
+return 1
+`
+
+/** KEYS: the room's keys (roomKeys().all), then rooms. ARGV: roomId. */
+export const DELETE_ROOM_IF_EMPTY = `
+if redis.call('HLEN', KEYS[2]) > 0 then return 0 end
+for i = 1, ${ROOM_KEY_COUNT} do redis.call('DEL', KEYS[i]) end
+redis.call('SREM', KEYS[${ROOM_KEY_COUNT + 1}], ARGV[1])
+return 1
+`

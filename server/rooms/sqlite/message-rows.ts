@@ -1,0 +1,66 @@
+import type { ChatMessage } from '../../../shared/protocol'
+import { changedWords, withQuoteOf } from '../message-changes'
+import type { MessageChange } from '../message-changes'
+import { CLIENT_IDS_PER_MEMBER } from '../types'
+import type { MessageChangeRefusal, NewChatMessage } from '../types'
+import type { Statements } from './statements'
+
+// The SQLite store's history, read from and written to the file: these run
+// inside the turn's transaction (tick-transaction.ts), so each is one step.
+
+export function parseBodies(bodies: string[]): ChatMessage[] {
+  return bodies.map(body => JSON.parse(body) as ChatMessage)
+}
+
+/** Inserts the message as seq `seq`, trims the history and, for a clientId, the sender's dedupe window (`sentBefore` rows held). */
+export function insertMessage(sql: Statements, message: NewChatMessage, seq: number, historyLimit: number, sentBefore: number): ChatMessage {
+  const { roomId } = message
+  const stored: ChatMessage = { ...message, seq }
+  const body = JSON.stringify(stored)
+  sql.insertMessage.run(roomId, seq, body)
+  sql.trimMessages.run(roomId, seq - historyLimit)
+  if (message.clientId) {
+    sql.insertSent.run(roomId, message.from.id, seq, message.clientId, body)
+    if (sentBefore >= CLIENT_IDS_PER_MEMBER) sql.deleteOldestSent.run(roomId, message.from.id, roomId, message.from.id)
+  }
+  return stored
+}
+
+/**
+ * Applies a change (message-changes.ts) to the held message and rewrites
+ * every other copy of its words: the author's dedupe window and the quotes
+ * of its replies, with theirs.
+ */
+export function updateMessage(sql: Statements, roomId: string, messageId: string, { apply }: MessageChange): ChatMessage | MessageChangeRefusal {
+  const row = sql.messageById.get(roomId, messageId)
+  if (!row) return 'not-found'
+  const before = JSON.parse(row.body) as ChatMessage
+  const changed = apply(before)
+  if (typeof changed === 'string') return changed
+  const body = JSON.stringify(changed)
+  sql.updateMessage.run(body, roomId, row.seq)
+  if (!changedWords(before, changed)) return changed
+  // The dedupe window holds the message as sent: an edit or a delete leaves no copy of the old words there.
+  if (before.clientId) sql.updateSent.run(body, roomId, before.from.id, row.seq)
+  for (const reply of sql.repliesTo.all(roomId, messageId)) {
+    const requoted = withQuoteOf(JSON.parse(reply.body) as ChatMessage, changed)
+    const requotedBody = JSON.stringify(requoted)
+    sql.updateMessage.run(requotedBody, roomId, reply.seq)
+    if (requoted.clientId) sql.updateSent.run(requotedBody, roomId, requoted.from.id, reply.seq)
+  }
+  return changed
+}
+
+/** The messages after `afterSeq` (the newest `limit`, -1 for all), or undefined when some are no longer held. */
+export function messagesAfter(sql: Statements, roomId: string, lastSeq: number, afterSeq: number, limit: number): ChatMessage[] | undefined {
+  if (afterSeq >= lastSeq) return afterSeq === lastSeq ? [] : undefined
+  const oldestHeld = sql.oldestSeq.get(roomId) ?? lastSeq + 1
+  if (oldestHeld > afterSeq + 1) return undefined
+  // Newest first, so that a limit keeps the newest; SQLite reads a negative LIMIT as none.
+  return parseBodies(sql.messagesAfter.all(roomId, afterSeq, limit).reverse())
+}
+
+export function messagesBefore(sql: Statements, roomId: string, beforeSeq: number, limit: number): { messages: ChatMessage[], hasMore: boolean } {
+  const page = sql.messagesBefore.all(roomId, beforeSeq, limit + 1)
+  return { messages: parseBodies(page.slice(0, limit).reverse()), hasMore: page.length > limit }
+}
