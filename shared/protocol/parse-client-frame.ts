@@ -1,13 +1,10 @@
-// The two ways into the protocol: the server parses what a client sends, the
-// page reads what the server sends. Both go through the frame schemas.
+// The server's way into the protocol: what a client sends, through the client frame schemas.
 import { safeParse } from 'valibot'
 import type { GenericSchema } from 'valibot'
 import { LIMITS } from './limits'
 import type { ErrorCode } from './limits'
 import { ClientFrameSchema, TEXT_TOO_LARGE_MESSAGE } from './client-frames'
 import type { ClientFrame } from './client-frames'
-import { ServerFrameSchema } from './server-frames'
-import type { ServerFrame } from './server-frames'
 import { frameFits } from './text'
 import { FIRST_PROBLEM } from './frame-object'
 
@@ -17,9 +14,18 @@ export type ParseResult =
 
 // The variant tries its options one by one, each a schema run; on the hot
 // path a frame's type picks its option at once. Same options, same answers:
-// the nested chat variant is an option as it stands.
-const clientFrameSchemaByType = new Map<string, GenericSchema<unknown, ClientFrame>>(ClientFrameSchema.options.map(option =>
-  [option.type === 'variant' ? option.options[0].entries.type.literal : option.entries.type.literal, option]))
+// the nested chat variant is an option as it stands. Built on first use, so
+// that a bundle importing this folder for other things (the page) does not
+// carry the client schemas.
+let clientFrameSchemaByType: Map<string, GenericSchema<unknown, ClientFrame>> | undefined
+
+function clientFrameSchema(type: string): GenericSchema<unknown, ClientFrame> | undefined {
+  clientFrameSchemaByType ??= new Map(ClientFrameSchema.options.map(option =>
+    [option.type === 'variant' ? option.options[0].entries.type.literal : option.entries.type.literal, option]))
+  return clientFrameSchemaByType.get(type)
+}
+
+const PING_FRAME = '{"type":"ping"}'
 
 function fail(code: ErrorCode, message: string): ParseResult {
   return { ok: false, code, message }
@@ -31,6 +37,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Turns one raw text frame into a typed client frame, or says why it cannot (docs/protocol.md, "Errors"). */
 export function parseClientFrame(raw: string): ParseResult {
+  // A ping is most of what a server reads, and its schema has nothing but its
+  // type: the page's own spelling needs no parsing at all, another spelling
+  // no walk through the schemas.
+  if (raw === PING_FRAME) return { ok: true, frame: { type: 'ping' } }
   if (!frameFits(raw)) return fail('TOO_LARGE', `frames are limited to ${LIMITS.frameMaxBytes} bytes`)
   let data: unknown
   try {
@@ -42,39 +52,11 @@ export function parseClientFrame(raw: string): ParseResult {
   if (!isRecord(data) || typeof data.type !== 'string') {
     return fail('BAD_REQUEST', 'frame must be a JSON object with a string "type"')
   }
-  // A ping is most of what a server reads, and its schema has nothing but
-  // its type: the answer is known without walking the variant.
   if (data.type === 'ping') return { ok: true, frame: { type: 'ping' } }
-  const schema = clientFrameSchemaByType.get(data.type)
+  const schema = clientFrameSchema(data.type)
   if (!schema) return fail('BAD_REQUEST', `unknown frame type "${data.type.slice(0, 32)}"`)
   const parsed = safeParse(schema, data, FIRST_PROBLEM)
   if (parsed.success) return { ok: true, frame: parsed.output }
   const message = parsed.issues[0].message
   return fail(message === TEXT_TOO_LARGE_MESSAGE ? 'TOO_LARGE' : 'BAD_REQUEST', message)
-}
-
-let droppedServerFrameCount = 0
-
-/** Frames from the server this page dropped as not understood, since it loaded. */
-export function droppedServerFrames(): number {
-  return droppedServerFrameCount
-}
-
-/**
- * One text frame from the server, checked against its schema; undefined (and
- * counted) when it is not a frame this page understands: not JSON, an
- * unknown type, or a field of the wrong shape. Never a cast.
- */
-export function parseServerFrame(data: unknown): ServerFrame | undefined {
-  if (typeof data === 'string') {
-    try {
-      const parsed = safeParse(ServerFrameSchema, JSON.parse(data), FIRST_PROBLEM)
-      if (parsed.success) return parsed.output
-    }
-    catch {
-      // Not JSON: counted below like any other frame the page cannot read.
-    }
-  }
-  droppedServerFrameCount++
-  return undefined
 }
