@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import { WebSocketServer } from 'ws'
 import type { WebSocket } from 'ws'
-import type { ChatMessage, ErrorCode, MemberPresence, ServerFrame } from '../shared/protocol.js'
+import type { ChatMessage, ErrorCode, MemberPresence, ServerFrame } from '../shared/protocol/index.js'
 
 const windowMs = Number(process.env.NUXT_HEARTBEAT_WINDOW_MS) || 8000
 const mergeMs = Number(process.env.NUXT_PRESENCE_MERGE_MS) || 100

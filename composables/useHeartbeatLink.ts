@@ -1,6 +1,6 @@
 import type { Ref } from 'vue'
 import { shallowRef } from 'vue'
-import { CLOSE_CODES } from '../shared/protocol'
+import { CLOSE_CODES, parseServerFrame } from '../shared/protocol'
 import type { ClientFrame, ServerFrame } from '../shared/protocol'
 import { backoffDelay } from '../utils/backoff'
 import { createFrameBudget } from '../utils/frame-budget'
@@ -10,7 +10,6 @@ import { listenToPageEvents } from '../utils/page-events'
 import { closeRefusal } from '../utils/refusals'
 import type { Refusal } from '../utils/refusals'
 import { defaultSocketUrl } from '../utils/socket-url'
-import { parseServerFrame } from '../utils/timeline'
 
 export type HeartbeatLinkStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'offline'
 

@@ -1,4 +1,4 @@
-import type { ChatMessage, FileInfo, MemberPresence, PresenceFrame, ServerFrame } from '../shared/protocol'
+import type { ChatMessage, FileInfo, MemberPresence, PresenceFrame } from '../shared/protocol'
 import type { LocalText } from './local-text'
 import type { Refusal } from './refusals'
 import type { OutboxItem } from './outbox'
@@ -91,17 +91,4 @@ export function mergePresence(
     lines.push({ key: 'system.left', params: { name: gone.name } })
   }
   return { users: next, lines }
-}
-
-/** One text frame from the server, or undefined when it is not a frame at all. */
-export function parseServerFrame(data: unknown): ServerFrame | undefined {
-  if (typeof data !== 'string') return undefined
-  try {
-    const frame: unknown = JSON.parse(data)
-    const isFrame = typeof frame === 'object' && frame !== null && typeof (frame as { type?: unknown }).type === 'string'
-    return isFrame ? frame as ServerFrame : undefined
-  }
-  catch {
-    return undefined
-  }
 }
