@@ -54,29 +54,40 @@ export class RoomHub {
     const store = this.store = hubOptions.store ?? new MemoryRoomStore(options.historyLimit)
     const limits = hubLimits(options)
     this.guard = new SessionGuard(options)
-    const lobbyIndex = hubOptions.lobbyIndex ?? new MemoryLobbyIndex()
-    const lobby: Lobby = this.lobby = new Lobby({ store, index: lobbyIndex, counts: roomId => presence.counts(roomId), windowMs: heartbeatWindowMs, log, maxWatchers: options.lobbyMaxWatchers, watchersPerAddress: options.lobbyWatchersPerAddress })
+    const index = hubOptions.lobbyIndex ?? new MemoryLobbyIndex()
+    const { lobbyMaxWatchers: maxWatchers, lobbyWatchersPerAddress: watchersPerAddress } = options
+    const lobby: Lobby = this.lobby = new Lobby({ store, index, maxWatchers, watchersPerAddress, windowMs: heartbeatWindowMs, log, counts: roomId => presence.counts(roomId) })
     const { memberTtlMs, neverPingedMemberTtlMs, emptyRoomGraceMs, presenceMergeMs } = options
     const presence: PresenceTracker = this.presence = new PresenceTracker(store, {
-      windowMs: heartbeatWindowMs, memberTtlMs, neverPingedMemberTtlMs, emptyRoomGraceMs, presenceMergeMs, log, lobby: lobby.writer,
+      windowMs: heartbeatWindowMs,
+      memberTtlMs,
+      neverPingedMemberTtlMs,
+      emptyRoomGraceMs,
+      presenceMergeMs,
+      log,
+      lobby: lobby.writer,
       broadcast: (roomId, data) => sockets.index.broadcast(roomId, data),
       expireMember: (roomId, memberId) => removals.removeMember(roomId, memberId),
     })
     const flush = (roomId: string, ids: string[]) => relay.broadcastTyping(roomId, ids)
     const typing = this.typing = new TypingTracker({ expiryMs: LIMITS.typingExpiryMs, mergeMs: LIMITS.typingMergeMs, maxPerRoom: LIMITS.typistsPerRoom, flush })
-    // What this process keeps of a room goes with the room's last socket here.
     const interest = new RoomInterest({ store, log, roomState: [presence, typing] })
     const sockets = this.sockets = new HubSockets(interest, log)
     const { memberships, roomCreations, dmRequests, answers } = limits
     const removals: MemberRemovals = new MemberRemovals({ store, memberships, presence, sockets, lobby: lobby.writer })
     const relay = new RoomEventRelay({ index: sockets.index, sockets, typing, presence, memberships, lobby: lobby.writer })
-    const memberGone = (roomId: string, memberId: string) => removals.memberGone(roomId, memberId)
-    const liveness = this.liveness = new Liveness({ presence, store, log, memberGone, touchIntervalMs: Math.min(1000, heartbeatWindowMs / 4) })
+    const liveness = this.liveness = new Liveness({ presence, store, log, removals, touchIntervalMs: Math.min(1000, heartbeatWindowMs / 4) })
     this.actions = new MemberActions({ store, index: sockets.index, liveness, removals, presence })
     this.sweeps = new Sweeps({ store, sockets, interest, presence, typing, memberships, lobby, options, prunable: prunableLimits(limits) })
     const rules = { ...limits, maxRooms: options.maxRooms, maxRoomMembers: options.maxRoomMembers }
     this.context = {
-      store, typing, answers, liveness, removals, dmRequests, roomCreations,
+      store,
+      typing,
+      answers,
+      liveness,
+      removals,
+      dmRequests,
+      roomCreations,
       attachments: hubOptions.attachments ?? NO_ATTACHMENTS,
       joins: new RoomJoins({ store, presence, liveness, sockets, interest, removals, answers, options, rules }),
       lobbyFeed: lobby.feed,
@@ -171,17 +182,10 @@ export class RoomHub {
     }
   }
 
-  away(roomId: string, token: string, tabId?: string): Promise<boolean> {
-    return this.actions.away(roomId, token, tabId)
-  }
-
-  leaveByToken(roomId: string, token: string): Promise<boolean> {
-    return this.actions.leaveByToken(roomId, token)
-  }
-
-  summary(roomId: string): Promise<RoomSummary | undefined> {
-    return this.actions.summary(roomId)
-  }
+  // The HTTP routes' member actions (hub/member-actions.ts).
+  away(roomId: string, token: string, tabId?: string): Promise<boolean> { return this.actions.away(roomId, token, tabId) }
+  leaveByToken(roomId: string, token: string): Promise<boolean> { return this.actions.leaveByToken(roomId, token) }
+  summary(roomId: string): Promise<RoomSummary | undefined> { return this.actions.summary(roomId) }
 
   /** Sweeps once; the timer calls it, and so can a test with fake time. */
   sweep(now = Date.now()): Promise<void> {

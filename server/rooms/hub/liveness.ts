@@ -3,12 +3,13 @@ import type { JoinedSession } from '../frames/context'
 import type { PresenceTracker } from '../presence-tracker'
 import type { RoomView } from '../room-view'
 import type { RoomStore } from '../types'
+import type { MemberRemovals } from './removals'
 
 export interface LivenessOptions {
   presence: Pick<PresenceTracker, 'builtView' | 'heartbeat' | 'offline' | 'released' | 'record'>
   store: Pick<RoomStore, 'health'>
-  /** What a sign of life from a member the store no longer holds leads to. */
-  memberGone: (roomId: string, memberId: string) => Promise<void>
+  /** Told of a ping from a member the store no longer holds. */
+  removals: Pick<MemberRemovals, 'memberGone'>
   /** A store write per socket at most this often, however fast it pings. */
   touchIntervalMs: number
   log: (message: string) => void
@@ -38,13 +39,13 @@ export class Liveness {
     if (now - session.lastTouchAt < this.options.touchIntervalMs || store.health().state !== 'ready') return
     session.lastTouchAt = now
     presence.heartbeat(member.roomId, member.id)
-      .then(found => found ? undefined : this.options.memberGone(member.roomId, member.id))
+      .then(found => found ? undefined : this.options.removals.memberGone(member.roomId, member.id))
       .catch(error => this.options.log(`heartbeat failed: ${String(error)}`))
   }
 
-  /** A sign of life other than a ping (a chat): written at once. */
-  async heard(roomId: string, memberId: string): Promise<void> {
-    if (!await this.options.presence.heartbeat(roomId, memberId)) await this.options.memberGone(roomId, memberId)
+  /** A sign of life other than a ping (a chat), written at once; false when the store no longer holds the member. */
+  heard(roomId: string, memberId: string): Promise<boolean> {
+    return this.options.presence.heartbeat(roomId, memberId)
   }
 
   /** A socket of the member is in the room; `tellOthers` for a new member, whose arrival the room hears. */
