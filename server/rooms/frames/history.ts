@@ -1,7 +1,10 @@
 import { LIMITS } from '../../../shared/protocol'
 import type { HistoryRequestFrame } from '../../../shared/protocol'
 import { newestWithinBytes } from '../answer-budget'
-import type { FrameHandler } from './context'
+import type { RoomStore } from '../types'
+import type { FrameContext, FrameHandler } from './context'
+
+type HistoryContext = Pick<FrameContext, 'send' | 'sendError' | 'answers'> & { readonly store: Pick<RoomStore, 'messagesBefore'> }
 
 /**
  * A page of older messages, to the asker only: at most
@@ -9,7 +12,7 @@ import type { FrameHandler } from './context'
  * socket or address past its answer budget is refused with RATE_LIMITED
  * before the store is read.
  */
-export const handleHistory: FrameHandler<HistoryRequestFrame> = async (session, frame, { store, send, sendError, answers }) => {
+export const handleHistory: FrameHandler<HistoryRequestFrame, HistoryContext> = async (session, frame, { store, send, sendError, answers }) => {
   const roomId = session.member.roomId
   const now = Date.now()
   const waitMs = answers.reserve(session, session.address, LIMITS.historyPageMaxBytes, now)

@@ -1,7 +1,12 @@
 import { LIMITS } from '../../../shared/protocol'
 import type { KickFrame } from '../../../shared/protocol'
-import type { FrameContext, FrameHandler } from './context'
+import type { RoomStore } from '../types'
+import type { FrameHandler } from './context'
 import { deleteAs } from './delete'
+import type { DeleteContext } from './delete'
+
+/** A kick may delete the member's recent messages, so it is given what a delete is, and more of the store. */
+type KickContext = DeleteContext & { readonly store: Pick<RoomStore, 'getRoom' | 'kickMember' | 'publish' | 'recentMessages' | 'messagesBefore'> }
 
 /** Messages read per step when looking back for a removed member's recent ones. */
 const RECENT_PAGE = 100
@@ -13,7 +18,7 @@ const RECENT_PAGE = 100
  * its messages of the last `LIMITS.kickDeleteRecentMs` become tombstones
  * after that, so none it sends meanwhile is missed.
  */
-export const handleKick: FrameHandler<KickFrame> = async (session, frame, context) => {
+export const handleKick: FrameHandler<KickFrame, KickContext> = async (session, frame, context) => {
   const { store, sendError } = context
   const { roomId, id } = session.member
   const room = await store.getRoom(roomId)
@@ -35,7 +40,7 @@ export const handleKick: FrameHandler<KickFrame> = async (session, frame, contex
  * Reads back a page at a time from the newest and stops at the first page
  * that reaches before `since`: held history is in time order.
  */
-async function deleteRecentMessages(context: FrameContext, roomId: string, authorId: string, ownerId: string, since: number): Promise<void> {
+async function deleteRecentMessages(context: KickContext, roomId: string, authorId: string, ownerId: string, since: number): Promise<void> {
   const newest = (await context.store.recentMessages(roomId, 1))[0]
   let before = (newest?.seq ?? 0) + 1
   for (;;) {

@@ -1,8 +1,11 @@
 import type { TitleFrame } from '../../../shared/protocol'
-import type { FrameHandler } from './context'
+import type { RoomStore } from '../types'
+import type { FrameContext, FrameHandler } from './context'
+
+type TitleContext = Pick<FrameContext, 'sendError'> & { readonly store: Pick<RoomStore, 'getRoom' | 'setTitle' | 'publish'> }
 
 // The room hears the new title as the store's event, on every process serving it.
-export const handleTitle: FrameHandler<TitleFrame> = async (session, frame, { store, sendError }) => {
+export const handleTitle: FrameHandler<TitleFrame, TitleContext> = async (session, frame, { store, sendError }) => {
   const { roomId, id } = session.member
   const room = await store.getRoom(roomId)
   if (!room) return

@@ -1,0 +1,43 @@
+import type { ChatSendFrame } from '../../../shared/protocol'
+import type { Attachments } from '../attachments'
+import { newId } from '../secrets'
+import type { Session } from '../session-index'
+import type { RoomStore } from '../types'
+import type { FrameContext, FrameHandler } from './context'
+import { replyRefTo } from './reply'
+
+type ChatContext = Pick<FrameContext, 'send' | 'liveness' | 'removals'> & {
+  readonly store: Pick<RoomStore, 'appendMessage' | 'findMessage'>
+  readonly attachments: Pick<Attachments, 'claim'>
+}
+
+export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (session, frame, context) => {
+  const { store, liveness, removals } = context
+  const member = session.member
+  const replyTo = frame.replyTo === undefined ? undefined : await replyRefTo(store, member.roomId, frame.replyTo)
+  if (frame.replyTo !== undefined && !replyTo) return refuseChat(context, session, frame, 'replyTo names no message held in this room')
+  const attachments = frame.attachments && await context.attachments.claim(member.roomId, member.id, frame.attachments, frame.clientId)
+  if (frame.attachments && !attachments) return refuseChat(context, session, frame, 'attachments must be files you uploaded to this room and have not sent yet')
+  const appended = await store.appendMessage({
+    type: 'chat',
+    id: newId(),
+    roomId: member.roomId,
+    from: { id: member.id, name: member.name },
+    text: frame.text,
+    at: Date.now(),
+    ...(frame.clientId ? { clientId: frame.clientId } : {}),
+    ...(replyTo ? { replyTo } : {}),
+    ...(attachments ? { attachments } : {}),
+  })
+  if (typeof appended === 'string') return removals.memberGone(member.roomId, member.id)
+  // A repeat (a resend after a drop) is acknowledged to its sender only; a
+  // new message reaches the room as the store's chat event.
+  if (appended.duplicate) context.send(session, appended.message)
+  if (!await liveness.heard(member.roomId, member.id)) await removals.memberGone(member.roomId, member.id)
+}
+
+// Named by its clientId, so that the page stops re-sending a message that
+// would be refused every time and shows it as not sent.
+function refuseChat(context: Pick<FrameContext, 'send'>, session: Session, frame: ChatSendFrame, message: string): void {
+  context.send(session, { type: 'error', code: 'BAD_REQUEST', message, ...(frame.clientId ? { clientId: frame.clientId } : {}) })
+}
