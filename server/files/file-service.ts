@@ -200,10 +200,7 @@ export class FileService implements Attachments {
     const files = await this.options.ledger.claim(roomId, memberId, ids, clientId)
     if (!files) return undefined
     // The marker keeps a sent file from the sweep of unsent ones.
-    await Promise.all(files.map((file) => {
-      const keys = keysOfFile(file)
-      return keys ? this.options.blobs.mark(keys.sent) : undefined
-    }))
+    await Promise.all(files.map(keysOfFile).filter(keys => keys !== undefined).map(keys => this.options.blobs.mark(keys.sent)))
     return files
   }
 
