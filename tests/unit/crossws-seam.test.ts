@@ -55,7 +55,8 @@ async function start() {
   })
   const crosswsHooks = { upgrade: 0, open: 0, message: 0, close: 0 }
   const adapter = crossws({
-    wss: transport.server,
+    // crossws types `wss` with its own bundled copy of ws's types.
+    wss: transport.server as unknown as NonNullable<Parameters<typeof crossws>[0]>['wss'],
     hooks: {
       upgrade: () => void crosswsHooks.upgrade++,
       open: () => void crosswsHooks.open++,
