@@ -1,24 +1,19 @@
 import { fileURLToPath } from 'node:url'
 import { localeFiles, locales } from './i18n/locales'
 
-// Every number here can be changed at run time through the NUXT_* variable
-// named beside it (Nuxt maps runtimeConfig keys to env names).
 export default defineNuxtConfig({
-  compatibilityDate: '2026-11-01',
-  devtools: { enabled: false },
-  telemetry: false,
-  modules: ['@nuxtjs/i18n'],
-  i18n: {
-    // URLs stay the same in every language: a shared room link works for everyone.
-    strategy: 'no_prefix',
-    defaultLocale: 'en',
-    locales: locales.map(locale => ({ ...locale, files: localeFiles.map(file => `${locale.code}/${file}`) })),
-    detectBrowserLanguage: { useCookie: true, cookieKey: 'heartbeat_locale', fallbackLocale: 'en' },
-    // The app uses no v-t directive; left unset, the module warns at every build that this default will go.
-    bundle: { optimizeTranslationDirective: false },
+  modules: ['@nuxtjs/i18n', '@nuxt/eslint'],
+  // The production server sets timeouts and connection caps that Nitro's own
+  // entry does not expose (server/transport/node-entry.ts).
+  $production: {
+    nitro: {
+      entry: fileURLToPath(new URL('./server/transport/node-entry.ts', import.meta.url)),
+      // Nitro tree-shakes modules it does not know to have side effects; this
+      // one's whole job is its side effect (it sets NODE_ENV).
+      moduleSideEffects: [fileURLToPath(new URL('./server/transport/production-env.ts', import.meta.url))],
+    },
   },
-  // In cascade order: colours and themes, page and controls, the room, then the phone widths that override it.
-  css: ['~/assets/css/theme.css', '~/assets/css/base.css', '~/assets/css/room.css', '~/assets/css/phone.css'],
+  devtools: { enabled: false },
   app: {
     head: {
       htmlAttrs: { lang: 'en' },
@@ -26,6 +21,10 @@ export default defineNuxtConfig({
       meta: [{ name: 'viewport', content: 'width=device-width, initial-scale=1' }],
     },
   },
+  // In cascade order: colours and themes, page and controls, the room, then the phone widths that override it.
+  css: ['~/assets/css/theme.css', '~/assets/css/base.css', '~/assets/css/room.css', '~/assets/css/phone.css'],
+  // Every number here can be changed at run time through the NUXT_* variable
+  // named beside it (Nuxt maps runtimeConfig keys to env names).
   runtimeConfig: {
     /** NUXT_REDIS_URL: keep rooms in this Redis and relay room traffic through it (several instances); empty = the store below. */
     redisUrl: '',
@@ -139,6 +138,7 @@ export default defineNuxtConfig({
       reconnectMaxRetries: 10,
     },
   },
+  compatibilityDate: '2026-11-01',
   nitro: {
     experimental: { websocket: true },
     // .gz and .br beside each file of .output/public, served by the
@@ -146,6 +146,8 @@ export default defineNuxtConfig({
     // with a year's immutable cache lifetime (their names carry their hash).
     compressPublicAssets: { gzip: true, brotli: true },
   },
+  typescript: { strict: true },
+  telemetry: false,
   hooks: {
     // The emoji picker's two data files (about 430 KB each) and its code are
     // fetched when the picker first opens; Nuxt would otherwise prefetch them
@@ -157,15 +159,17 @@ export default defineNuxtConfig({
       }
     },
   },
-  // The production server sets timeouts and connection caps that Nitro's own
-  // entry does not expose (server/transport/node-entry.ts).
-  $production: {
-    nitro: {
-      entry: fileURLToPath(new URL('./server/transport/node-entry.ts', import.meta.url)),
-      // Nitro tree-shakes modules it does not know to have side effects; this
-      // one's whole job is its side effect (it sets NODE_ENV).
-      moduleSideEffects: [fileURLToPath(new URL('./server/transport/production-env.ts', import.meta.url))],
-    },
+  // eslint.config.mjs builds on the flat config this generates in .nuxt/
+  // (`nuxt prepare`, run by postinstall); the code is written in the
+  // @stylistic preset's style, so its rules keep it so.
+  eslint: { config: { stylistic: true } },
+  i18n: {
+    // URLs stay the same in every language: a shared room link works for everyone.
+    strategy: 'no_prefix',
+    defaultLocale: 'en',
+    locales: locales.map(locale => ({ ...locale, files: localeFiles.map(file => `${locale.code}/${file}`) })),
+    detectBrowserLanguage: { useCookie: true, cookieKey: 'heartbeat_locale', fallbackLocale: 'en' },
+    // The app uses no v-t directive; left unset, the module warns at every build that this default will go.
+    bundle: { optimizeTranslationDirective: false },
   },
-  typescript: { strict: true },
 })

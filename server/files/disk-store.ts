@@ -56,7 +56,7 @@ export class DiskBlobStore implements BlobStore {
     return { body, size, meta }
   }
 
-  async *list(roomKey?: string): AsyncIterable<BlobEntry> {
+  async* list(roomKey?: string): AsyncIterable<BlobEntry> {
     const rooms = roomKey === undefined ? await readdir(this.root).catch(() => [] as string[]) : [roomKey]
     for (const room of rooms) {
       if (room.startsWith('.')) continue

@@ -1,12 +1,11 @@
 import type { ImageType } from './images'
 
 /** How a file is shown and served, decided from its bytes (file-type's answer) and, for voice clips, whether the recorder sent a duration. */
-export type FileKind =
-  | { kind: 'image', type: ImageType }
-  | { kind: 'audio', type: string }
-  | { kind: 'file', type: string }
-  | { kind: 'refused', reason: string }
-
+export type FileKind
+  = | { kind: 'image', type: ImageType }
+    | { kind: 'audio', type: string }
+    | { kind: 'file', type: string }
+    | { kind: 'refused', reason: string }
 
 const IMAGES: Record<string, ImageType> = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', avif: 'image/avif' }
 /** Containers that only hold sound. */

@@ -1,12 +1,12 @@
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
-import { join } from 'node:path'
 import type { FileInfo } from '../../shared/protocol'
 import type { Attachments } from '../rooms/attachments'
 import { TokenBuckets } from '../rooms/rate-limits'
 import type { RoomRecord } from '../rooms/types'
 import type { BlobEntry, BlobStore } from './blob-store'
-import { blobKeyOfPath, blobKeys, fileIdOfKey, parseRoomKey, roomKeyOf } from './file-keys'
+import { blobKeyOfPath, blobKeys, fileIdOfKey, roomKeyOf } from './file-keys'
+import { sweepRoomFiles, sweepStagingFolder } from './file-sweep'
 import { ImageGate } from './image-gate'
 import { UploadProblem } from './receive-upload'
 import { AddressByteBudget, freeBytes, insufficientStorage } from './storage-budget'
@@ -38,13 +38,6 @@ export interface FileServiceOptions {
   getRoom: (roomId: string) => Promise<RoomRecord | undefined>
   log: (message: string) => void
 }
-
-/**
- * A file past its pending time is removed only after a twelfth more (5
- * minutes for the hour), so that a claim that went through just in time (on
- * another instance, its clock a little ahead) has written its marker first.
- */
-const CLAIM_MARGIN = 1 / 12
 
 /**
  * Uploads from receipt to removal: the upload route hands it a request, the
@@ -148,10 +141,7 @@ export class FileService implements Attachments {
     const files = await this.options.ledger.claim(roomId, memberId, ids, clientId)
     if (!files) return undefined
     // The marker keeps a sent file from the sweep of unsent ones.
-    await Promise.all(files.map((file) => {
-      const keys = keysOfFile(file)
-      return keys ? this.options.blobs.mark(keys.sent) : undefined
-    }))
+    await Promise.all(files.map(keysOfFile).filter(keys => keys !== undefined).map(keys => this.options.blobs.mark(keys.sent)))
     return files
   }
 
@@ -194,9 +184,9 @@ export class FileService implements Attachments {
         if (!entries) byRoom.set(roomKey, entries = [])
         entries.push(entry)
       }
-      for (const [roomKey, entries] of byRoom) listed -= await this.sweepRoom(roomKey, entries, now)
+      for (const [roomKey, entries] of byRoom) listed -= await sweepRoomFiles(roomKey, entries, now, this.options)
       this.storedBytes = listed
-      await this.sweepStaging(now)
+      await sweepStagingFolder(this.options.stagingDir, this.options.pendingTtlMs, now)
     }
     catch (error) {
       this.options.log(`files sweep failed: ${error instanceof Error ? error.message : String(error)}`)
@@ -206,45 +196,10 @@ export class FileService implements Attachments {
     }
   }
 
-  /** Returns the bytes it removed. */
-  private async sweepRoom(roomKey: string, entries: BlobEntry[], now: number): Promise<number> {
-    const life = parseRoomKey(roomKey)
-    const room = life && await this.options.getRoom(life.roomId)
-    // A room nobody has been heard from in long keeps its text, not its files: files are what fill a disk.
-    const idle = room && room.createdAt === life.createdAt
-      && now - Math.max(await this.options.lastHeardAt(room.id) ?? 0, ...entries.map(entry => entry.modifiedAt)) > this.options.idleRoomFilesTtlMs
-    if (!room || room.createdAt !== life.createdAt || idle) {
-      await this.options.blobs.delete(entries.map(entry => entry.key))
-      await this.options.ledger.forgetRoom(roomKey)
-      return entries.reduce((sum, entry) => sum + entry.size, 0)
-    }
-    const sent = new Set(entries.filter(entry => entry.key.endsWith('.sent')).map(entry => fileIdOfKey(entry.key)?.fileId))
-    const expired: string[] = []
-    let bytes = 0
-    for (const entry of entries) {
-      const fileId = fileIdOfKey(entry.key)?.fileId
-      if (!fileId || sent.has(fileId) || now - entry.modifiedAt < this.options.pendingTtlMs * (1 + CLAIM_MARGIN)) continue
-      expired.push(entry.key)
-      if (entry.key === blobKeys(roomKey, fileId).file) bytes += entry.size
-    }
-    if (expired.length === 0) return 0
-    await this.options.blobs.delete(expired)
-    await this.options.ledger.release(roomKey, bytes)
-    return bytes
-  }
-
   private async countStored(): Promise<void> {
     let listed = 0
     for await (const entry of this.options.blobs.list()) listed += entry.size
     this.storedBytes = listed
-  }
-
-  private async sweepStaging(now: number): Promise<void> {
-    for (const name of await readdir(this.options.stagingDir).catch(() => [] as string[])) {
-      const path = join(this.options.stagingDir, name)
-      const info = await stat(path).catch(() => undefined)
-      if (info && now - info.mtimeMs > this.options.pendingTtlMs) await unlink(path).catch(() => {})
-    }
   }
 }
 

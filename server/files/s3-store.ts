@@ -85,7 +85,7 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async *list(roomKey?: string): AsyncIterable<BlobEntry> {
+  async* list(roomKey?: string): AsyncIterable<BlobEntry> {
     let token: string | undefined
     const prefix = roomKey === undefined ? PREFIX : `${PREFIX}${roomKey}/`
     do {

@@ -1,4 +1,5 @@
 import { LIMITS } from '../../shared/protocol'
+import { log } from '../log'
 import { createHubSocketServer } from '../transport/hub-socket-server'
 
 /** After asking sockets to close, how long before the stragglers are cut. */
@@ -37,11 +38,11 @@ export default defineNitroPlugin((nitroApp) => {
   // command timeout, but a request may issue several): the deadline bounds
   // the whole shutdown whatever Redis does.
   const shutdown = () => {
-    console.log('[heartbeat] shutting down: closing sockets with 1001')
+    log('shutdown', 'shutting down: closing sockets with 1001')
     hub.shutdown()
     setTimeout(() => hub.terminateAll(), SHUTDOWN_GRACE_MS).unref()
     setTimeout(() => {
-      console.log(`[heartbeat] shutdown took over ${SHUTDOWN_DEADLINE_MS} ms: exiting now`)
+      log('shutdown_overdue', `shutdown took over ${SHUTDOWN_DEADLINE_MS} ms: exiting now`)
       process.exit(1)
     }, SHUTDOWN_DEADLINE_MS).unref()
   }

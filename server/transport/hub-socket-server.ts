@@ -79,6 +79,9 @@ function refuseUpgrade(socket: Duplex, status: number, code: string, message: st
  * open socket on, the hub takes it directly. Through crossws every frame
  * would resolve the route again and every socket would keep its upgrade
  * request alive (docs/performance.md), and the binary flag would be lost.
+ * crossws documents neither the `wss` it is given nor the emit this takes
+ * over: tests/unit/crossws-seam.test.ts fails, naming the version, the day
+ * an update changes them ("The transport's seam" in docs/performance.md).
  */
 export function createHubSocketServer(hub: () => RoomHub, options: HubSocketServerOptions) {
   const slots = new AddressSlots(options.maxSocketsPerAddress)

@@ -6,12 +6,15 @@
 import './production-env'
 import '#nitro-internal-pollyfills'
 import { Server as HttpServer } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 import wsAdapter from 'crossws/adapters/node'
 import { toNodeListener } from 'h3'
 import { useNitroApp, useRuntimeConfig } from 'nitropack/runtime'
 import { setupGracefulShutdown, trapUnhandledNodeErrors } from 'nitropack/runtime/internal/index'
 import { AddressSlots } from './address-slots'
+import { log } from '../log'
 import { useTrustedProxies } from '../utils/client-address'
 import { peerGroup } from './client-address'
 import { connectionBudget } from './connection-budget'
@@ -27,7 +30,7 @@ const server = new HttpServer({
 
 const budget = connectionBudget(Number(config.maxConnections))
 if (budget.maxConnections > 0) server.maxConnections = budget.maxConnections
-console.log(`[heartbeat] ${budget.describe()}`)
+log('connection_budget', budget.describe())
 
 // Counted by the peer: a trusted proxy's connections carry many clients (the
 // per-client limits behind it use X-Forwarded-For, server/utils/client-address.ts).
@@ -52,6 +55,13 @@ const listener = server.listen({ port, host }, () => {
 trapUnhandledNodeErrors()
 setupGracefulShutdown(listener, nitroApp)
 const { handleUpgrade } = wsAdapter(nitroApp.h3App.websocket)
-server.on('upgrade', handleUpgrade)
+server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+  // crossws answers an upgrade asynchronously; should that fail, the socket
+  // is cut rather than left open with nobody answering it.
+  handleUpgrade(request, socket, head).catch((error: unknown) => {
+    log('upgrade_failed', `an upgrade failed: ${error instanceof Error ? error.message : String(error)}`)
+    socket.destroy()
+  })
+})
 
 export default {}

@@ -14,9 +14,9 @@ export interface UpgradeGateOptions {
   trustedProxies: TrustedProxies
 }
 
-export type UpgradeVerdict =
-  | { ok: true, address: string }
-  | { ok: false, status: number, code: string, message: string }
+export type UpgradeVerdict
+  = | { ok: true, address: string }
+    | { ok: false, status: number, code: string, message: string }
 
 /**
  * Every upgrade the server accepts passes here, whatever its path: crossws

@@ -4,6 +4,7 @@ import { FileService } from '../files/file-service'
 import { RedisUploadLedger } from '../files/redis-ledger'
 import { S3BlobStore } from '../files/s3-store'
 import { MemoryUploadLedger } from '../files/upload-ledger'
+import { log } from '../log'
 import type { BlobStore } from '../files/blob-store'
 
 let service: FileService | undefined
@@ -29,7 +30,6 @@ export function useFileService(): FileService {
           forcePathStyle: Boolean(config.s3ForcePathStyle),
         })
       : disk
-    const log = (message: string) => console.log(`[heartbeat] ${message}`)
     service = new FileService({
       blobs,
       ledger: config.redisUrl ? new RedisUploadLedger(String(config.redisUrl), Number(config.redisCommandTimeoutMs)) : new MemoryUploadLedger(),
@@ -48,10 +48,10 @@ export function useFileService(): FileService {
       pendingTtlMs: Number(config.uploadPendingTtlMs),
       sweepIntervalMs: Number(config.fileSweepIntervalMs),
       getRoom: roomId => useRoomHub().store.getRoom(roomId),
-      log,
+      log: message => log('files', message),
     })
-    log(`files are kept ${blobs.kind === 's3' ? `in the S3 bucket ${String(config.s3Bucket)}` : `under ${filesDir}`}`)
-    service.start().catch(error => log(`files could not start: ${String(error)}`))
+    log('files_location', `files are kept ${blobs.kind === 's3' ? `in the S3 bucket ${String(config.s3Bucket)}` : `under ${filesDir}`}`)
+    service.start().catch((error: unknown) => log('files_start_failed', `files could not start: ${String(error)}`))
   }
   return service
 }

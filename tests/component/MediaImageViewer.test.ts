@@ -25,7 +25,7 @@ function openViewer() {
 
 describe('the image viewer', () => {
   it('a click opens the image in a dialog on the page, not the raw file in a new tab', async () => {
-    const { wrapper, click } = openViewer()
+    const { click } = openViewer()
     await flushPromises()
     expect(click.defaultPrevented).toBe(true)
     const dialog = viewer()!

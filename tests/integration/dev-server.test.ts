@@ -43,7 +43,9 @@ beforeAll(async () => {
         return
       }
     }
-    catch {}
+    catch {
+      // Not listening yet: asked again after the pause.
+    }
     await sleep(500)
   }
   throw new Error(`nuxt dev did not come up:\n${output}`)

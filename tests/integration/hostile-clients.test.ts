@@ -93,7 +93,7 @@ describe('a client that floods or never reads', () => {
 describe('sockets the server refuses or gives up on', () => {
   it('sockets refused by the per-address cap are cut at once, not held for a close handshake', async () => {
     const before = (await server.probe()).sockets
-    const held = await Promise.all(Array.from({ length: 20 }, () => connect(server.wsUrl, { localAddress: '127.0.2.1' })))
+    await Promise.all(Array.from({ length: 20 }, () => connect(server.wsUrl, { localAddress: '127.0.2.1' })))
     // These never answer the close frame: with a polite close each would hold a descriptor for 30 s.
     const refused = await Promise.all(Array.from({ length: 15 }, () => openNonReadingClient(server.wsUrl, { localAddress: '127.0.2.1' })))
     await sleep(1500)

@@ -18,9 +18,11 @@ async function member(url: string, roomId: string, name: string, extra: Record<s
   keepOnline(joined.client)
   return joined
 }
-async function listing(server: RunningServer, query: string): Promise<{ status: number, body: any }> {
+/** A page of the listing, or the refusal's `data` for a bad query. */
+interface Listing { rooms: LobbyRoom[], next?: string, data?: { code: string } }
+async function listing(server: RunningServer, query: string): Promise<{ status: number, body: Listing }> {
   const response = await fetch(`${server.url}/api/rooms${query}`)
-  return { status: response.status, body: await response.json() }
+  return { status: response.status, body: await response.json() as Listing }
 }
 async function watcher(url: string, rooms?: Array<{ id: string, token: string }>, { ping = true } = {}) {
   const client = await connect(url)

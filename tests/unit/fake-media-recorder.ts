@@ -35,4 +35,3 @@ export function fakeStream() {
   const track = { stop: vi.fn() }
   return { stream: { getTracks: () => [track] } as unknown as MediaStream, track }
 }
-

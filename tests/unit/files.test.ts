@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
 import { LIMITS, parseClientFrame } from '../../shared/protocol'
-import type { FileInfo } from '../../shared/protocol'
 import { blobKeyOfPath, cleanFileName, contentDisposition, fileIdOfKey, newFileId, parseRoomKey, roomKeyOf } from '../../server/files/file-keys'
 import { classify } from '../../server/files/file-kinds'
 import { ImageGate } from '../../server/files/image-gate'

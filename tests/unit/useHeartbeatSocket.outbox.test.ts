@@ -18,7 +18,6 @@ import {
 
 setupHeartbeatSocketTests()
 
-
 const storedOutbox = (storage: { getItem: (key: string) => string | null }) =>
   JSON.parse(storage.getItem('heartbeat:outbox:lobby') ?? '[]') as { clientId: string, text: string }[]
 

@@ -17,7 +17,6 @@ import {
 
 setupHeartbeatSocketTests()
 
-
 function joinFrameOfLatestSocket() {
   FakeWebSocket.latest().open()
   return FakeWebSocket.latest().framesOfType('join')[0]

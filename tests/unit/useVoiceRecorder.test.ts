@@ -87,7 +87,7 @@ describe('useVoiceRecorder', () => {
     vi.advanceTimersByTime(999)
     expect(recorder.state.value).toBe('recording')
     vi.advanceTimersByTime(1)
-    await vi.runAllTicks()
+    vi.runAllTicks()
     await Promise.resolve()
     expect(recorder.state.value).toBe('stopped')
     expect(track.stop).toHaveBeenCalled()
