@@ -7,6 +7,7 @@ import { createFrameBudget } from '../utils/frame-budget'
 import type { FrameRate } from '../utils/frame-budget'
 import { createHeartbeat } from '../utils/heartbeat'
 import { listenToPageEvents } from '../utils/page-events'
+import { tryOnScopeDispose } from '../utils/scope'
 import { closeRefusal } from '../utils/refusals'
 import type { Refusal } from '../utils/refusals'
 import { defaultSocketUrl } from '../utils/socket-url'
@@ -82,21 +83,8 @@ export function resolveLinkTuning(options: HeartbeatLinkTuning): ResolvedLinkTun
   }
 }
 
-export interface UseHeartbeatLinkOptions {
-  url: string
-  /** Undefined without a window (SSR): then nothing ever connects. */
-  WebSocket: typeof WebSocket | undefined
-  heartbeatIntervalMs: number
-  pongTimeoutMs: number
-  uncertainAfterMs: number
-  /** Attempts shown as "reconnecting"; past them the link says 'disconnected' and goes on trying, slower. */
-  maxRetries: number
-  backoffBaseMs: number
-  /** Longest delay early in an outage; a longer outage stretches it (a sixth of the time down), up to `slowestRetryMs`. */
-  backoffMaxMs: number
-  /** Longest delay between two attempts, however long the outage. */
-  slowestRetryMs: number
-  random: () => number
+/** The tuning (each default filled in by `resolveLinkTuning`) and what the link tells its owner. */
+export interface UseHeartbeatLinkOptions extends HeartbeatLinkTuning {
   /** A new socket is open: say who we are. The link waits `pongTimeoutMs` for `joined()`. */
   onOpen: () => void
   onFrame: (frame: ServerFrame) => void
@@ -157,7 +145,8 @@ export const FLOOD_COOLDOWN_MS = 5000
  * looks at the tab. The browser's `offline` event is believed at once.
  */
 export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeatLinkReturn {
-  const { url, WebSocket: WebSocketImpl, maxRetries, backoffBaseMs, backoffMaxMs, slowestRetryMs, random } = options
+  const tuning = resolveLinkTuning(options)
+  const { url, WebSocket: WebSocketImpl, maxRetries, backoffBaseMs, backoffMaxMs, slowestRetryMs, random } = tuning
   const status = shallowRef<HeartbeatLinkStatus>('idle')
   const attempt = shallowRef(0)
   const uncertain = shallowRef(false)
@@ -174,9 +163,9 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
   let failures = 0
 
   const heartbeat = createHeartbeat({
-    intervalMs: options.heartbeatIntervalMs,
-    timeoutMs: options.pongTimeoutMs,
-    uncertainAfterMs: options.uncertainAfterMs,
+    intervalMs: tuning.heartbeatIntervalMs,
+    timeoutMs: tuning.pongTimeoutMs,
+    uncertainAfterMs: tuning.uncertainAfterMs,
     sendPing: () => send({ type: 'ping' }),
     onTimeout: () => scheduleReconnect(),
     onUncertain: (now) => { uncertain.value = now },
@@ -308,6 +297,8 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
     stopListening = undefined
     status.value = 'disconnected'
   }
+
+  tryOnScopeDispose(close)
 
   return {
     status,
