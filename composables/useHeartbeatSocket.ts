@@ -3,9 +3,7 @@ import { computed, shallowRef } from 'vue'
 import { resolveLinkTuning, useHeartbeatLink } from './useHeartbeatLink'
 import type { HeartbeatLinkStatus, HeartbeatLinkTuning } from './useHeartbeatLink'
 import { useRoomMembership } from './useRoomMembership'
-import type { UseRoomMembershipOptions, UseRoomMembershipReturn } from './useRoomMembership'
-
-export type { KickOptions, MembershipEnd } from './useRoomMembership'
+import type { UseRoomMembershipOptions, UseRoomMembershipReturn } from './useRoomMembership.types'
 
 /** 'checking': joined, but a ping has waited past `uncertainAfterMs` for its pong. */
 export type HeartbeatSocketStatus = HeartbeatLinkStatus | 'checking'

@@ -15,8 +15,6 @@ import { useRoomState } from './useRoomState'
 import type { KickOptions, MembershipEnd, UseRoomMembershipOptions, UseRoomMembershipReturn } from './useRoomMembership.types'
 import { useTypingSignal } from './useTypingSignal'
 
-export type { KickOptions, MembershipEnd, RoomLink, RoomLinkEvents, UseRoomMembershipOptions, UseRoomMembershipReturn } from './useRoomMembership.types'
-
 // Once joined, these mean the server did not take a frame but may take it again soon.
 const RETRY_WITH_BACKOFF: ReadonlySet<ErrorCode> = new Set(['INTERNAL', 'UNAVAILABLE'])
 
