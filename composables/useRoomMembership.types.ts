@@ -3,7 +3,7 @@ import type { ErrorCode, FileInfo, JoinFrame, MemberPresence, RoomVisibility, Se
 import type { ClientStorage } from '../utils/client-storage'
 import type { Refusal } from '../utils/refusals'
 import type { TimelineEntry } from '../utils/timeline'
-import type { UseHeartbeatLinkReturn } from './useHeartbeatLink'
+import type { UseHeartbeatLinkReturn } from './useHeartbeatLink.types'
 import type { PrivateRoomInvite } from './usePrivateRooms'
 
 /**
