@@ -1,14 +1,14 @@
-import type { Ref } from 'vue'
 import { shallowRef } from 'vue'
 import { CLOSE_CODES, parseServerFrame } from '../shared/protocol'
-import type { ClientFrame, ServerFrame } from '../shared/protocol'
+import type { ClientFrame } from '../shared/protocol'
 import { backoffDelay } from '../utils/backoff'
 import { createFrameBudget } from '../utils/frame-budget'
 import type { FrameRate } from '../utils/frame-budget'
 import { createHeartbeat } from '../utils/heartbeat'
 import { listenToPageEvents } from '../utils/page-events'
+import { tryOnScopeDispose } from '../utils/scope'
+import type { UseHeartbeatLinkOptions, UseHeartbeatLinkReturn } from './useHeartbeatLink.types'
 import { closeRefusal } from '../utils/refusals'
-import type { Refusal } from '../utils/refusals'
 import { defaultSocketUrl } from '../utils/socket-url'
 
 export type HeartbeatLinkStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'offline'
@@ -81,62 +81,6 @@ export function resolveLinkTuning(options: HeartbeatLinkTuning): ResolvedLinkTun
   }
 }
 
-export interface UseHeartbeatLinkOptions {
-  url: string
-  /** Undefined without a window (SSR): then nothing ever connects. */
-  WebSocket: typeof WebSocket | undefined
-  heartbeatIntervalMs: number
-  pongTimeoutMs: number
-  uncertainAfterMs: number
-  /** Attempts shown as "reconnecting"; past them the link says 'disconnected' and goes on trying, slower. */
-  maxRetries: number
-  backoffBaseMs: number
-  /** Longest delay early in an outage; a longer outage stretches it (a sixth of the time down), up to `slowestRetryMs`. */
-  backoffMaxMs: number
-  /** Longest delay between two attempts, however long the outage. */
-  slowestRetryMs: number
-  random: () => number
-  /** A new socket is open: say who we are. The link waits `pongTimeoutMs` for `joined()`. */
-  onOpen: () => void
-  onFrame: (frame: ServerFrame) => void
-  /**
-   * The server closed the socket in a way that reconnecting at once would not
-   * fix: the link has stopped (too many sockets), or waits `FLOOD_COOLDOWN_MS`
-   * before it tries again (cut for flooding).
-   */
-  onRefused: (refusal: Refusal) => void
-  /** The page is being hidden or unloaded, possibly for good. */
-  onPageHide: () => void
-}
-
-export interface UseHeartbeatLinkReturn {
-  status: Ref<HeartbeatLinkStatus>
-  /** Current reconnect attempt, counted from 1 (past maxRetries while 'disconnected'); 0 while connected. */
-  attempt: Ref<number>
-  /** A ping has gone unanswered for `uncertainAfterMs`: the link may be dead. */
-  uncertain: Ref<boolean>
-  /**
-   * Sends a frame on the open socket; false when there is none, or when the
-   * socket's frame budget (the page's share of the server's bucket) has no
-   * token for it now. Pings always go.
-   */
-  send: (frame: ClientFrame) => boolean
-  /** Ms until `send` has a token for a frame: 0 when it has one now. */
-  sendDelayMs: () => number
-  /** The server dropped a frame and takes one again in `retryAfterMs`: nothing goes before that. */
-  throttled: (retryAfterMs: number) => void
-  /** The server accepted us: connected, retry budget restored, pings start; it may name its window and frame bucket. */
-  joined: (heartbeatWindowMs?: number, frameRate?: FrameRate) => void
-  /** Takes a pong: the round trip in ms, undefined when no ping was waiting. */
-  pong: () => number | undefined
-  /** The server could not take the join now: drop this socket and try again with backoff. */
-  retryLater: () => void
-  /** Connects now with a fresh retry budget. */
-  reconnect: () => void
-  /** Closes the socket and stops every timer and listener. */
-  close: () => void
-}
-
 // A long outage stretches the backoff ceiling to this fraction of the time the
 // link has been down: a 30 s outage still retries every 5 s at most, an hour-long
 // one once a minute per page.
@@ -156,7 +100,8 @@ export const FLOOD_COOLDOWN_MS = 5000
  * looks at the tab. The browser's `offline` event is believed at once.
  */
 export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeatLinkReturn {
-  const { url, WebSocket: WebSocketImpl, maxRetries, backoffBaseMs, backoffMaxMs, slowestRetryMs, random } = options
+  const tuning = resolveLinkTuning(options)
+  const { url, WebSocket: WebSocketImpl, maxRetries, backoffBaseMs, backoffMaxMs, slowestRetryMs, random } = tuning
   const status = shallowRef<HeartbeatLinkStatus>('idle')
   const attempt = shallowRef(0)
   const uncertain = shallowRef(false)
@@ -173,9 +118,9 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
   let failures = 0
 
   const heartbeat = createHeartbeat({
-    intervalMs: options.heartbeatIntervalMs,
-    timeoutMs: options.pongTimeoutMs,
-    uncertainAfterMs: options.uncertainAfterMs,
+    intervalMs: tuning.heartbeatIntervalMs,
+    timeoutMs: tuning.pongTimeoutMs,
+    uncertainAfterMs: tuning.uncertainAfterMs,
     sendPing: () => send({ type: 'ping' }),
     onTimeout: () => scheduleReconnect(),
     onUncertain: (now) => { uncertain.value = now },
@@ -307,6 +252,8 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
     stopListening = undefined
     status.value = 'disconnected'
   }
+
+  tryOnScopeDispose(close)
 
   return {
     status,

@@ -73,10 +73,10 @@ describe('MediaAttachments', () => {
 })
 
 describe('RoomMessageItem text and files', () => {
-  const base = { sender: 'Ann', at: Date.UTC(2026, 0, 1, 12), mine: false }
+  const base = { sender: 'Ann', at: Date.UTC(2026, 0, 1, 12) }
 
   it('links in the text open in a new tab without the opener or a referrer; the rest stays text', () => {
-    const wrapper = mount(RoomMessageItem, { props: { ...base, text: 'look at https://example.org/a?b=1 and <b>this</b>' } })
+    const wrapper = mount(RoomMessageItem, { props: { message: { ...base, text: 'look at https://example.org/a?b=1 and <b>this</b>' }, mine: false } })
     const link = wrapper.get('[data-testid="message-link"]')
     expect(link.attributes()).toMatchObject({ href: 'https://example.org/a?b=1', target: '_blank', rel: 'noopener noreferrer nofollow' })
     expect(link.text()).toBe('https://example.org/a?b=1')
@@ -86,21 +86,21 @@ describe('RoomMessageItem text and files', () => {
   })
 
   it('a message of files alone shows them without an empty text line', () => {
-    const wrapper = mount(RoomMessageItem, { props: { ...base, text: '', attachments: [photo, pdf] } })
+    const wrapper = mount(RoomMessageItem, { props: { message: { ...base, text: '', attachments: [photo, pdf] }, mine: false } })
     expect(wrapper.find('[data-testid="message-text"]').exists()).toBe(false)
     expect(wrapper.findAll('[data-testid="message-image"]')).toHaveLength(1)
     expect(wrapper.findAll('[data-testid="message-file"]')).toHaveLength(1)
   })
 
   it('a deleted message shows no files', () => {
-    const wrapper = mount(RoomMessageItem, { props: { ...base, text: '', deleted: true, attachments: [photo] } })
+    const wrapper = mount(RoomMessageItem, { props: { message: { ...base, text: '', deleted: true, attachments: [photo] }, mine: false } })
     expect(wrapper.find('[data-testid="message-image"]').exists()).toBe(false)
     expect(wrapper.get('[data-testid="message-deleted"]').text()).toBe('This message was deleted')
   })
 
   it('its labels and marks speak Chinese in the Chinese interface', () => {
     useTestLocale('zh-CN')
-    const wrapper = mount(RoomMessageItem, { props: { ...base, mine: true, text: 'hi', edited: true, delivery: 'sent', messageId: 'm1' } })
+    const wrapper = mount(RoomMessageItem, { props: { message: { ...base, text: 'hi', edited: true, id: 'm1' }, mine: true, delivery: 'sent' } })
     expect(wrapper.get('[data-testid="edited-mark"]').text()).toBe('（已编辑）')
     expect(wrapper.get('[data-testid="action-reply"]').attributes('aria-label')).toBe('回复')
     expect(wrapper.get('[data-testid="action-delete"]').attributes('aria-label')).toBe('删除')

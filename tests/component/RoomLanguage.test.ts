@@ -1,20 +1,18 @@
 // @vitest-environment happy-dom
-import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
-import RoomView from '~/components/room/RoomView.vue'
 import type { MemberPresence } from '~/shared/protocol'
 import type { TimelineEntry } from '~/utils/timeline'
 import { useTestLocale } from '../support/i18n'
+import { mountRoomView } from '../support/room-page'
+import type { RoomPageValues } from '../support/room-page'
 
 const ada: MemberPresence = { id: 'u1', name: 'Ada', active: true }
 const bob: MemberPresence = { id: 'u2', name: 'Bob', active: true }
 
-function mountRoom(props: Partial<InstanceType<typeof RoomView>['$props']> = {}) {
-  return mount(RoomView, {
-    props: {
-      roomId: 'lobby', status: 'connected', attempt: 0, maxRetries: 10, online: 2, members: 2,
-      users: [ada, bob], selfId: 'u1', timeline: [], notify: 'off', ...props,
-    },
+function mountRoom(values: Partial<RoomPageValues> = {}) {
+  return mountRoomView({
+    roomId: 'lobby', status: 'connected', attempt: 0, maxRetries: 10, online: 2, members: 2,
+    users: [ada, bob], selfId: 'u1', timeline: [], notify: 'off', ...values,
   })
 }
 

@@ -2,10 +2,11 @@
 import { mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import RoomBlockedNotice from '~/components/room/RoomBlockedNotice.vue'
-import RoomView from '~/components/room/RoomView.vue'
 import type { ChatMessage, MemberPresence } from '~/shared/protocol'
 import type { TimelineEntry } from '~/utils/timeline'
 import { useTestLocale } from '../support/i18n'
+import { mountRoomView } from '../support/room-page'
+import type { RoomPageValues } from '../support/room-page'
 
 const ada: MemberPresence = { id: 'u1', name: 'ada', active: true }
 const eve: MemberPresence = { id: 'u2', name: 'eve', active: true }
@@ -14,12 +15,10 @@ function entry(message: Partial<ChatMessage> & { id: string }, mine = false): Ti
   return { kind: 'chat', key: message.id, mine, message: { type: 'chat', seq: 1, roomId: 'design', from: mine ? ada : eve, text: 'buy pills', at: 0, ...message } }
 }
 
-function mountRoom(props: Partial<InstanceType<typeof RoomView>['$props']> = {}) {
-  return mount(RoomView, {
-    props: {
-      roomId: 'design', status: 'connected', attempt: 0, maxRetries: 10, online: 2, members: 2,
-      users: [ada, eve], selfId: 'u1', ownerId: 'u1', timeline: [], ...props,
-    },
+function mountRoom(values: Partial<RoomPageValues> = {}) {
+  return mountRoomView({
+    roomId: 'design', status: 'connected', attempt: 0, maxRetries: 10, online: 2, members: 2,
+    users: [ada, eve], selfId: 'u1', ownerId: 'u1', timeline: [], ...values,
   })
 }
 
@@ -39,12 +38,12 @@ describe('the owner\'s removal dialog', () => {
     const recent = dialog.get<HTMLInputElement>('[data-testid="kick-delete-recent"]')
     expect([block.element.checked, recent.element.checked]).toEqual([false, false])
     await dialog.get('[data-testid="kick-confirm"]').trigger('click')
-    expect(wrapper.emitted('kick')).toEqual([['u2', { blockNetwork: false, deleteRecent: false }]])
+    expect(wrapper.page.kick.mock.calls).toEqual([['u2', { blockNetwork: false, deleteRecent: false }]])
     await eveItem(wrapper).get('[data-testid="kick-button"]').trigger('click')
     await eveItem(wrapper).get('[data-testid="kick-block-network"]').setValue(true)
     await eveItem(wrapper).get('[data-testid="kick-delete-recent"]').setValue(true)
     await eveItem(wrapper).get('[data-testid="kick-confirm"]').trigger('click')
-    expect(wrapper.emitted('kick')![1]).toEqual(['u2', { blockNetwork: true, deleteRecent: true }])
+    expect(wrapper.page.kick.mock.calls[1]).toEqual(['u2', { blockNetwork: true, deleteRecent: true }])
     // Asked again, the choices start unticked.
     await eveItem(wrapper).get('[data-testid="kick-button"]').trigger('click')
     expect(eveItem(wrapper).get<HTMLInputElement>('[data-testid="kick-block-network"]').element.checked).toBe(false)
@@ -66,7 +65,7 @@ describe('the owner deletes others\' messages', () => {
     const owner = mountRoom({ timeline: [entry({ id: 'm1' })] })
     await owner.get('[data-testid="action-delete"]').trigger('click')
     expect(confirm).toHaveBeenCalledWith(expect.stringContaining('Delete this message of eve for everyone?'))
-    expect(owner.emitted('remove')).toEqual([['m1']])
+    expect(owner.page.remove.mock.calls).toEqual([['m1']])
     const member = mountRoom({ ownerId: 'u2', timeline: [entry({ id: 'm1' })] })
     expect(member.find('[data-testid="action-delete"]').exists()).toBe(false)
     expect(member.find('[data-testid="action-edit"]').exists()).toBe(false)

@@ -2,21 +2,19 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import RoomBlockedNotice from '~/components/room/RoomBlockedNotice.vue'
-import RoomView from '~/components/room/RoomView.vue'
 import type { MemberPresence } from '~/shared/protocol'
 import { useTestLocale } from '../support/i18n'
+import { mountRoomView } from '../support/room-page'
+import type { RoomPageValues } from '../support/room-page'
 
 const alice: MemberPresence = { id: 'u1', name: 'alice', active: true }
 const bob: MemberPresence = { id: 'u2', name: 'bob', active: true }
 
-function mountRoom(props: Partial<InstanceType<typeof RoomView>['$props']> = {}, attached = false) {
-  return mount(RoomView, {
-    ...(attached ? { attachTo: document.body } : {}),
-    props: {
-      roomId: 'design', status: 'connected', attempt: 0, maxRetries: 10, online: 2, members: 2,
-      users: [alice, bob], selfId: 'u1', timeline: [], ...props,
-    },
-  })
+function mountRoom(values: Partial<RoomPageValues> = {}, attached = false) {
+  return mountRoomView({
+    roomId: 'design', status: 'connected', attempt: 0, maxRetries: 10, online: 2, members: 2,
+    users: [alice, bob], selfId: 'u1', timeline: [], ...values,
+  }, attached ? { attachTo: document.body } : {})
 }
 
 const item = (wrapper: ReturnType<typeof mountRoom>, id: string) => wrapper.get(`[data-member-id="${id}"]`)
@@ -29,7 +27,7 @@ describe('the room title', () => {
     await wrapper.get('[data-testid="rename-button"]').trigger('click')
     await wrapper.get('[data-testid="title-input"]').setValue('  Design review ')
     await wrapper.get('[data-testid="title-save"]').trigger('submit')
-    expect(wrapper.emitted('rename')).toEqual([['Design review']])
+    expect(wrapper.page.rename.mock.calls).toEqual([['Design review']])
   })
 
   it('only the owner can rename', () => {
@@ -47,20 +45,20 @@ describe('members: message privately, remove', () => {
     expect(dm.text()).toBe('Message privately')
     expect(dm.attributes('aria-label')).toBe('Message bob privately')
     await dm.trigger('click')
-    expect(wrapper.emitted('message')).toEqual([[{ id: 'u2', name: 'bob' }]])
+    expect(wrapper.page.openPrivateRoom.mock.calls).toEqual([[{ id: 'u2', name: 'bob' }]])
     expect(wrapper.find('[data-testid="kick-button"]').exists()).toBe(false)
   })
 
   it('the owner removes a member only after confirming', async () => {
     const wrapper = mountRoom({ ownerId: 'u1' })
     await item(wrapper, 'u2').get('[data-testid="kick-button"]').trigger('click')
-    expect(wrapper.emitted('kick')).toBeUndefined()
+    expect(wrapper.page.kick).not.toHaveBeenCalled()
     expect(item(wrapper, 'u2').text()).toContain('Remove bob? They cannot rejoin from their browser for 10 minutes.')
     await item(wrapper, 'u2').get('[data-testid="kick-cancel"]').trigger('click')
-    expect(wrapper.emitted('kick')).toBeUndefined()
+    expect(wrapper.page.kick).not.toHaveBeenCalled()
     await item(wrapper, 'u2').get('[data-testid="kick-button"]').trigger('click')
     await item(wrapper, 'u2').get('[data-testid="kick-confirm"]').trigger('click')
-    expect(wrapper.emitted('kick')).toEqual([['u2', { blockNetwork: false, deleteRecent: false }]])
+    expect(wrapper.page.kick.mock.calls).toEqual([['u2', { blockNetwork: false, deleteRecent: false }]])
   })
 
   it('offers neither while the link is down', () => {
@@ -86,9 +84,9 @@ describe('private rooms and invites', () => {
     const notice = wrapper.get('[data-testid="invite-notice"]')
     expect(notice.text()).toContain('bob invites you to a private conversation.')
     await notice.get('[data-testid="invite-open"]').trigger('click')
-    expect(wrapper.emitted('openInvite')).toEqual([['dm-1']])
+    expect(wrapper.page.openInvite.mock.calls).toEqual([['dm-1']])
     await notice.get('[data-testid="invite-dismiss"]').trigger('click')
-    expect(wrapper.emitted('dismissInvite')).toEqual([['dm-1']])
+    expect(wrapper.page.dismissInvite.mock.calls).toEqual([['dm-1']])
   })
 
   it('without invites there is no badge', () => {
@@ -153,7 +151,7 @@ describe('keyboard focus', () => {
     await wrapper.get('[data-testid="title-input"]').trigger('keydown', { key: 'Escape' })
     await flushPromises()
     expect(document.activeElement?.getAttribute('data-testid')).toBe('rename-button')
-    expect(wrapper.emitted('rename')).toBeUndefined()
+    expect(wrapper.page.rename).not.toHaveBeenCalled()
     wrapper.unmount()
   })
 })

@@ -1,16 +1,14 @@
 // @vitest-environment happy-dom
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import RoomView from '~/components/room/RoomView.vue'
 import type { FileInfo } from '~/shared/protocol'
 import { FakeXhr } from '~/tests/unit/fake-xhr'
+import { mountRoomView } from '../support/room-page'
 
 const photo: FileInfo = { id: 'file-1', name: 'cat.png', type: 'image/png', size: 3, url: '/files/x/cat.png' }
 
 function mountRoom() {
-  return mount(RoomView, {
-    props: { roomId: 'lobby', status: 'connected', attempt: 0, maxRetries: 10, online: 1, members: 1, users: [], selfId: 'u1', timeline: [] },
-  })
+  return mountRoomView({ roomId: 'lobby', status: 'connected', attempt: 0, maxRetries: 10, online: 1, members: 1, users: [], selfId: 'u1', timeline: [] })
 }
 
 function dragEvent(type: string, files: File[]) {
@@ -49,7 +47,7 @@ describe('RoomView files', () => {
     FakeXhr.last().respond(201, { file: photo })
     await flushPromises()
     await wrapper.get('form').trigger('submit')
-    expect(wrapper.emitted('send')).toEqual([['', undefined, [photo]]])
+    expect(wrapper.page.send.mock.calls).toEqual([['', undefined, [photo]]])
   })
 
   it('text dragged over the room is left to the browser', async () => {
@@ -64,14 +62,12 @@ describe('RoomView files', () => {
 
 describe('RoomView: a message the server refused', () => {
   it('says it was not sent and why, and Discard lets it go', async () => {
-    const wrapper = mount(RoomView, {
-      props: {
-        roomId: 'lobby', status: 'connected', attempt: 0, maxRetries: 10, online: 1, members: 1, users: [], selfId: 'u1',
-        timeline: [
-          { kind: 'pending', key: 'own-c1', clientId: 'c1', text: 'the cat', writtenAt: 1, senderName: 'Ada', attachments: [photo], refused: { code: 'BAD_REQUEST', message: 'attachments must be…' } },
-          { kind: 'pending', key: 'own-c2', clientId: 'c2', text: 'still going', writtenAt: 2, senderName: 'Ada' },
-        ],
-      },
+    const wrapper = mountRoomView({
+      roomId: 'lobby', status: 'connected', attempt: 0, maxRetries: 10, online: 1, members: 1, users: [], selfId: 'u1',
+      timeline: [
+        { kind: 'pending', key: 'own-c1', clientId: 'c1', text: 'the cat', writtenAt: 1, senderName: 'Ada', attachments: [photo], refused: { code: 'BAD_REQUEST', message: 'attachments must be…' } },
+        { kind: 'pending', key: 'own-c2', clientId: 'c2', text: 'still going', writtenAt: 2, senderName: 'Ada' },
+      ],
     })
     const [refused, sending] = wrapper.findAll('[data-testid="message-item"]')
     expect(refused!.get('[data-testid="message-status"]').attributes('data-state')).toBe('refused')
@@ -80,6 +76,6 @@ describe('RoomView: a message the server refused', () => {
     expect(sending!.find('[data-testid="message-discard"]').exists()).toBe(false)
 
     await refused!.get('[data-testid="message-discard"]').trigger('click')
-    expect(wrapper.emitted('discard')).toEqual([['c1']])
+    expect(wrapper.page.discard.mock.calls).toEqual([['c1']])
   })
 })

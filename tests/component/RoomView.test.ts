@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
-import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
-import RoomView from '~/components/room/RoomView.vue'
 import type { TimelineEntry } from '~/utils/timeline'
 import type { ChatMessage, MemberPresence } from '~/shared/protocol'
+import { mountRoomView } from '../support/room-page'
+import type { RoomPageValues } from '../support/room-page'
 
 const alice: MemberPresence = { id: 'u1', name: 'alice', active: true }
 const bob: MemberPresence = { id: 'u2', name: 'bob', active: false }
@@ -17,12 +17,10 @@ function chat(seq: number, from: MemberPresence, text: string, mine: boolean): T
   return { kind: 'chat', key: message.id, message, mine }
 }
 
-function mountRoom(props: Partial<InstanceType<typeof RoomView>['$props']> = {}) {
-  return mount(RoomView, {
-    props: {
-      roomId: 'lobby', status: 'connected', attempt: 0, maxRetries: 10, online: 2, members: 3,
-      users: [alice, bob, carol], selfId: 'u1', timeline: [], ...props,
-    },
+function mountRoom(values: Partial<RoomPageValues> = {}) {
+  return mountRoomView({
+    roomId: 'lobby', status: 'connected', attempt: 0, maxRetries: 10, online: 2, members: 3,
+    users: [alice, bob, carol], selfId: 'u1', timeline: [], ...values,
   })
 }
 
@@ -80,8 +78,8 @@ describe('RoomView', () => {
     await input.setValue('hello room')
     await input.trigger('keydown', { key: 'Enter' })
     await wrapper.get('[data-testid="leave-button"]').trigger('click')
-    expect(wrapper.emitted('send')).toEqual([['hello room']])
-    expect(wrapper.emitted('leave')).toHaveLength(1)
+    expect(wrapper.page.send.mock.calls).toEqual([['hello room']])
+    expect(wrapper.page.leave).toHaveBeenCalledTimes(1)
   })
 
   it('still sends while reconnecting: the outbox keeps the message until the link is back', async () => {
@@ -89,13 +87,13 @@ describe('RoomView', () => {
     const input = wrapper.get('[data-testid="message-input"]')
     await input.setValue('queued')
     await input.trigger('keydown', { key: 'Enter' })
-    expect(wrapper.emitted('send')).toEqual([['queued']])
+    expect(wrapper.page.send.mock.calls).toEqual([['queued']])
     expect(wrapper.get('[data-testid="connection-status"]').text()).toContain('attempt 3 of 10')
   })
 
   it('offers Reconnect once retries are exhausted and emits reconnect', async () => {
     const wrapper = mountRoom({ status: 'disconnected', attempt: 10 })
     await wrapper.get('[data-testid="reconnect-button"]').trigger('click')
-    expect(wrapper.emitted('reconnect')).toHaveLength(1)
+    expect(wrapper.page.reconnect).toHaveBeenCalledTimes(1)
   })
 })

@@ -1,18 +1,16 @@
 // @vitest-environment happy-dom
-import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
-import RoomView from '~/components/room/RoomView.vue'
 import type { MemberPresence } from '~/shared/protocol'
+import { mountRoomView } from '../support/room-page'
+import type { RoomPageValues } from '../support/room-page'
 
 const alice: MemberPresence = { id: 'u1', name: 'alice', active: true }
 const bob: MemberPresence = { id: 'u2', name: 'bob', active: false }
 
-function mountRoom(props: Partial<InstanceType<typeof RoomView>['$props']> = {}) {
-  return mount(RoomView, {
-    props: {
-      roomId: 'lobby', status: 'connected', attempt: 0, maxRetries: 10, online: 2, members: 2,
-      users: [alice, bob], selfId: 'u1', timeline: [], ...props,
-    },
+function mountRoom(values: Partial<RoomPageValues> = {}) {
+  return mountRoomView({
+    roomId: 'lobby', status: 'connected', attempt: 0, maxRetries: 10, online: 2, members: 2,
+    users: [alice, bob], selfId: 'u1', timeline: [], ...values,
   })
 }
 

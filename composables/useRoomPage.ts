@@ -1,0 +1,85 @@
+import type { InjectionKey, Ref } from 'vue'
+import { inject, provide } from 'vue'
+import type { FileInfo, MemberPresence } from '../shared/protocol'
+import type { Refusal } from '../utils/refusals'
+import type { TimelineEntry } from '../utils/timeline'
+import type { HeartbeatSocketStatus } from './useHeartbeatSocket'
+import type { KickOptions } from './useRoomMembership.types'
+import type { PrivateRoomInvite } from './usePrivateRooms'
+import type { NotifyState } from './useRoomAlerts'
+import type { AnnouncedLine } from './useRoomAnnouncer'
+
+/**
+ * One joined room as its screen sees it: what the server said of it, what this
+ * page adds (the bell, the live region), and every action a member can take.
+ * A RoomSession provides it once; the room's components take it with
+ * `useRoomPage()` instead of a chain of props and events.
+ */
+export interface RoomPage {
+  roomId: string
+  /** The room has a password: the header shows a lock. */
+  locked: Readonly<Ref<boolean>>
+  status: Readonly<Ref<HeartbeatSocketStatus>>
+  /** Current reconnect attempt, counted from 1; 0 while connected. */
+  attempt: Readonly<Ref<number>>
+  maxRetries: Readonly<Ref<number>>
+  online: Readonly<Ref<number>>
+  members: Readonly<Ref<number>>
+  users: Readonly<Ref<MemberPresence[]>>
+  /** This member, once the server has accepted the join. */
+  self: Readonly<Ref<{ id: string, name: string } | undefined>>
+  /** Posted messages and system lines in order, then this member's pending messages. */
+  timeline: Readonly<Ref<TimelineEntry[]>>
+  /** Round trip of the last ping, in ms. */
+  rttMs: Readonly<Ref<number | undefined>>
+  error: Readonly<Ref<Refusal | undefined>>
+  /** Ids of the other members typing now. */
+  typing: Readonly<Ref<string[]>>
+  hasOlder: Readonly<Ref<boolean>>
+  loadingOlder: Readonly<Ref<boolean>>
+  title: Readonly<Ref<string | undefined>>
+  /** The member id of the room's owner. */
+  owner: Readonly<Ref<string | undefined>>
+  /** In a private room, the other member. */
+  peer: Readonly<Ref<{ id: string, name: string } | undefined>>
+  /** Invites to private rooms that came while this page was open. */
+  invites: Readonly<Ref<PrivateRoomInvite[]>>
+  /** The bell's state; undefined: no bell. */
+  notify: Readonly<Ref<NotifyState | undefined>>
+  /** What the live region has said (useRoomAnnouncer). */
+  announcements: Readonly<Ref<AnnouncedLine[]>>
+  /** `attachments` only when files go with it; the text is then their caption and may be empty. */
+  send: (text: string, replyTo?: string, attachments?: FileInfo[]) => void
+  leave: () => void
+  reconnect: () => void
+  setTyping: (typing: boolean) => void
+  loadOlder: () => void
+  react: (id: string, emoji: string) => void
+  edit: (id: string, text: string) => void
+  remove: (id: string) => void
+  /** Lets go of an own message the server refused (by its clientId). */
+  discard: (clientId: string) => void
+  toggleNotify: () => void
+  rename: (title: string) => void
+  kick: (memberId: string, options: KickOptions) => void
+  /** Asks for the private room with this member. */
+  openPrivateRoom: (member: { id: string, name: string }) => void
+  /** Goes to the private room of an invite. */
+  openInvite: (roomId: string) => void
+  dismissInvite: (roomId: string) => void
+}
+
+export const ROOM_PAGE_KEY: InjectionKey<RoomPage> = Symbol('heartbeat-room-page')
+
+/** Makes `page` the room of every component below the caller. */
+export function provideRoomPage(page: RoomPage): RoomPage {
+  provide(ROOM_PAGE_KEY, page)
+  return page
+}
+
+/** The room provided above, by a RoomSession (or a test). */
+export function useRoomPage(): RoomPage {
+  const page = inject(ROOM_PAGE_KEY)
+  if (!page) throw new Error('useRoomPage() needs a RoomSession (provideRoomPage) above it')
+  return page
+}
