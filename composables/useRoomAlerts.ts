@@ -81,11 +81,12 @@ export function useRoomAlerts(options: UseRoomAlertsOptions): UseRoomAlertsRetur
     if (!NotificationImpl || NotificationImpl.permission !== 'granted') return
     if (notify.value !== 'on' && !mentioned) return
     const { from, text } = entry.message
-    // Chrome on Android has no page-level Notification constructor (it throws): nothing is shown there.
     try {
       void new NotificationImpl(notificationTitle(from.name, roomId), { body: text, tag: `heartbeat:${roomId}` })
     }
-    catch {}
+    catch {
+      // Chrome on Android has no page-level Notification constructor (it throws): nothing is shown there.
+    }
   }
 
   // Primed when the member is first known: what the join brought is read on arrival.

@@ -11,10 +11,10 @@ import type { PrivateRoomInvite } from './usePrivateRooms'
  * to change something), this page left, the member left in another tab, or the
  * owner removed them (no rejoin before `until`, ms since the epoch).
  */
-export type MembershipEnd =
-  | { reason: 'refused', code: ErrorCode, message: string, retryAfterMs?: number }
-  | { reason: 'left' | 'left-elsewhere', unsentDropped: number }
-  | { reason: 'kicked', until: number }
+export type MembershipEnd
+  = | { reason: 'refused', code: ErrorCode, message: string, retryAfterMs?: number }
+    | { reason: 'left' | 'left-elsewhere', unsentDropped: number }
+    | { reason: 'kicked', until: number }
 
 /** What the owner chose in the removal dialog, beside the ban of the member itself. */
 export interface KickOptions {

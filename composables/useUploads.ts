@@ -1,6 +1,5 @@
-import type { MaybeRefOrGetter, Ref } from 'vue'
+import type { MaybeRefOrGetter, Ref, ComputedRef } from 'vue'
 import { computed, getCurrentScope, onScopeDispose, shallowRef, toValue } from 'vue'
-import type { ComputedRef } from 'vue'
 import { LIMITS } from '../shared/protocol'
 import type { FileInfo } from '../shared/protocol'
 

@@ -11,10 +11,10 @@ import { hashToken, newId, newToken } from './secrets'
 import { reclaimMember, shownName } from './tripcode'
 import type { MemberRecord, RoomRecord, RoomStore } from './types'
 
-export type Admission =
+export type Admission
   /** `reclaimed`: an existing member, proved by its tripcode, given a new token. */
-  | { member: MemberRecord, token: string, created: boolean, room: RoomRecord, reclaimed?: boolean }
-  | { code: ErrorCode, message: string, retryAfterMs?: number }
+  = | { member: MemberRecord, token: string, created: boolean, room: RoomRecord, reclaimed?: boolean }
+    | { code: ErrorCode, message: string, retryAfterMs?: number }
 
 export interface AdmissionRules {
   maxRooms: number

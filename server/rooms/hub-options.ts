@@ -2,6 +2,7 @@ import type { AnswerBudgetOptions } from './answer-budget'
 import type { LobbyIndex } from './lobby/lobby-index'
 import type { Attachments } from './attachments'
 import type { RoomStore } from './types'
+import { log } from '../log'
 
 export interface RoomHubOptions {
   /** @default new MemoryRoomStore(historyLimit) */
@@ -68,7 +69,7 @@ export interface RoomHubOptions {
   dmRequestsPerMinute?: number
   /** Bytes of history (pages, and a join's) one socket and one client address may be sent over time. @default AnswerBudget's own */
   answerBudget?: AnswerBudgetOptions
-  /** @default console.log with a [heartbeat] prefix */
+  /** @default the server's log (server/log.ts), as event `room_core` */
   log?: (message: string) => void
 }
 
@@ -105,7 +106,7 @@ export function resolveHubOptions(options: RoomHubOptions): ResolvedHubOptions {
     lobbyWatchersPerAddress: 20,
     dmRequestsPerMinute: 6,
     answerBudget: {},
-    log: (message: string) => console.log(`[heartbeat] ${message}`),
+    log: (message: string) => log('room_core', message),
     ...given,
   }
 }

@@ -24,7 +24,6 @@ export function nameKeys(name: string): string[] {
   return [`glyph:${skeleton(held)}`, `case:${skeleton(held.toLowerCase()).toLowerCase()}`]
 }
 
-
 /**
  * A name that would pass for a tripcoded one, look-alike `!` included (its
  * skeleton ends in " !" and a word; a skeleton may spell one letter as two):

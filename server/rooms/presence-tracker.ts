@@ -4,7 +4,6 @@ import type { PresenceDelta } from './presence-batcher'
 import { RoomView } from './room-view'
 import type { MemberRecord, RoomEvent, RoomStore } from './types'
 
-
 /** At most this long between two asks for lapsed memberships in rooms without sockets here. */
 const LAPSED_QUERY_INTERVAL_MS = 60_000
 

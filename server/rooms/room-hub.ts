@@ -20,7 +20,7 @@ import { MemoryLobbyIndex } from './lobby/memory-lobby-index'
 import { MemoryRoomStore } from './memory-store'
 import { PresenceTracker } from './presence-tracker'
 import { SessionGuard } from './session-guard'
-import type { Connection, Session } from './session-index'
+import type { Connection } from './session-index'
 import { TypingTracker } from './typing-tracker'
 import type { RoomStore } from './types'
 

@@ -4,9 +4,9 @@ import { isRefusal } from './password-hashing'
 import type { PasswordHashing } from './password-hashing'
 import type { MemberRecord, RoomStore } from './types'
 
-export type ShownName =
-  | { name: string, tripcoded: boolean }
-  | { code: ErrorCode, message: string, retryAfterMs?: number }
+export type ShownName
+  = | { name: string, tripcoded: boolean }
+    | { code: ErrorCode, message: string, retryAfterMs?: number }
 
 /**
  * The name a join shows. `name#secret` shows as `name !tripcode` (the

@@ -66,18 +66,18 @@ export type NewChatMessage = Omit<ChatMessage, 'seq'>
 export const CLIENT_IDS_PER_MEMBER = 256
 
 /** What travels between the processes that serve a room. */
-export type RoomEvent =
-  | { kind: 'chat', message: ChatMessage }
-  | { kind: 'presence', member: MemberPresence }
-  | { kind: 'left', memberId: string }
-  | { kind: 'typing', memberId: string, typing: boolean }
-  | { kind: 'reaction', id: string, emoji: string, memberId: string, on: boolean }
-  | { kind: 'edited', id: string, text: string, editedAt: number }
-  | { kind: 'deleted', id: string, deletedBy?: 'owner' }
-  | { kind: 'room', title: string }
-  | { kind: 'kicked', memberId: string, until: number }
+export type RoomEvent
+  = | { kind: 'chat', message: ChatMessage }
+    | { kind: 'presence', member: MemberPresence }
+    | { kind: 'left', memberId: string }
+    | { kind: 'typing', memberId: string, typing: boolean }
+    | { kind: 'reaction', id: string, emoji: string, memberId: string, on: boolean }
+    | { kind: 'edited', id: string, text: string, editedAt: number }
+    | { kind: 'deleted', id: string, deletedBy?: 'owner' }
+    | { kind: 'room', title: string }
+    | { kind: 'kicked', memberId: string, until: number }
   /** A private room was opened for `to` (a member of this room), by `from`: `token` is to's own, for its sockets in this room only. */
-  | { kind: 'invite', to: string, roomId: string, from: { id: string, name: string }, token: string }
+    | { kind: 'invite', to: string, roomId: string, from: { id: string, name: string }, token: string }
 
 /** Why a change to a message was not made: no such message (or a tombstone), not the author's, too many reactions. */
 export type MessageChangeRefusal = 'not-found' | 'forbidden' | 'too-many-reactions'

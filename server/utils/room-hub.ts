@@ -5,8 +5,9 @@ import { DatabaseFileError } from '../rooms/sqlite/open-database'
 import { SqliteRoomStore } from '../rooms/sqlite/sqlite-store'
 import type { LobbyIndex } from '../rooms/lobby/lobby-index'
 import type { RoomStore } from '../rooms/types'
+import { log as logEvent } from '../log'
 
-const log = (message: string) => console.log(`[heartbeat] ${message}`)
+const log = (message: string) => logEvent('room_store', message)
 
 let hub: RoomHub | undefined
 
@@ -88,6 +89,6 @@ function openSqliteStore(kind: string, dataDir: string, historyLimit: number, em
 }
 
 function refuseToStart(reason: string): never {
-  console.error(`[heartbeat] cannot start: ${reason}`)
+  logEvent('cannot_start', `cannot start: ${reason}`, {}, 'error')
   process.exit(1)
 }

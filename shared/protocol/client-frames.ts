@@ -7,7 +7,7 @@ import { LIMITS } from './limits'
 import { checkName, checkTitle, isOneEmoji, isValidRoomId, normalizeRoomId } from './names'
 import { isFileIdList, isShortId } from './ids'
 import { textWireBytes } from './text'
-import { cleanedBy, flag, frameObject, givenString, stringUpTo } from './frame-object'
+import { cleanedBy, flag, frameObject, givenString } from './frame-object'
 import { RoomVisibilitySchema } from './server-frames'
 
 /** The one refusal of a frame's content that is TOO_LARGE rather than BAD_REQUEST. */
@@ -20,11 +20,11 @@ const roomId = pipe(
   custom<string>(isValidRoomId, `roomId must be 1-${LIMITS.roomIdMaxLength} characters of A-Z, a-z, 0-9, _ or -`),
   transform(normalizeRoomId),
 )
-const memberName = cleanedBy(value => {
+const memberName = cleanedBy((value) => {
   const checked = checkName(value)
   return checked.ok ? { ok: true, value: checked.name } : checked
 })
-const roomTitle = cleanedBy(value => {
+const roomTitle = cleanedBy((value) => {
   const checked = checkTitle(value)
   return checked.ok ? { ok: true, value: checked.title } : checked
 })

@@ -44,7 +44,8 @@ const NAME_FORBIDDEN = /[\p{Cc}\p{Cs}]/u
 // dropped, so "ali\u200bce" is "alice" and "\u202eecila" is "ecila".
 const NAME_INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu
 const PICTOGRAPH = /\p{Extended_Pictographic}/u
-const EMOJI_TRAIL = /[\uFE0F\u{1F3FB}-\u{1F3FF}]/u
+// One variation selector or one skin-tone modifier, each on its own.
+const EMOJI_TRAIL = /\uFE0F|[\u{1F3FB}-\u{1F3FF}]/u
 // NFKC turns the other Unicode spaces into U+0020; the braille blank draws as one too.
 const NAME_SPACES = /[\s\u2800]+/gu
 const NAME_VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u
@@ -129,4 +130,3 @@ export function isOneEmoji(value: unknown): value is string {
   const first = segments.next()
   return !first.done && first.value.segment === value
 }
-

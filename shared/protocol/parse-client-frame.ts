@@ -8,9 +8,9 @@ import type { ClientFrame } from './client-frames'
 import { frameFits } from './text'
 import { FIRST_PROBLEM } from './frame-object'
 
-export type ParseResult =
-  | { ok: true, frame: ClientFrame }
-  | { ok: false, code: ErrorCode, message: string }
+export type ParseResult
+  = | { ok: true, frame: ClientFrame }
+    | { ok: false, code: ErrorCode, message: string }
 
 // The variant tries its options one by one, each a schema run; on the hot
 // path a frame's type picks its option at once. Same options, same answers:

@@ -22,9 +22,9 @@ export type { FrameContext, JoinedSession } from './context'
  * A frame type's row: its handler, and whether the socket must have joined
  * a room first. One sent before that is refused with NOT_JOINED, unhandled.
  */
-export type FrameRow<F> =
-  | { readonly needsMember: true, readonly handle: FrameHandler<F, FrameContext, JoinedSession> }
-  | { readonly needsMember: false, readonly handle: FrameHandler<F, FrameContext, Session> }
+export type FrameRow<F>
+  = | { readonly needsMember: true, readonly handle: FrameHandler<F, FrameContext, JoinedSession> }
+    | { readonly needsMember: false, readonly handle: FrameHandler<F, FrameContext, Session> }
 
 /** A row for every client frame type: a type the protocol adds without one does not compile. */
 export type FrameRows = { readonly [T in ClientFrame['type']]: FrameRow<Extract<ClientFrame, { type: T }>> }

@@ -52,7 +52,7 @@ export function watchConnection(redis: Redis, options: { log: (message: string) 
     if (stalled || error.message !== 'Command timed out') return
     stalled = true
     options.log('redis unavailable: commands time out')
-    probe = setInterval(() => redis.ping().catch(() => {}), PROBE_INTERVAL_MS)
+    probe = setInterval(() => void redis.ping().catch(() => {}), PROBE_INTERVAL_MS)
     probe.unref?.()
   }
   const send = redis.sendCommand.bind(redis)
@@ -77,18 +77,12 @@ export function watchConnection(redis: Redis, options: { log: (message: string) 
     return checking
   }
 
-  redis.on('ready', async () => {
-    try {
-      await checkEpoch()
-      if (state !== 'ready') options.log('redis ready')
-      state = 'ready'
-      redis.options.enableOfflineQueue = false
-      markReady()
-    }
-    catch (error) {
-      options.log(`redis epoch check failed: ${String(error)}`)
-    }
-  })
+  redis.on('ready', () => void checkEpoch().then(() => {
+    if (state !== 'ready') options.log('redis ready')
+    state = 'ready'
+    redis.options.enableOfflineQueue = false
+    markReady()
+  }).catch((error: unknown) => options.log(`redis epoch check failed: ${String(error)}`)))
   redis.on('error', (error: Error) => {
     if (state === 'unavailable') return
     options.log(`redis unavailable: ${error.message}`)
