@@ -32,7 +32,7 @@ describe('RoomJoinForm', () => {
   })
 
   it('does not join with a name that is invisible or holds control characters, and sends the normalised name', async () => {
-    const wrapper = mount(RoomJoinForm, { props: { roomId: 'lobby', showPassword: false } })
+    const wrapper = mount(RoomJoinForm, { props: { room: { id: 'lobby' }, showPassword: false } })
     const joinButton = () => wrapper.get('[data-testid="join-button"]')
     for (const name of ['\u200b\u200b', '\u3164', 'ali\u0000ce']) {
       await wrapper.get('[data-testid="name-input"]').setValue(name)
@@ -44,7 +44,7 @@ describe('RoomJoinForm', () => {
   })
 
   it('for a shared link asks only for the name, with the password only when needed', async () => {
-    const wrapper = mount(RoomJoinForm, { props: { roomId: 'lobby', showPassword: false } })
+    const wrapper = mount(RoomJoinForm, { props: { room: { id: 'lobby' }, showPassword: false } })
     expect(wrapper.find('[data-testid="room-input"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="password-input"]').exists()).toBe(false)
     await wrapper.get('[data-testid="name-input"]').setValue('bob')
@@ -54,7 +54,7 @@ describe('RoomJoinForm', () => {
 
   it('requires the password for a protected room and shows why the last join failed next to it', async () => {
     const wrapper = mount(RoomJoinForm, {
-      props: { roomId: 'vault', initialName: 'bob', passwordRequired: true, error: { field: 'password', message: 'That password does not open this room.' } },
+      props: { room: { id: 'vault' }, initialName: 'bob', passwordRequired: true, error: { field: 'password', message: 'That password does not open this room.' } },
     })
     expect(wrapper.get('[data-testid="password-error"]').text()).toBe('That password does not open this room.')
     expect(wrapper.get('[data-testid="password-input"]').attributes('aria-invalid')).toBe('true')
@@ -83,7 +83,7 @@ describe('RoomJoinForm after a refused join', () => {
 
   it('a taken name is said next to the name field, with nothing under the password', () => {
     const wrapper = mount(RoomJoinForm, {
-      props: { roomId: 'lobby', initialName: 'Ada', error: { field: 'name', message: 'Someone in this room is already called Ada. Pick another name.' } },
+      props: { room: { id: 'lobby' }, initialName: 'Ada', error: { field: 'name', message: 'Someone in this room is already called Ada. Pick another name.' } },
     })
     expect(wrapper.get('[data-testid="name-error"]').text()).toContain('already called Ada')
     expect(wrapper.get('[data-testid="name-input"]').attributes('aria-invalid')).toBe('true')
@@ -92,14 +92,14 @@ describe('RoomJoinForm after a refused join', () => {
   })
 
   it('a refusal no field can fix (a full room) is said above the button', () => {
-    const wrapper = mount(RoomJoinForm, { props: { roomId: 'lobby', error: { field: 'form', message: 'This room is full.' } } })
+    const wrapper = mount(RoomJoinForm, { props: { room: { id: 'lobby' }, error: { field: 'form', message: 'This room is full.' } } })
     expect(wrapper.get('[data-testid="join-error"]').text()).toBe('This room is full.')
   })
 
   it('a lockout counts down how long to wait, and Join opens again when it is over', async () => {
     vi.useFakeTimers()
     const wrapper = mount(RoomJoinForm, {
-      props: { roomId: 'vault', initialName: 'Eve', passwordRequired: true, lockedUntil: Date.now() + 42_000 },
+      props: { room: { id: 'vault' }, initialName: 'Eve', passwordRequired: true, lockedUntil: Date.now() + 42_000 },
     })
     await wrapper.get('[data-testid="password-input"]').setValue('right')
     expect(wrapper.get('[data-testid="password-error"]').text()).toBe('Too many wrong passwords for this room. Try again in 42 s.')
@@ -113,34 +113,34 @@ describe('RoomJoinForm after a refused join', () => {
   })
 
   it('while a join is under way the button says Joining… and does not submit twice', async () => {
-    const wrapper = mount(RoomJoinForm, { props: { roomId: 'lobby', initialName: 'Ada', busy: true } })
+    const wrapper = mount(RoomJoinForm, { props: { room: { id: 'lobby' }, initialName: 'Ada', busy: true } })
     const button = wrapper.get('[data-testid="join-button"]')
     expect(button.text()).toBe('Joining…')
     expect(button.attributes('disabled')).toBeDefined()
   })
 
   it('shows a note, such as having left in another tab', () => {
-    const wrapper = mount(RoomJoinForm, { props: { roomId: 'lobby', note: 'You left this room.' } })
+    const wrapper = mount(RoomJoinForm, { props: { room: { id: 'lobby' }, note: 'You left this room.' } })
     expect(wrapper.get('[data-testid="join-note"]').text()).toBe('You left this room.')
   })
 })
 
 describe('RoomJoinForm for a link: a room that exists, and one that does not', () => {
   it('a room that exists shows its title and live count, and its button joins without creating', async () => {
-    const wrapper = mount(RoomJoinForm, { props: { roomId: 'design', roomTitle: 'Design review', online: 3, initialName: 'Bob' } })
+    const wrapper = mount(RoomJoinForm, { props: { room: { id: 'design', title: 'Design review', online: 3 }, initialName: 'Bob' } })
     expect(wrapper.get('h1').text()).toBe('Join room design')
     expect(wrapper.get('[data-testid="join-room-title"]').text()).toBe('Design review')
     expect(wrapper.get('[data-testid="join-room-online"]').text()).toBe('3 online now')
     expect(wrapper.find('[data-testid="join-missing"]').exists()).toBe(false)
     expect(wrapper.get('[data-testid="join-button"]').text()).toBe('Join')
-    await wrapper.setProps({ online: 4 })
+    await wrapper.setProps({ room: { id: 'design', title: 'Design review', online: 4 } })
     expect(wrapper.get('[data-testid="join-room-online"]').text()).toBe('4 online now')
     await wrapper.get('form').trigger('submit')
     expect(wrapper.emitted('submit')).toEqual([[{ name: 'Bob', roomId: 'design' }]])
   })
 
   it('a room that does not exist is said plainly, and the button creates it with create: true', async () => {
-    const wrapper = mount(RoomJoinForm, { props: { roomId: 'desing', roomMissing: true, initialName: 'Ada' } })
+    const wrapper = mount(RoomJoinForm, { props: { room: { id: 'desing', missing: true }, initialName: 'Ada' } })
     expect(wrapper.get('h1').text()).toBe('Create room desing')
     expect(wrapper.get('[data-testid="join-missing"]').text()).toBe('No room called desing exists yet. Create it, and you will be its owner.')
     expect(wrapper.find('[data-testid="join-room-summary"]').exists()).toBe(false)
@@ -153,13 +153,13 @@ describe('RoomJoinForm for a link: a room that exists, and one that does not', (
   })
 
   it('a title that is only the id is not said twice', () => {
-    const wrapper = mount(RoomJoinForm, { props: { roomId: 'design', roomTitle: 'design', online: 0 } })
+    const wrapper = mount(RoomJoinForm, { props: { room: { id: 'design', title: 'design', online: 0 } } })
     expect(wrapper.find('[data-testid="join-room-title"]').exists()).toBe(false)
     expect(wrapper.get('[data-testid="join-room-online"]').text()).toBe('0 online now')
   })
 
   it('the lobby form sends a typed id in lower case, and never asks to create', async () => {
-    const wrapper = mount(RoomJoinForm, { props: { initialName: 'Ada', roomMissing: true } })
+    const wrapper = mount(RoomJoinForm, { props: { initialName: 'Ada' } })
     await wrapper.get('[data-testid="room-input"]').setValue(' DESIGN ')
     expect(wrapper.get('[data-testid="join-button"]').text()).toBe('Join')
     await wrapper.get('form').trigger('submit')
