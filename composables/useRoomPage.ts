@@ -1,11 +1,8 @@
 import type { InjectionKey, Ref } from 'vue'
 import { inject, provide } from 'vue'
-import type { FileInfo, MemberPresence } from '../shared/protocol'
-import type { Refusal } from '../utils/refusals'
-import type { TimelineEntry } from '../utils/timeline'
+import type { FileInfo } from '../shared/protocol'
 import type { HeartbeatSocketStatus } from './useHeartbeatSocket'
-import type { KickOptions } from './useRoomMembership.types'
-import type { PrivateRoomInvite } from './usePrivateRooms'
+import type { KickOptions, UseRoomMembershipReturn } from './useRoomMembership.types'
 import type { NotifyState } from './useRoomAlerts'
 import type { AnnouncedLine } from './useRoomAnnouncer'
 
@@ -15,7 +12,10 @@ import type { AnnouncedLine } from './useRoomAnnouncer'
  * A RoomSession provides it once; the room's components take it with
  * `useRoomPage()` instead of a chain of props and events.
  */
-export interface RoomPage {
+/** What the room's screen reads of the membership as it is (useRoomMembership's own refs). */
+type MembershipState = Pick<UseRoomMembershipReturn, 'online' | 'members' | 'users' | 'self' | 'timeline' | 'rttMs' | 'error' | 'typing' | 'hasOlder' | 'loadingOlder' | 'title' | 'owner' | 'peer' | 'invites'>
+
+export interface RoomPage extends MembershipState {
   roomId: string
   /** The room has a password: the header shows a lock. */
   locked: Readonly<Ref<boolean>>
@@ -23,27 +23,6 @@ export interface RoomPage {
   /** Current reconnect attempt, counted from 1; 0 while connected. */
   attempt: Readonly<Ref<number>>
   maxRetries: Readonly<Ref<number>>
-  online: Readonly<Ref<number>>
-  members: Readonly<Ref<number>>
-  users: Readonly<Ref<MemberPresence[]>>
-  /** This member, once the server has accepted the join. */
-  self: Readonly<Ref<{ id: string, name: string } | undefined>>
-  /** Posted messages and system lines in order, then this member's pending messages. */
-  timeline: Readonly<Ref<TimelineEntry[]>>
-  /** Round trip of the last ping, in ms. */
-  rttMs: Readonly<Ref<number | undefined>>
-  error: Readonly<Ref<Refusal | undefined>>
-  /** Ids of the other members typing now. */
-  typing: Readonly<Ref<string[]>>
-  hasOlder: Readonly<Ref<boolean>>
-  loadingOlder: Readonly<Ref<boolean>>
-  title: Readonly<Ref<string | undefined>>
-  /** The member id of the room's owner. */
-  owner: Readonly<Ref<string | undefined>>
-  /** In a private room, the other member. */
-  peer: Readonly<Ref<{ id: string, name: string } | undefined>>
-  /** Invites to private rooms that came while this page was open. */
-  invites: Readonly<Ref<PrivateRoomInvite[]>>
   /** The bell's state; undefined: no bell. */
   notify: Readonly<Ref<NotifyState | undefined>>
   /** What the live region has said (useRoomAnnouncer). */
