@@ -77,12 +77,25 @@ export function watchConnection(redis: Redis, options: { log: (message: string) 
     return checking
   }
 
-  redis.on('ready', () => void checkEpoch().then(() => {
-    if (state !== 'ready') options.log('redis ready')
-    state = 'ready'
-    redis.options.enableOfflineQueue = false
-    markReady()
-  }).catch((error: unknown) => options.log(`redis epoch check failed: ${String(error)}`)))
+  // The epoch is checked before the store says it is ready; a check that
+  // fails (a command lost as the link came up) is tried again while the link
+  // stays up, rather than leaving the store unavailable until a reconnect.
+  let recheck: ReturnType<typeof setTimeout> | undefined
+  const onReady = () => {
+    clearTimeout(recheck)
+    checkEpoch().then(() => {
+      if (state !== 'ready') options.log('redis ready')
+      state = 'ready'
+      redis.options.enableOfflineQueue = false
+      markReady()
+    }, (error: unknown) => {
+      options.log(`redis epoch check failed: ${String(error)}`)
+      if (redis.status !== 'ready') return
+      recheck = setTimeout(onReady, PROBE_INTERVAL_MS)
+      recheck.unref?.()
+    })
+  }
+  redis.on('ready', onReady)
   redis.on('error', (error: Error) => {
     if (state === 'unavailable') return
     options.log(`redis unavailable: ${error.message}`)
@@ -97,6 +110,9 @@ export function watchConnection(redis: Redis, options: { log: (message: string) 
     ready,
     isOutage: error => typeof error === 'object' && error !== null && outages.has(error),
     checkEpoch,
-    dispose: () => clearInterval(probe),
+    dispose: () => {
+      clearInterval(probe)
+      clearTimeout(recheck)
+    },
   }
 }
