@@ -1,12 +1,9 @@
 import { expect, test } from '@playwright/test'
-import { createFromHome, freshRoomId, joinFromLink, newPerson, onlineCount, say } from './room'
+import { adaInANewRoom, joinFromLink, messageWithText, newPerson, onlineCount, say, twoMembersInARoom } from './room'
 
 test('two people in one room see each other, chat, and the count follows who is there', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
+  const { ada, roomId } = await adaInANewRoom(browser)
   const bob = await newPerson(browser)
-
-  await createFromHome(ada, 'Ada', roomId)
   await expect(onlineCount(ada)).toHaveText(/^\s*1 online/)
 
   await joinFromLink(bob, 'Bob', roomId)
@@ -19,11 +16,11 @@ test('two people in one room see each other, chat, and the count follows who is 
   await expect(ada.getByTestId('system-item').filter({ hasText: 'Bob' })).toHaveCount(1)
 
   await say(ada, 'hello from <b>Ada</b>')
-  await expect(bob.getByTestId('message-item').filter({ hasText: 'hello from <b>Ada</b>' })).toHaveCount(1)
-  await expect(bob.getByTestId('message-item').filter({ hasText: 'hello from <b>Ada</b>' })).toContainText('Ada')
+  await expect(messageWithText(bob, 'hello from <b>Ada</b>')).toHaveCount(1)
+  await expect(messageWithText(bob, 'hello from <b>Ada</b>')).toContainText('Ada')
   await bob.getByTestId('message-input').fill('hi Ada')
   await bob.getByTestId('send-button').click()
-  await expect(ada.getByTestId('message-item').filter({ hasText: 'hi Ada' })).toHaveCount(1)
+  await expect(messageWithText(ada, 'hi Ada')).toHaveCount(1)
   await expect(ada.getByTestId('message-item')).toHaveCount(2)
 
   await bob.context().close()
@@ -32,9 +29,7 @@ test('two people in one room see each other, chat, and the count follows who is 
 })
 
 test('going offline shows offline at once, and coming back online shows connected', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
+  const { ada } = await adaInANewRoom(browser)
   await ada.context().setOffline(true)
   // The browser's offline event is believed at once, not after the pong timeout.
   await expect(ada.getByTestId('connection-status')).toHaveAttribute('data-state', 'offline', { timeout: 1000 })
@@ -46,10 +41,8 @@ test('going offline shows offline at once, and coming back online shows connecte
 })
 
 test('a protected room turns away a wrong password and lets the right one in', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
+  const { ada, roomId } = await adaInANewRoom(browser, { password: 'open sesame' })
   const eve = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId, 'open sesame')
 
   await joinFromLink(eve, 'Eve', roomId, 'guess')
   await expect(eve.getByTestId('password-error')).toHaveText('That password does not open this room.')
@@ -64,17 +57,13 @@ test('a protected room turns away a wrong password and lets the right one in', a
 })
 
 test('a reload comes back as the same member, with the messages already said', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  const bob = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
-  await joinFromLink(bob, 'Bob', roomId)
+  const { ada, bob } = await twoMembersInARoom(browser)
   await say(bob, 'before the reload')
   await expect(ada.getByTestId('message-item')).toHaveCount(1)
 
   await bob.reload()
   await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
-  await expect(bob.getByTestId('message-item').filter({ hasText: 'before the reload' })).toHaveCount(1)
+  await expect(messageWithText(bob, 'before the reload')).toHaveCount(1)
   await expect(onlineCount(ada)).toHaveText(/^\s*2 online/)
   await expect(ada.getByTestId('member-item')).toHaveCount(2)
   await expect(ada.getByTestId('member-count')).toHaveText(/2 members/)
@@ -83,11 +72,7 @@ test('a reload comes back as the same member, with the messages already said', a
 })
 
 test('leaving takes you back to the start and out of the member list', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  const bob = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
-  await joinFromLink(bob, 'Bob', roomId)
+  const { ada, bob } = await twoMembersInARoom(browser)
   await expect(ada.getByTestId('member-item')).toHaveCount(2)
   await bob.getByTestId('leave-button').click()
   await expect(bob).toHaveURL(/\/$/)

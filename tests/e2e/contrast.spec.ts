@@ -1,23 +1,10 @@
-import { existsSync } from 'node:fs'
-import { chromium, expect, test } from '@playwright/test'
-import type { Browser, Locator, Page } from '@playwright/test'
-import { createFromHome, freshRoomId, joinFromLink, newPerson, say } from './room'
+import { expect, test } from '@playwright/test'
+import type { Browser, Page } from '@playwright/test'
+import { launchWithFakeMicrophone } from './fake-microphone'
+import { messageWithText, say, twoMembersInARoom } from './room'
 
-// Chromium's fake microphone, for the voice clip; launch options replace the
-// config's, so its own are repeated here.
-test.use({
-  launchOptions: {
-    executablePath: existsSync(chromium.executablePath()) ? undefined : '/usr/bin/chromium',
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-    ],
-  },
-})
-
-function messageWithText(page: Page, text: string): Locator {
-  return page.getByTestId('message-item').filter({ hasText: text })
-}
+// The voice clips are recorded from Chromium's fake microphone.
+test.use({ launchOptions: launchWithFakeMicrophone() })
 
 /**
  * A message's action, clicked where it sits. The toolbar shows only on hover,
@@ -157,12 +144,7 @@ async function chooseTheme(page: Page, theme: 'light' | 'dark') {
 }
 
 async function conversationInEveryState(browser: Browser): Promise<Page> {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  const bob = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
-  await joinFromLink(bob, 'Bob', roomId)
-  await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  const { ada, bob } = await twoMembersInARoom(browser)
   // The mention comes first: at the end, Enter would pick it from the suggestions instead of sending.
   await say(bob, '@Ada Bob: is the release on?')
   await expect(messageWithText(ada, 'Bob: is the release on?')).toHaveCount(1)

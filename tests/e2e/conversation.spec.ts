@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
 import WebSocket from 'ws'
-import { createFromHome, freshRoomId, joinFromLink, newPerson, say } from './room'
+import { freshRoomId, joinFromLink, newPerson, say, twoMembersInARoom } from './room'
 
 /** The message whose own text (not a reply's quote of another) says `text`. */
 function message(page: Page, text: string) {
@@ -38,12 +38,7 @@ async function seedMessages(baseURL: string, roomId: string, count: number) {
 }
 
 test('typing shows on the other side and clears when the draft is cleared or sent', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  const bob = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
-  await joinFromLink(bob, 'Bob', roomId)
-  await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  const { ada, bob } = await twoMembersInARoom(browser)
 
   await ada.getByTestId('message-input').pressSequentially('hel')
   await expect(bob.getByTestId('typing-indicator')).toHaveText('Ada is typing…')
@@ -62,12 +57,7 @@ test('typing shows on the other side and clears when the draft is cleared or sen
 })
 
 test('a hidden page counts new messages in its title, and showing it again clears the count', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  const bob = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
-  await joinFromLink(bob, 'Bob', roomId)
-  await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  const { ada, bob, roomId } = await twoMembersInARoom(browser)
   const title = await bob.title()
   expect(title).toContain(roomId)
 
@@ -109,12 +99,7 @@ test('scrolling to the top loads older messages, keeps the reading position, and
 })
 
 test('a reply, a reaction, an edit, a delete and a mention appear on the other side', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  const bob = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
-  await joinFromLink(bob, 'Bob', roomId)
-  await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  const { ada, bob } = await twoMembersInARoom(browser)
   await say(ada, 'teh first word')
   await say(ada, 'a second thought')
   await expect(message(bob, 'a second thought')).toHaveCount(1)

@@ -2,7 +2,7 @@ import { connect, createServer } from 'node:net'
 import type { Socket } from 'node:net'
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
-import { createFromHome, freshRoomId, joinFromLink, newPerson, onlineCount } from './room'
+import { meetInNewRoom, newPerson, onlineCount } from './room'
 
 /**
  * A TCP proxy to the test server that can stop forwarding without closing
@@ -64,11 +64,9 @@ test('a silently dead link shows "Checking connection…" within a few seconds a
   const windowMs = 2500
   const proxy = await cuttableProxy(Number(process.env.E2E_PORT))
   try {
-    const roomId = freshRoomId()
-    const ada = await (await browser.newContext({ baseURL: proxy.url })).newPage()
+    const ada = await newPerson(browser, { baseURL: proxy.url })
     const bob = await newPerson(browser)
-    await createFromHome(ada, 'Ada', roomId)
-    await joinFromLink(bob, 'Bob', roomId)
+    await meetInNewRoom(ada, bob)
     await expect(onlineCount(bob)).toHaveText(/^\s*2 online/)
     await expect(ada.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
     await recordChanges(ada, 'connection-status', 'data-state')

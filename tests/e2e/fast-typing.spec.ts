@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
-import type { Page } from '@playwright/test'
-import { createFromHome, freshRoomId, joinFromLink, newPerson } from './room'
+import type { Browser, Page } from '@playwright/test'
+import { meetInNewRoom, newPerson } from './room'
 
 /**
  * Records, from before the page loads, how each of its sockets closed, every
@@ -43,14 +43,19 @@ function stillSending(page: Page) {
   return page.locator('[data-testid="message-status"][data-state="sending"]')
 }
 
-test('thirty messages entered as fast as Playwright can all reach the other page in order, none left sending, nothing dropped', async ({ browser }) => {
-  test.setTimeout(150_000)
-  const roomId = freshRoomId()
+/** Ada's new room with Bob in it by its link, both pages' sockets watched from before they load. */
+async function twoWatchedMembers(browser: Browser) {
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
   const adaSockets = await watchSockets(ada)
-  await createFromHome(ada, 'Ada', roomId)
-  await joinFromLink(bob, 'Bob', roomId)
+  const bobSockets = await watchSockets(bob)
+  await meetInNewRoom(ada, bob)
+  return { ada, bob, adaSockets, bobSockets }
+}
+
+test('thirty messages entered as fast as Playwright can all reach the other page in order, none left sending, nothing dropped', async ({ browser }) => {
+  test.setTimeout(150_000)
+  const { ada, bob, adaSockets } = await twoWatchedMembers(browser)
   await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', /connected|checking/)
 
   const messages = Array.from({ length: 30 }, (_, index) => `fast-${index}`)
@@ -81,13 +86,7 @@ test('about 25 messages a second for four seconds: the link is never cut and eve
   // Messages go one at a time, each once the one before is posted: on a
   // loaded machine the round trip, not the budget, sets the pace.
   test.setTimeout(240_000)
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  const bob = await newPerson(browser)
-  const adaSockets = await watchSockets(ada)
-  const bobSockets = await watchSockets(bob)
-  await createFromHome(ada, 'Ada', roomId)
-  await joinFromLink(bob, 'Bob', roomId)
+  const { ada, bob, adaSockets, bobSockets } = await twoWatchedMembers(browser)
   await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', /connected|checking/)
 
   // Typed in the page itself, 25 messages a second for 4 s: Playwright's own

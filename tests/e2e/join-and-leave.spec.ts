@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
-import type { Page } from '@playwright/test'
-import { createFromHome, freshRoomId, joinFromHome, joinFromLink, newPerson, say } from './room'
+import type { Browser, Page } from '@playwright/test'
+import { adaInANewRoom, createFromHome, freshRoomId, joinFromHome, joinFromLink, newPerson, openInAnotherTab, say, twoMembersInARoom } from './room'
 
 function connectionState(page: Page) {
   return page.getByTestId('connection-status')
@@ -33,11 +33,19 @@ async function interceptSocket(page: Page) {
   return held
 }
 
+/** Ada's new room, open in a second tab of hers whose socket the test can hold back. */
+async function roomWithInterceptedSecondTab(browser: Browser) {
+  const { ada, roomId } = await adaInANewRoom(browser)
+  const secondTab = await ada.context().newPage()
+  const held = await interceptSocket(secondTab)
+  await secondTab.goto(`/room/${roomId}`)
+  await expect(connectionState(secondTab)).toHaveAttribute('data-state', 'connected')
+  return { ada, secondTab, held, roomId }
+}
+
 test('five wrong passwords keep the person on the join form; the lockout says how long; a reload asks again', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
+  const { ada, roomId } = await adaInANewRoom(browser, { password: 'open sesame' })
   const eve = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId, 'open sesame')
 
   await eve.goto(`/room/${roomId}`)
   await eve.getByTestId('name-input').fill('Eve')
@@ -63,10 +71,8 @@ test('five wrong passwords keep the person on the join form; the lockout says ho
 })
 
 test('a taken name is said next to the name field, and no room is shown', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
+  const { ada, roomId } = await adaInANewRoom(browser)
   const other = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
   await joinFromLink(other, 'ada', roomId)
   await expect(other.getByTestId('name-error')).toHaveText('Someone in this room is already called ada. Pick another name.')
   await expectJoinFormOnly(other)
@@ -79,13 +85,7 @@ test('a taken name is said next to the name field, and no room is shown', async 
 })
 
 test('leave in one tab ends the other tab within a second, and what was unsent there is dropped with the note', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
-  const secondTab = await ada.context().newPage()
-  const held = await interceptSocket(secondTab)
-  await secondTab.goto(`/room/${roomId}`)
-  await expect(connectionState(secondTab)).toHaveAttribute('data-state', 'connected')
+  const { ada, secondTab, held, roomId } = await roomWithInterceptedSecondTab(browser)
 
   held.chatToServer = true
   await say(secondTab, 'typed in the second tab')
@@ -99,13 +99,7 @@ test('leave in one tab ends the other tab within a second, and what was unsent t
 })
 
 test('leave in one tab ends a tab that missed the server\'s left frame, through storage', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
-  const secondTab = await ada.context().newPage()
-  const held = await interceptSocket(secondTab)
-  await secondTab.goto(`/room/${roomId}`)
-  await expect(connectionState(secondTab)).toHaveAttribute('data-state', 'connected')
+  const { ada, secondTab, held } = await roomWithInterceptedSecondTab(browser)
 
   held.everythingToPage = true
   await ada.getByTestId('leave-button').click()
@@ -115,13 +109,9 @@ test('leave in one tab ends a tab that missed the server\'s left frame, through 
 })
 
 test('a member of a protected room opens it in a new tab without the password, with a lock in the header', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId, 'open sesame')
+  const { ada, roomId } = await adaInANewRoom(browser, { password: 'open sesame' })
   await expect(ada.getByTestId('room-lock')).toBeVisible()
-  const secondTab = await ada.context().newPage()
-  await secondTab.goto(`/room/${roomId}`)
-  await expect(connectionState(secondTab)).toHaveAttribute('data-state', 'connected')
+  const secondTab = await openInAnotherTab(ada, roomId)
   await expect(secondTab.getByTestId('room-lock')).toHaveAccessibleName('Protected by a password')
   await expect(secondTab.getByTestId('password-input')).toHaveCount(0)
   await expect(secondTab.getByTestId('member-item')).toHaveCount(1)
@@ -129,9 +119,7 @@ test('a member of a protected room opens it in a new tab without the password, w
 })
 
 test('a password typed for a room that has none gets a plain note, and the room shows no lock', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
+  const { ada, roomId } = await adaInANewRoom(browser)
   const bob = await newPerson(browser)
   await joinFromHome(bob, 'Bob', roomId, 'i-thought-it-was-locked')
   await expect(connectionState(bob)).toHaveAttribute('data-state', 'connected')
@@ -142,11 +130,7 @@ test('a password typed for a room that has none gets a plain note, and the room 
 })
 
 test('Back after Leave shows the join form and does not rejoin', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  const bob = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
-  await joinFromLink(bob, 'Bob', roomId)
+  const { ada, bob } = await twoMembersInARoom(browser)
   await expect(ada.getByTestId('member-item')).toHaveCount(2)
   await bob.getByTestId('leave-button').click()
   await expect(bob).toHaveURL(/\/$/)

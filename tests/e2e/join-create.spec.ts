@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
-import { createFromHome, freshRoomId, newPerson } from './room'
+import { adaInANewRoom, createFromHome, freshRoomId, joinFromLink, newPerson } from './room'
 
 async function roomSummary(page: Page, roomId: string) {
   return (await page.request.get(`/api/rooms/${roomId}`)).json() as Promise<{ exists: boolean, online: number, title?: string }>
@@ -12,9 +12,7 @@ async function sessionStorageText(page: Page): Promise<string> {
 }
 
 test('Join a room with a mistyped id says no such room exists and creates nothing; the id in capitals joins the room', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
+  const { ada, roomId } = await adaInANewRoom(browser)
 
   const bob = await newPerson(browser)
   await bob.goto('/')
@@ -58,14 +56,9 @@ test('the join form of a link comes from the server with the password field, the
   const openId = freshRoomId()
   const lockedId = freshRoomId()
   const ada = await newPerson(browser)
-  await ada.goto('/')
-  await ada.getByTestId('new-room-name').fill('Ada')
-  await ada.getByTestId('new-room-id').fill(openId)
-  await ada.getByTestId('new-room-title').fill('Design review')
-  await ada.getByTestId('create-room-button').click()
-  await expect(ada.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  await createFromHome(ada, 'Ada', openId, { title: 'Design review', visibility: 'public' })
   const owner = await newPerson(browser)
-  await createFromHome(owner, 'Owner', lockedId, 'open sesame')
+  await createFromHome(owner, 'Owner', lockedId, { password: 'open sesame' })
 
   // The server's own HTML, before any script: a protected room's form has its password field.
   const lockedHtml = await (await ada.request.get(`/room/${lockedId}`)).text()
@@ -81,9 +74,7 @@ test('the join form of a link comes from the server with the password field, the
   await expect(bob.getByTestId('join-room-title')).toHaveText('Design review')
   await expect(bob.getByTestId('join-room-online')).toHaveText('1 online now')
   const carol = await newPerson(browser)
-  await carol.goto(`/room/${openId}`)
-  await carol.getByTestId('name-input').fill('Carol')
-  await carol.getByTestId('join-button').click()
+  await joinFromLink(carol, 'Carol', openId)
   await expect(carol.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
   // Bob's form, left open, follows the room.
   await expect(bob.getByTestId('join-room-online')).toHaveText('2 online now', { timeout: 15_000 })
@@ -94,14 +85,11 @@ test('no password stays in sessionStorage once a join has opened the room, and a
   test.slow()
   const roomId = freshRoomId()
   const owner = await newPerson(browser)
-  await createFromHome(owner, 'Owner', roomId, 'open sesame')
+  await createFromHome(owner, 'Owner', roomId, { password: 'open sesame' })
   expect(await sessionStorageText(owner)).not.toContain('open sesame')
 
   const bob = await newPerson(browser)
-  await bob.goto(`/room/${roomId}`)
-  await bob.getByTestId('name-input').fill('Bob')
-  await bob.getByTestId('password-input').fill('open sesame')
-  await bob.getByTestId('join-button').click()
+  await joinFromLink(bob, 'Bob', roomId, 'open sesame')
   await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
   expect(await sessionStorageText(bob)).not.toContain('open sesame')
   await bob.reload()

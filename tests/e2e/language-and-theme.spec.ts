@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
 import { socketMember } from './busy-room'
-import { freshRoomId, say } from './room'
+import { freshRoomId, joinFromLink, newPerson, say } from './room'
 
 const DARK_BACKGROUND = 'rgb(18, 20, 27)'
 const LIGHT_BACKGROUND = 'rgb(245, 246, 250)'
@@ -30,10 +30,8 @@ test.describe('a browser that asks for Chinese', () => {
     await expect(page).toHaveTitle(`${roomId} · 心跳聊天`)
     await expect(page.getByTestId('message-list')).toContainText('还没有消息。打个招呼吧！')
 
-    const bob = await (await browser.newContext({ locale: 'zh-CN' })).newPage()
-    await bob.goto(`/room/${roomId}`)
-    await bob.getByTestId('name-input').fill('Bob')
-    await bob.getByTestId('join-button').click()
+    const bob = await newPerson(browser, { locale: 'zh-CN' })
+    await joinFromLink(bob, 'Bob', roomId)
     await expect(page.getByTestId('system-item')).toContainText('Bob 加入了')
     await say(bob, '你好')
     await expect(page.getByTestId('room-announcer')).toContainText('Bob：你好')
@@ -105,9 +103,7 @@ test('keyboard only: every control of a room, the language and the theme include
   const roomId = freshRoomId()
   const cleo = await socketMember(baseURL!, roomId, 'Cleo')
   await cleo.say('hello Ada')
-  await page.goto(`/room/${roomId}`)
-  await page.getByTestId('name-input').fill('Ada')
-  await page.getByTestId('join-button').click()
+  await joinFromLink(page, 'Ada', roomId)
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
   await page.locator('body').click({ position: { x: 1, y: 1 } })
 

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test'
 import { freePort } from '../support/redis'
 import { startServer } from '../support/server'
 import type { RunningServer } from '../support/server'
-import { freshRoomId, newPerson } from './room'
+import { createFromHome, freshRoomId, newPerson } from './room'
 
 // A server of this test's own: NUXT_MEMBER_TTL_MS removed offline members
 // after it (10 minutes by default); it is gone, and this 1 s stands for it.
@@ -26,14 +26,8 @@ test('the owner closes her room for longer than the old member TTL and comes bac
   }, { port })
   const origin = `http://127.0.0.1:${port}`
   const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  await ada.goto(`${origin}/`)
-  await ada.getByTestId('new-room-name').fill('Ada')
-  await ada.getByTestId('new-room-id').fill(roomId)
-  await ada.getByTestId('new-room-title').fill('Secret plans')
-  await ada.getByTestId('new-room-password').fill('pw')
-  await ada.getByTestId('create-room-button').click()
-  await expect(ada.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  const ada = await newPerson(browser, { baseURL: origin })
+  await createFromHome(ada, 'Ada', roomId, { title: 'Secret plans', password: 'pw' })
   await expect(ada.getByTestId('rename-button')).toBeVisible()
 
   // The tab is gone: offline at once, and then long past the old TTL (1 s here) and the window.

@@ -1,25 +1,12 @@
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test } from '@playwright/test'
 import type { Browser, Page } from '@playwright/test'
-import { freshRoomId, joinFromHome, joinFromLink, newPerson, onlineCount, say } from './room'
-
-/** Creates a room from the lobby's "New room" form and waits until its page is connected. */
-async function createRoom(page: Page, name: string, roomId: string, title: string, visibility: 'public' | 'unlisted' = 'public'): Promise<void> {
-  await page.goto('/')
-  await page.getByTestId('new-room-name').fill(name)
-  await page.getByTestId('new-room-id').fill(roomId)
-  await page.getByTestId('new-room-title').fill(title)
-  await page.getByTestId(`visibility-${visibility}`).check()
-  await page.getByTestId('create-room-button').click()
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
-}
+import { adaInANewRoom, joinFromHome, joinFromLink, meetInNewRoom, messageWithText, newPerson, onlineCount, say, twoMembersInARoom } from './room'
 
 const card = (page: Page, roomId: string) => page.getByTestId('room-directory').locator(`[data-testid="room-card"][data-room-id="${roomId}"]`)
 
 test('a person finds a public room in the lobby, sees its count move when someone joins, and joins it', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  await createRoom(ada, 'Ada', roomId, 'Lobby test room')
+  const { ada, roomId } = await adaInANewRoom(browser, { title: 'Lobby test room', visibility: 'public' })
   await expect(ada.getByTestId('room-title')).toHaveText('Lobby test room')
 
   const bob = await newPerson(browser)
@@ -60,9 +47,7 @@ test('a person finds a public room in the lobby, sees its count move when someon
 })
 
 test('an unlisted room is not in the lobby', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  await createRoom(ada, 'Ada', roomId, 'Hidden room', 'unlisted')
+  const { roomId } = await adaInANewRoom(browser, { title: 'Hidden room', visibility: 'unlisted' })
   const bob = await newPerson(browser)
   await bob.goto('/')
   await bob.getByTestId('room-search').fill(roomId)
@@ -71,11 +56,7 @@ test('an unlisted room is not in the lobby', async ({ browser }) => {
 })
 
 test('the owner renames the room and removes a member, who is told until when and cannot rejoin', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  await createRoom(ada, 'Ada', roomId, 'Before')
-  const bob = await newPerson(browser)
-  await joinFromLink(bob, 'Bob', roomId)
+  const { ada, bob, roomId } = await twoMembersInARoom(browser, { title: 'Before', visibility: 'public' })
   await expect(bob.getByTestId('room-title')).toHaveText('Before')
   // Bob is not the owner.
   await expect(bob.getByTestId('rename-button')).toHaveCount(0)
@@ -93,19 +74,13 @@ test('the owner renames the room and removes a member, who is told until when an
   await expect(bob.getByTestId('kicked-notice')).toContainText(/after \d{1,2}:\d{2}/)
   await expect(ada.getByTestId('member-item')).toHaveCount(1)
 
-  await bob.goto(`/room/${roomId}`)
-  await bob.getByTestId('name-input').fill('Bob')
-  await bob.getByTestId('join-button').click()
+  await joinFromLink(bob, 'Bob', roomId)
   await expect(bob.getByTestId('kicked-notice')).toBeVisible()
   await expect(bob.getByTestId('online-count')).toHaveCount(0)
 })
 
 test('a private conversation between two people; a third with the link is refused', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  await createRoom(ada, 'Ada', roomId, 'Meeting point')
-  const bob = await newPerson(browser)
-  await joinFromLink(bob, 'Bob', roomId)
+  const { ada, bob } = await twoMembersInARoom(browser, { title: 'Meeting point', visibility: 'public' })
   await expect(ada.getByTestId('member-item')).toHaveCount(2)
 
   await ada.getByTestId('member-item').filter({ hasText: 'Bob' }).getByTestId('dm-button').click()
@@ -121,9 +96,9 @@ test('a private conversation between two people; a third with the link is refuse
   await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
 
   await say(ada, 'just between us')
-  await expect(bob.getByTestId('message-item').filter({ hasText: 'just between us' })).toHaveCount(1)
+  await expect(messageWithText(bob, 'just between us')).toHaveCount(1)
   await say(bob, 'agreed')
-  await expect(ada.getByTestId('message-item').filter({ hasText: 'agreed' })).toHaveCount(1)
+  await expect(messageWithText(ada, 'agreed')).toHaveCount(1)
 
   const carol = await newPerson(browser)
   await joinFromLink(carol, 'Carol', privateRoomId)
@@ -148,26 +123,18 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 async function personWithTheme(browser: Browser, baseURL: string, theme: 'light' | 'dark', locale: string): Promise<Page> {
-  const context = await browser.newContext({ colorScheme: theme, locale })
-  await context.addCookies([{ name: 'heartbeat_theme', value: theme, url: baseURL }])
-  return context.newPage()
+  const page = await newPerson(browser, { colorScheme: theme, locale })
+  await page.context().addCookies([{ name: 'heartbeat_theme', value: theme, url: baseURL }])
+  return page
 }
 
 for (const [theme, locale] of [['light', 'en'], ['dark', 'zh-CN']] as const) {
   test(`${theme}, ${locale}: the lobby with its rooms, the owner's controls and an invite have no serious or critical axe violation`, async ({ browser, baseURL }) => {
     // Four scans with two browsers open: on a shared machine this takes longer than the default 30 s.
     test.slow()
-    const roomId = freshRoomId()
     const ada = await personWithTheme(browser, baseURL!, theme, locale)
-    await ada.goto('/')
-    await ada.getByTestId('new-room-name').fill('Ada')
-    await ada.getByTestId('new-room-id').fill(roomId)
-    await ada.getByTestId('new-room-title').fill('Axe room')
-    await ada.getByTestId('create-room-button').click()
-    await expect(ada.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
     const bob = await personWithTheme(browser, baseURL!, theme, locale)
-    await joinFromLink(bob, 'Bob', roomId)
-    await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+    const roomId = await meetInNewRoom(ada, bob, { title: 'Axe room', visibility: 'public' })
 
     const bobItem = ada.getByTestId('member-item').filter({ hasText: 'Bob' })
     await bobItem.getByTestId('kick-button').click()

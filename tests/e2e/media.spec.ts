@@ -1,32 +1,12 @@
-import { existsSync } from 'node:fs'
-import { chromium, expect, test } from '@playwright/test'
-import type { Browser, Locator, Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
+import { launchWithFakeMicrophone } from './fake-microphone'
 import { pngBytes } from './png-bytes'
-import { createFromHome, freshRoomId, joinFromLink, newPerson, say } from './room'
+import { createFromHome, freshRoomId, say, twoMembersInARoom } from './room'
 
-// Chromium's fake microphone (a beep) and no permission prompt, for the voice
-// clip; launch options replace the config's, so its own are repeated here.
-test.use({
-  launchOptions: {
-    executablePath: existsSync(chromium.executablePath()) ? undefined : '/usr/bin/chromium',
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-      // The receiver's play() below comes from the test, not from a person's click.
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  },
-})
-
-async function twoPeople(browser: Browser): Promise<{ ada: Page, bob: Page, roomId: string }> {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  const bob = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
-  await joinFromLink(bob, 'Bob', roomId)
-  await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
-  return { ada, bob, roomId }
-}
+// The voice clip is recorded from Chromium's fake microphone; the receiver's
+// play() below comes from the test, not from a person's click.
+test.use({ launchOptions: launchWithFakeMicrophone('--autoplay-policy=no-user-gesture-required') })
 
 async function attach(page: Page, files: Array<{ name: string, mimeType: string, buffer: Buffer }>) {
   await page.getByTestId('attach-input').setInputFiles(files)
@@ -37,7 +17,7 @@ function messageWith(page: Page, testId: string): Locator {
 }
 
 test('an attached image, with its caption, shows in the other person\'s window', async ({ browser }) => {
-  const { ada, bob } = await twoPeople(browser)
+  const { ada, bob } = await twoMembersInARoom(browser)
   await attach(ada, [{ name: 'dots.png', mimeType: 'image/png', buffer: pngBytes() }])
   await expect(ada.getByTestId('upload-progress')).toHaveAttribute('data-state', 'done')
   await say(ada, 'a gradient')
@@ -77,7 +57,7 @@ test('a file over the size limit and a program are refused on their rows, with t
 })
 
 test('a voice clip recorded from the microphone plays on the other side', async ({ browser }) => {
-  const { ada, bob } = await twoPeople(browser)
+  const { ada, bob } = await twoMembersInARoom(browser)
   await ada.getByTestId('record-button').click()
   await expect(ada.getByTestId('record-time')).toHaveText('0:02', { timeout: 10_000 })
   await ada.getByTestId('record-send').click()
@@ -116,7 +96,7 @@ test('an emoji picked from the picker goes in at the cursor, is sent, and is off
 })
 
 test('a link in a message opens in a new tab', async ({ browser, baseURL }) => {
-  const { ada, bob } = await twoPeople(browser)
+  const { ada, bob } = await twoMembersInARoom(browser)
   const url = `${baseURL}/api/health`
   await say(ada, `status page: ${url}`)
   const link = bob.getByTestId('message-link')
@@ -128,7 +108,7 @@ test('a link in a message opens in a new tab', async ({ browser, baseURL }) => {
 })
 
 test('a room with an image, a file and a voice clip, on a desktop and on a 320 px phone', async ({ browser }, testInfo) => {
-  const { ada, bob } = await twoPeople(browser)
+  const { ada, bob } = await twoMembersInARoom(browser)
   await attach(ada, [
     { name: 'dots.png', mimeType: 'image/png', buffer: pngBytes() },
     { name: 'minutes-of-the-meeting.txt', mimeType: 'text/plain', buffer: Buffer.from('the minutes\n'.repeat(200)) },

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test'
 import type { Browser, Page } from '@playwright/test'
 import { startProxiedDeploy } from '../support/nginx'
 import type { ProxiedDeploy } from '../support/nginx'
-import { createFromHome, freshRoomId, joinFromLink, onlineCount, say } from './room'
+import { meetInNewRoom, messageWithText, newPerson, onlineCount, say } from './room'
 
 // The deploy of docs/deploy.md in a real browser: Debian's nginx with
 // deploy/nginx.conf in front of two instances on one redis-server, instead of
@@ -26,21 +26,17 @@ test.afterAll(() => deploy?.stop())
 
 /** A new person who opens the app at nginx's address; the socket URLs their page opens are collected. */
 async function personThroughNginx(browser: Browser): Promise<{ page: Page, socketUrls: string[] }> {
-  const context = await browser.newContext({ baseURL: deploy.nginx.url })
-  const page = await context.newPage()
+  const page = await newPerson(browser, { baseURL: deploy.nginx.url })
   const socketUrls: string[] = []
   page.on('websocket', socket => socketUrls.push(socket.url()))
   return { page, socketUrls }
 }
 
 test('through nginx, two people chat, see the right count, and a reload comes back as the same member', async ({ browser }) => {
-  const roomId = freshRoomId()
   const ada = await personThroughNginx(browser)
   const bob = await personThroughNginx(browser)
 
-  await createFromHome(ada.page, 'Ada', roomId)
-  await joinFromLink(bob.page, 'Bob', roomId)
-  await expect(bob.page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  await meetInNewRoom(ada.page, bob.page)
   for (const { page } of [ada, bob]) {
     await expect(onlineCount(page)).toHaveText(/^\s*2 online/)
     await expect(page.getByTestId('member-count')).toHaveText(/2 members/)
@@ -49,9 +45,9 @@ test('through nginx, two people chat, see the right count, and a reload comes ba
   expect([...ada.socketUrls, ...bob.socketUrls].every(url => url === deploy.nginx.wsUrl)).toBe(true)
 
   await say(ada.page, 'hello through nginx')
-  await expect(bob.page.getByTestId('message-item').filter({ hasText: 'hello through nginx' })).toContainText('Ada')
+  await expect(messageWithText(bob.page, 'hello through nginx')).toContainText('Ada')
   await say(bob.page, 'hi Ada')
-  await expect(ada.page.getByTestId('message-item').filter({ hasText: 'hi Ada' })).toContainText('Bob')
+  await expect(messageWithText(ada.page, 'hi Ada')).toContainText('Bob')
 
   await bob.page.reload()
   await expect(bob.page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
@@ -62,7 +58,7 @@ test('through nginx, two people chat, see the right count, and a reload comes ba
     await expect(page.getByTestId('member-item').filter({ hasText: 'Bob' })).toHaveCount(1)
   }
   await say(bob.page, 'back after the reload')
-  await expect(ada.page.getByTestId('message-item').filter({ hasText: 'back after the reload' })).toContainText('Bob')
+  await expect(messageWithText(ada.page, 'back after the reload')).toContainText('Bob')
   expect(bob.socketUrls.length).toBeGreaterThanOrEqual(2)
 
   await ada.page.context().close()

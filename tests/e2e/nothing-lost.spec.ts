@@ -1,14 +1,10 @@
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
-import { createFromHome, freshRoomId, joinFromLink, newPerson, onlineCount, say } from './room'
+import { messageWithText, onlineCount, say, twoMembersInARoom } from './room'
 
 // A duplicate would arrive within a heartbeat or two (1 s each here), so a count
 // of one is checked again after this long.
 const duplicateGraceMs = 2500
-
-function messageItem(page: Page, text: string) {
-  return page.getByTestId('message-item').filter({ hasText: text })
-}
 
 /** Records, in the page, the lowest online count it shows from now on (a MutationObserver misses no dip, however short). */
 async function watchLowestOnlineCount(page: Page): Promise<() => Promise<number>> {
@@ -25,36 +21,28 @@ async function watchLowestOnlineCount(page: Page): Promise<() => Promise<number>
 }
 
 test('a message typed while offline appears once for the other member after coming back online', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  const bob = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
-  await joinFromLink(bob, 'Bob', roomId)
+  const { ada, bob } = await twoMembersInARoom(browser)
   await expect(onlineCount(ada)).toHaveText(/^\s*2 online/)
 
   await ada.context().setOffline(true)
   await expect(ada.getByTestId('connection-status')).toHaveAttribute('data-state', 'offline', { timeout: 1000 })
   await say(ada, 'written offline')
-  await expect(messageItem(ada, 'written offline').getByTestId('message-status')).toHaveAttribute('data-state', 'sending')
-  await expect(messageItem(bob, 'written offline')).toHaveCount(0)
+  await expect(messageWithText(ada, 'written offline').getByTestId('message-status')).toHaveAttribute('data-state', 'sending')
+  await expect(messageWithText(bob, 'written offline')).toHaveCount(0)
 
   await ada.context().setOffline(false)
-  await expect(messageItem(bob, 'written offline')).toHaveCount(1, { timeout: 8000 })
-  await expect(messageItem(ada, 'written offline')).toHaveAttribute('data-delivery', 'sent')
-  await expect(messageItem(ada, 'written offline').getByTestId('message-status')).toHaveCount(0)
+  await expect(messageWithText(bob, 'written offline')).toHaveCount(1, { timeout: 8000 })
+  await expect(messageWithText(ada, 'written offline')).toHaveAttribute('data-delivery', 'sent')
+  await expect(messageWithText(ada, 'written offline').getByTestId('message-status')).toHaveCount(0)
   await bob.waitForTimeout(duplicateGraceMs)
-  await expect(messageItem(bob, 'written offline')).toHaveCount(1)
-  await expect(messageItem(ada, 'written offline')).toHaveCount(1)
+  await expect(messageWithText(bob, 'written offline')).toHaveCount(1)
+  await expect(messageWithText(ada, 'written offline')).toHaveCount(1)
   await ada.context().close()
   await bob.context().close()
 })
 
 test('a page reload keeps the member\'s identity and does not blip the online count of the others by more than one', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  const bob = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
-  await joinFromLink(bob, 'Bob', roomId)
+  const { ada, bob } = await twoMembersInARoom(browser)
   for (const page of [ada, bob]) {
     await expect(onlineCount(page)).toHaveText(/^\s*2 online/)
     await expect(page.getByTestId('member-item')).toHaveCount(2)

@@ -1,31 +1,25 @@
 import { expect, test } from '@playwright/test'
 import { pngBytes } from './png-bytes'
-import { createFromHome, freshRoomId, joinFromLink, newPerson, say } from './room'
+import { adaInANewRoom, createFromHome, freshRoomId, meetInNewRoom, messageWithText, newPerson, say, twoMembersInARoom } from './room'
 
 test('at 320x568 the messages get at least half the screen, connected or not', async ({ browser }) => {
-  const roomId = freshRoomId()
   const ada = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId, 'pw')
-  const context = await browser.newContext({ viewport: { width: 320, height: 568 } })
-  const phone = await context.newPage()
-  await joinFromLink(phone, 'Bob', roomId, 'pw')
-  await expect(phone.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  const phone = await newPerson(browser, { viewport: { width: 320, height: 568 } })
+  await meetInNewRoom(ada, phone, { password: 'pw' })
   const messageShare = () => phone.getByTestId('message-list').evaluate(list => list.getBoundingClientRect().height / window.innerHeight)
   expect(await messageShare()).toBeGreaterThanOrEqual(0.5)
   // Nothing sticks out sideways either.
   expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
 
-  await context.setOffline(true)
+  await phone.context().setOffline(true)
   await expect(phone.getByTestId('connection-status')).toHaveAttribute('data-state', 'offline')
   expect(await messageShare()).toBeGreaterThanOrEqual(0.5)
-  await context.close()
+  await phone.context().close()
   await ada.context().close()
 })
 
 test('the message box grows with Shift+Enter lines up to about six, and Enter sends them as one message', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
+  const { ada } = await adaInANewRoom(browser)
   const box = ada.getByTestId('message-input')
   await expect(box).toBeFocused()
   const height = () => box.evaluate(element => element.getBoundingClientRect().height)
@@ -46,7 +40,7 @@ test('the message box grows with Shift+Enter lines up to about six, and Enter se
   expect(tenLines).toBeLessThan(lineHeight * 8)
   await box.pressSequentially('line 11')
   await box.press('Enter')
-  const sent = ada.getByTestId('message-item').filter({ hasText: 'line 11' })
+  const sent = messageWithText(ada, 'line 11')
   await expect(sent).toHaveCount(1)
   await expect(sent).toContainText('line 1\nline 2')
   expect(await height()).toBeLessThanOrEqual(oneLine + 1)
@@ -54,9 +48,7 @@ test('the message box grows with Shift+Enter lines up to about six, and Enter se
 })
 
 test('the draft survives a reload', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
+  const { ada } = await adaInANewRoom(browser)
   await ada.getByTestId('message-input').fill('half a thought')
   await ada.reload()
   await expect(ada.getByTestId('message-input')).toHaveValue('half a thought')
@@ -83,12 +75,7 @@ test('Copy link works without the clipboard API (a plain-http LAN address) and s
 })
 
 test('thirty messages typed in three seconds all reach the other person, in order, without waiting for a heartbeat', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  const bob = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
-  await joinFromLink(bob, 'Bob', roomId)
-  await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  const { ada, bob } = await twoMembersInARoom(browser)
   const texts = Array.from({ length: 30 }, (_, index) => `quick ${index}`)
   const startedAt = Date.now()
   // Typed in the page itself, one message every 100 ms: a person typing fast.
@@ -113,12 +100,7 @@ test('thirty messages typed in three seconds all reach the other person, in orde
 })
 
 test('a rename renames the browser tab, for the owner and for the others', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  const bob = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
-  await joinFromLink(bob, 'Bob', roomId)
-  await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  const { ada, bob, roomId } = await twoMembersInARoom(browser)
   await expect(bob).toHaveTitle(`${roomId} · Heartbeat Chat`)
   await ada.getByTestId('rename-button').click()
   await ada.getByTestId('title-input').fill('Launch plan')
@@ -130,11 +112,9 @@ test('a rename renames the browser tab, for the owner and for the others', async
 })
 
 test('message times switch to the Chinese 24-hour form as soon as the language is switched', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
+  const { ada } = await adaInANewRoom(browser)
   await say(ada, 'what time is it')
-  const time = ada.getByTestId('message-item').filter({ hasText: 'what time is it' }).locator('time')
+  const time = messageWithText(ada, 'what time is it').locator('time')
   await expect(time).toHaveText(/^\d{1,2}:\d{2}\s?[AP]M$/)
   await ada.getByTestId('locale-switcher').selectOption('zh-CN')
   await expect(time).toHaveText(/^\d{2}:\d{2}$/)
@@ -142,12 +122,7 @@ test('message times switch to the Chinese 24-hour form as soon as the language i
 })
 
 test('a pasted image shows a preview before sending, and a click on an image opens a viewer that Esc closes', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
-  const bob = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
-  await joinFromLink(bob, 'Bob', roomId)
-  await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  const { ada, bob } = await twoMembersInARoom(browser)
 
   // A screenshot pasted into the message box, as the clipboard hands it over.
   await ada.getByTestId('message-input').evaluate((box, bytes) => {
@@ -166,7 +141,7 @@ test('a pasted image shows a preview before sending, and a click on an image ope
   // Sent: the preview's bytes are let go.
   expect(await ada.evaluate(url => fetch(url).then(() => 'held', () => 'revoked'), previewUrl!)).toBe('revoked')
 
-  const image = bob.getByTestId('message-item').filter({ hasText: 'a screenshot' }).getByTestId('message-image')
+  const image = messageWithText(bob, 'a screenshot').getByTestId('message-image')
   await image.click()
   const viewer = bob.getByTestId('image-viewer')
   await expect(viewer).toBeVisible()

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
-import { freshRoomId, joinFromLink, say } from './room'
+import { freshRoomId, joinFromLink, messageWithText, newPerson, say } from './room'
 
 const FIRST_LOAD_BUDGET_BYTES = 300 * 1024
 
@@ -21,7 +21,7 @@ async function countTransfers(page: Page) {
 
 test('the first load of a room link transfers at most 300 KB, and the emoji data waits for the picker', async ({ browser }) => {
   const roomId = freshRoomId()
-  const page = await (await browser.newContext()).newPage()
+  const page = await newPerson(browser)
   const transfers = await countTransfers(page)
   await page.goto(`/room/${roomId}`)
   await expect(page.getByTestId('name-input')).toBeVisible()
@@ -53,7 +53,7 @@ test('static files are served compressed with a year-long immutable cache lifeti
 test('pages carry a strict CSP and cannot be framed; the room works under it with no violation', async ({ browser, baseURL }) => {
   test.setTimeout(60_000)
   const roomId = freshRoomId()
-  const page = await (await browser.newContext()).newPage()
+  const page = await newPerson(browser)
   await page.addInitScript(() => {
     const seen: string[] = []
     Object.assign(window, { cspViolations: seen })
@@ -71,13 +71,13 @@ test('pages carry a strict CSP and cannot be framed; the room works under it wit
   await joinFromLink(page, 'Ada', roomId)
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
   await say(page, 'under a strict policy')
-  await expect(page.getByTestId('message-item').filter({ hasText: 'under a strict policy' })).toBeVisible()
+  await expect(messageWithText(page, 'under a strict policy')).toBeVisible()
   await page.getByTestId('emoji-button').click()
   await expect(page.locator('emoji-picker')).toBeVisible()
   await page.keyboard.press('Escape')
   expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([])
 
-  const framer = await (await browser.newContext()).newPage()
+  const framer = await newPerson(browser)
   await framer.setContent(`<iframe src="${baseURL}/room/${roomId}"></iframe>`)
   await framer.waitForTimeout(1000)
   await expect(framer.frameLocator('iframe').getByTestId('name-input')).toHaveCount(0)

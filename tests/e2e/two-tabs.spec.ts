@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
-import { createFromHome, freshRoomId, joinFromLink, newPerson, onlineCount } from './room'
+import { adaInANewRoom, joinFromLink, newPerson, onlineCount, openInAnotherTab } from './room'
 
 /** Records, in the page, every active state it shows for the member named `name`, and the lowest online count (a MutationObserver misses no blip). */
 async function watchMember(page: Page, name: string): Promise<() => Promise<{ states: string[], lowestOnline: number }>> {
@@ -21,13 +21,9 @@ async function watchMember(page: Page, name: string): Promise<() => Promise<{ st
 }
 
 test('closing one of two tabs does not make the member idle for the others, not even for a moment', async ({ browser }) => {
-  const roomId = freshRoomId()
-  const ada = await newPerson(browser)
+  const { ada, roomId } = await adaInANewRoom(browser)
   const bob = await newPerson(browser)
-  await createFromHome(ada, 'Ada', roomId)
-  const adaSecondTab = await ada.context().newPage()
-  await adaSecondTab.goto(`/room/${roomId}`)
-  await expect(adaSecondTab.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  const adaSecondTab = await openInAnotherTab(ada, roomId)
   await joinFromLink(bob, 'Bob', roomId)
   await expect(onlineCount(bob)).toHaveText(/^\s*2 online/)
   const seenByBob = await watchMember(bob, 'Ada')
