@@ -15,7 +15,8 @@ import WebSocket from 'ws'
 import { rssBytes } from './measure.js'
 import { spawnServer } from './servers.js'
 
-const SERVER_ENTRY = resolve('.output/server/index.mjs')
+// The run's --server-entry, handed down by run.ts; the built app here when run alone.
+const SERVER_ENTRY = resolve(process.env.BENCH_SERVER_ENTRY ?? '.output/server/index.mjs')
 const LOAD = resolve('tests/support/big-answer-load.mjs')
 const SECONDS = Number(process.env.BIG_ANSWER_SECONDS ?? 15)
 const TARGET_P99_MS = 50

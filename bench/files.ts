@@ -12,7 +12,8 @@ import { makeImage, makeThumbnail } from '../server/files/images.js'
 import { spawnServer } from './servers.js'
 
 const MiB = 1024 * 1024
-const SERVER_ENTRY = resolve('.output/server/index.mjs')
+// The run's --server-entry, handed down by run.ts; the built app here when run alone.
+const SERVER_ENTRY = resolve(process.env.BENCH_SERVER_ENTRY ?? '.output/server/index.mjs')
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
