@@ -123,7 +123,6 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
     tokenHash: hashToken(token),
     joinedAt: now,
     lastSeenAt: now,
-    offline: false,
     addressHash: networkHash,
     ...(browserHash ? { browserHash } : {}),
   }

@@ -20,6 +20,12 @@ export interface RoomHubOptions {
    */
   idleRoomSweepIntervalMs?: number
   /**
+   * Rooms one idle pass looks at, at most; the next pass goes on from there.
+   * Bounds what the idle sweep costs a shared store per second, whatever the
+   * number of rooms. @default every room at every pass
+   */
+  idleRoomsPerPass?: number
+  /**
    * A membership with no sign of life for this long lapses (removed as by a
    * leave). Offline is not gone: a member keeps its token, name and
    * ownership until then. @default 30 days (the server sets NUXT_ROOM_RETENTION_MS)
@@ -84,6 +90,7 @@ export function resolveHubOptions(options: RoomHubOptions): ResolvedHubOptions {
     heartbeatWindowMs,
     sweepIntervalMs,
     idleRoomSweepIntervalMs: sweepIntervalMs,
+    idleRoomsPerPass: Number.POSITIVE_INFINITY,
     memberTtlMs: 30 * 24 * 60 * 60 * 1000,
     emptyRoomGraceMs: 30 * 1000,
     presenceMergeMs: 100,

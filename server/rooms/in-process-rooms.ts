@@ -153,11 +153,7 @@ export abstract class InProcessRooms<Room extends InProcessRoom> implements Mode
     return this.changeMessage(roomId, messageId, deletion(messageId, memberId, this.rooms.get(roomId)?.record.ownerId ?? ''))
   }
 
-  // Liveness is live state: heartbeats and offline marks are map writes, never a journal entry.
-
-  async listMembersSilentSince(roomId: string, cutoff: number) {
-    return this.membersWhere(roomId, member => member.offline || member.lastSeenAt < cutoff)
-  }
+  // When members were last heard is live state: map writes, never a journal entry.
 
   async listMembersSeenBefore(roomId: string, cutoff: number, since = -Infinity) {
     return this.membersWhere(roomId, member => member.lastSeenAt < cutoff && member.lastSeenAt >= since)
@@ -168,22 +164,11 @@ export abstract class InProcessRooms<Room extends InProcessRoom> implements Mode
     if (!member) return undefined
     const before = { ...member }
     member.lastSeenAt = Math.max(member.lastSeenAt, at)
-    member.offline = false
     return before
   }
 
-  async markOffline(roomId: string, memberId: string) {
-    const member = this.memberOf(roomId, memberId)
-    if (!member) return undefined
-    const before = { ...member }
-    member.offline = true
-    return before
-  }
-
-  // One process holds every socket: releasing the member is marking it offline.
-  async releaseMember(roomId: string, memberId: string) {
-    const before = await this.markOffline(roomId, memberId)
-    return before && { before, offline: true }
+  async touchMembers(roomId: string, memberIds: string[], at: number) {
+    for (const memberId of memberIds) await this.touchMember(roomId, memberId, at)
   }
 
   /** Puts a room in the model, its private pair indexed. */

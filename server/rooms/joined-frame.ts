@@ -1,5 +1,5 @@
 import type { ChatMessage, JoinedFrame } from '../../shared/protocol'
-import type { RoomView } from './room-view'
+import type { RoomView } from './presence/room-view'
 import type { MemberRecord, RoomRecord } from './types'
 
 export interface JoinedFrameParts {

@@ -18,7 +18,7 @@ import { Sweeps } from './hub/sweeps'
 import { Lobby } from './lobby/lobby'
 import { MemoryLobbyIndex } from './lobby/memory-lobby-index'
 import { MemoryRoomStore } from './memory-store'
-import { PresenceTracker } from './presence-tracker'
+import { PresenceTracker } from './presence/presence-tracker'
 import { SessionGuard } from './session-guard'
 import type { Connection } from './session-index'
 import { TypingTracker } from './typing-tracker'
@@ -57,13 +57,14 @@ export class RoomHub {
     const index = hubOptions.lobbyIndex ?? new MemoryLobbyIndex()
     const { lobbyMaxWatchers: maxWatchers, lobbyWatchersPerAddress: watchersPerAddress } = options
     const lobby: Lobby = this.lobby = new Lobby({ store, index, maxWatchers, watchersPerAddress, windowMs: heartbeatWindowMs, log, counts: roomId => presence.counts(roomId) })
-    const { memberTtlMs, neverPingedMemberTtlMs, emptyRoomGraceMs, presenceMergeMs } = options
+    const { memberTtlMs, neverPingedMemberTtlMs, emptyRoomGraceMs, presenceMergeMs, idleRoomsPerPass } = options
     const presence: PresenceTracker = this.presence = new PresenceTracker(store, {
       windowMs: heartbeatWindowMs,
       memberTtlMs,
       neverPingedMemberTtlMs,
       emptyRoomGraceMs,
       presenceMergeMs,
+      idleRoomsPerPass,
       log,
       lobby: lobby.writer,
       broadcast: (roomId, data) => sockets.index.broadcast(roomId, data),
@@ -76,9 +77,9 @@ export class RoomHub {
     const { memberships, roomCreations, dmRequests, answers } = limits
     const removals: MemberRemovals = new MemberRemovals({ store, memberships, presence, sockets, lobby: lobby.writer })
     const relay = new RoomEventRelay({ index: sockets.index, sockets, typing, presence, memberships, lobby: lobby.writer })
-    const liveness = this.liveness = new Liveness({ presence, store, log, removals, touchIntervalMs: Math.min(1000, heartbeatWindowMs / 4) })
+    const liveness = this.liveness = new Liveness({ presence, log, removals })
     this.actions = new MemberActions({ store, index: sockets.index, liveness, removals, presence })
-    this.sweeps = new Sweeps({ store, sockets, interest, presence, typing, memberships, lobby, options, prunable: prunableLimits(limits) })
+    this.sweeps = new Sweeps({ store, sockets, presence, typing, memberships, lobby, options, prunable: prunableLimits(limits) })
     const rules = { ...limits, maxRooms: options.maxRooms, maxRoomMembers: options.maxRoomMembers }
     this.context = {
       store,

@@ -26,6 +26,8 @@ export interface StoreCoordination {
    * the cost of idle rooms does not grow with the number of processes.
    */
   claimIdleSweep(intervalMs: number): Promise<boolean>
+  /** The other processes sharing the store; none for a store in this process. */
+  readonly peers?: PeerLink
 }
 
 /** What travels between the processes that serve a room. */
@@ -110,30 +112,44 @@ export interface MemberRecords {
 }
 
 /**
- * When each member was last heard, and whether it is offline: live state,
- * not durable (the SQLite store keeps it in memory only). Kept apart because
- * it is to leave the store for the process that holds the sockets (issue
- * 20): a ping becomes a local map write, and only changes cross processes.
+ * When each member was last heard, as far as the store needs it: for a
+ * membership's TTL, not for presence. Presence lives in the process that
+ * holds the member's sockets (presence/local-liveness.ts), so the store is
+ * told of a member's first sign of life and then at a slow pace.
  */
 export interface MemberLiveness {
-  /** Members marked offline or not heard from since `cutoff`: all a sweep needs to look at. */
-  listMembersSilentSince(roomId: string, cutoff: number): Promise<MemberRecord[]>
   /**
-   * Members whose last heartbeat is before `cutoff` (and at or after
-   * `since`), offline or not: those an idle sweep may expire, or those that
-   * went silent between two sweeps.
+   * Members whose last sign of life the store holds is before `cutoff` (and
+   * at or after `since`): those an idle sweep may expire.
    */
   listMembersSeenBefore(roomId: string, cutoff: number, since?: number): Promise<MemberRecord[]>
   /** Records a sign of life; returns the member as it was before, if it exists. */
   touchMember(roomId: string, memberId: string, at: number): Promise<MemberRecord | undefined>
-  /** Marks the member offline at once (it said it is away); returns the member as it was before. */
-  markOffline(roomId: string, memberId: string): Promise<MemberRecord | undefined>
-  /**
-   * This process holds no socket of the member any more: offline unless
-   * another live process still does. Returns the member as it was before and
-   * whether it is now offline.
-   */
-  releaseMember(roomId: string, memberId: string): Promise<{ before: MemberRecord, offline: boolean } | undefined>
+  /** Records that these members were heard at `at`, in one write; members no longer held are skipped. */
+  touchMembers(roomId: string, memberIds: string[], at: number): Promise<void>
+}
+
+/**
+ * The other processes sharing the store, for presence kept in each process
+ * (the Phoenix Presence model, issue 20). Processes tell each other of
+ * changes as presence events on the room's bus; this link adds what events
+ * alone cannot give: which processes are alive (a beat a second, so a
+ * SIGKILLed one is noticed), and a record of who each holds active in a room,
+ * written on changes only and read when a process starts watching a room.
+ * In-process stores have no peers.
+ */
+export interface PeerLink {
+  readonly instanceId: string
+  /** Says this process is alive; answers the peers heard from within `silentMs`, this one excluded. */
+  beat(silentMs: number): Promise<Set<string>>
+  /** Records what this process holds of members of a room: active or not. */
+  writeLive(roomId: string, changes: ReadonlyArray<readonly [memberId: string, active: boolean]>): Promise<void>
+  /** Replaces this process's whole record in a room (after a reconnect). */
+  replaceLive(roomId: string, activeIds: string[]): Promise<void>
+  /** Who each process holds active in the room, as recorded (dead processes included). */
+  readLive(roomId: string): Promise<Map<string, string[]>>
+  /** Drops what processes not in `alive` recorded in the room: the lease holder's slow clean-up. */
+  pruneLive(roomId: string, alive: ReadonlySet<string>): Promise<void>
 }
 
 /** A room's history and the changes to held messages, by the rules of message-changes.ts. */

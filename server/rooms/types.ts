@@ -46,10 +46,12 @@ export interface MemberRecord {
   /** sha256 of the member's token: the token itself is never stored. */
   tokenHash: string
   joinedAt: number
-  /** Time of the last heartbeat (or join, or chat). */
+  /**
+   * The last sign of life the store was told of (a join, a first ping, then
+   * one at a slow pace while it lasts): for the membership's TTL. Whether the
+   * member is online is not stored (presence/local-liveness.ts).
+   */
   lastSeenAt: number
-  /** Set when the member's last socket closed or it sent `away`; cleared by a heartbeat. */
-  offline: boolean
   /**
    * sha256 of the network it joined from (bans.ts networkOf: the IPv4
    * address, or the IPv6 /64), for a block when the owner removes it and
@@ -68,7 +70,12 @@ export const CLIENT_IDS_PER_MEMBER = 256
 /** What travels between the processes that serve a room. */
 export type RoomEvent
   = | { kind: 'chat', message: ChatMessage }
-    | { kind: 'presence', member: MemberPresence }
+  /** One process's word on a member it holds sockets of: `active` is that process's own state, not the room's. */
+    | { kind: 'presence', member: MemberPresence, instance: string }
+  /** A process's whole word on a room, sent again after it lost touch with the others (a reconnect). */
+    | { kind: 'presence-state', instance: string, active: string[] }
+  /** The member said it is away: every process holding its sockets takes it offline until it is heard again. */
+    | { kind: 'away', memberId: string, instance: string }
     | { kind: 'left', memberId: string }
     | { kind: 'typing', memberId: string, typing: boolean }
     | { kind: 'reaction', id: string, emoji: string, memberId: string, on: boolean }
@@ -88,4 +95,4 @@ export interface StoreHealth {
   state: 'ready' | 'connecting' | 'unavailable'
 }
 
-export type { MemberLiveness, MemberRecords, MessageLog, RoomBus, RoomRecords, RoomStore, StoreCoordination } from './room-store'
+export type { MemberLiveness, MemberRecords, MessageLog, PeerLink, RoomBus, RoomRecords, RoomStore, StoreCoordination } from './room-store'

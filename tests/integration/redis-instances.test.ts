@@ -113,7 +113,7 @@ describe('several instances on one Redis', () => {
         const roomId = `idle-${i}`
         await store.ensureRoom({ id: roomId, passwordHash: null, createdAt: Date.now(), title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 100_000)
         // Heard from after joining, so a lasting member rather than a drive-by to expire.
-        await store.addMember({ id: `m${i}`, roomId, name: 'Idle', tokenHash: `t${i}`, joinedAt: Date.now() - 1000, lastSeenAt: Date.now(), offline: true }, 10)
+        await store.addMember({ id: `m${i}`, roomId, name: 'Idle', tokenHash: `t${i}`, joinedAt: Date.now() - 1000, lastSeenAt: Date.now() }, 10)
       }
       const commands = async () => Number(/total_commands_processed:(\d+)/.exec(await admin.info('stats'))![1])
       const before = await commands()
@@ -163,7 +163,7 @@ describe('several instances on one Redis', () => {
         await store.ensureRoom({ id: roomId, passwordHash: null, createdAt: Date.now(), title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 100_000)
         for (let j = 0; j < OFFLINE; j++) {
           // Members who were here (heard from after they joined) and went offline: they stay members.
-          await store.addMember({ id: `m${i}-${j}`, roomId, name: `Gone ${j}`, tokenHash: `t${i}-${j}`, joinedAt: Date.now() - 1000, lastSeenAt: Date.now(), offline: true }, 100)
+          await store.addMember({ id: `m${i}-${j}`, roomId, name: `Gone ${j}`, tokenHash: `t${i}-${j}`, joinedAt: Date.now() - 1000, lastSeenAt: Date.now() }, 100)
         }
         const { client } = await joinRoom(one.wsUrl, roomId, 'Here')
         pingers.push(setInterval(() => client.send({ type: 'ping' }), 500))

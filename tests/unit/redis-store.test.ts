@@ -29,8 +29,8 @@ afterEach(async () => {
 })
 afterAll(() => redis.kill())
 
-async function createStore(historyLimit = 10, windowMs = 8000) {
-  const store = new RedisRoomStore({ url: redis.url, historyLimit, windowMs, emptyRoomGraceMs: 30_000, commandTimeoutMs: 1000, log: () => {} })
+async function createStore(historyLimit = 10, windowMs = 8000, onDataLost?: () => void) {
+  const store = new RedisRoomStore({ url: redis.url, historyLimit, windowMs, emptyRoomGraceMs: 30_000, commandTimeoutMs: 1000, log: () => {}, onDataLost })
   stores.push(store)
   await store.ready()
   return store
@@ -67,23 +67,30 @@ describe('RedisRoomStore across instances', () => {
     expect(indexed).toHaveLength(100)
   })
 
-  it('a member with sockets on two instances stays online until both let go', async () => {
+  it('instances see each other alive while they beat, and one that stops beating falls silent', async () => {
     const [one, two] = [await createStore(), await createStore()]
-    await one.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 10)
-    await one.addMember(member, 10)
-    await one.touchMember('lobby', 'a', Date.now())
-    await two.touchMember('lobby', 'a', Date.now())
-    expect(await one.releaseMember('lobby', 'a')).toMatchObject({ offline: false })
-    expect(await two.releaseMember('lobby', 'a')).toMatchObject({ offline: true })
+    await one.peers.beat(300)
+    expect(await two.peers.beat(300)).toEqual(new Set([one.peers.instanceId]))
+    expect(await one.peers.beat(300)).toEqual(new Set([two.peers.instanceId]))
+    await new Promise(resolve => setTimeout(resolve, 400))
+    // `one` beats on; `two` has not beaten for longer than the silence allowed.
+    await two.peers.beat(300)
+    await new Promise(resolve => setTimeout(resolve, 400))
+    expect(await two.peers.beat(300)).toEqual(new Set())
+    expect(await one.peers.beat(300)).toEqual(new Set([two.peers.instanceId]))
   })
 
-  it('an instance that stopped heartbeating (it died) does not keep a member online', async () => {
-    const [survivor, dead] = [await createStore(10, 200), await createStore(10, 200)]
-    await survivor.ensureRoom({ id: 'lobby', passwordHash: null, createdAt: 1, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }, 10)
-    await survivor.addMember(member, 10)
-    await dead.touchMember('lobby', 'a', Date.now() - 500)
-    await survivor.touchMember('lobby', 'a', Date.now())
-    expect(await survivor.releaseMember('lobby', 'a')).toMatchObject({ offline: true })
+  it('records who each instance holds active in a room, on changes only, and drops dead instances\' records', async () => {
+    const [one, two] = [await createStore(), await createStore()]
+    await one.peers.writeLive('lobby', [['a', true], ['b', true]])
+    await two.peers.writeLive('lobby', [['a', true]])
+    await one.peers.writeLive('lobby', [['b', false]])
+    expect(await one.peers.readLive('lobby')).toEqual(new Map([[one.peers.instanceId, ['a']], [two.peers.instanceId, ['a']]]))
+    await one.peers.replaceLive('lobby', ['c', 'd'])
+    expect((await two.peers.readLive('lobby')).get(one.peers.instanceId)?.sort()).toEqual(['c', 'd'])
+    await two.peers.pruneLive('lobby', new Set([two.peers.instanceId]))
+    expect(await two.peers.readLive('lobby')).toEqual(new Map([[two.peers.instanceId, ['a']]]))
+    expect(await two.peers.readLive('nowhere')).toEqual(new Map())
   })
 
   it('two instances racing for a name: exactly one gets a free one, nobody takes a silent member\'s, and nobody leaves', async () => {
@@ -218,7 +225,11 @@ describe('RedisRoomStore when Redis misbehaves', () => {
   })
 
   it('a room lost from Redis (evicted, flushed) closes its sockets with 1012 so they join again; other rooms go on', async () => {
-    const hub = await hubOn(await createStore(500, 400))
+    // As the server wires it (server/utils/room-hub.ts): a Redis that lost
+    // everything is noticed by the epoch, since pings no longer reach Redis.
+    let lost = () => {}
+    const hub = await hubOn(await createStore(500, 400, () => lost()))
+    lost = () => hub.restartSessions()
     const ada = await join(hub, 'evicted', 'Ada')
     const bob = await join(hub, 'kept', 'Bob')
     await admin.del(...await admin.keys('hb:{evicted}:*'))
@@ -229,7 +240,6 @@ describe('RedisRoomStore when Redis misbehaves', () => {
     expect(bob.conn.closedWith).toBeUndefined()
 
     await admin.flushall()
-    hub.receive(bob.conn, '{"type":"ping"}')
     await vi.waitFor(() => expect(bob.conn.closedWith?.code).toBe(1012), { timeout: 3000 })
   })
 })

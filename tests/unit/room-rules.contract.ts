@@ -13,7 +13,7 @@ import type { MemberRecord, PrivateSeat, RoomStore } from '../../server/rooms/ty
  */
 export function describeRoomRules(name: string, createStore: () => Promise<RoomStore> | RoomStore) {
   const room = { id: 'lobby', passwordHash: null, createdAt: 1, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }
-  const member = (id: string, name: string, roomId = 'lobby'): MemberRecord => ({ id, roomId, name, tokenHash: `hash-${roomId}-${id}`, joinedAt: 1, lastSeenAt: 1, offline: false })
+  const member = (id: string, name: string, roomId = 'lobby'): MemberRecord => ({ id, roomId, name, tokenHash: `hash-${roomId}-${id}`, joinedAt: 1, lastSeenAt: 1 })
   const ada = { id: 'a', name: 'Ada' }
   const file = { id: 'f1', name: 'cat.png', type: 'image/png', size: 10, url: '/files/f1-secret', width: 1, height: 1 }
 

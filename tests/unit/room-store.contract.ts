@@ -11,7 +11,7 @@ import type { MemberRecord, PrivateSeat, RoomEvent, RoomStore } from '../../serv
 export function describeRoomStore(name: string, createStore: (historyLimit: number) => Promise<RoomStore> | RoomStore) {
   const room = { id: 'lobby', passwordHash: null, createdAt: 1, title: 'A room', visibility: 'unlisted' as const, ownerId: 'owner' }
   const member = (id: string, name: string): MemberRecord => ({
-    id, roomId: 'lobby', name, tokenHash: `hash-${id}`, joinedAt: 1, lastSeenAt: 1, offline: false,
+    id, roomId: 'lobby', name, tokenHash: `hash-${id}`, joinedAt: 1, lastSeenAt: 1,
   })
 
   describe(`${name}: the RoomStore contract`, () => {
@@ -160,11 +160,10 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       await store.ensureRoom(room, 100)
       await store.subscribe('lobby')
       await store.addMember({ ...member('old', 'Ada'), lastSeenAt: 100 }, 100)
-      await store.markOffline('lobby', 'old')
       for (const name of ['Ada', 'ada', 'ADA', '\u0410da']) {
         expect(await store.addMember({ ...member('new', name), lastSeenAt: 10 ** 12 }, 100)).toBe('name-taken')
       }
-      expect(await store.findMemberByTokenHash('lobby', 'hash-old')).toMatchObject({ id: 'old', name: 'Ada', offline: true })
+      expect(await store.findMemberByTokenHash('lobby', 'hash-old')).toMatchObject({ id: 'old', name: 'Ada' })
       expect((await store.listMembers('lobby')).map(m => m.id)).toEqual(['old'])
       // Offline members count towards the room's cap.
       expect(await store.addMember({ ...member('new', 'Bob'), lastSeenAt: 10 ** 12 }, 1)).toBe('room-full')
@@ -178,8 +177,7 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
       await store.addMember(member('a', 'Ada'), 100)
-      await store.markOffline('lobby', 'a')
-      expect(await store.replaceToken('lobby', 'a', 'hash-new')).toMatchObject({ id: 'a', name: 'Ada', tokenHash: 'hash-new', offline: true })
+      expect(await store.replaceToken('lobby', 'a', 'hash-new')).toMatchObject({ id: 'a', name: 'Ada', tokenHash: 'hash-new' })
       expect(await store.findMemberByTokenHash('lobby', 'hash-a')).toBeUndefined()
       expect(await store.findMemberByTokenHash('lobby', 'hash-new')).toMatchObject({ id: 'a', name: 'Ada' })
       expect(await store.replaceToken('lobby', 'nobody', 'hash-x')).toBeUndefined()
@@ -201,27 +199,26 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.findMemberByTokenHash('lobby', 'hash-x')).toBeUndefined()
     })
 
-    it('lists only the members a sweep must look at: offline ones and those silent since the cutoff', async () => {
+    it('brings members\' last-seen forward in one write, never back, and skips members no longer held', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
       for (const [id, name] of [['a', 'Ada'], ['b', 'Bob'], ['c', 'Cy']]) await store.addMember(member(id!, name!), 100)
-      await store.touchMember('lobby', 'a', 100)
-      await store.touchMember('lobby', 'b', 100)
-      await store.markOffline('lobby', 'b')
-      const silent = await store.listMembersSilentSince('lobby', 50)
-      expect(silent.map(m => m.id).sort()).toEqual(['b', 'c'])
-      expect(silent.find(m => m.id === 'b')).toMatchObject({ offline: true, lastSeenAt: 100 })
+      await store.touchMember('lobby', 'c', 500)
+      await store.touchMembers('lobby', ['a', 'c', 'gone'], 300)
+      const seen = Object.fromEntries((await store.listMembers('lobby')).map(m => [m.id, m.lastSeenAt]))
+      expect(seen).toEqual({ a: 300, b: 1, c: 500 })
+      expect((await store.listMembersSeenBefore('lobby', 400)).map(m => m.id).sort()).toEqual(['a', 'b'])
       expect(await store.countMembers('lobby')).toBe(3)
       expect(await store.countMembers('nowhere')).toBe(0)
     })
 
-    it('touch and markOffline return the member as it was before', async () => {
+    it('touch returns the member as it was before', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
       await store.addMember(member('a', 'Ada'), 100)
-      expect(await store.markOffline('lobby', 'a')).toMatchObject({ offline: false })
-      expect(await store.touchMember('lobby', 'a', 50)).toMatchObject({ offline: true, lastSeenAt: 1 })
-      expect((await store.listMembers('lobby'))[0]).toMatchObject({ offline: false, lastSeenAt: 50 })
+      expect(await store.touchMember('lobby', 'a', 50)).toMatchObject({ lastSeenAt: 1 })
+      expect(await store.touchMember('lobby', 'a', 40)).toMatchObject({ lastSeenAt: 50 })
+      expect((await store.listMembers('lobby'))[0]).toMatchObject({ lastSeenAt: 50 })
       expect(await store.touchMember('lobby', 'nobody', 60)).toBeUndefined()
     })
 
@@ -463,16 +460,6 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       ])
     })
 
-    it('a released member is offline once no process holds it', async () => {
-      const store = await createStore(10)
-      await store.ensureRoom(room, 100)
-      await store.addMember(member('a', 'Ada'), 100)
-      await store.touchMember('lobby', 'a', Date.now())
-      expect(await store.releaseMember('lobby', 'a')).toMatchObject({ before: { offline: false }, offline: true })
-      expect((await store.listMembers('lobby'))[0]).toMatchObject({ offline: true })
-      expect(await store.releaseMember('lobby', 'nobody')).toBeUndefined()
-    })
-
     it('posts only for a current member of an existing room', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)
@@ -505,8 +492,8 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       await store.addMember(member('a', 'Ada'), 100)
       await store.addMember(member('b', 'Bob'), 100)
       await store.touchMember('lobby', 'b', 100)
-      await store.markOffline('lobby', 'b')
       expect((await store.listMembersSeenBefore('lobby', 50)).map(m => m.id)).toEqual(['a'])
+      expect((await store.listMembersSeenBefore('lobby', 200, 50)).map(m => m.id)).toEqual(['b'])
       expect(await store.claimIdleSweep(1000)).toBe(true)
     })
 

@@ -54,7 +54,7 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
 
 describe('SqliteRoomStore on disk', () => {
   const room = { id: 'lobby', passwordHash: 'scrypt-hash', createdAt: 1, title: 'A room', visibility: 'public' as const, ownerId: 'owner' }
-  const member = (id: string, name: string): MemberRecord => ({ id, roomId: 'lobby', name, tokenHash: `hash-${id}`, joinedAt: 1, lastSeenAt: 1, offline: false })
+  const member = (id: string, name: string): MemberRecord => ({ id, roomId: 'lobby', name, tokenHash: `hash-${id}`, joinedAt: 1, lastSeenAt: 1 })
   const chat = (text: string, clientId?: string) => ({ type: 'chat' as const, id: `id-${text}`, roomId: 'lobby', from: { id: 'a', name: 'Ada' }, text, at: 5, ...(clientId ? { clientId } : {}) })
 
   it('keeps rooms, members, history and the clientId window across a reopen; members come back offline', async () => {
@@ -67,7 +67,7 @@ describe('SqliteRoomStore on disk', () => {
 
     store = await reopen(store, { historyLimit: 3, now: () => 5000 })
     expect(await store.getRoom('lobby')).toEqual(room)
-    expect(await store.findMemberByTokenHash('lobby', 'hash-a')).toMatchObject({ id: 'a', name: 'Ada', offline: true, lastSeenAt: 5000 })
+    expect(await store.findMemberByTokenHash('lobby', 'hash-a')).toMatchObject({ id: 'a', name: 'Ada', lastSeenAt: 5000 })
     expect((await store.listMembers('lobby')).map(m => m.id).sort()).toEqual(['a', 'b'])
     expect(await store.addMember(member('x', 'ADA'), 100)).toBe('name-taken')
     expect((await store.recentMessages('lobby', 10)).map(m => [m.seq, m.text])).toEqual([[2, 'two'], [3, 'three'], [4, 'four']])
@@ -232,7 +232,7 @@ describe('SqliteRoomStore on disk', () => {
 })
 
 describe('SqliteRoomStore on a disk that fills up', () => {
-  const member = (id: string, name: string): MemberRecord => ({ id, roomId: 'lobby', name, tokenHash: `hash-${id}`, joinedAt: 1, lastSeenAt: 1, offline: false })
+  const member = (id: string, name: string): MemberRecord => ({ id, roomId: 'lobby', name, tokenHash: `hash-${id}`, joinedAt: 1, lastSeenAt: 1 })
   const chat = (from: string, text: string, clientId: string) => ({ type: 'chat' as const, id: `id-${text}`, roomId: 'lobby', from: { id: from, name: from }, text, at: 5, clientId })
 
   it('a turn whose commit fails leaves nothing behind, in the file or in memory, and the store recovers once there is room', async () => {

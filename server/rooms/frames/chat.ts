@@ -33,7 +33,7 @@ export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (sessi
   // A repeat (a resend after a drop) is acknowledged to its sender only; a
   // new message reaches the room as the store's chat event.
   if (appended.duplicate) context.send(session, appended.message)
-  if (!await liveness.heard(member.roomId, member.id)) await removals.memberGone(member.roomId, member.id)
+  await liveness.heard(member)
 }
 
 // Named by its clientId, so that the page stops re-sending a message that

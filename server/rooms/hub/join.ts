@@ -6,9 +6,9 @@ import type { ResolvedHubOptions } from '../hub-options'
 import { joinHistory } from '../join-history'
 import type { JoinHistory } from '../join-history'
 import { joinedFrame } from '../joined-frame'
-import type { PresenceTracker } from '../presence-tracker'
+import type { PresenceTracker } from '../presence/presence-tracker'
 import { peerOf } from '../private-rooms'
-import type { RoomView } from '../room-view'
+import type { RoomView } from '../presence/room-view'
 import type { Session } from '../session-index'
 import type { MemberRecord, RoomRecord, RoomStore } from '../types'
 import type { RoomInterest } from './interest'
@@ -78,7 +78,7 @@ export class RoomJoins {
       await this.options.interest.enter(roomId)
       entered = true
       if (session.closed) return await this.abandon(session, member, resumed, false)
-      view = await this.options.presence.viewOf(roomId)
+      view = await this.options.presence.viewOf(roomId, member.id)
       session.tabId = frame.tabId
       sockets.index.attach(session, { id: member.id, name: member.name, roomId }, true)
       attached = true

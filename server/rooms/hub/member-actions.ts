@@ -1,4 +1,4 @@
-import type { PresenceTracker } from '../presence-tracker'
+import type { PresenceTracker } from '../presence/presence-tracker'
 import { seatHolder } from '../private-rooms'
 import { hashToken } from '../secrets'
 import type { SessionIndex } from '../session-index'
@@ -9,7 +9,7 @@ import type { MemberRemovals } from './removals'
 export interface MemberActionsOptions {
   store: RoomStore
   index: Pick<SessionIndex, 'sessionsOf'>
-  liveness: Pick<Liveness, 'offline' | 'released'>
+  liveness: Pick<Liveness, 'away' | 'released'>
   removals: Pick<MemberRemovals, 'removeMember'>
   presence: Pick<PresenceTracker, 'counts'>
 }
@@ -30,7 +30,7 @@ export class MemberActions {
     const member = await memberByToken(this.options.store, roomId, token)
     if (!member) return false
     const liveness = this.options.liveness
-    if (tabId === undefined) await liveness.offline(roomId, member.id)
+    if (tabId === undefined) await liveness.away(roomId, member.id)
     else if (!this.options.index.sessionsOf(roomId, member.id).some(session => session.tabId !== tabId)) await liveness.released(roomId, member.id)
     return true
   }

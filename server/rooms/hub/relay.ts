@@ -1,7 +1,7 @@
 import type { ServerFrame } from '../../../shared/protocol'
 import type { LobbyWriter } from '../lobby/lobby-writer'
 import type { MembershipLedger } from '../membership-ledger'
-import type { PresenceTracker } from '../presence-tracker'
+import type { PresenceTracker } from '../presence/presence-tracker'
 import type { SessionIndex } from '../session-index'
 import type { TypingTracker } from '../typing-tracker'
 import type { RoomEvent } from '../types'

@@ -1,6 +1,6 @@
 import type { LobbyWriter } from '../lobby/lobby-writer'
 import type { MembershipLedger } from '../membership-ledger'
-import type { PresenceTracker } from '../presence-tracker'
+import type { PresenceTracker } from '../presence/presence-tracker'
 import type { RoomStore } from '../types'
 import type { HubSockets } from './sockets'
 

@@ -2,16 +2,14 @@ import { CLOSE_CODES } from '../../../shared/protocol'
 import type { ResolvedHubOptions } from '../hub-options'
 import type { Lobby } from '../lobby/lobby'
 import type { MembershipLedger } from '../membership-ledger'
-import type { PresenceTracker } from '../presence-tracker'
+import type { PresenceTracker } from '../presence/presence-tracker'
 import type { TypingTracker } from '../typing-tracker'
 import type { RoomStore } from '../types'
-import type { RoomInterest } from './interest'
 import type { HubSockets } from './sockets'
 
 export interface SweepsOptions {
   store: Pick<RoomStore, 'health' | 'claimIdleSweep' | 'listRoomIds' | 'listMembers' | 'findMemberByTokenHash'>
   sockets: Pick<HubSockets, 'sessions' | 'closeSession'>
-  interest: Pick<RoomInterest, 'roomIds' | 'has'>
   presence: Pick<PresenceTracker, 'sweep' | 'sweepIdle'>
   typing: Pick<TypingTracker, 'sweep'>
   memberships: Pick<MembershipLedger, 'hold' | 'recheck'>
@@ -27,7 +25,6 @@ export class Sweeps {
   private sweepingRooms = false
   private sweepingIdleRooms = false
   private lastIdleSweepAt = -Infinity
-  private lastFullRoomSweepAt = -Infinity
 
   constructor(private readonly options: SweepsOptions) {}
 
@@ -60,20 +57,19 @@ export class Sweeps {
     for (const limits of this.options.prunable) limits.prune(now)
     if (store.health().state !== 'ready') return
     const passes: Promise<void>[] = []
-    // The rooms with sockets here are swept at every tick, for presence
-    // within the window; fully once per idle-sweep interval.
+    // This process's own members are looked at every tick, from memory, for
+    // presence within the window; the store hears only of beats and, slowly,
+    // of last-seen times.
     if (!this.sweepingRooms) {
-      const full = now - this.lastFullRoomSweepAt >= options.idleRoomSweepIntervalMs
-      if (full) this.lastFullRoomSweepAt = now
       passes.push(this.guarded('sweepingRooms', async () => {
-        await this.options.presence.sweep(now, this.options.interest.roomIds(), full)
+        await this.options.presence.sweep(now)
         await this.options.memberships.recheck(now, async held => (await store.findMemberByTokenHash(held.roomId, held.tokenHash))?.id === held.memberId)
       }))
     }
-    // The others only need their members expired after the member TTL: one
-    // process at a time does that, once per idle-sweep interval, so idle
-    // rooms cost the store the same whatever the number of processes. A long
-    // pass does not hold up the one above.
+    // Memberships past their TTL and empty rooms: one process at a time does
+    // that, once per idle-sweep interval, so the rooms cost the store the
+    // same whatever the number of processes. A long pass does not hold up
+    // the one above.
     if (!this.sweepingIdleRooms && now - this.lastIdleSweepAt >= options.idleRoomSweepIntervalMs) {
       this.lastIdleSweepAt = now
       passes.push(this.guarded('sweepingIdleRooms', () => this.sweepIdleRooms(now)))
@@ -82,10 +78,10 @@ export class Sweeps {
   }
 
   private async sweepIdleRooms(now: number): Promise<void> {
-    const { store, interest } = this.options
+    const { store } = this.options
     if (!await store.claimIdleSweep(this.options.options.idleRoomSweepIntervalMs)) return
     const roomIds = await store.listRoomIds()
-    await this.options.presence.sweepIdle(now, roomIds.filter(roomId => !interest.has(roomId)), roomIds)
+    await this.options.presence.sweepIdle(now, roomIds)
     await this.options.lobby.prune(roomIds, now)
   }
 

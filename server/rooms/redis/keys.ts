@@ -1,5 +1,7 @@
 /** The set of every room id, for the sweep. */
 export const ROOMS_KEY = 'hb:rooms'
+/** instanceId -> its last beat: which instances are alive (presence/peer-watch.ts). */
+export const INSTANCES_KEY = 'hb:instances'
 /** Held for one idle-room sweep interval by the instance whose turn it is. */
 export const IDLE_SWEEP_LOCK_KEY = 'hb:idle-sweep'
 const CHANNEL = /^hb:\{(.+)\}:events$/
@@ -26,6 +28,8 @@ export function roomKeys(roomId: string) {
     sent: (memberId: string) => `${base}:sent:${memberId}`,
     sentOrder: (memberId: string) => `${base}:sent-order:${memberId}`,
     channel: `${base}:events`,
+    /** `instanceId:memberId` of the members each instance holds active: written on changes, read by an instance that starts watching the room. */
+    live: `${base}:live`,
     /** Ban key -> until of members the owner removed; expires with its last ban, not with the room. */
     bans: `${base}:bans`,
   }

@@ -1,8 +1,8 @@
 import { nameKeys } from '../name-keys'
 import type { MemberRecord } from '../types'
 
-/** What the scripts return for a member: its JSON, its last heartbeat, whether it is marked offline. */
-export type MemberReply = [json: string, lastSeenAt: string | null, offline: number]
+/** What the scripts return for a member: its JSON and its last sign of life (some add a third value, ignored here). */
+export type MemberReply = [json: string, lastSeenAt: string | null, ...unknown[]]
 
 interface StoredMember {
   id: string
@@ -22,7 +22,7 @@ export function encodeMember(member: MemberRecord): string {
 
 export function decodeMember(roomId: string, reply: MemberReply | null | undefined): MemberRecord | undefined {
   if (!reply) return undefined
-  const [json, lastSeenAt, offline] = reply
+  const [json, lastSeenAt] = reply
   const stored = JSON.parse(json) as StoredMember
   return {
     id: stored.id,
@@ -31,7 +31,6 @@ export function decodeMember(roomId: string, reply: MemberReply | null | undefin
     tokenHash: stored.tokenHash,
     joinedAt: stored.joinedAt,
     lastSeenAt: Number(lastSeenAt ?? 0),
-    offline: Number(offline) === 1,
     ...(stored.addressHash ? { addressHash: stored.addressHash } : {}),
     ...(stored.browserHash ? { browserHash: stored.browserHash } : {}),
   }

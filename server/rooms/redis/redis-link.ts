@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import Redis from 'ioredis'
-import type { RoomBus, StoreCoordination } from '../room-store'
+import type { PeerLink, RoomBus, StoreCoordination } from '../room-store'
 import type { RoomEvent, StoreHealth } from '../types'
 import { IDLE_SWEEP_LOCK_KEY, roomIdOfChannel, roomKeys } from './keys'
 import { RedisLobbyIndex } from './lobby-index'
+import { RedisPeerLink } from './peer-link'
 import * as scripts from './scripts'
 import { watchConnection } from './watch-connection'
 import type { WatchedConnection } from './watch-connection'
@@ -37,6 +38,7 @@ export class RedisLink implements RoomBus, StoreCoordination {
   protected readonly redis: Scripted
   protected readonly instanceId = randomBytes(6).toString('base64url')
   protected readonly connection: WatchedConnection
+  readonly peers: PeerLink
   private readonly subscriber: Redis
   private handler: (roomId: string, event: RoomEvent) => void = () => {}
 
@@ -62,6 +64,7 @@ export class RedisLink implements RoomBus, StoreCoordination {
     this.subscriber = new Redis(options.url, connectionOptions)
     for (const [name, lua] of Object.entries(scripts)) this.redis.defineCommand(name, { lua })
     this.connection = watchConnection(this.redis, options)
+    this.peers = new RedisPeerLink(this.instanceId, this.redis, (script, keys, ...args) => this.run(script, keys, ...args))
     this.redis.on('ready', () => this.onReady())
     this.subscriber.on('error', () => {})
     this.subscriber.on('message', (channel: string, data: string) => {

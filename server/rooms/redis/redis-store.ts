@@ -108,18 +108,12 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
     return decodeMember(roomId, reply)
   }
 
-  async listMembersSilentSince(roomId: string, cutoff: number) {
-    const k = roomKeys(roomId)
-    const replies = await this.run('SILENT_MEMBERS', [k.members, k.seen, k.offline], '-inf', cutoff, '1') as MemberReply[]
-    return replies.map(reply => decodeMember(roomId, reply)!)
-  }
-
   async listMembersSeenBefore(roomId: string, cutoff: number, since?: number) {
     const k = roomKeys(roomId)
-    // Between two sweeps nobody went silent, mostly: one ZCOUNT says so, and
-    // the script runs only for the ticks where somebody did.
+    // Between two passes nobody went silent, mostly: one ZCOUNT says so, and
+    // the script runs only for the passes where somebody did.
     if (since !== undefined && await this.redis.zcount(k.seen, since, `(${cutoff}`) === 0) return []
-    const replies = await this.run('SILENT_MEMBERS', [k.members, k.seen, k.offline], since ?? '-inf', cutoff, '0') as MemberReply[]
+    const replies = await this.run('SEEN_BEFORE', [k.members, k.seen], since ?? '-inf', cutoff) as MemberReply[]
     return replies.map(reply => decodeMember(roomId, reply)!)
   }
 
@@ -129,15 +123,13 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
 
   async listMembers(roomId: string) {
     const k = roomKeys(roomId)
-    const [[, members], [, seen], [, offline]] = await this.redis.multi()
+    const [[, members], [, seen]] = await this.redis.multi()
       .hgetall(k.members)
       .zrange(k.seen, 0, -1, 'WITHSCORES')
-      .smembers(k.offline)
-      .exec() as [[null, Record<string, string>], [null, string[]], [null, string[]]]
+      .exec() as [[null, Record<string, string>], [null, string[]]]
     const lastSeen = new Map<string, string>()
     for (let i = 0; i < seen.length; i += 2) lastSeen.set(seen[i]!, seen[i + 1]!)
-    const offlineIds = new Set(offline)
-    return Object.entries(members).map(([id, json]) => decodeMember(roomId, [json, lastSeen.get(id) ?? '0', offlineIds.has(id) ? 1 : 0])!)
+    return Object.entries(members).map(([id, json]) => decodeMember(roomId, [json, lastSeen.get(id) ?? '0'])!)
   }
 
   async removeMember(roomId: string, memberId: string) {
@@ -173,21 +165,12 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
 
   async touchMember(roomId: string, memberId: string, at: number) {
     const k = roomKeys(roomId)
-    const reply = await this.run('TOUCH_MEMBER', [k.members, k.seen, k.offline, k.holders(memberId)], memberId, at, this.instanceId, 2 * this.options.windowMs) as MemberReply | null
-    return decodeMember(roomId, reply)
+    return decodeMember(roomId, await this.run('TOUCH_MEMBER', [k.members, k.seen], memberId, at) as MemberReply | null)
   }
 
-  async markOffline(roomId: string, memberId: string) {
+  async touchMembers(roomId: string, memberIds: string[], at: number) {
     const k = roomKeys(roomId)
-    const reply = await this.run('MARK_OFFLINE', [k.members, k.seen, k.offline, k.holders(memberId)], memberId) as MemberReply | null
-    return decodeMember(roomId, reply)
-  }
-
-  async releaseMember(roomId: string, memberId: string) {
-    const k = roomKeys(roomId)
-    const reply = await this.run('RELEASE_MEMBER', [k.members, k.seen, k.offline, k.holders(memberId)], memberId, this.instanceId, Date.now(), this.options.windowMs) as [...MemberReply, number] | null
-    const before = decodeMember(roomId, reply && [reply[0], reply[1], reply[2]])
-    return before && { before, offline: reply![3] === 1 }
+    await this.run('TOUCH_MEMBERS', [k.members, k.seen], at, ...memberIds)
   }
 
   async appendMessage(message: NewChatMessage) {

@@ -64,8 +64,8 @@ export function roomRecordOf(row: RoomRow): RoomRecord {
   }
 }
 
-// Every member comes back offline and seen now: it counts as online again
+// Every member comes back seen now (and offline: no process holds it): online again
 // once it pings, and has the full member TTL to come back after the restart.
 export function memberRecordOf(row: MemberRow, now: number): MemberRecord {
-  return { id: row.id, roomId: row.room_id, name: row.name, tokenHash: row.token_hash, joinedAt: row.joined_at, lastSeenAt: now, offline: true, ...(row.address_hash ? { addressHash: row.address_hash } : {}), ...(row.browser_hash ? { browserHash: row.browser_hash } : {}) }
+  return { id: row.id, roomId: row.room_id, name: row.name, tokenHash: row.token_hash, joinedAt: row.joined_at, lastSeenAt: now, ...(row.address_hash ? { addressHash: row.address_hash } : {}), ...(row.browser_hash ? { browserHash: row.browser_hash } : {}) }
 }

@@ -1,73 +1,58 @@
-// Liveness: when each member was last heard and by which instances, and
-// whether it is offline. Apart from membership because it is to leave Redis
-// for the process that holds the sockets (issue 20).
+// What the store keeps of liveness: a member's last sign of life, for its
+// TTL. Presence itself stays in the process that holds the sockets (issue
+// 20); these run on a member's first ping and then at a slow pace.
 
-/**
- * A heartbeat. KEYS: members, seen, offline, holders. ARGV: memberId, at,
- * instanceId, holderTtlMs. The holders set says which instances hold a socket
- * of the member, each with its last heartbeat, so a dead instance ages out.
- */
+/** KEYS: members, seen. ARGV: memberId, at. The member as it was before, or false. */
 export const TOUCH_MEMBER = `
 local json = redis.call('HGET', KEYS[1], ARGV[1])
 if not json then return false end
 local seen = redis.call('ZSCORE', KEYS[2], ARGV[1])
-local offline = redis.call('SREM', KEYS[3], ARGV[1])
 redis.call('ZADD', KEYS[2], 'GT', ARGV[2], ARGV[1])
-redis.call('ZADD', KEYS[4], ARGV[2], ARGV[3])
-redis.call('PEXPIRE', KEYS[4], ARGV[4])
-return {json, seen, offline}
+return {json, seen}
 `
 
-/** KEYS: members, seen, offline, holders. ARGV: memberId. */
-export const MARK_OFFLINE = `
-local json = redis.call('HGET', KEYS[1], ARGV[1])
-if not json then return false end
-local seen = redis.call('ZSCORE', KEYS[2], ARGV[1])
-local added = redis.call('SADD', KEYS[3], ARGV[1])
-redis.call('DEL', KEYS[4])
-return {json, seen, 1 - added}
+/** KEYS: members, seen. ARGV: at, memberIds... Members no longer held are skipped. */
+export const TOUCH_MEMBERS = `
+for i = 2, #ARGV do
+  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then redis.call('ZADD', KEYS[2], 'GT', ARGV[1], ARGV[i]) end
+end
+return 0
 `
 
 /**
- * This instance holds no socket of the member any more. KEYS: members, seen,
- * offline, holders. ARGV: memberId, instanceId, now, windowMs. Offline only
- * when no instance has heartbeated the member within the window.
+ * KEYS: members, seen. ARGV: since ('-inf' for any), cutoff. Members last
+ * seen in [since, cutoff), as member replies.
  */
-export const RELEASE_MEMBER = `
-local json = redis.call('HGET', KEYS[1], ARGV[1])
-if not json then return false end
-local seen = redis.call('ZSCORE', KEYS[2], ARGV[1])
-local wasOffline = redis.call('SISMEMBER', KEYS[3], ARGV[1])
-redis.call('ZREM', KEYS[4], ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. (tonumber(ARGV[3]) - tonumber(ARGV[4])))
-local nowOffline = 0
-if redis.call('ZCARD', KEYS[4]) == 0 then
-  redis.call('SADD', KEYS[3], ARGV[1])
-  nowOffline = 1
-end
-return {json, seen, wasOffline, nowOffline}
-`
-
-/**
- * KEYS: members, seen, offline. ARGV: since ('-inf' for any), cutoff, '1' to
- * add every member marked offline. Members last seen in [since, cutoff) (and
- * the offline ones), as member replies.
- */
-export const SILENT_MEMBERS = `
-local ids = redis.call('ZRANGEBYSCORE', KEYS[2], ARGV[1], '(' .. ARGV[2])
-if ARGV[3] == '1' then
-  for _, id in ipairs(redis.call('SMEMBERS', KEYS[3])) do table.insert(ids, id) end
-end
-local seen = {}
+export const SEEN_BEFORE = `
 local replies = {}
-for _, id in ipairs(ids) do
-  if not seen[id] then
-    seen[id] = true
-    local json = redis.call('HGET', KEYS[1], id)
-    if json then
-      table.insert(replies, {json, redis.call('ZSCORE', KEYS[2], id), redis.call('SISMEMBER', KEYS[3], id)})
-    end
-  end
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], ARGV[1], '(' .. ARGV[2])) do
+  local json = redis.call('HGET', KEYS[1], id)
+  if json then table.insert(replies, {json, redis.call('ZSCORE', KEYS[2], id)}) end
 end
 return replies
+`
+
+/**
+ * An instance's whole record in a room, replaced. KEYS: live. ARGV:
+ * instanceId, ttlMs, memberIds... Fields are `instanceId:memberId`.
+ */
+export const LIVE_REPLACE = `
+local prefix = ARGV[1] .. ':'
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(field, 1, #prefix) == prefix then redis.call('HDEL', KEYS[1], field) end
+end
+for i = 3, #ARGV do redis.call('HSET', KEYS[1], prefix .. ARGV[i], 1) end
+if #ARGV > 2 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`
+
+/** Drops the fields of instances not named. KEYS: live. ARGV: live instanceIds... */
+export const LIVE_PRUNE = `
+local alive = {}
+for _, id in ipairs(ARGV) do alive[id] = true end
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  local cut = string.find(field, ':', 1, true)
+  if not cut or not alive[string.sub(field, 1, cut - 1)] then redis.call('HDEL', KEYS[1], field) end
+end
+return 0
 `

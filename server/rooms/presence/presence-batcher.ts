@@ -1,4 +1,4 @@
-import type { MemberPresence } from '../../shared/protocol'
+import type { MemberPresence } from '../../../shared/protocol'
 
 export interface PresenceDelta {
   changed: Map<string, MemberPresence>

@@ -1,4 +1,4 @@
-import type { MemberPresence } from '../../shared/protocol'
+import type { MemberPresence } from '../../../shared/protocol'
 
 /**
  * What this process has told a room's sockets about who is there. Presence
