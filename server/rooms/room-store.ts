@@ -140,6 +140,8 @@ export interface MemberLiveness {
  */
 export interface PeerLink {
   readonly instanceId: string
+  /** How many times the link to the peers came up: a change means what was said meanwhile may be lost. */
+  readonly links: number
   /** Says this process is alive; answers the peers heard from within `silentMs`, this one excluded. */
   beat(silentMs: number): Promise<Set<string>>
   /** Records what this process holds of members of a room: active or not. */

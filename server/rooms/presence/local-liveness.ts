@@ -97,12 +97,6 @@ export class LocalLiveness {
     return heard
   }
 
-  get size(): number {
-    let count = 0
-    for (const members of this.rooms.values()) count += members.size
-    return count
-  }
-
   private entryOf(roomId: string, memberId: string, name: string, now: number): Heard {
     let members = this.rooms.get(roomId)
     if (!members) this.rooms.set(roomId, members = new Map())

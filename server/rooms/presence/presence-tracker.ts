@@ -70,6 +70,7 @@ export class PresenceTracker {
       windowMs: options.windowMs,
       memberTtlMs: options.memberTtlMs,
       peerGone: peerId => this.peersChanged(this.peers.dropPeer(peerId)),
+      peerBack: () => this.readViewsAgain(),
       reconnected: () => this.reconnected(),
       log: options.log,
     })
@@ -257,6 +258,11 @@ export class PresenceTracker {
       await peers.replaceLive(roomId, active)
       await this.store.publish(roomId, { kind: 'presence-state', instance: this.instanceId, active })
     }
+    await this.readViewsAgain()
+  }
+
+  /** Brings every view here back in line with the store and the peers' records. */
+  private async readViewsAgain(): Promise<void> {
     for (const [roomId, view] of [...this.builtViews]) {
       const members = await this.readRoom(roomId)
       if (this.builtViews.get(roomId) !== view) continue
@@ -271,6 +277,7 @@ export class PresenceTracker {
     const peers = this.store.peers
     if (!peers) return this.store.listMembers(roomId)
     const [members, live] = await Promise.all([this.store.listMembers(roomId), peers.readLive(roomId)])
+    await this.watch.learn(live.keys())
     const alive = this.watch.alive()
     for (const [peerId, active] of live) {
       if (peerId !== this.instanceId && alive.has(peerId)) this.peers.replace(roomId, peerId, active)

@@ -2,6 +2,7 @@ import type { PeerLink } from '../room-store'
 import { INSTANCES_KEY, roomKeys } from './keys'
 
 interface PeerCommands {
+  on(event: 'ready', listener: () => void): unknown
   hset(key: string, field: string, value: string | number): Promise<number>
   hgetall(key: string): Promise<Record<string, string>>
   hdel(key: string, ...fields: string[]): Promise<number>
@@ -26,12 +27,19 @@ const FORGOTTEN_AFTER_MS = 10 * 60 * 1000
 export class RedisPeerLink implements PeerLink {
   /** peerId -> [the beat value last seen, when this process saw it change]. */
   private readonly beats = new Map<string, [string, number]>()
+  private beaten = false
+  links = 0
 
-  constructor(readonly instanceId: string, private readonly redis: PeerCommands, private readonly run: RunScript) {}
+  /** `lost` is told when this instance's own beat was gone from Redis: its data may be lost (a flush, an eviction, a failover). */
+  constructor(readonly instanceId: string, private readonly redis: PeerCommands, private readonly run: RunScript, private readonly lost: () => void) {
+    redis.on('ready', () => this.links++)
+  }
 
   async beat(silentMs: number): Promise<Set<string>> {
     const now = Date.now()
-    await this.redis.hset(INSTANCES_KEY, this.instanceId, now)
+    const added = await this.redis.hset(INSTANCES_KEY, this.instanceId, now)
+    if (added === 1 && this.beaten) this.lost()
+    this.beaten = true
     const recorded = await this.redis.hgetall(INSTANCES_KEY)
     const alive = new Set<string>()
     const forgotten: string[] = []

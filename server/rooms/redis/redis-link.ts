@@ -64,7 +64,9 @@ export class RedisLink implements RoomBus, StoreCoordination {
     this.subscriber = new Redis(options.url, connectionOptions)
     for (const [name, lua] of Object.entries(scripts)) this.redis.defineCommand(name, { lua })
     this.connection = watchConnection(this.redis, options)
-    this.peers = new RedisPeerLink(this.instanceId, this.redis, (script, keys, ...args) => this.run(script, keys, ...args))
+    // A beat that finds its own record gone asks the epoch at once: a Redis
+    // that lost its data is noticed within a beat, though pings never reach it.
+    this.peers = new RedisPeerLink(this.instanceId, this.redis, (script, keys, ...args) => this.run(script, keys, ...args), () => void this.connection.checkEpoch().catch(() => {}))
     this.redis.on('ready', () => this.onReady())
     this.subscriber.on('error', () => {})
     this.subscriber.on('message', (channel: string, data: string) => {
