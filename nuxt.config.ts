@@ -36,8 +36,10 @@ export default defineNuxtConfig({
     roomRetentionMs: 30 * 24 * 60 * 60 * 1000,
     /** NUXT_REDIS_COMMAND_TIMEOUT_MS: a Redis command not answered within this fails (UNAVAILABLE) and health turns degraded. */
     redisCommandTimeoutMs: 2000,
-    /** NUXT_IDLE_ROOM_SWEEP_INTERVAL_MS: with Redis, how often one instance sweeps the rooms it has no sockets in (member TTL, empty rooms). */
+    /** NUXT_IDLE_ROOM_SWEEP_INTERVAL_MS: how often one instance (in turn, with Redis) passes over the rooms: member TTL, empty rooms. */
     idleRoomSweepIntervalMs: 5000,
+    /** NUXT_IDLE_ROOMS_PER_PASS: with Redis, rooms one such pass looks at, at most; the next pass goes on from there. */
+    idleRoomsPerPass: 25,
     /** NUXT_HEARTBEAT_WINDOW_MS: a member is online while its last ping is this recent. */
     heartbeatWindowMs: 8000,
     /** NUXT_SWEEP_INTERVAL_MS: how often the one server-wide sweep looks for silent members. */

@@ -17,6 +17,7 @@ const STYLE: Record<ServerKind, { color: string, dash?: string }> = {
   'app-memory': { color: '#f08c00', dash: '1 3' },
   'baseline': { color: '#495057', dash: '6 4' },
   'app-2x': { color: '#7048e8', dash: '2 3' },
+  'app-4x': { color: '#d6336c', dash: '1 3' },
 }
 
 function escape(text: string): string {
@@ -91,7 +92,7 @@ function latencySeries(servers: BenchResult['servers'], read: (r: ServerResult) 
 /** One series per kind, and one for a redis-server that two instances share. */
 function perServer(servers: BenchResult['servers'], read: (r: ServerResult) => [number, number][], readRedis: (r: ServerResult) => [number, number | undefined][]): Series[] {
   return ran(servers).flatMap(([kind, result]) => {
-    const series: Series[] = [{ name: kind === 'app-2x' ? `${kind} (2 instances)` : kind, ...STYLE[kind], points: read(result) }]
+    const series: Series[] = [{ name: kind.endsWith('x') ? `${kind} (${kind.slice(4, -1)} instances)` : kind, ...STYLE[kind], points: read(result) }]
     const redis = readRedis(result).filter((point): point is [number, number] => point[1] !== undefined)
     if (redis.length > 0) series.push({ name: `${kind}'s redis-server`, color: REDIS, dash: STYLE[kind].dash, points: redis })
     return series

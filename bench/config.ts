@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util'
  * NUXT_STORE=memory, the raw `ws` baseline, and two app instances sharing
  * rooms through one redis-server.
  */
-export const SERVER_KINDS = ['app', 'app-memory', 'baseline', 'app-2x'] as const
+export const SERVER_KINDS = ['app', 'app-memory', 'baseline', 'app-2x', 'app-4x'] as const
 /** The kinds the chat-throughput phase runs against: one app process, each store. */
 export const CHAT_KINDS: readonly ServerKind[] = ['app', 'app-memory']
 export type ServerKind = typeof SERVER_KINDS[number]
@@ -74,7 +74,7 @@ const FULL: BenchConfig = {
   chatRate: 5000,
   chatRooms: 100,
   chatSeconds: 20,
-  servers: [...SERVER_KINDS],
+  servers: SERVER_KINDS.filter(kind => kind !== 'app-4x'),
   serverEntry: '.output/server/index.mjs',
   build: 'if-missing',
   out: 'bench/results/latest.json',
@@ -156,9 +156,10 @@ export const USAGE = `npm run bench -- [options]      (each option also as BENCH
   --concurrency N         sockets opened at once (default 100)
   --chat-rate N           chat messages a second in the throughput phase (default 5000), over
   --chat-rooms N          this many rooms (default 100), for --chat-seconds N (default 20)
-  --servers LIST          which of app,app-memory,baseline,app-2x to run, in that order (default all;
+  --servers LIST          which of app,app-memory,baseline,app-2x,app-4x to run, in that order (default all but app-4x;
                           app: rooms in SQLite, the default; app-memory: NUXT_STORE=memory;
-                          app-2x: two app instances on one redis-server, clients alternating)
+                          app-2x, app-4x: two or four app instances on one redis-server, clients
+                          taking them in turn)
   --server-entry PATH     the built app (default .output/server/index.mjs)
   --build / --no-build    always build the app first / never (default: build if missing)
   --out PATH              results JSON (default bench/results/latest.json)

@@ -22,6 +22,8 @@ export interface Deployment {
   servers: ChildServer[]
   /** Processes the servers lean on, measured apart (the redis-server of app-2x). */
   sidecars: ChildServer[]
+  /** The redis-server the instances share, for its INFO. */
+  redisUrl?: string
   /** The app's NUXT_DATA_DIR (kind `app`): a temp folder, removed by stop(). */
   dataDir?: string
   /** Stops every process of the deployment; safe to call twice. */
@@ -49,7 +51,6 @@ async function startRedis(): Promise<{ server: ChildServer, url: string }> {
   return { server, url: `redis://127.0.0.1:${port}` }
 }
 
-const APP_INSTANCES = 2
 
 /** The app connects to Redis after it listens; a join before that would be refused with UNAVAILABLE. */
 async function untilRedisReady(server: ChildServer): Promise<void> {
@@ -85,7 +86,8 @@ export async function deploy(kind: ServerKind, config: BenchConfig, extraEnv: Re
     else {
       const redis = await startRedis()
       deployment.sidecars.push(redis.server)
-      for (let i = 1; i <= APP_INSTANCES; i++) {
+      deployment.redisUrl = redis.url
+      for (let i = 1; i <= Number(kind.slice(4, -1)); i++) {
         const instance = await startNodeServer(`${kind}-${i}`, resolve(config.serverEntry), config, { ...extraEnv, NUXT_REDIS_URL: redis.url })
         addServer(instance)
         await untilRedisReady(instance.server)

@@ -23,6 +23,8 @@ export interface FrameTaps {
 
 const JOIN_TIMEOUT_MS = 60_000
 const TICK_MS = 20
+/** Clients bound to one source address before the next: well under its ephemeral ports, so many clients never run out. */
+const CLIENTS_PER_ADDRESS = 20_000
 
 /**
  * The server's type is read off the frame's head, `{"type":"pong"...`, so the
@@ -132,7 +134,9 @@ export class ClientPool {
 
   private openOne(spec: JoinSpec): Promise<BenchClient> {
     const index = this.clients.length
-    const ws = new WebSocket(this.wsUrls[index % this.wsUrls.length]!, { perMessageDeflate: false })
+    // One source address has about 28,000 ports: past that, the next one of 127.0.0.0/8.
+    const localAddress = `127.0.0.${1 + Math.floor(index / CLIENTS_PER_ADDRESS)}`
+    const ws = new WebSocket(this.wsUrls[index % this.wsUrls.length]!, { perMessageDeflate: false, localAddress })
     const client: BenchClient = { index, roomId: spec.roomId, name: spec.name, ws, joined: false, pingSentAt: 0 }
     this.clients.push(client)
     return new Promise((resolve, reject) => {

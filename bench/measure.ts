@@ -1,3 +1,4 @@
+import Redis from 'ioredis'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -134,4 +135,17 @@ export function latencyStats(samplesMs: number[], trials: number, recipients: nu
 export function round(value: number, digits: number): number {
   const scale = 10 ** digits
   return Math.round(value * scale) / scale
+}
+
+/** Commands the deployment's redis-server has processed so far (INFO stats; a script's own commands count). */
+export async function redisCommands(deployment: { redisUrl?: string }): Promise<number | undefined> {
+  if (!deployment.redisUrl) return undefined
+  const redis = new Redis(deployment.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
+  try {
+    await redis.connect()
+    return Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))?.[1])
+  }
+  finally {
+    redis.disconnect()
+  }
 }

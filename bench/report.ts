@@ -8,7 +8,7 @@ import type { HeartbeatLoad, ServerResult, StepResult } from './result-types.js'
 export interface Machine { nproc: number, cpuModel: string, memoryGiB: number, node: string, kernel: string }
 
 /** The comparisons the headline prints: the app against the floor, the SQLite store against memory, and two instances against one. */
-export const RATIOS = [['app', 'baseline'], ['app', 'app-memory'], ['app-2x', 'app']] as const satisfies readonly (readonly [ServerKind, ServerKind])[]
+export const RATIOS = [['app', 'baseline'], ['app', 'app-memory'], ['app-2x', 'app'], ['app-4x', 'app']] as const satisfies readonly (readonly [ServerKind, ServerKind])[]
 export type RatioName = `${typeof RATIOS[number][0]}/${typeof RATIOS[number][1]}`
 
 /** One figure for each server kind that ran, and the ratios between them: `{ metric, app, baseline, 'app-2x', 'app/baseline', 'app-2x/app' }`. */
@@ -59,6 +59,11 @@ function largest(result: ServerResult): StepResult | undefined {
   return result.steps.at(-1)
 }
 
+/** A figure summed over the servers and the redis-server they share, if any. */
+function total(servers: number | undefined, redis: number | undefined): number | undefined {
+  return servers === undefined ? undefined : round(servers + (redis ?? 0), 1)
+}
+
 /** CPU, and RSS above its idle, of the redis-server that two instances share, under a load. */
 export function redisAt(result: ServerResult, load: HeartbeatLoad | undefined): { percent: number, rssAboveIdleBytes: number } | undefined {
   const redis = load?.cpu.sidecars.find(sidecar => sidecar.name === 'redis')
@@ -84,6 +89,9 @@ export function headline(config: BenchConfig, servers: BenchResult['servers']): 
     [`redis-server CPU at ${max}, ${config.intervalMs} ms (% of a core)`, r => redisAt(r, largest(r))?.percent],
     [`redis-server CPU at ${max}, ${config.defaultIntervalMs} ms (% of a core)`, r => redisAt(r, r.atDefaultInterval)?.percent],
     [`redis-server RSS per connection at ${max} (KiB)`, r => kib(perConnection(redisAt(r, largest(r))?.rssAboveIdleBytes, largest(r)))],
+    [`redis-server commands/s at ${max}, ${config.defaultIntervalMs} ms, no chat or joins`, r => r.atDefaultInterval?.redisCommandsPerSec],
+    [`total CPU at ${max}, ${config.defaultIntervalMs} ms (% of a core; servers and redis-server)`, r => total(r.atDefaultInterval?.cpu.serverPercent, redisAt(r, r.atDefaultInterval)?.percent)],
+    [`total RSS per connection at ${max} (KiB; servers and redis-server)`, r => kib(total(largest(r)?.rssPerConnectionBytes, perConnection(redisAt(r, largest(r))?.rssAboveIdleBytes, largest(r))))],
     [`chat acked/s, ${config.chatRate}/s sent over ${config.chatRooms} rooms`, r => r.chat?.ackedPerSec],
     [`chat ack p50 at ${config.chatRate}/s (ms)`, r => r.chat?.ackLatency.p50],
     [`chat ack p99 at ${config.chatRate}/s (ms)`, r => r.chat?.ackLatency.p99],

@@ -13,6 +13,8 @@ export interface HeartbeatLoad {
   pongsPerSec: number
   /** Ping to pong, as the generator saw it. */
   pongRtt: LatencyStats
+  /** Commands redis-server processed a second meanwhile (INFO stats), when the servers share one. */
+  redisCommandsPerSec?: number
 }
 
 export interface StepResult extends HeartbeatLoad {

@@ -7,7 +7,7 @@ import type { Deployment } from './deployments.js'
 import { ClientPool } from './load.js'
 import { LOBBY_KINDS, measureLobby } from './lobby.js'
 import type { JoinSpec, OpenResult } from './load.js'
-import { latencyStats, round, rssBytes, sampleCpu, totalRssBytes } from './measure.js'
+import { latencyStats, redisCommands, round, rssBytes, sampleCpu, totalRssBytes } from './measure.js'
 import type { HeartbeatLoad, ServerResult } from './result-types.js'
 import { takeHeapSnapshot } from './servers.js'
 import { measureFanout, measurePresence } from './trials.js'
@@ -45,7 +45,9 @@ async function heartbeatLoad(pool: ClientPool, deployment: Deployment, intervalM
   const [pings0, pongs0] = [pool.pingsSent, pool.pongs]
   pool.rttSamples = []
   pool.collectRtt = true
+  const commands0 = await redisCommands(deployment)
   const cpu = await sampleCpu(deployment.servers, deployment.sidecars, windowMs)
+  const commands = await redisCommands(deployment)
   pool.collectRtt = false
   const seconds = cpu.windowMs / 1000
   return {
@@ -55,6 +57,7 @@ async function heartbeatLoad(pool: ClientPool, deployment: Deployment, intervalM
     pingsPerSec: round((pool.pingsSent - pings0) / seconds, 1),
     pongsPerSec: round((pool.pongs - pongs0) / seconds, 1),
     pongRtt: latencyStats(pool.rttSamples, pool.rttSamples.length, 1),
+    ...(commands0 === undefined || commands === undefined ? {} : { redisCommandsPerSec: round((commands - commands0) / seconds, 1) }),
   }
 }
 

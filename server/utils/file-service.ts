@@ -41,8 +41,12 @@ export function useFileService(): FileService {
       maxStoredBytes: Number(config.filesMaxBytes),
       minFreeBytes: Number(config.filesMinFreeBytes),
       idleRoomFilesTtlMs: Number(config.idleRoomFilesTtlMs),
+      // Someone online is heard now; otherwise the store's last-seen, which
+      // is told of live members only at a slow pace (issue 20).
       lastHeardAt: async (roomId) => {
-        const members = await useRoomHub().store.listMembers(roomId)
+        const hub = useRoomHub()
+        if (((await hub.summary(roomId))?.online ?? 0) > 0) return Date.now()
+        const members = await hub.store.listMembers(roomId)
         return members.length > 0 ? Math.max(...members.map(member => member.lastSeenAt)) : undefined
       },
       pendingTtlMs: Number(config.uploadPendingTtlMs),

@@ -52,6 +52,8 @@ export function useRoomHub(): RoomHub {
       // In memory every room is swept at every tick (no round trips); with
       // Redis, rooms without sockets here are swept slowly, one instance at a time.
       idleRoomSweepIntervalMs: store ? Number(config.idleRoomSweepIntervalMs) : undefined,
+      // Only a shared store pays a round trip per room: one process's rooms are all looked at.
+      idleRoomsPerPass: config.redisUrl ? Number(config.idleRoomsPerPass) : undefined,
       // A membership lasts as long as the room would: offline is not leaving.
       memberTtlMs: Number(config.roomRetentionMs),
       presenceMergeMs: Number(config.presenceMergeMs),

@@ -51,6 +51,8 @@ function expectRedisMeasured(server: ServerResult): void {
     expect(load.cpu.sidecars.map(sidecar => sidecar.name)).toEqual(['redis'])
     finite(load.cpu.sidecars[0]!.percent)
     expect(load.cpu.sidecars[0]!.rssMedianBytes).toBeGreaterThan(0)
+    // Read from redis-server's INFO: the instances' beats at least, whatever the load.
+    expect(load.redisCommandsPerSec).toBeGreaterThan(0)
   }
 }
 
