@@ -51,7 +51,6 @@ async function startRedis(): Promise<{ server: ChildServer, url: string }> {
   return { server, url: `redis://127.0.0.1:${port}` }
 }
 
-
 /** The app connects to Redis after it listens; a join before that would be refused with UNAVAILABLE. */
 async function untilRedisReady(server: ChildServer): Promise<void> {
   for (let waited = 0; !server.output().includes('[heartbeat] redis ready'); waited += 50) {
