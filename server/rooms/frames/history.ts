@@ -14,6 +14,7 @@ type HistoryContext = Pick<FrameContext, 'send' | 'sendError' | 'answers'> & { r
  */
 export const handleHistory: FrameHandler<HistoryRequestFrame, HistoryContext> = async (session, frame, { store, send, sendError, answers }) => {
   const roomId = session.member.roomId
+  if (frame.before === undefined || frame.threadId !== undefined) return sendError(session, 'BAD_REQUEST', 'history by around or threadId is not available on this server yet')
   const now = Date.now()
   const waitMs = answers.reserve(session, session.address, LIMITS.historyPageMaxBytes, now)
   if (waitMs > 0) return sendError(session, 'RATE_LIMITED', 'history pages come at most so many bytes a second; ask again later', waitMs)

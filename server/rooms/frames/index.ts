@@ -15,6 +15,7 @@ import { handleTitle } from './title'
 import { handleTyping } from './typing'
 import { handleUnwatch } from './unwatch'
 import { handleWatch } from './watch'
+import { refuseUntilLanded } from './conversation-pending'
 
 export type { FrameContext, JoinedSession } from './context'
 
@@ -52,6 +53,9 @@ export const FRAME_ROWS: FrameRows = {
   title: { needsMember: true, handle: handleTitle },
   kick: { needsMember: true, handle: handleKick },
   dm: { needsMember: true, handle: handleDm },
+  search: { needsMember: true, handle: refuseUntilLanded },
+  pin: { needsMember: true, handle: refuseUntilLanded },
+  slowMode: { needsMember: true, handle: refuseUntilLanded },
 }
 
 export const FRAME_TABLE = frameTable(FRAME_ROWS)
