@@ -11,6 +11,7 @@ import { handleKick } from './kick'
 import { handleLeave } from './leave'
 import { handlePing } from './ping'
 import { handleReact } from './react'
+import { handleSearch } from './search'
 import { handleTitle } from './title'
 import { handleTyping } from './typing'
 import { handleUnwatch } from './unwatch'
@@ -53,7 +54,7 @@ export const FRAME_ROWS: FrameRows = {
   title: { needsMember: true, handle: handleTitle },
   kick: { needsMember: true, handle: handleKick },
   dm: { needsMember: true, handle: handleDm },
-  search: { needsMember: true, handle: refuseUntilLanded },
+  search: { needsMember: true, handle: handleSearch },
   pin: { needsMember: true, handle: refuseUntilLanded },
   slowMode: { needsMember: true, handle: refuseUntilLanded },
 }
