@@ -30,6 +30,10 @@ export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (sessi
     ...(attachments ? { attachments } : {}),
   })
   if (typeof appended === 'string') return removals.memberGone(member.roomId, member.id)
+  if ('slowModeWaitMs' in appended) {
+    // Not stored: the page sends it again, under the same clientId, once the wait is over.
+    return context.send(session, { type: 'error', code: 'SLOW_MODE', message: 'slow mode: wait before sending another message', retryAfterMs: appended.slowModeWaitMs, ...(frame.clientId ? { clientId: frame.clientId } : {}) })
+  }
   // A repeat (a resend after a drop) is acknowledged to its sender only; a
   // new message reaches the room as the store's chat event.
   if (appended.duplicate) context.send(session, appended.message)
