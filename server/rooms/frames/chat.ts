@@ -14,6 +14,9 @@ type ChatContext = Pick<FrameContext, 'send' | 'liveness' | 'removals'> & {
 export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (session, frame, context) => {
   const { store, liveness, removals } = context
   const member = session.member
+  // Threads (issue 23) have their frames but not yet their store: a reply
+  // posted to the main timeline would be in the wrong place, so it is refused.
+  if (frame.threadId !== undefined) return refuseChat(context, session, frame, 'threads are not available on this server yet')
   const replyTo = frame.replyTo === undefined ? undefined : await replyRefTo(store, member.roomId, frame.replyTo)
   if (frame.replyTo !== undefined && !replyTo) return refuseChat(context, session, frame, 'replyTo names no message held in this room')
   const attachments = frame.attachments && await context.attachments.claim(member.roomId, member.id, frame.attachments, frame.clientId)
