@@ -27,7 +27,7 @@ async function oldestHeldSeq(store: ExportStore, roomId: string, newest: number)
  * time: a page is asked for only once the one before has been written out,
  * so the server never holds the whole room.
  */
-export async function* messagePages(store: ExportStore, roomId: string, pageSize = LIMITS.exportPageSize): AsyncGenerator<ChatMessage[]> {
+export async function* messagePages(store: ExportStore, roomId: string, pageSize: number = LIMITS.exportPageSize): AsyncGenerator<ChatMessage[]> {
   const [newestMessage] = await store.recentMessages(roomId, 1)
   if (!newestMessage) return
   const newest = newestMessage.seq
