@@ -195,6 +195,19 @@ describe('SqliteRoomStore on disk', () => {
     expect(plan.map(step => step.detail).join('; ')).toMatch(/USING INDEX messages_by_id \(room_id=\? AND <expr>=\?\)/)
   })
 
+  it('a search is led by the trigram index\'s matches, then reads each by its key: never a walk of the room\'s messages', async () => {
+    const db = new Database(':memory:')
+    for (const migration of MIGRATIONS) db.exec(migration)
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${prepareStatements(db).searchMessages.source}`).all('"abc"', 'lobby', 10, 10) as Array<{ detail: string }>
+    db.close()
+    expect(plan.map(step => step.detail)).toEqual([
+      expect.stringMatching(/^SCAN message_search VIRTUAL TABLE INDEX/),
+      'SEARCH search_rows USING INTEGER PRIMARY KEY (rowid=?)',
+      'SEARCH messages USING PRIMARY KEY (room_id=? AND seq=?)',
+      'USE TEMP B-TREE FOR ORDER BY',
+    ])
+  })
+
   it('keeps slow mode and pins across a reopen, and its search index with them', async () => {
     let store = createStore()
     await store.ensureRoom(room, 100)
