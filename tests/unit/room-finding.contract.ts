@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { LIMITS } from '../../shared/protocol'
 import type { ChatMessage } from '../../shared/protocol'
+import { messagePages } from '../../server/rooms/conversation/room-export'
 import { RoomHub } from '../../server/rooms/room-hub'
 import type { MemberRecord, RoomStore } from '../../server/rooms/types'
 import { FakeConnection } from '../support/fake-connection'
@@ -219,6 +220,17 @@ export function describeConversationTools(name: string, createStore: () => Promi
       send(hub, ada.conn, { type: 'history', before: 10, threadId: root.id })
       expect(await ada.conn.waitFor('error', 2)).toMatchObject({ code: 'BAD_REQUEST' })
       expect((await store.recentMessages('hubfinds', 10)).map(message => message.text)).toEqual(['a root'])
+    })
+  })
+
+  describe(`${name}: the export's pages`, () => {
+    it('reads every held message once, oldest first, a page at a time', async () => {
+      const store = await roomWithAda()
+      await postAll(store, Array.from({ length: 130 }, (_, i) => `line ${i + 1}`))
+      const pages: ChatMessage[][] = []
+      for await (const page of messagePages(store, 'finds', 40)) pages.push(page)
+      expect(pages.map(page => page.length)).toEqual([40, 40, 40, 10])
+      expect(pages.flat().map(message => message.text)).toEqual(Array.from({ length: 130 }, (_, i) => `line ${i + 1}`))
     })
   })
 
