@@ -4,6 +4,10 @@ import { forgetMember, InProcessRooms, newInProcessRoom, refusalOf, rememberMemb
 import type { InProcessRoom } from './in-process-rooms'
 import { changedWords, withQuoteOf } from './message-changes'
 import type { MessageChange } from './message-changes'
+import { newestFirst, scanForMatches } from './conversation/message-search'
+import type { SearchQuery } from './conversation/message-search'
+import { takeSlowModeTurn } from './conversation/room-settings'
+import type { ConversationSettings } from './conversation/room-settings'
 import { CLIENT_IDS_PER_MEMBER } from './types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomRecord, RoomStore } from './types'
 
@@ -38,6 +42,10 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
 
   protected async replaceRecord(room: MemoryRoom, record: RoomRecord) {
     room.record = record
+  }
+
+  protected async replaceSettings(room: MemoryRoom, settings: ConversationSettings) {
+    room.settings = settings
   }
 
   async deleteRoomIfEmpty(roomId: string) {
@@ -90,6 +98,8 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
     const sent = message.clientId ? this.sentBy(room, message.from.id) : undefined
     const original = message.clientId ? sent?.get(message.clientId) : undefined
     if (original) return { message: original, duplicate: true }
+    const slowModeWaitMs = takeSlowModeTurn(room, message.from.id, Date.now())
+    if (slowModeWaitMs > 0) return { slowModeWaitMs }
     const stored: ChatMessage = { ...message, seq: ++room.lastSeq }
     room.history.push(stored)
     if (room.history.length > this.historyLimit) room.history.splice(0, room.history.length - this.historyLimit)
@@ -120,6 +130,10 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
     const end = Math.max(0, Math.min(history.length, beforeSeq - (history[0]?.seq ?? 0)))
     const start = Math.max(0, end - limit)
     return { messages: history.slice(start, end), hasMore: start > 0 }
+  }
+
+  async searchMessages(roomId: string, query: SearchQuery) {
+    return scanForMatches(newestFirst(this.rooms.get(roomId)?.history ?? []), query)
   }
 
   async findMessage(roomId: string, messageId: string) {

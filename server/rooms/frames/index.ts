@@ -10,7 +10,10 @@ import { handleJoin } from './join'
 import { handleKick } from './kick'
 import { handleLeave } from './leave'
 import { handlePing } from './ping'
+import { handlePin } from './pin'
 import { handleReact } from './react'
+import { handleSearch } from './search'
+import { handleSlowMode } from './slow-mode'
 import { handleTitle } from './title'
 import { handleTyping } from './typing'
 import { handleUnwatch } from './unwatch'
@@ -52,6 +55,9 @@ export const FRAME_ROWS: FrameRows = {
   title: { needsMember: true, handle: handleTitle },
   kick: { needsMember: true, handle: handleKick },
   dm: { needsMember: true, handle: handleDm },
+  search: { needsMember: true, handle: handleSearch },
+  pin: { needsMember: true, handle: handlePin },
+  slowMode: { needsMember: true, handle: handleSlowMode },
 }
 
 export const FRAME_TABLE = frameTable(FRAME_ROWS)

@@ -1,13 +1,15 @@
 import type Database from 'better-sqlite3'
+import { NO_SETTINGS } from '../conversation/room-settings'
+import type { ConversationSettings } from '../conversation/room-settings'
 import type { MemberRecord, PrivateRoom, RoomRecord } from '../types'
 
-export interface RoomRow { id: string, password_hash: string | null, created_at: number, empty_since: number | null, title: string, visibility: string, owner_id: string, private: string | null }
+export interface RoomRow { id: string, password_hash: string | null, created_at: number, empty_since: number | null, title: string, visibility: string, owner_id: string, private: string | null, conversation: string | null }
 export interface MemberRow { room_id: string, id: string, name: string, token_hash: string, joined_at: number, address_hash: string | null, browser_hash: string | null }
 
 /** Every statement the store runs, prepared once. */
 export function prepareStatements(db: Database.Database) {
   return {
-    allRooms: db.prepare<[], RoomRow>('SELECT id, password_hash, created_at, empty_since, title, visibility, owner_id, private FROM rooms'),
+    allRooms: db.prepare<[], RoomRow>('SELECT id, password_hash, created_at, empty_since, title, visibility, owner_id, private, conversation FROM rooms'),
     allMembers: db.prepare<[], MemberRow>('SELECT room_id, id, name, token_hash, joined_at, address_hash, browser_hash FROM members'),
     allBans: db.prepare<[number], { room_id: string, key: string, until: number }>('SELECT room_id, key, until FROM bans WHERE until > ?'),
     lastSeq: db.prepare<[string], number | null>('SELECT MAX(seq) FROM messages WHERE room_id = ?').pluck(),
@@ -19,6 +21,7 @@ export function prepareStatements(db: Database.Database) {
     deleteRoomMessages: db.prepare<[string]>('DELETE FROM messages WHERE room_id = ?'),
     deleteRoomSent: db.prepare<[string]>('DELETE FROM sent WHERE room_id = ?'),
     deleteRoomBans: db.prepare<[string]>('DELETE FROM bans WHERE room_id = ?'),
+    setConversation: db.prepare<[string, string]>('UPDATE rooms SET conversation = ? WHERE id = ?'),
     setRecord: db.prepare<[string, string | null, string]>('UPDATE rooms SET title = ?, private = ? WHERE id = ?'),
     upsertBan: db.prepare<[string, string, number]>('INSERT INTO bans (room_id, key, until) VALUES (?, ?, ?) ON CONFLICT (room_id, key) DO UPDATE SET until = MAX(until, excluded.until)'),
     deleteBan: db.prepare<[string, string]>('DELETE FROM bans WHERE room_id = ? AND key = ?'),
@@ -40,6 +43,16 @@ export function prepareStatements(db: Database.Database) {
     updateMessage: db.prepare<[string, string, number]>('UPDATE messages SET body = ? WHERE room_id = ? AND seq = ?'),
     repliesTo: db.prepare<[string, string], { seq: number, body: string }>('SELECT seq, body FROM messages INDEXED BY messages_by_reply WHERE room_id = ? AND json_extract(body, \'$.replyTo.id\') = ?'),
 
+    // The trigram index's matches first (CROSS JOIN keeps that order: led by
+    // search_rows' room and seq index instead, SQLite would probe the index
+    // once per message of the room), then this room's, newest first.
+    searchMessages: db.prepare<[string, string, number, number], string>(`SELECT messages.body
+      FROM (SELECT rowid AS id FROM message_search WHERE message_search MATCH ?) AS hits
+      CROSS JOIN search_rows ON search_rows.rowid = hits.id
+      CROSS JOIN messages ON messages.room_id = search_rows.room_id AND messages.seq = search_rows.seq
+      WHERE search_rows.room_id = ? AND search_rows.seq < ?
+      ORDER BY search_rows.seq DESC LIMIT ?`).pluck(),
+
     sentByClientId: db.prepare<[string, string, string], string>('SELECT body FROM sent WHERE room_id = ? AND member_id = ? AND client_id = ?').pluck(),
     countSent: db.prepare<[string, string], number>('SELECT COUNT(*) FROM sent WHERE room_id = ? AND member_id = ?').pluck(),
     insertSent: db.prepare<[string, string, number, string, string]>('INSERT INTO sent (room_id, member_id, seq, client_id, body) VALUES (?, ?, ?, ?, ?)'),
@@ -50,6 +63,10 @@ export function prepareStatements(db: Database.Database) {
 }
 
 export type Statements = ReturnType<typeof prepareStatements>
+
+export function conversationSettingsOf(row: RoomRow): ConversationSettings {
+  return row.conversation ? JSON.parse(row.conversation) as ConversationSettings : NO_SETTINGS
+}
 
 // A room made before rooms had titles and owners shows its id and has no owner.
 export function roomRecordOf(row: RoomRow): RoomRecord {
