@@ -53,5 +53,6 @@ export default defineNitroPlugin((nitroApp) => {
     hub.stop()
     await useFileService().stop()
     await hub.store.close()
+    log('stop', 'stopped: every socket closed and the store written')
   })
 })

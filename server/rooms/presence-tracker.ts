@@ -267,7 +267,7 @@ export class PresenceTracker {
       this.options.lobby?.roomGone(roomId)
       this.forget(roomId)
       this.emptySince.delete(roomId)
-      this.options.log(`room ${roomId} removed after standing empty`)
+      this.options.log('a room was removed after standing empty')
     }
   }
 

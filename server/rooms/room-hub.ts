@@ -23,6 +23,7 @@ import { SessionGuard } from './session-guard'
 import type { Connection } from './session-index'
 import { TypingTracker } from './typing-tracker'
 import type { RoomStore } from './types'
+import { counts } from '../metrics/counts'
 
 export type { Connection } from './session-index'
 export type { RoomHubOptions } from './hub-options'
@@ -132,6 +133,7 @@ export class RoomHub {
       connections: this.sockets.sessions.size,
       members: this.presence.memberCount,
       roomsWithSockets: this.sockets.index.roomCount,
+      membersOnline: this.sockets.index.memberCount,
       lobbyWatchers: this.lobby.feed.watcherCount,
     }
   }
@@ -194,7 +196,10 @@ export class RoomHub {
 
   private judgePing(session: JoinedSession, now: number): void {
     const verdict = this.guard.judgePing(session, now)
-    if (verdict === 'answer') return this.liveness.answerPing(session)
+    if (verdict === 'answer') {
+      counts.pings++
+      return this.liveness.answerPing(session)
+    }
     if (verdict === 'close') this.sockets.closeSession(session, CLOSE_CODES.policyViolation, 'flooding pings')
   }
 }

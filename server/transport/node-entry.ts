@@ -50,7 +50,7 @@ const listener = server.listen({ port, host }, () => {
   if (!address || typeof address === 'string') return
   const baseURL = String(config.app.baseURL || '').replace(/\/$/, '')
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address
-  console.log(`Listening on http://${shown}:${address.port}${baseURL}`)
+  log('start', `Listening on http://${shown}:${address.port}${baseURL}`, { port: address.port, node: process.version })
 })
 trapUnhandledNodeErrors()
 setupGracefulShutdown(listener, nitroApp)

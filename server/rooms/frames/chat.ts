@@ -1,5 +1,6 @@
 import type { ChatSendFrame } from '../../../shared/protocol'
 import type { Attachments } from '../attachments'
+import { chatAcknowledged, metricsClock } from '../../metrics/counts'
 import { newId } from '../secrets'
 import type { Session } from '../session-index'
 import type { RoomStore } from '../types'
@@ -12,6 +13,7 @@ type ChatContext = Pick<FrameContext, 'send' | 'liveness' | 'removals'> & {
 }
 
 export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (session, frame, context) => {
+  const received = metricsClock()
   const { store, liveness, removals } = context
   const member = session.member
   const replyTo = frame.replyTo === undefined ? undefined : await replyRefTo(store, member.roomId, frame.replyTo)
@@ -30,6 +32,7 @@ export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (sessi
     ...(attachments ? { attachments } : {}),
   })
   if (typeof appended === 'string') return removals.memberGone(member.roomId, member.id)
+  if (!appended.duplicate) chatAcknowledged(received)
   // A repeat (a resend after a drop) is acknowledged to its sender only; a
   // new message reaches the room as the store's chat event.
   if (appended.duplicate) context.send(session, appended.message)

@@ -4,6 +4,8 @@ import { SessionIndex } from '../session-index'
 import type { SessionLimits } from '../session-guard'
 import type { Connection, Session, SessionMember } from '../session-index'
 import type { RoomInterest } from './interest'
+import type { CoreLog } from '../../log'
+import { countRefusedFrame } from '../../metrics/counts'
 
 /**
  * The sockets of this process: every open one, the fan-out index of those in
@@ -13,7 +15,7 @@ export class HubSockets {
   readonly sessions = new Map<Connection, Session>()
   readonly index = new SessionIndex()
 
-  constructor(private readonly interest: Pick<RoomInterest, 'leave'>, private readonly log: (message: string) => void) {}
+  constructor(private readonly interest: Pick<RoomInterest, 'leave'>, private readonly log: CoreLog) {}
 
   /** A new socket, with every field up front: one object shape for every session. */
   open(conn: Connection, limits: SessionLimits, now: number): void {
@@ -33,6 +35,7 @@ export class HubSockets {
   }
 
   send(session: Session, frame: ServerFrame): void {
+    if (frame.type === 'error') countRefusedFrame(frame.code)
     if (!session.closed) session.conn.send(JSON.stringify(frame))
   }
 
@@ -43,6 +46,7 @@ export class HubSockets {
   closeSession(session: Session, code: number, reason: string): void {
     if (session.closingSince !== undefined) return
     session.closingSince = Date.now()
+    if (code === CLOSE_CODES.policyViolation) this.log(`a socket was closed for abuse: ${reason}`, 'socket_closed_abuse', { code, reason, address: session.address }, 'warn')
     session.conn.close(code, reason)
   }
 
@@ -52,7 +56,7 @@ export class HubSockets {
 
   /** The store lost one room (evicted, or flushed): its sockets here must join again (1012). */
   restartRoom(roomId: string): void {
-    this.log(`room ${roomId} is gone from the store: asking its sockets to join again`)
+    this.log('a room is gone from the store: asking its sockets to join again', 'room_lost')
     for (const session of this.sessions.values()) {
       if (session.member?.roomId === roomId) this.closeSession(session, CLOSE_CODES.serviceRestart, 'room state was lost; join again')
     }
