@@ -113,9 +113,10 @@ export class RoomHub {
   }
 
   /** Refuses new sockets and asks every open one to reconnect elsewhere (1001). */
-  shutdown(): void {
+  /** Takes no more sockets and closes every one with 1001 (reconnect), spread over `spreadMs` so that they do not all reconnect at once. */
+  shutdown(spreadMs = 0): void {
     this.shuttingDown = true
-    this.sockets.closeAll(CLOSE_CODES.goingAway, 'server shutting down')
+    this.sockets.closeAllSpread(CLOSE_CODES.goingAway, 'server shutting down', spreadMs)
   }
 
   /** The shared store lost its data: every socket here must join again (1012). */

@@ -95,9 +95,11 @@ export function createHubSocketServer(hub: () => RoomHub, options: HubSocketServ
   const slots = new AddressSlots(options.maxSocketsPerAddress)
   const budget = new SendBudget(options.sendBudget)
   const addresses = new WeakMap<IncomingMessage, string>()
+  let upgradesStopped = false
 
   class HubSocketServer extends WebSocketServer {
     override handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, callback: (ws: WebSocket, request: IncomingMessage) => void): void {
+      if (upgradesStopped) return refuseUpgrade(socket, 503, 'SHUTTING_DOWN', 'this instance is shutting down; connect again')
       const verdict = judgeUpgrade(request, options)
       if (!verdict.ok) return refuseUpgrade(socket, verdict.status, verdict.code, verdict.message)
       if (!slots.take(verdict.address)) {
@@ -137,5 +139,9 @@ export function createHubSocketServer(hub: () => RoomHub, options: HubSocketServ
     server,
     stats: () => ({ clientAddresses: slots.addressCount, backloggedSockets: budget.backloggedCount }),
     dispose: () => budget.dispose(),
+    /** On SIGTERM: a socket opened now would only be closed again. */
+    stopUpgrades: () => {
+      upgradesStopped = true
+    },
   }
 }

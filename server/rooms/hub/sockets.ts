@@ -7,6 +7,9 @@ import type { RoomInterest } from './interest'
 import type { CoreLog } from '../../log'
 import { countRefusedFrame } from '../../metrics/counts'
 
+/** How often a spread close (closeAllSpread) closes its next share. */
+const SPREAD_TICK_MS = 50
+
 /**
  * The sockets of this process: every open one, the fan-out index of those in
  * a room, and the ways to write to them, take them out of a room or close them.
@@ -52,6 +55,28 @@ export class HubSockets {
 
   closeAll(code: number, reason: string): void {
     for (const session of this.sessions.values()) this.closeSession(session, code, reason)
+  }
+
+  /**
+   * Closes every socket in random order, an equal share every tick over
+   * `spreadMs`: a restarting instance's clients reconnect to the others
+   * spread out rather than all in the same instant.
+   */
+  closeAllSpread(code: number, reason: string, spreadMs: number): void {
+    const order = [...this.sessions.values()]
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1))
+      ;[order[i], order[j]] = [order[j]!, order[i]!]
+    }
+    const ticks = Math.max(1, Math.floor(spreadMs / SPREAD_TICK_MS))
+    const perTick = Math.ceil(order.length / ticks)
+    const closeNext = () => {
+      for (const session of order.splice(0, perTick)) this.closeSession(session, code, reason)
+      if (order.length === 0) clearInterval(timer)
+    }
+    const timer = setInterval(closeNext, SPREAD_TICK_MS)
+    timer.unref?.()
+    closeNext()
   }
 
   /** The store lost one room (evicted, or flushed): its sockets here must join again (1012). */
