@@ -46,6 +46,8 @@ class Person {
   /** Presence changes seen: member id, online or not, when. */
   readonly presence: Array<{ id: string, active: boolean, at: number, left: boolean }> = []
   id = ''
+  /** Error codes the server answered with, and close codes: shown when someone does not come back. */
+  readonly errors: string[] = []
 
   constructor(readonly index: number, readonly roomId: string) {}
 
@@ -58,8 +60,9 @@ class Person {
     ws.on('open', () => ws.send(JSON.stringify({ type: 'join', roomId: this.roomId, name: `P${this.index}`, create: true, ...(this.token ? { token: this.token, lastSeq: this.lastSeq } : {}) })))
     ws.on('message', data => this.onFrame(JSON.parse(data.toString()) as ServerFrame))
     ws.on('error', () => {})
-    ws.on('close', () => {
+    ws.on('close', (code) => {
       if (ws !== this.ws) return
+      this.errors.push(`close ${code}`)
       if (this.joined) this.drops.push({ closedAt: Date.now() })
       this.joined = false
       if (this.stopped) return
@@ -81,6 +84,7 @@ class Person {
       for (const [clientId, text] of this.outbox) this.ws!.send(JSON.stringify({ type: 'chat', text, clientId }))
     }
     if (frame.type === 'chat') this.seeChat(frame)
+    if (frame.type === 'error') this.errors.push(frame.code)
     if (frame.type === 'presence') {
       for (const member of frame.changed) this.presence.push({ id: member.id, active: member.active, at: now, left: false })
       for (const id of frame.left) this.presence.push({ id, active: false, at: now, left: true })
@@ -142,7 +146,7 @@ describe('a rolling restart behind nginx', () => {
         old.process.kill('SIGTERM')
         await exited
         deploy.instances[i] = await startServer({ NUXT_REDIS_URL: deploy.redis.url, NUXT_TRUSTED_PROXIES: '127.0.0.1', NUXT_PUBLIC_ORIGIN: deploy.nginx.url, ...ENV }, { port })
-        await until(() => people.every(person => person.joined), 20_000, () => `${people.filter(person => !person.joined).length} people to come back`)
+        await until(() => people.every(person => person.joined), 20_000, () => `${people.filter(person => !person.joined).length} people to come back: ${JSON.stringify(people.filter(person => !person.joined).slice(0, 5).map(person => person.errors.slice(-6)))}`)
         await sleep(3000)
       }
     }
@@ -190,25 +194,33 @@ describe('a rolling restart behind nginx', () => {
       }
     }
 
-    // Nobody who stayed connected was shown offline for longer than one window, nor as gone.
-    const stayed = new Set(people.filter(person => person.drops.length === 0).map(person => person.id))
-    expect(stayed.size).toBeGreaterThan(0)
+    // Nobody left, so nobody is ever shown as gone; and through each
+    // restart, nobody whose socket stayed on the other instance was shown
+    // offline for longer than one window.
+    expect(people.filter(observer => observer.presence.some(change => change.left)).map(observer => observer.index)).toEqual([])
     const end = Date.now()
-    for (const observer of people) {
-      const offlineSince = new Map<string, number>()
-      const longest = new Map<string, number>()
-      for (const change of observer.presence) {
-        if (!stayed.has(change.id)) continue
-        expect(change.left, `P${observer.index} saw a member who stayed leave`).toBe(false)
-        if (!change.active) offlineSince.set(change.id, offlineSince.get(change.id) ?? change.at)
-        else if (offlineSince.has(change.id)) {
-          longest.set(change.id, Math.max(longest.get(change.id) ?? 0, change.at - offlineSince.get(change.id)!))
-          offlineSince.delete(change.id)
+    let stayedThroughARestart = 0
+    restarts.forEach((restart, k) => {
+      const periodEnd = restarts[k + 1]?.at ?? end
+      const inPeriod = (at: number) => at >= restart.at && at < periodEnd
+      const stayed = new Set(people.filter(person => !person.drops.some(drop => inPeriod(drop.closedAt))).map(person => person.id))
+      stayedThroughARestart += stayed.size
+      for (const observer of people) {
+        const offlineSince = new Map<string, number>()
+        const longest = new Map<string, number>()
+        for (const change of observer.presence) {
+          if (!stayed.has(change.id) || !inPeriod(change.at)) continue
+          if (!change.active) offlineSince.set(change.id, offlineSince.get(change.id) ?? change.at)
+          else if (offlineSince.has(change.id)) {
+            longest.set(change.id, Math.max(longest.get(change.id) ?? 0, change.at - offlineSince.get(change.id)!))
+            offlineSince.delete(change.id)
+          }
         }
+        for (const [id, since] of offlineSince) longest.set(id, Math.max(longest.get(id) ?? 0, periodEnd - since))
+        expect([...longest].filter(([, ms]) => ms > WINDOW_MS), `restart ${k}: P${observer.index} saw members who stayed offline too long`).toEqual([])
       }
-      for (const [id, since] of offlineSince) longest.set(id, Math.max(longest.get(id) ?? 0, end - since))
-      expect([...longest].filter(([, ms]) => ms > WINDOW_MS), `P${observer.index} saw members who stayed offline too long`).toEqual([])
-    }
+    })
+    expect(stayedThroughARestart).toBeGreaterThan(PEOPLE / 4)
     console.log(`[rolling-restart] ${sentTotal} messages acknowledged, ${moved.length} people moved, back within ${Math.max(...moved.flatMap(person => person.drops.map(drop => drop.backAt! - restarts.findLast(restart => restart.at <= drop.closedAt)!.at)))} ms of SIGTERM`)
-  }, 120_000)
+  }, 150_000)
 })
