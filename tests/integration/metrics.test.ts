@@ -18,7 +18,8 @@ const GAUGES = ['heartbeat_connections{transport="websocket"}', 'heartbeat_rooms
 
 describe('GET /metrics', () => {
   it('answers a bare 401 without the bearer token, or with a wrong one', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${METRICS_TOKEN}x` }, { authorization: METRICS_TOKEN }]) {
+    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${METRICS_TOKEN}x` }, { authorization: METRICS_TOKEN }]
+    for (const headers of attempts) {
       const res = await fetch(`${server.url}/metrics`, { headers })
       expect(res.status).toBe(401)
       expect(await res.text()).toBe('')
