@@ -6,6 +6,14 @@ const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta
 /** Nitro's own settings, beside the app's runtime config. */
 const NITRO_SETTINGS = ['PORT', 'HOST']
 
+/** A default as the config writes it: a quoted string, a boolean, or a product of numbers (`30 * 24 * 60 * 60 * 1000`). */
+function defaultOf(expression: string): string {
+  if (/^'.*'$/.test(expression)) return expression.slice(1, -1)
+  if (expression === 'true' || expression === 'false') return expression
+  if (!/^[\d_ *]+$/.test(expression)) throw new Error(`a default this test cannot read: ${expression}`)
+  return String(expression.split('*').reduce((product, factor) => product * Number(factor.trim().replace(/_/g, '')), 1))
+}
+
 /** nuxt.config.ts's runtimeConfig as env names (Nuxt's mapping: NUXT_ + the key in SCREAMING_SNAKE_CASE) with their defaults. */
 function runtimeConfigSettings(): Map<string, string> {
   const source = read('nuxt.config.ts')
@@ -23,8 +31,7 @@ function runtimeConfigSettings(): Map<string, string> {
     const match = /^\s*(\w+): (.+?),?$/.exec(line)
     if (!match || match[1] === 'public') continue
     const [, key, expression] = match as unknown as [string, string, string]
-    const value: unknown = /^'.*'$/.test(expression) ? expression.slice(1, -1) : new Function(`return ${expression}`)()
-    settings.set(prefix + key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase(), String(value))
+    settings.set(prefix + key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase(), defaultOf(expression))
   }
   return settings
 }
