@@ -100,8 +100,14 @@ export default defineNuxtConfig({
     /** NUXT_S3_ACCESS_KEY_ID and NUXT_S3_SECRET_ACCESS_KEY: the bucket's keys (never logged). */
     s3AccessKeyId: '',
     s3SecretAccessKey: '',
-    /** NUXT_METRICS_TOKEN: a bearer token that unlocks the details of /api/health; empty = status only. */
+    /** NUXT_METRICS_TOKEN: a bearer token that unlocks /metrics, /admin and the details of /api/health; empty = metrics off, health status only. */
     metricsToken: '',
+    /** NUXT_METRICS_INSTANCE: with Redis, the `instance` label of this instance's metrics; empty = hostname:pid. */
+    metricsInstance: '',
+    /** NUXT_LOG_LEVEL: trace, debug, info, warn, error, fatal or silent (read by server/log.ts from the environment: it logs before Nitro starts). */
+    logLevel: 'info',
+    /** NUXT_LOG_FORMAT: json (one JSON line per event) or pretty; empty = json for the built server, pretty under nuxt dev. */
+    logFormat: '',
     /** NUXT_MAX_ROOM_MEMBERS: members one room may hold (ROOM_FULL past it). */
     maxRoomMembers: 5000,
     /** NUXT_MAX_ROOMS: rooms one server may hold (SERVER_FULL past it). */

@@ -53,7 +53,7 @@ async function startRedis(): Promise<{ server: ChildServer, url: string }> {
 
 /** The app connects to Redis after it listens; a join before that would be refused with UNAVAILABLE. */
 async function untilRedisReady(server: ChildServer): Promise<void> {
-  for (let waited = 0; !server.output().includes('[heartbeat] redis ready'); waited += 50) {
+  for (let waited = 0; !server.output().includes('"event":"store_ready"'); waited += 50) {
     if (waited > 10_000) throw new Error(`${server.name} did not reach Redis within 10 s:\n${server.output()}`)
     await sleep(50)
   }

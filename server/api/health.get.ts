@@ -1,6 +1,3 @@
-import { timingSafeEqual } from 'node:crypto'
-import type { H3Event } from 'h3'
-
 // For load balancers: the status alone. Operators and the soak test get
 // counts and process figures with the metrics token (NUXT_METRICS_TOKEN).
 // While the store is away the instance still answers pings from memory: it
@@ -27,11 +24,3 @@ export default defineEventHandler(async (event) => {
     },
   }
 })
-
-function hasMetricsToken(event: H3Event): boolean {
-  const expected = String(useRuntimeConfig().metricsToken || '')
-  if (!expected) return false
-  const given = Buffer.from(getRequestHeader(event, 'authorization') ?? '')
-  const wanted = Buffer.from(`Bearer ${expected}`)
-  return given.length === wanted.length && timingSafeEqual(given, wanted)
-}

@@ -2,8 +2,10 @@ import { LIMITS } from '../../shared/protocol'
 import { log } from '../log'
 import { createHubSocketServer } from '../transport/hub-socket-server'
 
-/** After asking sockets to close, how long before the stragglers are cut. */
-const SHUTDOWN_GRACE_MS = 2000
+/** SIGTERM closes the sockets over this long, in random order, so that their reconnects to the other instances are spread out. */
+const SHUTDOWN_SPREAD_MS = 1500
+/** After asking the last sockets to close, how long before the stragglers are cut. */
+const SHUTDOWN_GRACE_MS = 1000
 /** However the shutdown goes, the process is gone this long after the signal. */
 const SHUTDOWN_DEADLINE_MS = 4000
 
@@ -32,15 +34,18 @@ export default defineNitroPlugin((nitroApp) => {
 
   // Nitro's graceful shutdown stops accepting connections on SIGTERM and then
   // waits for open ones, but an upgraded socket never goes idle on its own:
-  // ask every client to reconnect elsewhere (1001), so the wait ends in time.
+  // ask every client to reconnect elsewhere (1001, which the page answers by
+  // reconnecting with its shortest backoff), a few at a time, so the wait ends in time and the
+  // other instances are not hit by every client in the same instant.
   // Nitro then waits for every HTTP request in flight, for up to 30 s, and
   // a request can wait on a Redis that hangs (each command is bounded by the
   // command timeout, but a request may issue several): the deadline bounds
   // the whole shutdown whatever Redis does.
   const shutdown = () => {
-    log('shutdown', 'shutting down: closing sockets with 1001')
-    hub.shutdown()
-    setTimeout(() => hub.terminateAll(), SHUTDOWN_GRACE_MS).unref()
+    log('shutdown', `shutting down: no more upgrades; closing sockets with 1001 over ${SHUTDOWN_SPREAD_MS} ms`, { sockets: hub.stats().connections })
+    transport.stopUpgrades()
+    hub.shutdown(SHUTDOWN_SPREAD_MS)
+    setTimeout(() => hub.terminateAll(), SHUTDOWN_SPREAD_MS + SHUTDOWN_GRACE_MS).unref()
     setTimeout(() => {
       log('shutdown_overdue', `shutdown took over ${SHUTDOWN_DEADLINE_MS} ms: exiting now`)
       process.exit(1)
@@ -53,5 +58,6 @@ export default defineNitroPlugin((nitroApp) => {
     hub.stop()
     await useFileService().stop()
     await hub.store.close()
+    log('stop', 'stopped: every socket closed and the store written')
   })
 })

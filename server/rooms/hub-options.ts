@@ -3,6 +3,7 @@ import type { LobbyIndex } from './lobby/lobby-index'
 import type { Attachments } from './attachments'
 import type { RoomStore } from './types'
 import { log } from '../log'
+import type { CoreLog } from '../log'
 
 export interface RoomHubOptions {
   /** @default new MemoryRoomStore(historyLimit) */
@@ -75,8 +76,8 @@ export interface RoomHubOptions {
   dmRequestsPerMinute?: number
   /** Bytes of history (pages, and a join's) one socket and one client address may be sent over time. @default AnswerBudget's own */
   answerBudget?: AnswerBudgetOptions
-  /** @default the server's log (server/log.ts), as event `room_core` */
-  log?: (message: string) => void
+  /** @default the server's log (server/log.ts), as event `room_core` unless the caller names one */
+  log?: CoreLog
 }
 
 export type ResolvedHubOptions = Required<Omit<RoomHubOptions, 'store' | 'lobbyIndex' | 'attachments'>>
@@ -113,7 +114,7 @@ export function resolveHubOptions(options: RoomHubOptions): ResolvedHubOptions {
     lobbyWatchersPerAddress: 20,
     dmRequestsPerMinute: 6,
     answerBudget: {},
-    log: (message: string) => log('room_core', message),
+    log: (message, event = 'room_core', fields, level) => log(event, message, fields, level),
     ...given,
   }
 }

@@ -23,6 +23,7 @@ import { SessionGuard } from './session-guard'
 import type { Connection } from './session-index'
 import { TypingTracker } from './typing-tracker'
 import type { RoomStore } from './types'
+import { counts } from '../metrics/counts'
 
 export type { Connection } from './session-index'
 export type { RoomHubOptions } from './hub-options'
@@ -113,9 +114,10 @@ export class RoomHub {
   }
 
   /** Refuses new sockets and asks every open one to reconnect elsewhere (1001). */
-  shutdown(): void {
+  /** Takes no more sockets and closes every one with 1001 (reconnect), spread over `spreadMs` so that they do not all reconnect at once. */
+  shutdown(spreadMs = 0): void {
     this.shuttingDown = true
-    this.sockets.closeAll(CLOSE_CODES.goingAway, 'server shutting down')
+    this.sockets.closeAllSpread(CLOSE_CODES.goingAway, 'server shutting down', spreadMs)
   }
 
   /** The shared store lost its data: every socket here must join again (1012). */
@@ -133,6 +135,7 @@ export class RoomHub {
       connections: this.sockets.sessions.size,
       members: this.presence.memberCount,
       roomsWithSockets: this.sockets.index.roomCount,
+      membersOnline: this.sockets.index.memberCount,
       lobbyWatchers: this.lobby.feed.watcherCount,
     }
   }
@@ -195,7 +198,10 @@ export class RoomHub {
 
   private judgePing(session: JoinedSession, now: number): void {
     const verdict = this.guard.judgePing(session, now)
-    if (verdict === 'answer') return this.liveness.answerPing(session)
+    if (verdict === 'answer') {
+      counts.pings++
+      return this.liveness.answerPing(session)
+    }
     if (verdict === 'close') this.sockets.closeSession(session, CLOSE_CODES.policyViolation, 'flooding pings')
   }
 }

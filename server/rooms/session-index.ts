@@ -1,3 +1,4 @@
+import { fanoutSince, metricsClock } from '../metrics/counts'
 import type { SessionLimits } from './session-guard'
 
 /** One socket as the hub sees it: whatever the transport, it can send and close. */
@@ -81,15 +82,22 @@ export class SessionIndex {
    * `skipMembers` are left out.
    */
   broadcast(roomId: string, data: string, seq?: number, skipMembers?: ReadonlySet<string>): void {
+    const started = metricsClock()
     for (const session of this.byRoom.get(roomId) ?? []) {
       if (skipMembers?.has(session.member!.id)) continue
       if (!session.backlog) session.conn.send(data)
       else if (seq !== undefined) session.backlog.push({ seq, data })
     }
+    fanoutSince(started)
   }
 
   get roomCount(): number {
     return this.byRoom.size
+  }
+
+  /** Members with at least one socket here. */
+  get memberCount(): number {
+    return this.byMember.size
   }
 }
 

@@ -10,7 +10,12 @@ import { AddressSlots } from './address-slots'
 import { SendBudget } from './send-budget'
 import type { SendBudgetOptions } from './send-budget'
 import { judgeUpgrade } from './upgrade-gate'
+import { log } from '../log'
+import { countClosedSocket } from '../metrics/counts'
 import type { UpgradeGateOptions } from './upgrade-gate'
+
+/** Sockets whose close the server counted itself (with its own code): ws would report them as 1006 once cut. */
+const closedByServer = new WeakSet<WebSocket>()
 
 /** A closed socket whose client does not answer the close is cut after this long. */
 const CUT_AFTER_MS = 1000
@@ -23,6 +28,8 @@ const CUT_AFTER_MS = 1000
  * otherwise have every byte it writes until the cut parsed.
  */
 function closeAndCut(ws: WebSocket, socket: Duplex, code: number, reason: string): void {
+  closedByServer.add(ws)
+  countClosedSocket(code)
   ws.close(code, reason)
   socket.pause()
   socket.end()
@@ -68,6 +75,7 @@ export interface HubSocketServerOptions extends UpgradeGateOptions {
 }
 
 function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
+  log('upgrade_refused', `an upgrade was refused: ${code}`, { status, reason: code })
   const body = JSON.stringify({ code, message })
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
   setTimeout(() => socket.destroy(), CUT_AFTER_MS).unref()
@@ -87,12 +95,15 @@ export function createHubSocketServer(hub: () => RoomHub, options: HubSocketServ
   const slots = new AddressSlots(options.maxSocketsPerAddress)
   const budget = new SendBudget(options.sendBudget)
   const addresses = new WeakMap<IncomingMessage, string>()
+  let upgradesStopped = false
 
   class HubSocketServer extends WebSocketServer {
     override handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, callback: (ws: WebSocket, request: IncomingMessage) => void): void {
+      if (upgradesStopped) return refuseUpgrade(socket, 503, 'SHUTTING_DOWN', 'this instance is shutting down; connect again')
       const verdict = judgeUpgrade(request, options)
       if (!verdict.ok) return refuseUpgrade(socket, verdict.status, verdict.code, verdict.message)
       if (!slots.take(verdict.address)) {
+        log('upgrade_refused', 'an upgrade was refused: TOO_MANY_CONNECTIONS', { status: 101, reason: 'TOO_MANY_CONNECTIONS', address: verdict.address })
         // Upgraded only to say why in a way browsers show (close 4029).
         return super.handleUpgrade(request, socket, head, (ws) => {
           const frame: ErrorFrame = { type: 'error', code: 'TOO_MANY_CONNECTIONS', message: `at most ${slots.maxPerAddress} sockets per client address` }
@@ -114,7 +125,8 @@ export function createHubSocketServer(hub: () => RoomHub, options: HubSocketServ
       rooms.open(conn)
       ws.on('message', (data: Buffer, isBinary: boolean) => rooms.receive(conn, isBinary ? undefined : data.toString(), data.length))
       ws.on('error', () => ws.terminate())
-      ws.on('close', () => {
+      ws.on('close', (code: number) => {
+        if (!closedByServer.has(ws)) countClosedSocket(code)
         budget.forget(conn)
         rooms.close(conn)
       })
@@ -127,5 +139,9 @@ export function createHubSocketServer(hub: () => RoomHub, options: HubSocketServ
     server,
     stats: () => ({ clientAddresses: slots.addressCount, backloggedSockets: budget.backloggedCount }),
     dispose: () => budget.dispose(),
+    /** On SIGTERM: a socket opened now would only be closed again. */
+    stopUpgrades: () => {
+      upgradesStopped = true
+    },
   }
 }

@@ -50,12 +50,17 @@ const listener = server.listen({ port, host }, () => {
   if (!address || typeof address === 'string') return
   const baseURL = String(config.app.baseURL || '').replace(/\/$/, '')
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address
-  console.log(`Listening on http://${shown}:${address.port}${baseURL}`)
+  log('start', `Listening on http://${shown}:${address.port}${baseURL}`, { port: address.port, node: process.version })
 })
 trapUnhandledNodeErrors()
 setupGracefulShutdown(listener, nitroApp)
 const { handleUpgrade } = wsAdapter(nitroApp.h3App.websocket)
 server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+  // Nitro's graceful shutdown destroys at once every connection it marks
+  // idle, and an upgraded one never had a 'request' to unmark it: marked
+  // busy, it is waited for while SIGTERM closes the sockets a few at a time
+  // (server/plugins/websocket.ts), within that shutdown's own deadline.
+  Object.assign(socket, { _isIdle: false })
   // crossws answers an upgrade asynchronously; should that fail, the socket
   // is cut rather than left open with nobody answering it.
   handleUpgrade(request, socket, head).catch((error: unknown) => {

@@ -6,8 +6,10 @@ import { SqliteRoomStore } from '../rooms/sqlite/sqlite-store'
 import type { LobbyIndex } from '../rooms/lobby/lobby-index'
 import type { RoomStore } from '../rooms/types'
 import { log as logEvent } from '../log'
+import { timedStore } from '../metrics/timed-store'
+import type { CoreLog } from '../log'
 
-const log = (message: string) => logEvent('room_store', message)
+const log: CoreLog = (message, event = 'room_store', fields, level) => logEvent(event, message, fields, level)
 
 let hub: RoomHub | undefined
 
@@ -32,7 +34,7 @@ export function useRoomHub(): RoomHub {
         log,
         onDataLost: () => hub?.restartSessions(),
       })
-      store = redisStore
+      store = timedStore(redisStore)
       lobbyIndex = redisStore.lobbyIndex()
       log('rooms are kept in redis')
     }
@@ -40,7 +42,7 @@ export function useRoomHub(): RoomHub {
       log('rooms are kept in memory (NUXT_STORE=memory): a restart loses them')
     }
     else {
-      store = openSqliteStore(String(config.store), String(config.dataDir || '.data'), historyLimit, Number(config.roomRetentionMs), emptyRoomGraceMs)
+      store = timedStore(openSqliteStore(String(config.store), String(config.dataDir || '.data'), historyLimit, Number(config.roomRetentionMs), emptyRoomGraceMs))
     }
     hub = new RoomHub({
       store,

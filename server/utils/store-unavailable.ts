@@ -1,5 +1,6 @@
 import type { H3Event } from 'h3'
 import { log } from '../log'
+import { loggedPath } from '../logged-path'
 
 /**
  * Runs a route's room action. While the store is out of reach (down, or
@@ -14,7 +15,7 @@ export async function withRoomStore<T>(event: H3Event, action: () => Promise<T>)
   catch (error) {
     const store = useRoomHub().store
     if (isError(error) || (store.health().state === 'ready' && !store.isUnavailableError(error))) throw error
-    log('store_unavailable', `${event.method} ${event.path}: room store unavailable (${error instanceof Error ? error.message : String(error)})`)
+    log('store_unavailable', `${event.method} ${loggedPath(event.path)}: room store unavailable (${error instanceof Error ? error.message : String(error)})`, {}, 'warn')
     throw createError({ statusCode: 503, statusMessage: 'Service Unavailable', data: { code: 'UNAVAILABLE', message: 'the room store is out of reach; try again shortly' } })
   }
 }

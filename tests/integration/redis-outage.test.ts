@@ -5,6 +5,7 @@ import type { RunningRedis } from '../support/redis'
 import { METRICS_HEADERS, startServer } from '../support/server'
 import type { RunningServer } from '../support/server'
 import { closeAllClients, connect, joinRoom } from '../support/ws-client'
+import { logLines } from '../support/log-lines'
 
 // FAST_ENV: heartbeat window 1.5 s, so a socket silent for 3 s is closed (4001).
 const IDLE_TIMEOUT_MS = 3000
@@ -40,7 +41,7 @@ describe('Redis goes away and comes back', () => {
     expect(await ada.client.next('pong')).toMatchObject({ online: 1, members: 1 })
     ada.client.send({ type: 'chat', text: 'during the outage', clientId: 'c-1' })
     expect(await ada.client.next('error')).toMatchObject({ code: 'UNAVAILABLE' })
-    expect(server.output()).toContain('[heartbeat] redis unavailable')
+    expect(logLines(server.output())).toContainEqual(expect.objectContaining({ event: 'store_degraded', level: 'error', msg: expect.stringMatching(/^redis unavailable/) }))
 
     // It comes back empty (no persistence): the instance notices and asks its clients to join again.
     await redis.restart()

@@ -8,6 +8,7 @@ import type { ChatMessage } from '../../shared/protocol'
 import { startServer } from '../support/server'
 import type { RunningServer } from '../support/server'
 import { closeAllClients, joinRoom } from '../support/ws-client'
+import { logLines } from '../support/log-lines'
 
 // The default store keeps rooms in NUXT_DATA_DIR/rooms.db. Each test here
 // restarts a server on the same folder, as a deploy or a crash would.
@@ -143,7 +144,7 @@ describe('a database file the server must not use', () => {
     newer.exec('CREATE TABLE from_the_future (x)')
     newer.close()
     const before = sha256(file)
-    expect(await failedStart(dir)).toContain(`[heartbeat] cannot start: ${file} was written by a newer version of Heartbeat Chat (schema 99`)
+    expect(logLines(await failedStart(dir))).toContainEqual(expect.objectContaining({ event: 'cannot_start', level: 'error', msg: expect.stringContaining(`cannot start: ${file} was written by a newer version of Heartbeat Chat (schema 99`) }))
     expect(sha256(file)).toBe(before)
   })
 
@@ -160,7 +161,7 @@ describe('a database file the server must not use', () => {
     bytes.fill(0xA5, 4096, 4096 + 512)
     writeFileSync(file, bytes)
     const before = sha256(file)
-    expect(await failedStart(dir)).toContain(`[heartbeat] cannot start: ${file} is damaged`)
+    expect(logLines(await failedStart(dir))).toContainEqual(expect.objectContaining({ event: 'cannot_start', level: 'error', msg: expect.stringContaining(`cannot start: ${file} is damaged`) }))
     expect(sha256(file)).toBe(before)
   })
 })

@@ -42,9 +42,9 @@ export function siteConfigForTest(site: string, listen: string, upstreams: reado
       listened = true
       continue
     }
-    const server = inUpstream ? /^(\s*)server\s+[^\s;]+;/.exec(line) : null
+    const server = inUpstream ? /^(\s*)server\s+[^\s;]+([^;]*);/.exec(line) : null
     if (server) {
-      if (!listed) lines.push(...upstreams.map(upstream => `${server[1]}server ${upstream};`))
+      if (!listed) lines.push(...upstreams.map(upstream => `${server[1]}server ${upstream}${server[2]};`))
       listed = true
       continue
     }

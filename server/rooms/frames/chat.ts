@@ -1,5 +1,6 @@
 import type { ChatSendFrame } from '../../../shared/protocol'
 import type { Attachments } from '../attachments'
+import { chatAcknowledged, metricsClock } from '../../metrics/counts'
 import { newId } from '../secrets'
 import type { Session } from '../session-index'
 import type { RoomStore } from '../types'
@@ -12,6 +13,7 @@ type ChatContext = Pick<FrameContext, 'send' | 'liveness' | 'removals'> & {
 }
 
 export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (session, frame, context) => {
+  const received = metricsClock()
   const { store, liveness, removals } = context
   const member = session.member
   // Threads (issue 23) have their frames but not yet their store: a reply
@@ -37,6 +39,7 @@ export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (sessi
     // Not stored: the page sends it again, under the same clientId, once the wait is over.
     return context.send(session, { type: 'error', code: 'SLOW_MODE', message: 'slow mode: wait before sending another message', retryAfterMs: appended.slowModeWaitMs, ...(frame.clientId ? { clientId: frame.clientId } : {}) })
   }
+  if (!appended.duplicate) chatAcknowledged(received)
   // A repeat (a resend after a drop) is acknowledged to its sender only; a
   // new message reaches the room as the store's chat event.
   if (appended.duplicate) context.send(session, appended.message)

@@ -18,6 +18,7 @@ import { handleTitle } from './title'
 import { handleTyping } from './typing'
 import { handleUnwatch } from './unwatch'
 import { handleWatch } from './watch'
+import type { CoreLog } from '../../log'
 
 export type { FrameContext, JoinedSession } from './context'
 
@@ -75,8 +76,8 @@ export function dispatchFrame(table: FrameTable, session: Session, frame: Client
 }
 
 /** A handler that threw: the store out of reach is UNAVAILABLE (try again), anything else INTERNAL. */
-export function frameFailed(context: Pick<FrameContext, 'store' | 'sendError'>, session: Session, frame: ClientFrame, error: unknown, log: (message: string) => void): void {
-  log(`frame ${frame.type} failed: ${error instanceof Error ? error.message : String(error)}`)
+export function frameFailed(context: Pick<FrameContext, 'store' | 'sendError'>, session: Session, frame: ClientFrame, error: unknown, log: CoreLog): void {
+  log(`frame ${frame.type} failed`, 'frame_failed', { frameType: frame.type, error: error instanceof Error ? error.name : typeof error }, 'error')
   if (context.store.health().state !== 'ready' || context.store.isUnavailableError(error)) context.sendError(session, 'UNAVAILABLE', 'the room store is out of reach; try again shortly')
   else context.sendError(session, 'INTERNAL', 'the server could not handle that frame')
 }

@@ -7,6 +7,7 @@ import { conversationOnJoin } from '../conversation/pinned-refs'
 import { joinHistory } from '../join-history'
 import type { JoinHistory } from '../join-history'
 import { joinedFrame } from '../joined-frame'
+import { countResume, counts } from '../../metrics/counts'
 import type { PresenceTracker } from '../presence/presence-tracker'
 import { peerOf } from '../private-rooms'
 import type { RoomView } from '../presence/room-view'
@@ -126,7 +127,9 @@ export class RoomJoins {
     const cursor = answer.history.at(-1)?.seq ?? (answer.recovered && !answer.hasMore ? frame.lastSeq! : 0)
     for (const held of session.backlog) if (held.seq > cursor) session.conn.send(held.data)
     session.backlog = undefined
-    if (created) options.log(`room ${roomId} created`)
+    if (created) options.log('a room was created', 'room_created')
+    counts.joins++
+    if (frame.lastSeq !== undefined) countResume(answer.recovered === true)
     return true
   }
 

@@ -4,6 +4,11 @@ import { SessionIndex } from '../session-index'
 import type { SessionLimits } from '../session-guard'
 import type { Connection, Session, SessionMember } from '../session-index'
 import type { RoomInterest } from './interest'
+import type { CoreLog } from '../../log'
+import { countRefusedFrame } from '../../metrics/counts'
+
+/** How often a spread close (closeAllSpread) closes its next share. */
+const SPREAD_TICK_MS = 50
 
 /**
  * The sockets of this process: every open one, the fan-out index of those in
@@ -13,7 +18,7 @@ export class HubSockets {
   readonly sessions = new Map<Connection, Session>()
   readonly index = new SessionIndex()
 
-  constructor(private readonly interest: Pick<RoomInterest, 'leave'>, private readonly log: (message: string) => void) {}
+  constructor(private readonly interest: Pick<RoomInterest, 'leave'>, private readonly log: CoreLog) {}
 
   /** A new socket, with every field up front: one object shape for every session. */
   open(conn: Connection, limits: SessionLimits, now: number): void {
@@ -33,6 +38,7 @@ export class HubSockets {
   }
 
   send(session: Session, frame: ServerFrame): void {
+    if (frame.type === 'error') countRefusedFrame(frame.code)
     if (!session.closed) session.conn.send(JSON.stringify(frame))
   }
 
@@ -43,6 +49,7 @@ export class HubSockets {
   closeSession(session: Session, code: number, reason: string): void {
     if (session.closingSince !== undefined) return
     session.closingSince = Date.now()
+    if (code === CLOSE_CODES.policyViolation) this.log(`a socket was closed for abuse: ${reason}`, 'socket_closed_abuse', { code, reason, address: session.address }, 'warn')
     session.conn.close(code, reason)
   }
 
@@ -50,9 +57,31 @@ export class HubSockets {
     for (const session of this.sessions.values()) this.closeSession(session, code, reason)
   }
 
+  /**
+   * Closes every socket in random order, an equal share every tick over
+   * `spreadMs`: a restarting instance's clients reconnect to the others
+   * spread out rather than all in the same instant.
+   */
+  closeAllSpread(code: number, reason: string, spreadMs: number): void {
+    const order = [...this.sessions.values()]
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1))
+      ;[order[i], order[j]] = [order[j]!, order[i]!]
+    }
+    const ticks = Math.max(1, Math.floor(spreadMs / SPREAD_TICK_MS))
+    const perTick = Math.ceil(order.length / ticks)
+    const closeNext = () => {
+      for (const session of order.splice(0, perTick)) this.closeSession(session, code, reason)
+      if (order.length === 0) clearInterval(timer)
+    }
+    const timer = setInterval(closeNext, SPREAD_TICK_MS)
+    timer.unref?.()
+    closeNext()
+  }
+
   /** The store lost one room (evicted, or flushed): its sockets here must join again (1012). */
   restartRoom(roomId: string): void {
-    this.log(`room ${roomId} is gone from the store: asking its sockets to join again`)
+    this.log('a room is gone from the store: asking its sockets to join again', 'room_lost')
     for (const session of this.sessions.values()) {
       if (session.member?.roomId === roomId) this.closeSession(session, CLOSE_CODES.serviceRestart, 'room state was lost; join again')
     }

@@ -8,6 +8,7 @@ import { RedisPeerLink } from './peer-link'
 import * as scripts from './scripts'
 import { watchConnection } from './watch-connection'
 import type { WatchedConnection } from './watch-connection'
+import type { CoreLog } from '../../log'
 
 export interface RedisRoomStoreOptions {
   url: string
@@ -18,7 +19,7 @@ export interface RedisRoomStoreOptions {
   emptyRoomGraceMs: number
   /** A command not answered within this long fails, and the store counts as unavailable until Redis answers again. */
   commandTimeoutMs: number
-  log: (message: string) => void
+  log: CoreLog
   /** Called when Redis comes back without the data it had: every client must join again. */
   onDataLost?: () => void
 }

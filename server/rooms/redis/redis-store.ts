@@ -163,7 +163,7 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
     }
     catch {
       if (this.pendingRemovals.size < MAX_PENDING_REMOVALS) this.pendingRemovals.set(memberId, roomId)
-      else this.options.log(`too many failed joins wait for redis: member ${memberId} of room ${roomId} expires with the member TTL`)
+      else this.options.log('too many failed joins wait for redis: a member expires with the member TTL')
     }
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type Redis from 'ioredis'
 import type { StoreHealth } from '../types'
+import type { CoreLog } from '../../log'
 
 const EPOCH_KEY = 'hb:epoch'
 /** While commands time out, how often one PING asks whether Redis answers again. */
@@ -28,7 +29,7 @@ export interface WatchedConnection {
  * until some command is answered again, and while it is, one PING a second
  * finds out when that is.
  */
-export function watchConnection(redis: Redis, options: { log: (message: string) => void, onDataLost?: () => void }): WatchedConnection {
+export function watchConnection(redis: Redis, options: { log: CoreLog, onDataLost?: () => void }): WatchedConnection {
   let state: StoreHealth['state'] = 'connecting'
   let stalled = false
   let probe: ReturnType<typeof setInterval> | undefined
@@ -45,13 +46,13 @@ export function watchConnection(redis: Redis, options: { log: (message: string) 
     stalled = false
     clearInterval(probe)
     probe = undefined
-    options.log('redis answers again')
+    options.log('redis answers again', 'store_recovered')
   }
   const failed = (error: Error) => {
     if (error.name !== 'ReplyError') outages.add(error)
     if (stalled || error.message !== 'Command timed out') return
     stalled = true
-    options.log('redis unavailable: commands time out')
+    options.log('redis unavailable: commands time out', 'store_degraded', {}, 'error')
     probe = setInterval(() => void redis.ping().catch(() => {}), PROBE_INTERVAL_MS)
     probe.unref?.()
   }
@@ -67,7 +68,7 @@ export function watchConnection(redis: Redis, options: { log: (message: string) 
       await redis.set(EPOCH_KEY, mine, 'NX')
       const current = await redis.get(EPOCH_KEY)
       if (epoch !== undefined && current !== epoch) {
-        options.log('redis lost its data: asking every client to join again')
+        options.log('redis lost its data: asking every client to join again', 'store_data_lost', {}, 'error')
         options.onDataLost?.()
       }
       epoch = current ?? mine
@@ -84,7 +85,7 @@ export function watchConnection(redis: Redis, options: { log: (message: string) 
   const onReady = () => {
     clearTimeout(recheck)
     checkEpoch().then(() => {
-      if (state !== 'ready') options.log('redis ready')
+      if (state !== 'ready') options.log('redis ready', 'store_ready')
       state = 'ready'
       redis.options.enableOfflineQueue = false
       markReady()
@@ -98,7 +99,7 @@ export function watchConnection(redis: Redis, options: { log: (message: string) 
   redis.on('ready', onReady)
   redis.on('error', (error: Error) => {
     if (state === 'unavailable') return
-    options.log(`redis unavailable: ${error.message}`)
+    options.log(`redis unavailable: ${error.message}`, 'store_degraded', {}, 'error')
     state = 'unavailable'
   })
   redis.on('reconnecting', () => {

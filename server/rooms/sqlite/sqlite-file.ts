@@ -8,6 +8,7 @@ import { prepareStatements } from './statements'
 import type { Statements } from './statements'
 import { TickTransaction } from './tick-transaction'
 import type { StoreHealth } from '../types'
+import type { CoreLog } from '../../log'
 
 /** How often the worker thread folds the log into the file. */
 const CHECKPOINT_INTERVAL_MS = 500
@@ -18,7 +19,7 @@ export interface OpenFile { file: OpenedDatabase, sql: Statements, tx: TickTrans
 
 export interface SqliteFileOptions {
   file: string
-  log: (message: string) => void
+  log: CoreLog
   /** How often a file that cannot be written (or opened) is tried again. @default 1000 */
   retryIntervalMs?: number
   /** Reads the file into the store's memory, each time it is opened. */
@@ -84,7 +85,7 @@ export class SqliteFile {
         onError: error => this.onCheckpoint(error),
       })
       this.open = { file, sql, checkpointer, tx }
-      if (this.state !== 'ready') this.options.log(`rooms are kept in ${this.options.file}`)
+      if (this.state !== 'ready') this.options.log(`rooms are kept in ${this.options.file}`, 'store_ready')
       this.ready()
     }
     catch (error) {
@@ -111,7 +112,7 @@ export class SqliteFile {
   private onOutcome(error: unknown): void {
     if (error === undefined) {
       if (this.state === 'ready') return
-      this.options.log(`${this.options.file} takes writes again`)
+      this.options.log(`${this.options.file} takes writes again`, 'store_recovered')
       this.ready()
       this.options.onWritableAgain()
       return
@@ -124,7 +125,7 @@ export class SqliteFile {
   // changes nothing but still needs the disk, or opening the file anew.
   private unavailable(error: unknown, doing: string): void {
     const message = `${doing} ${this.options.file}: ${error instanceof Error ? error.message : String(error)}`
-    if (this.state === 'ready' || message !== this.lastError) this.options.log(`${message}; writes get UNAVAILABLE until it works again`)
+    if (this.state === 'ready' || message !== this.lastError) this.options.log(`${message}; writes get UNAVAILABLE until it works again`, 'store_degraded', {}, 'error')
     this.lastError = message
     this.state = 'unavailable'
     if (this.retryTimer || this.closed) return

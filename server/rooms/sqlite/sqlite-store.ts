@@ -14,6 +14,7 @@ import { insertMessage, messagesAfter, messagesBefore, parseBodies, searchMessag
 import { SqliteFile } from './sqlite-file'
 import { conversationSettingsOf, memberRecordOf, roomRecordOf } from './statements'
 import type { Statements } from './statements'
+import type { CoreLog } from '../../log'
 
 export interface SqliteRoomStoreOptions {
   /** The database file; its folder is created when missing. */
@@ -27,7 +28,7 @@ export interface SqliteRoomStoreOptions {
    * @default 30000
    */
   emptyRoomGraceMs?: number
-  log: (message: string) => void
+  log: CoreLog
   /** How often a store that cannot write (or open its file) tries again. @default 1000 */
   retryIntervalMs?: number
   /** @default Date.now */
@@ -98,7 +99,7 @@ export class SqliteRoomStore extends InProcessRooms<SqliteRoom> implements RoomS
       this.releaseRoom(room.id)
       if (replaced) this.holdRoom(replaced)
     })
-    if (replaced) this.options.log(`room ${replaced.record.id} removed after standing empty since ${new Date(replaced.emptySince!).toISOString()}: the server holds ${maxRooms} rooms`)
+    if (replaced) this.options.log(`a room empty since ${new Date(replaced.emptySince!).toISOString()} was removed: the server holds ${maxRooms} rooms`)
     return { room, created: true }
   }
 

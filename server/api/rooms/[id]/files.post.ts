@@ -1,6 +1,8 @@
 import { STATUS_CODES } from 'node:http'
 import { LIMITS, parseRoomId } from '../../../../shared/protocol'
 import { UploadProblem } from '../../../files/receive-upload'
+import { log } from '../../../log'
+import { countUpload } from '../../../metrics/counts'
 import { hashToken } from '../../../rooms/secrets'
 
 /**
@@ -29,6 +31,7 @@ export default defineEventHandler(async (event) => {
       const reservation = await files.admit(found.room!, found.member.id, requestClientAddress(event), declared)
       return files.upload(event.node.req, found.room!, found.member.id, reservation)
     })
+    countUpload(file.size)
     setResponseStatus(event, 201)
     return { file }
   }
@@ -44,6 +47,7 @@ function notAMemberHere(): UploadProblem {
 }
 
 function refuse(event: Parameters<typeof dropRest>[0], problem: UploadProblem): never {
+  log('file_refused', `an upload was refused: ${problem.code}`, { status: problem.status, code: problem.code })
   if (!event.node.req.complete) dropRest(event)
   if (problem.status === 401) setResponseHeader(event, 'www-authenticate', 'Bearer')
   if (problem.retryAfterMs !== undefined) setResponseHeader(event, 'retry-after', Math.ceil(problem.retryAfterMs / 1000))
