@@ -6,6 +6,7 @@ import { SqliteRoomStore } from '../rooms/sqlite/sqlite-store'
 import type { LobbyIndex } from '../rooms/lobby/lobby-index'
 import type { RoomStore } from '../rooms/types'
 import { log as logEvent } from '../log'
+import { refuseToStart, useRedisSettings } from './redis-settings'
 
 const log = (message: string) => logEvent('room_store', message)
 
@@ -22,14 +23,18 @@ export function useRoomHub(): RoomHub {
     // NUXT_STORE=memory); with NUXT_REDIS_URL every instance shares them.
     let store: RoomStore | undefined
     let lobbyIndex: LobbyIndex | undefined
-    if (config.redisUrl) {
+    const redis = useRedisSettings()
+    if (redis) {
       const redisStore = new RedisRoomStore({
-        url: String(config.redisUrl),
+        url: redis.urls.join(','),
+        cluster: redis.cluster,
+        waitReplicas: redis.waitReplicas,
         historyLimit,
         windowMs: heartbeatWindowMs,
         emptyRoomGraceMs,
-        commandTimeoutMs: Number(config.redisCommandTimeoutMs),
+        commandTimeoutMs: redis.commandTimeoutMs,
         log,
+        onMisconfigured: reason => refuseToStart(reason),
         onDataLost: () => hub?.restartSessions(),
       })
       store = redisStore
@@ -86,9 +91,4 @@ function openSqliteStore(kind: string, dataDir: string, historyLimit: number, em
     if (error instanceof DatabaseFileError) return refuseToStart(error.message)
     throw error
   }
-}
-
-function refuseToStart(reason: string): never {
-  logEvent('cannot_start', `cannot start: ${reason}`, {}, 'error')
-  process.exit(1)
 }
