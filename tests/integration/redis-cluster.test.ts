@@ -1,0 +1,228 @@
+import { spawn } from 'node:child_process'
+import calculateSlot from 'cluster-key-slot'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { ChatMessage } from '../../shared/protocol'
+import { startRedis } from '../support/redis'
+import { startRedisCluster } from '../support/redis-cluster'
+import type { RunningCluster } from '../support/redis-cluster'
+import { FAST_ENV, SERVER_ENTRY, startServer } from '../support/server'
+import type { RunningServer } from '../support/server'
+import { closeAllClients, joinRoom } from '../support/ws-client'
+import type { TestClient } from '../support/ws-client'
+
+/** What docs/deploy.md promises: after a master fails, chat is acknowledged again within this. */
+const RECOVERY_MS = 10_000
+
+let cluster: RunningCluster
+let one: RunningServer
+let two: RunningServer
+const pingers = new Set<ReturnType<typeof setInterval>>()
+
+beforeAll(async () => {
+  cluster = await startRedisCluster()
+  const env = { NUXT_REDIS_URL: cluster.url, NUXT_REDIS_CLUSTER: 'true' }
+  ;[one, two] = await Promise.all([startServer(env), startServer(env)])
+}, 60_000)
+afterEach(() => {
+  for (const timer of pingers) clearInterval(timer)
+  pingers.clear()
+  closeAllClients()
+})
+afterAll(async () => {
+  await Promise.all([one, two].map(server => server?.stop()))
+  await cluster?.stop()
+})
+
+async function member(url: string, roomId: string, name: string, extra: Record<string, unknown> = {}) {
+  const joined = await joinRoom(url, roomId, name, extra)
+  pingers.add(setInterval(() => joined.client.send({ type: 'ping' }), 400))
+  return joined
+}
+
+/** The port of the master that serves the room's slot now. */
+async function masterOf(roomId: string): Promise<number> {
+  const slot = calculateSlot(`hb:{${roomId}}:room`)
+  const { masters } = await cluster.roles()
+  for (const port of masters) {
+    if ((await ownedSlots(port)).some(([from, to]) => slot >= from && slot <= to)) return port
+  }
+  throw new Error(`no master serves slot ${slot}`)
+}
+
+async function ownedSlots(port: number): Promise<Array<[number, number]>> {
+  const myself = (await cluster.cli(port, 'cluster', 'nodes')).split('\n').find(line => line.includes('myself'))!
+  return myself.split(' ').slice(8).filter(part => /^\d/.test(part)).map((part) => {
+    const [from, to] = part.split('-').map(Number)
+    return [from!, to ?? from!]
+  })
+}
+
+/** One room id on each of the three masters. */
+async function roomsOnEveryShard(prefix: string): Promise<string[]> {
+  const { masters } = await cluster.roles()
+  const byMaster = new Map<number, string>()
+  for (let i = 0; byMaster.size < masters.length; i++) {
+    const id = `${prefix}-${i}`
+    const port = await masterOf(id)
+    if (!byMaster.has(port)) byMaster.set(port, id)
+  }
+  return [...byMaster.values()]
+}
+
+/**
+ * Sends chat as the page's outbox does: the same clientId again after a
+ * refusal (UNAVAILABLE) or no answer, until the server acknowledges it.
+ * Resolves with the acknowledged message.
+ */
+async function sendUntilAcknowledged(client: TestClient, text: string, clientId: string, timeoutMs: number): Promise<ChatMessage> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const errorsBefore = client.frames.filter(frame => frame.type === 'error').length
+    client.send({ type: 'chat', text, clientId })
+    for (const until = Date.now() + 1000; Date.now() < until;) {
+      const acknowledged = client.frames.find(frame => frame.type === 'chat' && frame.clientId === clientId)
+      if (acknowledged) return acknowledged as ChatMessage
+      if (client.frames.filter(frame => frame.type === 'error').length > errorsBefore) break
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    if (Date.now() > deadline) throw new Error(`"${text}" not acknowledged within ${timeoutMs} ms: ${JSON.stringify(client.frames.slice(-3))}`)
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+}
+
+const byId = (a: Array<string | number>, b: Array<string | number>) => String(a[0]).localeCompare(String(b[0]))
+
+describe('two instances on a Redis Cluster of three shards', () => {
+  it('chat, presence and resume work across the instances in rooms on every shard', async () => {
+    const rooms = await roomsOnEveryShard('spread')
+    expect(new Set(await Promise.all(rooms.map(masterOf))).size).toBe(3)
+    for (const roomId of rooms) {
+      const ada = await member(one.wsUrl, roomId, 'Ada')
+      const bob = await member(two.wsUrl, roomId, 'Bob')
+      expect(bob.joined.presence).toMatchObject({ online: 2, members: 2 })
+      expect(await ada.client.next('presence')).toMatchObject({ online: 2, members: 2, changed: [{ name: 'Bob', active: true }] })
+
+      ada.client.send({ type: 'chat', text: `from one in ${roomId}` })
+      bob.client.send({ type: 'chat', text: `from two in ${roomId}` })
+      const onOne = [await ada.client.next('chat'), await ada.client.next('chat')]
+      const onTwo = [await bob.client.next('chat'), await bob.client.next('chat')]
+      expect(onTwo.map(m => [m.seq, m.text])).toEqual(onOne.map(m => [m.seq, m.text]))
+
+      // Bob leaves his tab and comes back on the other instance with what he saw.
+      bob.client.close()
+      ada.client.send({ type: 'chat', text: 'while Bob was away' })
+      await ada.client.next('chat')
+      const back = await joinRoom(one.wsUrl, roomId, 'Bob', { token: bob.joined.token, lastSeq: onTwo[1]!.seq })
+      expect(back.joined).toMatchObject({ you: bob.joined.you, recovered: true })
+      expect(back.joined.history.map(m => m.text)).toEqual(['while Bob was away'])
+    }
+  }, 30_000)
+
+  it('the lobby lists public rooms of every shard, from either instance', async () => {
+    const rooms = await roomsOnEveryShard('lobby')
+    for (const roomId of rooms) await member(one.wsUrl, roomId, 'Ann', { visibility: 'public', title: `Open ${roomId}` })
+    await expect.poll(async () => {
+      const body = await (await fetch(`${two.url}/api/rooms`)).json() as { rooms: Array<{ id: string, title: string, online: number }> }
+      return body.rooms.filter(room => rooms.includes(room.id)).map(room => [room.id, room.title, room.online]).sort(byId)
+    }, { timeout: 5000 }).toEqual(rooms.map(id => [id, `Open ${id}`, 1]).sort(byId))
+  }, 20_000)
+
+  // A master that dies (SIGKILL) or hands over (CLUSTER FAILOVER on its
+  // replica): every message acknowledged before is in the history after, and
+  // the members chat again, across the instances, without joining again.
+  for (const how of ['SIGKILL of the master', 'CLUSTER FAILOVER on its replica'] as const) {
+    it(`${how}: no acknowledged message is lost, and chat works again within ${RECOVERY_MS / 1000} s`, async () => {
+      // A shard that still has its replica (the other test may have taken one).
+      const { replicaOf } = await cluster.roles()
+      const candidates = await roomsOnEveryShard(how.startsWith('SIGKILL') ? 'killed' : 'handover')
+      const masters = await Promise.all(candidates.map(masterOf))
+      const roomId = candidates.find((_, i) => replicaOf.has(masters[i]!))
+      const master = await masterOf(roomId!)
+      const replica = replicaOf.get(master)!
+      const ada = await member(one.wsUrl, roomId!, 'Ada')
+      const bob = await member(two.wsUrl, roomId!, 'Bob')
+      await ada.client.next('presence')
+
+      // Acknowledged one after the other until the very moment of the failure.
+      const acknowledged: ChatMessage[] = []
+      for (let i = 0; i < 20; i++) acknowledged.push(await sendUntilAcknowledged(ada.client, `before ${i}`, `before-${i}`, 5000))
+
+      const failedAt = Date.now()
+      if (how.startsWith('SIGKILL')) await cluster.kill(master)
+      else await cluster.cli(replica, 'cluster', 'failover')
+
+      const after = await sendUntilAcknowledged(ada.client, 'after the failover', 'after-1', RECOVERY_MS)
+      const recoveredMs = Date.now() - failedAt
+      console.log(`[cluster] ${how}: chat acknowledged again ${recoveredMs} ms after the failure`)
+      expect(recoveredMs).toBeLessThan(RECOVERY_MS)
+      expect(await masterOf(roomId!)).toBe(replica)
+
+      // Bob, on the other instance, gets it through the new master's shard channel.
+      await expect.poll(() => bob.client.frames.some(frame => frame.type === 'chat' && frame.clientId === 'after-1'), { timeout: 5000 }).toBe(true)
+      // Nothing acknowledged is missing: a newcomer's history holds every message, in order.
+      const newcomer = await joinRoom(two.wsUrl, roomId!, 'Cy')
+      const texts = newcomer.joined.history.map(m => m.text)
+      expect(texts).toEqual([...acknowledged.map(m => m.text), after.text])
+      expect(newcomer.joined.history.map(m => m.seq)).toEqual([...acknowledged.map(m => m.seq), after.seq])
+      // The sockets stayed: nobody was asked to join again.
+      expect(ada.client.ws.readyState).toBe(ada.client.ws.OPEN)
+      expect(bob.client.ws.readyState).toBe(bob.client.ws.OPEN)
+    }, 40_000)
+  }
+})
+
+/** Starts the built server and waits for it to exit: a refusal to start. */
+function refusedStart(env: Record<string, string>): Promise<{ code: number | null, output: string }> {
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
+    env: { ...process.env, NODE_ENV: 'production', ...FAST_ENV, ...env, PORT: '0', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`the server did not refuse to start within 15 s:\n${output}`))
+    }, 15_000)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      resolve({ code, output })
+    })
+  })
+}
+
+describe('a Redis setting that cannot work: the server refuses to start, naming it', () => {
+  function expectRefusal({ code, output }: { code: number | null, output: string }, setting: string) {
+    expect(code).not.toBe(0)
+    expect(code).not.toBe(null)
+    const lines = output.split('\n').filter(line => line.includes('cannot start'))
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toContain(setting)
+    // One line, never a raw stack.
+    expect(output).not.toMatch(/^\s+at /m)
+  }
+
+  it('several URLs without NUXT_REDIS_CLUSTER=true', async () => {
+    expectRefusal(await refusedStart({ NUXT_REDIS_URL: cluster.url }), 'NUXT_REDIS_CLUSTER')
+  })
+
+  it('one node of a cluster without NUXT_REDIS_CLUSTER=true', async () => {
+    const { masters } = await cluster.roles()
+    expectRefusal(await refusedStart({ NUXT_REDIS_URL: `redis://127.0.0.1:${masters[0]}` }), 'NUXT_REDIS_CLUSTER')
+  })
+
+  it('NUXT_REDIS_CLUSTER=true on a Redis that is not a cluster', async () => {
+    const plain = await startRedis()
+    try {
+      expectRefusal(await refusedStart({ NUXT_REDIS_URL: plain.url, NUXT_REDIS_CLUSTER: 'true' }), 'NUXT_REDIS_CLUSTER')
+    }
+    finally {
+      await plain.kill()
+    }
+  })
+
+  it('a NUXT_REDIS_WAIT_REPLICAS that is not a count', async () => {
+    expectRefusal(await refusedStart({ NUXT_REDIS_URL: cluster.url, NUXT_REDIS_CLUSTER: 'true', NUXT_REDIS_WAIT_REPLICAS: 'all' }), 'NUXT_REDIS_WAIT_REPLICAS')
+  })
+})
