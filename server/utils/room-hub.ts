@@ -36,6 +36,7 @@ export function useRoomHub(): RoomHub {
         log,
         onMisconfigured: reason => refuseToStart(reason),
         onDataLost: () => hub?.restartSessions(),
+        onEventsMissed: roomId => hub?.restartRoom(roomId),
       })
       store = redisStore
       lobbyIndex = redisStore.lobbyIndex()

@@ -50,9 +50,13 @@ export class HubSockets {
     for (const session of this.sessions.values()) this.closeSession(session, code, reason)
   }
 
-  /** The store lost one room (evicted, or flushed): its sockets here must join again (1012). */
-  restartRoom(roomId: string): void {
-    this.log(`room ${roomId} is gone from the store: asking its sockets to join again`)
+  /**
+   * The store lost one room (evicted, or flushed), or this process may have
+   * missed some of its events (`missed`: its Redis shard failed over): its
+   * sockets here must join again (1012), and catch up from the history.
+   */
+  restartRoom(roomId: string, cause: 'gone' | 'missed' = 'gone'): void {
+    if (cause === 'gone') this.log(`room ${roomId} is gone from the store: asking its sockets to join again`)
     for (const session of this.sessions.values()) {
       if (session.member?.roomId === roomId) this.closeSession(session, CLOSE_CODES.serviceRestart, 'room state was lost; join again')
     }

@@ -83,6 +83,9 @@ export function createRedisClient(settings: RedisSettings, options: { subscriber
     // A subscriber keeps one connection per shard for SSUBSCRIBE, moved to
     // the new master when a slot changes hands.
     shardedSubscribers: options.subscriber === true,
+    // A subscriber sends no commands that would bring a MOVED: it asks for
+    // the slot map once a second to follow a failover (one CLUSTER SLOTS).
+    ...(options.subscriber ? { slotsRefreshInterval: 1000 } : {}),
     // As the single-node client: queued until the first connect, then
     // commands fail fast while the cluster is away (watch-connection.ts).
     enableOfflineQueue: true,

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import type { ChainableCommander } from 'ioredis'
+import type { ChainableCommander, Cluster } from 'ioredis'
 import type Redis from 'ioredis'
 import type { RoomBus, StoreCoordination } from '../room-store'
 import type { RoomEvent, StoreHealth } from '../types'
 import { IDLE_SWEEP_LOCK_KEY, roomIdOfChannel, roomKeys } from './keys'
 import { RedisLobbyIndex } from './lobby-index'
 import { createRedisClient, isClusterNode, parseRedisSettings } from './redis-client'
+import { watchShards } from './shard-watch'
+import type { ShardWatch } from './shard-watch'
 import type { RedisSettings } from './redis-client'
 import * as scripts from './scripts'
 import { watchConnection } from './watch-connection'
@@ -30,9 +32,14 @@ export interface RedisRoomStoreOptions {
   onDataLost?: () => void
   /** Called when the settings cannot work with the Redis found (a cluster node without NUXT_REDIS_CLUSTER): the server must not start. */
   onMisconfigured?: (reason: string) => void
+  /** Called when this room's events may have been missed (its shard failed over while subscribed): its sockets must join again to catch up. */
+  onEventsMissed?: (roomId: string) => void
 }
 
 export type ScriptName = keyof typeof scripts
+
+/** Replies that say a command was not run on this node: sending it again runs it at most once. */
+const NOT_RUN_HERE = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /
 
 type Scripted = Redis & Record<ScriptName, (...args: (string | number)[]) => Promise<unknown>>
 type ScriptedPipeline = ChainableCommander & Record<ScriptName, (...args: (string | number)[]) => ChainableCommander>
@@ -55,6 +62,7 @@ export class RedisLink implements RoomBus, StoreCoordination {
   protected readonly connection: WatchedConnection
   protected readonly settings: RedisSettings
   private readonly subscriber: Redis
+  private readonly shards?: ShardWatch
   private handler: (roomId: string, event: RoomEvent) => void = () => {}
   private replicasShort = false
 
@@ -74,9 +82,13 @@ export class RedisLink implements RoomBus, StoreCoordination {
     this.subscriber.on('error', () => {})
     const relay = (channel: string, data: string) => {
       const roomId = roomIdOfChannel(channel)
-      if (roomId) this.handler(roomId, JSON.parse(data) as RoomEvent)
+      if (!roomId) return
+      const event = JSON.parse(data) as RoomEvent
+      if (this.shards && event.kind === 'chat' && !this.shards.inSequence(roomId, event.message.seq)) return
+      this.handler(roomId, event)
     }
     this.subscriber.on(this.settings.cluster ? 'smessage' : 'message', relay)
+    if (this.settings.cluster) this.shards = watchShards(this.subscriber, roomId => this.options.onEventsMissed?.(roomId), options.log)
   }
 
   // A URL naming one node of a cluster would start, then answer MOVED for
@@ -128,11 +140,16 @@ export class RedisLink implements RoomBus, StoreCoordination {
 
   async subscribe(roomId: string) {
     const channel = roomKeys(roomId).channel
+    const node = this.shards?.nodeOf(roomId)
     await (this.settings.cluster ? this.subscriber.ssubscribe(channel) : this.subscriber.subscribe(channel))
+    // The room's seq as the subscription starts: a chat heard later that
+    // skips past it was missed, and is caught up by a rejoin.
+    if (this.shards) this.shards.subscribed(roomId, Number(await this.redis.get(roomKeys(roomId).seq) ?? 0), node)
   }
 
   async unsubscribe(roomId: string) {
     const channel = roomKeys(roomId).channel
+    this.shards?.unsubscribed(roomId)
     await (this.settings.cluster ? this.subscriber.sunsubscribe(channel) : this.subscriber.unsubscribe(channel))
   }
 
@@ -169,11 +186,20 @@ export class RedisLink implements RoomBus, StoreCoordination {
   protected async runReplicated(script: ScriptName, keys: string[], ...args: (string | number)[]): Promise<unknown> {
     const replicas = this.settings.waitReplicas
     if (replicas === 0) return this.run(script, keys, ...args)
-    const pipeline = this.redis.pipeline() as ScriptedPipeline
-    pipeline[script](keys.length, ...keys, ...args)
-    pipeline.call('WAIT', replicas, this.waitTimeoutMs())
-    const results = await pipeline.exec()
-    const [[scriptError, reply], [waitError, acknowledged]] = results as [[Error | null, unknown], [Error | null, number]]
+    const send = async () => {
+      const pipeline = this.redis.pipeline() as ScriptedPipeline
+      pipeline[script](keys.length, ...keys, ...args)
+      pipeline.call('WAIT', replicas, this.waitTimeoutMs())
+      return await pipeline.exec() as [[Error | null, unknown], [Error | null, number]]
+    }
+    let [[scriptError, reply], [waitError, acknowledged]] = await send()
+    // A pipeline is not redirected as a lone command is: a slot that moved
+    // (a failover) answers MOVED to the script, which then did not run, so
+    // it goes once more after the slot map is read again.
+    if (scriptError && this.settings.cluster && NOT_RUN_HERE.test(scriptError.message)) {
+      await new Promise<void>(resolve => (this.redis as unknown as Cluster).refreshSlotsCache(() => resolve()))
+      ;[[scriptError, reply], [waitError, acknowledged]] = await send()
+    }
     if (scriptError) throw scriptError
     const short = waitError !== null || Number(acknowledged) < replicas
     if (short !== this.replicasShort) {
