@@ -245,6 +245,24 @@ describe('two instances on a Redis Cluster of three shards', () => {
       console.log(`[cluster] ${how}: rejoins asked of the pages: Ada ${ada.rejoins.count}, Bob ${bob.rejoins.count}`)
     }, 40_000)
   }
+
+  // Last here: it empties a shard. Each master holds an epoch key of its own,
+  // so a shard that lost its data is noticed even where no room of a socket lives.
+  it('a shard that loses its data (FLUSHALL on one master) makes every socket join again, on either instance', async () => {
+    const { masters } = await cluster.roles()
+    const [roomId] = await roomsOnEveryShard('epoch')
+    const roomMaster = await masterOf(roomId!)
+    const flushed = masters.find(port => port !== roomMaster)!
+    const ada = await member(one.wsUrl, roomId!, 'Ada')
+    const bob = await member(two.wsUrl, roomId!, 'Bob')
+    await cluster.cli(flushed, 'flushall')
+    // The epoch is checked on every idle-sweep interval (5 s by default).
+    const codes = await Promise.race([
+      Promise.all([ada.client.closed, bob.client.closed]),
+      new Promise(resolve => setTimeout(() => resolve('still open'), 8000)),
+    ])
+    expect(codes).toEqual([1012, 1012])
+  }, 20_000)
 })
 
 /** Starts the built server and waits for it to exit: a refusal to start. */
