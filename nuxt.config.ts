@@ -28,6 +28,10 @@ export default defineNuxtConfig({
   runtimeConfig: {
     /** NUXT_REDIS_URL: keep rooms in this Redis and relay room traffic through it (several instances); empty = the store below. */
     redisUrl: '',
+    /** NUXT_REDIS_CLUSTER: 'true' when NUXT_REDIS_URL is a Redis Cluster (its seed nodes, comma-separated): slot routing and sharded pub/sub. */
+    redisCluster: false,
+    /** NUXT_REDIS_WAIT_REPLICAS: a chat is acknowledged once this many replicas have it (WAIT); empty = 1 with NUXT_REDIS_CLUSTER, 0 otherwise. */
+    redisWaitReplicas: '',
     /** NUXT_STORE: where rooms live without Redis: 'sqlite' (empty = sqlite: a file under dataDir that survives restarts) or 'memory' (tests, benchmark baselines). */
     store: '',
     /** NUXT_DATA_DIR: the folder of the rooms database (rooms.db), created on first start. */

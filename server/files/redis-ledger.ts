@@ -1,4 +1,6 @@
-import Redis from 'ioredis'
+import type Redis from 'ioredis'
+import { createRedisClient, parseRedisSettings } from '../rooms/redis/redis-client'
+import type { RedisSettings } from '../rooms/redis/redis-client'
 import type { FileInfo } from '../../shared/protocol'
 import type { PendingUpload, UploadLedger } from './upload-ledger'
 
@@ -51,8 +53,10 @@ function bytesKey(roomKey: string): string {
 export class RedisUploadLedger implements UploadLedger {
   private readonly redis: LedgerRedis
 
-  constructor(url: string, commandTimeoutMs: number) {
-    this.redis = new Redis(url, { commandTimeout: commandTimeoutMs, maxRetriesPerRequest: 1, lazyConnect: false }) as LedgerRedis
+  /** A URL (one node), or the settings the room store uses: a Redis Cluster too. */
+  constructor(settings: string | RedisSettings, commandTimeoutMs = 2000) {
+    const resolved = typeof settings === 'string' ? parseRedisSettings(settings, false, 0, commandTimeoutMs) : settings
+    this.redis = createRedisClient(resolved) as LedgerRedis
     this.redis.on('error', () => {})
     this.redis.defineCommand('fileAdd', { numberOfKeys: 2, lua: ADD })
     this.redis.defineCommand('fileClaim', { lua: CLAIM })

@@ -125,6 +125,11 @@ export class RoomHub {
     this.sockets.closeAll(CLOSE_CODES.serviceRestart, 'room state was lost; join again')
   }
 
+  /** This room's events may have been missed here (its Redis shard failed over): its sockets join again (1012) and catch up. */
+  restartRoom(roomId: string): void {
+    this.sockets.restartRoom(roomId, 'missed')
+  }
+
   /** Cuts every socket that has not closed yet, at the end of a shutdown. */
   terminateAll(): void {
     for (const session of this.sockets.sessions.values()) session.conn.terminate()

@@ -5,6 +5,7 @@ import { RedisUploadLedger } from '../files/redis-ledger'
 import { S3BlobStore } from '../files/s3-store'
 import { MemoryUploadLedger } from '../files/upload-ledger'
 import { log } from '../log'
+import { useRedisSettings } from './redis-settings'
 import type { BlobStore } from '../files/blob-store'
 
 let service: FileService | undefined
@@ -18,6 +19,7 @@ let service: FileService | undefined
 export function useFileService(): FileService {
   if (!service) {
     const config = useRuntimeConfig()
+    const redis = useRedisSettings()
     const filesDir = resolve(String(config.dataDir || '.data'), 'files')
     const disk = new DiskBlobStore(filesDir)
     const blobs: BlobStore = config.s3Bucket
@@ -32,7 +34,7 @@ export function useFileService(): FileService {
       : disk
     service = new FileService({
       blobs,
-      ledger: config.redisUrl ? new RedisUploadLedger(String(config.redisUrl), Number(config.redisCommandTimeoutMs)) : new MemoryUploadLedger(),
+      ledger: redis ? new RedisUploadLedger(redis) : new MemoryUploadLedger(),
       stagingDir: disk.stagingFolder(),
       maxUploadBytes: Number(config.maxUploadBytes),
       uploadsPerMinute: Number(config.uploadsPerMinute),

@@ -8,6 +8,7 @@ import type { RoomStore } from '../rooms/types'
 import { log as logEvent } from '../log'
 import { timedStore } from '../metrics/timed-store'
 import type { CoreLog } from '../log'
+import { refuseToStart, useRedisSettings } from './redis-settings'
 
 const log: CoreLog = (message, event = 'room_store', fields, level) => logEvent(event, message, fields, level)
 
@@ -24,15 +25,20 @@ export function useRoomHub(): RoomHub {
     // NUXT_STORE=memory); with NUXT_REDIS_URL every instance shares them.
     let store: RoomStore | undefined
     let lobbyIndex: LobbyIndex | undefined
-    if (config.redisUrl) {
+    const redis = useRedisSettings()
+    if (redis) {
       const redisStore = new RedisRoomStore({
-        url: String(config.redisUrl),
+        url: redis.urls.join(','),
+        cluster: redis.cluster,
+        waitReplicas: redis.waitReplicas,
         historyLimit,
         windowMs: heartbeatWindowMs,
         emptyRoomGraceMs,
-        commandTimeoutMs: Number(config.redisCommandTimeoutMs),
+        commandTimeoutMs: redis.commandTimeoutMs,
         log,
+        onMisconfigured: reason => refuseToStart(reason),
         onDataLost: () => hub?.restartSessions(),
+        onEventsMissed: roomId => hub?.restartRoom(roomId),
       })
       store = timedStore(redisStore)
       lobbyIndex = redisStore.lobbyIndex()
@@ -90,9 +96,4 @@ function openSqliteStore(kind: string, dataDir: string, historyLimit: number, em
     if (error instanceof DatabaseFileError) return refuseToStart(error.message)
     throw error
   }
-}
-
-function refuseToStart(reason: string): never {
-  logEvent('cannot_start', `cannot start: ${reason}`, {}, 'error')
-  process.exit(1)
 }

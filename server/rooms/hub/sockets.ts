@@ -79,9 +79,13 @@ export class HubSockets {
     closeNext()
   }
 
-  /** The store lost one room (evicted, or flushed): its sockets here must join again (1012). */
-  restartRoom(roomId: string): void {
-    this.log('a room is gone from the store: asking its sockets to join again', 'room_lost')
+  /**
+   * The store lost one room (evicted, or flushed), or this process may have
+   * missed some of its events (`missed`: its Redis shard failed over): its
+   * sockets here must join again (1012), and catch up from the history.
+   */
+  restartRoom(roomId: string, cause: 'gone' | 'missed' = 'gone'): void {
+    if (cause === 'gone') this.log('a room is gone from the store: asking its sockets to join again', 'room_lost')
     for (const session of this.sessions.values()) {
       if (session.member?.roomId === roomId) this.closeSession(session, CLOSE_CODES.serviceRestart, 'room state was lost; join again')
     }

@@ -30,7 +30,7 @@ const MAX_PENDING_REMOVALS = 10_000
 export class RedisRoomStore extends RedisLink implements RoomStore {
   /** memberId -> roomId of members failed joins added, to take out once Redis answers again. */
   private readonly pendingRemovals = new Map<string, string>()
-  private readonly settings = redisConversationSettings(this.redis, (script, keys, ...args) => this.run(script, keys, ...args))
+  private readonly conversation = redisConversationSettings(this.redis, (script, keys, ...args) => this.run(script, keys, ...args))
 
   protected override onReady(): void {
     const pending = [...this.pendingRemovals]
@@ -39,10 +39,20 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
   }
 
   async ensureRoom(room: RoomRecord, maxRooms: number) {
-    const k = roomKeys(room.id)
-    const [created, values] = await this.run('ENSURE_ROOM', [k.room, ROOMS_KEY], room.id, maxRooms, this.options.emptyRoomGraceMs, ...encodeRoom(room)) as [number, RoomFieldValues]
+    const fields = encodeRoom(room)
+    const [created, values] = await this.ensureAdmitted('ENSURE_ROOM', room.id, maxRooms, mayCreate => [room.id, mayCreate, this.options.emptyRoomGraceMs, ...fields])
     if (created === -1) return 'server-full' as const
     return { room: decodeRoom(room.id, values)!, created: created === 1 }
+  }
+
+  // The room's own slot first (an existing room: one round trip, as joins
+  // are); a room to be made takes its place in the set of rooms, then is made.
+  private async ensureAdmitted(script: 'ENSURE_ROOM' | 'ENSURE_PRIVATE_ROOM', roomId: string, maxRooms: number, args: (mayCreate: number) => (string | number)[]): Promise<[number, RoomFieldValues]> {
+    const keys = [roomKeys(roomId).room]
+    const first = await this.run(script, keys, ...args(0)) as [number, RoomFieldValues]
+    if (first[0] !== -3) return first
+    if (await this.run('ADMIT_ROOM', [ROOMS_KEY], roomId, maxRooms) !== 1) return [-1, []]
+    return await this.run(script, keys, ...args(1)) as [number, RoomFieldValues]
   }
 
   // Two steps, each in one slot: the pair's id in the origin room, then the
@@ -51,7 +61,7 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
     const id = await this.run('PAIR_ROOM', [roomKeys(room.private.originRoomId).room], `dm:${pairKeyOf(room.private)}`, room.id) as string
     const seatTokens = room.private.seats.flatMap(seat => seat.tokenHashes.flatMap(hash => [seat.memberId, hash]))
     const fields = encodeRoom({ ...room, id })
-    const [created, values] = await this.run('ENSURE_PRIVATE_ROOM', [roomKeys(id).room, ROOMS_KEY], id, maxRooms, this.options.emptyRoomGraceMs, ...fields, ...seatTokens, SEAT_TOKENS) as [number, RoomFieldValues]
+    const [created, values] = await this.ensureAdmitted('ENSURE_PRIVATE_ROOM', id, maxRooms, mayCreate => [id, mayCreate, this.options.emptyRoomGraceMs, ...fields, ...seatTokens, SEAT_TOKENS])
     if (created === -1) return 'server-full' as const
     if (created === -2) throw new Error(`room ${id} is not a private room`)
     return { room: decodeRoom(id, values)!, created: created === 1 }
@@ -79,8 +89,10 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
   }
 
   async deleteRoomIfEmpty(roomId: string) {
-    const k = roomKeys(roomId)
-    return await this.run('DELETE_ROOM_IF_EMPTY', [...k.all, ROOMS_KEY], roomId) === 1
+    if (await this.run('DELETE_ROOM_IF_EMPTY', roomKeys(roomId).all) !== 1) return false
+    // Left behind if this fails: the sweep (listRoomIds) drops ids whose room is gone.
+    await this.redis.srem(ROOMS_KEY, roomId).catch(() => {})
+    return true
   }
 
   async addMember(member: MemberRecord, maxMembers: number) {
@@ -180,7 +192,7 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
   async appendMessage(message: NewChatMessage) {
     const k = roomKeys(message.roomId)
     const sender = message.from.id
-    const [status, json] = await this.run('APPEND_MESSAGE', [k.room, k.seq, k.history, k.members, k.sent(sender), k.sentOrder(sender), slowTurnKey(message.roomId, sender)], JSON.stringify(message), this.options.historyLimit, k.channel, sender, message.clientId ?? '', CLIENT_IDS_PER_MEMBER, message.id, message.replyTo?.id ?? '') as [number, string]
+    const [status, json] = await this.runReplicated('APPEND_MESSAGE', [k.room, k.seq, k.history, k.members, k.sent(sender), k.sentOrder(sender), slowTurnKey(message.roomId, sender)], JSON.stringify(message), this.options.historyLimit, k.channel, sender, message.clientId ?? '', CLIENT_IDS_PER_MEMBER, message.id, message.replyTo?.id ?? '') as [number, string]
     if (status === -1) {
       // A room gone while its members post: perhaps all data is gone (FLUSHALL).
       this.connection.checkEpoch().catch(() => {})
@@ -216,15 +228,15 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
   }
 
   conversationSettings(roomId: string) {
-    return this.settings.conversationSettings(roomId)
+    return this.conversation.conversationSettings(roomId)
   }
 
   setSlowMode(roomId: string, seconds: number) {
-    return this.settings.setSlowMode(roomId, seconds)
+    return this.conversation.setSlowMode(roomId, seconds)
   }
 
   changePin(roomId: string, messageId: string, pinned: boolean) {
-    return this.settings.changePin(roomId, messageId, pinned)
+    return this.conversation.changePin(roomId, messageId, pinned)
   }
 
   searchMessages(roomId: string, query: SearchQuery) {

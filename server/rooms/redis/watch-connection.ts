@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto'
 import type Redis from 'ioredis'
 import type { StoreHealth } from '../types'
 import type { CoreLog } from '../../log'
+import { epochKeys } from './epoch-keys'
 
-const EPOCH_KEY = 'hb:epoch'
 /** While commands time out, how often one PING asks whether Redis answers again. */
 const PROBE_INTERVAL_MS = 1000
 
@@ -33,7 +33,8 @@ export function watchConnection(redis: Redis, options: { log: CoreLog, onDataLos
   let state: StoreHealth['state'] = 'connecting'
   let stalled = false
   let probe: ReturnType<typeof setInterval> | undefined
-  let epoch: string | undefined
+  /** epoch key -> the epoch it held when last read: one key on a single Redis, one per master on a cluster. */
+  const epochs = new Map<string, string>()
   let checking: Promise<void> | undefined
   const outages = new WeakSet<object>()
   let markReady: () => void
@@ -57,21 +58,26 @@ export function watchConnection(redis: Redis, options: { log: CoreLog, onDataLos
     probe.unref?.()
   }
   const send = redis.sendCommand.bind(redis)
-  redis.sendCommand = (command, stream) => {
-    command.promise.then(answered, failed)
-    return send(command, stream)
+  // Every argument passes on: a cluster's sendCommand takes a third (the node a pipeline goes to).
+  redis.sendCommand = (...args: Parameters<Redis['sendCommand']>) => {
+    args[0].promise.then(answered, failed)
+    return send(...args)
   }
 
   const checkEpoch = () => {
     checking ??= (async () => {
-      const mine = randomBytes(9).toString('base64url')
-      await redis.set(EPOCH_KEY, mine, 'NX')
-      const current = await redis.get(EPOCH_KEY)
-      if (epoch !== undefined && current !== epoch) {
+      const lost = await Promise.all(epochKeys(redis).map(async (key) => {
+        const mine = randomBytes(9).toString('base64url')
+        await redis.set(key, mine, 'NX')
+        const current = await redis.get(key) ?? mine
+        const known = epochs.get(key)
+        epochs.set(key, current)
+        return known !== undefined && current !== known
+      }))
+      if (lost.includes(true)) {
         options.log('redis lost its data: asking every client to join again', 'store_data_lost', {}, 'error')
         options.onDataLost?.()
       }
-      epoch = current ?? mine
     })().finally(() => {
       checking = undefined
     })

@@ -2,15 +2,18 @@ import { ROOM_FIELDS } from '../rooms'
 import { ROOM_KEY_COUNT } from '../keys'
 
 // Rooms: creation (a private room's too), rename, removal. KEYS of the
-// creating scripts: room, rooms. ARGV: id, maxRooms, graceMs, then the
-// room's fields as name, value pairs (ROOM_FIELDS).
+// creating scripts: room. ARGV: id, mayCreate ('1' once ADMIT_ROOM has let
+// the room in), graceMs, then the room's fields as name, value pairs
+// (ROOM_FIELDS). The set of every room is a key of its own slot, so no
+// script touches it together with a room's keys (one slot per script, as a
+// Redis Cluster needs): it is changed by ADMIT_ROOM and by SREM beside.
 
 /** ARGV index of the last field value. */
 const LAST_FIELD = 3 + ROOM_FIELDS.length * 2
 
 // Creates the room from the fields in ARGV[4..LAST_FIELD] unless it exists.
-// Returns {created (1, 0, or -1 when the server is full), the stored values
-// of the fields}.
+// Returns {created (1, 0, or -3 when absent and not yet admitted), the
+// stored values of the fields}.
 const ENSURE = `
 local function ensureRoom()
   if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -18,14 +21,13 @@ local function ensureRoom()
     for i = 4, ${LAST_FIELD}, 2 do table.insert(names, ARGV[i]) end
     return {0, redis.call('HMGET', KEYS[1], unpack(names))}
   end
-  if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[2]) then return {-1} end
+  if ARGV[2] ~= '1' then return {-3} end
   local values = {}
   for i = 4, ${LAST_FIELD}, 2 do
     redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
     table.insert(values, ARGV[i + 1])
   end
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
-  redis.call('SADD', KEYS[2], ARGV[1])
   return {1, values}
 end
 `
@@ -77,10 +79,24 @@ redis.call('HSET', KEYS[1], 'title', ARGV[1])
 return 1
 `
 
-/** KEYS: the room's keys (roomKeys().all), then rooms. ARGV: roomId. */
+/**
+ * A room about to be made takes its place in the set of rooms unless the
+ * server holds maxRooms already: 1 when in (or already there), 0 when full.
+ * The count is exact as it was in one script with the room: the set alone
+ * decides. An id let in whose room then was not made (the creating script
+ * failed) is dropped by the sweep (listRoomIds), as an expired room's is.
+ * KEYS: rooms. ARGV: id, maxRooms.
+ */
+export const ADMIT_ROOM = `
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 1 end
+if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('SADD', KEYS[1], ARGV[1])
+return 1
+`
+
+/** KEYS: the room's keys (roomKeys().all). 1 when it was empty and is gone; the caller then takes it out of the set of rooms. */
 export const DELETE_ROOM_IF_EMPTY = `
 if redis.call('HLEN', KEYS[2]) > 0 then return 0 end
 for i = 1, ${ROOM_KEY_COUNT} do redis.call('DEL', KEYS[i]) end
-redis.call('SREM', KEYS[${ROOM_KEY_COUNT + 1}], ARGV[1])
 return 1
 `
