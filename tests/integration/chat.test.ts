@@ -2,7 +2,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startServer } from '../support/server'
 import type { RunningServer } from '../support/server'
 import { closeEveryClient, joinOver, ROOMY_HTTP_ENV, TRANSPORTS } from '../support/transports'
-import type { AnyClient } from '../support/transports'
 
 let server: RunningServer
 let roomCounter = 0
