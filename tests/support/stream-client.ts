@@ -1,3 +1,4 @@
+import { connect as tcpConnect } from 'node:net'
 import { request } from 'node:http'
 import type { ClientRequest, IncomingMessage } from 'node:http'
 import type { ServerFrame } from '../../shared/protocol'
@@ -28,7 +29,7 @@ export interface StreamClient extends Omit<TestClient, 'ws'> {
 const openStreams = new Set<ClientRequest>()
 
 /** Opens GET /ws/stream; resolves once the status line is in (with the `session` event for a new session). */
-export function openStream(baseUrl: string, options: StreamClientOptions = {}): Promise<{ response: IncomingMessage, events: StreamEvent[], req: ClientRequest, onEvent: (listener: () => void) => void }> {
+export function openStream(baseUrl: string, options: StreamClientOptions = {}): Promise<{ response: IncomingMessage, events: StreamEvent[], req: ClientRequest, ended: Promise<void>, onEvent: (listener: () => void) => void }> {
   const url = new URL('/ws/stream', baseUrl)
   if (options.resume) {
     url.searchParams.set('session', options.resume.session)
@@ -64,7 +65,8 @@ export function openStream(baseUrl: string, options: StreamClientOptions = {}): 
         }
       })
       response.on('error', () => {})
-      resolve({ response, events, req, onEvent: (fn) => { listener = fn } })
+      const ended = new Promise<void>(done => response.once('close', done))
+      resolve({ response, events, req, ended, onEvent: (fn) => { listener = fn } })
     })
     openStreams.add(req)
     req.once('close', () => openStreams.delete(req))
@@ -189,4 +191,31 @@ export async function connectStream(baseUrl: string, options: StreamClientOption
 export function closeAllStreams(): void {
   for (const req of openStreams) req.destroy()
   openStreams.clear()
+}
+
+/** A fallback stream that reads its session event, then never reads another byte: the hostile reader. */
+export function openNonReadingStream(baseUrl: string, localAddress?: string): Promise<{ session: string, closed: Promise<void>, isClosed: () => boolean }> {
+  const url = new URL(baseUrl)
+  const socket = tcpConnect({ host: url.hostname, port: Number(url.port), localAddress })
+  let closed = false
+  const closedPromise = new Promise<void>(resolve => socket.once('close', () => {
+    closed = true
+    resolve()
+  }))
+  socket.on('error', () => {})
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => socket.write(`GET /ws/stream HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\n\r\n`))
+    let head = ''
+    const onData = (chunk: Buffer) => {
+      head += chunk.toString('latin1')
+      const match = /"session":"([\w-]+)"/.exec(head)
+      if (!match) return
+      socket.off('data', onData)
+      // From here on nothing is read: the kernel buffers fill, then the server's.
+      socket.pause()
+      resolve({ session: match[1]!, closed: closedPromise, isClosed: () => closed })
+    }
+    socket.on('data', onData)
+    socket.once('error', reject)
+  })
 }
