@@ -1,3 +1,4 @@
+import type { H3Event } from 'h3'
 import { judgeStreamRequest, parseLastEventId, sessionFor } from '../../transport/stream-gate'
 
 /** Frames one POST may carry; the page batches what it has, up to this. */
@@ -41,7 +42,7 @@ export default defineEventHandler(async (event) => {
   return null
 })
 
-function refuse(event: Parameters<typeof setResponseStatus>[0], status: number, code: string, message: string) {
+function refuse(event: H3Event, status: number, code: string, message: string) {
   setResponseStatus(event, status)
   return { code, message }
 }

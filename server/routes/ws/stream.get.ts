@@ -1,3 +1,4 @@
+import type { H3Event } from 'h3'
 import type { ServerResponse } from 'node:http'
 import { CLOSE_CODES } from '../../../shared/protocol'
 import type { ErrorFrame } from '../../../shared/protocol'
@@ -27,7 +28,7 @@ export default defineEventHandler((event) => {
   }
 })
 
-function refuse(event: Parameters<typeof setResponseStatus>[0], refusal: { status: number, code: string, message: string }) {
+function refuse(event: H3Event, refusal: { status: number, code: string, message: string }) {
   setResponseStatus(event, refusal.status)
   return { code: refusal.code, message: refusal.message }
 }
