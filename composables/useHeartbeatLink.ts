@@ -9,11 +9,11 @@ import { listenToPageEvents } from '../utils/page-events'
 import { tryOnScopeDispose } from '../utils/scope'
 import type { UseHeartbeatLinkOptions, UseHeartbeatLinkReturn } from './useHeartbeatLink.types'
 import { resolveLinkTuning } from './useHeartbeatLink.tuning'
-
-export type { HeartbeatLinkTuning, ResolvedLinkTuning } from './useHeartbeatLink.tuning'
 import { closeRefusal } from '../utils/refusals'
 import { createTransportChoice } from '../utils/transport-choice'
 import type { LinkTransport } from '../utils/transport-choice'
+
+export type { HeartbeatLinkTuning, ResolvedLinkTuning } from './useHeartbeatLink.tuning'
 
 export type HeartbeatLinkStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'offline'
 

@@ -97,4 +97,3 @@ function browserSessionStorage(): Storage | undefined {
     return undefined
   }
 }
-

@@ -111,6 +111,8 @@ export class FallbackSocket {
     source.onerror = () => {
       if (source !== this.source) return
       source.close()
+      // No session yet: the fallback did not work either; the link backs off.
+      if (!this.session) return this.finish(ABNORMAL_CLOSURE)
       this.droppedAt ??= Date.now()
       this.resumeTimer = setTimeout(() => this.resume(), RESUME_DELAY_MS)
     }

@@ -33,6 +33,23 @@ describe('RoomConnectionStatus', () => {
     expect(wrapper.find('[data-testid="reconnect-button"]').exists()).toBe(false)
   })
 
+  it('names the transport beside a working link, quietly (outside the live region), and not while reconnecting', () => {
+    const fallback = mountStatus({ transport: 'fallback', rttMs: 40 })
+    const detail = fallback.get('[data-testid="connection-transport"]')
+    expect(detail.text()).toBe('HTTP')
+    expect(detail.attributes('data-transport')).toBe('fallback')
+    expect(detail.attributes('title')).toContain('does not carry WebSocket')
+    expect(fallback.get('[role="status"]').text()).toBe('Connected · 40 ms')
+    expect(mountStatus({ transport: 'websocket' }).get('[data-testid="connection-transport"]').text()).toBe('WebSocket')
+    expect(mountStatus({ transport: 'fallback', status: 'reconnecting', attempt: 1 }).find('[data-testid="connection-transport"]').exists()).toBe(false)
+  })
+
+  it('names the transport in Chinese too', () => {
+    useTestLocale('zh-CN')
+    const detail = mountStatus({ transport: 'fallback' }).get('[data-testid="connection-transport"]')
+    expect(detail.attributes('title')).toContain('HTTP 流式连接')
+  })
+
   it('shows the round trip time when connected', () => {
     expect(mountStatus({ rttMs: 41.6 }).text()).toContain('Connected · 42 ms')
   })
