@@ -13,8 +13,6 @@ import { closeRefusal } from '../utils/refusals'
 import { createTransportChoice } from '../utils/transport-choice'
 import type { LinkTransport } from '../utils/transport-choice'
 
-export type { HeartbeatLinkTuning, ResolvedLinkTuning } from './useHeartbeatLink.tuning'
-
 export type HeartbeatLinkStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'offline'
 
 // A long outage stretches the backoff ceiling to this fraction of the time the

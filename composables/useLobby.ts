@@ -3,8 +3,9 @@ import { computed, getCurrentScope, onScopeDispose, shallowRef, toValue, watch }
 import type { LobbyFrame, LobbyMyRoom, LobbyRoom, LobbyWatchRoom, ServerFrame } from '../shared/protocol'
 import { applyLobbyFrame, applyMineFrame } from '../utils/lobby-rooms'
 import { useHeartbeatLink } from './useHeartbeatLink'
-import type { HeartbeatLinkStatus, HeartbeatLinkTuning } from './useHeartbeatLink'
+import type { HeartbeatLinkStatus } from './useHeartbeatLink'
 import { resolveLinkTuning } from './useHeartbeatLink.tuning'
+import type { HeartbeatLinkTuning } from './useHeartbeatLink.tuning'
 
 export interface UseLobbyOptions extends HeartbeatLinkTuning {
   /**
