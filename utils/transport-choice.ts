@@ -2,7 +2,7 @@
 export type LinkTransport = 'websocket' | 'fallback'
 
 /** sessionStorage key: this browser session went to the fallback, so a reload does not wait for sockets again. */
-export const TRANSPORT_STORAGE_KEY = 'heartbeat-transport'
+export const TRANSPORT_STORAGE_KEY = 'heartbeat:transport'
 
 export interface TransportChoiceOptions {
   /** Socket attempts that fail in a row (no open in time, or a close before the join answered) before the fallback. */
