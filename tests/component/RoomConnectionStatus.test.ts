@@ -33,14 +33,16 @@ describe('RoomConnectionStatus', () => {
     expect(wrapper.find('[data-testid="reconnect-button"]').exists()).toBe(false)
   })
 
-  it('names the transport beside a working link, quietly (outside the live region), and not while reconnecting', () => {
+  it('names the fallback beside a working link, quietly (outside the live region); WebSocket, the usual case, shows nothing more', () => {
     const fallback = mountStatus({ transport: 'fallback', rttMs: 40 })
     const detail = fallback.get('[data-testid="connection-transport"]')
     expect(detail.text()).toBe('HTTP')
-    expect(detail.attributes('data-transport')).toBe('fallback')
     expect(detail.attributes('title')).toContain('does not carry WebSocket')
+    expect(fallback.get('[data-testid="connection-status"]').attributes('data-transport')).toBe('fallback')
     expect(fallback.get('[role="status"]').text()).toBe('Connected · 40 ms')
-    expect(mountStatus({ transport: 'websocket' }).get('[data-testid="connection-transport"]').text()).toBe('WebSocket')
+    const socket = mountStatus({ transport: 'websocket' })
+    expect(socket.find('[data-testid="connection-transport"]').exists()).toBe(false)
+    expect(socket.get('[data-testid="connection-status"]').attributes('data-transport')).toBe('websocket')
     expect(mountStatus({ transport: 'fallback', status: 'reconnecting', attempt: 1 }).find('[data-testid="connection-transport"]').exists()).toBe(false)
   })
 
