@@ -65,6 +65,8 @@ export default defineNuxtConfig({
     requestTimeoutMs: 30_000,
     /** NUXT_TRUSTED_PROXIES: addresses or CIDRs of reverse proxies whose X-Forwarded-For / Forwarded names the client. */
     trustedProxies: '',
+    /** NUXT_STREAM_RESUME_WINDOW_MS: a fallback stream (SSE) that dropped may come back this long and resume its session; past it the session ends. */
+    streamResumeWindowMs: 10_000,
     /** NUXT_SOCKET_BUFFER_MAX_BYTES: bytes waiting for one socket that does not read before it is cut. */
     socketBufferMaxBytes: 1024 * 1024,
     /** NUXT_SOCKET_BUFFERS_TOTAL_MAX_BYTES: the same for all sockets together; the most backlogged are cut. */

@@ -55,13 +55,14 @@ async function main(): Promise<void> {
   else {
     write(config.out.replace(/\.json$/, '') + '.svg', renderChart(result))
   }
-  // The files benchmark (upload throughput, a 12-megapixel thumbnail) and the
-  // big-answer floods (issue 18), and the cost of WAIT on a Redis Cluster belong
+  // The files benchmark (upload throughput, a 12-megapixel thumbnail), the
+  // big-answer floods (issue 18), search (23), the metrics' cost (21), the
+  // cluster's WAIT (20) and the fallback transport (22) belong
   // to a full run; the quick run is the smoke test's, which it would only slow.
   // Started from here, not chained in package.json: npm appends a run's
   // arguments to the last command of the script, and --quick must reach this one.
   if (!config.quick) {
-    for (const script of ['files', 'big-answers', 'search', 'metrics', 'cluster']) {
+    for (const script of ['files', 'big-answers', 'search', 'metrics', 'cluster', 'fallback']) {
       const run = spawnSync(process.execPath, [new URL(`./${script}.js`, import.meta.url).pathname], { stdio: 'inherit', env: { ...process.env, BENCH_SERVER_ENTRY: config.serverEntry } })
       if (run.status !== 0) throw new Error(`the ${script} benchmark failed (exit ${run.status})`)
     }

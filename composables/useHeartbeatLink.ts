@@ -8,78 +8,12 @@ import { createHeartbeat } from '../utils/heartbeat'
 import { listenToPageEvents } from '../utils/page-events'
 import { tryOnScopeDispose } from '../utils/scope'
 import type { UseHeartbeatLinkOptions, UseHeartbeatLinkReturn } from './useHeartbeatLink.types'
+import { resolveLinkTuning } from './useHeartbeatLink.tuning'
 import { closeRefusal } from '../utils/refusals'
-import { defaultSocketUrl } from '../utils/socket-url'
+import { createTransportChoice } from '../utils/transport-choice'
+import type { LinkTransport } from '../utils/transport-choice'
 
 export type HeartbeatLinkStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'offline'
-
-/**
- * How a page's socket connects, pings and reconnects: the options that
- * useHeartbeatSocket (a room) and useLobby (the lobby) share.
- */
-export interface HeartbeatLinkTuning {
-  /** Socket URL. @default `ws(s)://<location.host>/ws`, wss on an https page */
-  url?: string
-  /** Delay between a pong (or the join) and the next ping. @default 6000 */
-  heartbeatIntervalMs?: number
-  /**
-   * The server's activity window: no answer within it means the link is dead,
-   * so the socket is dropped and a reconnect scheduled. A room's `joined`
-   * frame may replace it with the server's `heartbeatWindowMs`.
-   * @default 8000
-   */
-  pongTimeoutMs?: number
-  /**
-   * A ping unanswered for this long marks the link uncertain ("Checking
-   * connection…") until its pong comes or the link is called dead, the
-   * window after the last pong; never more than half the time the window
-   * leaves a ping (1 s with the defaults), so the mark shows before that.
-   * @default 1500
-   */
-  uncertainAfterMs?: number
-  /**
-   * Reconnect attempts shown as "reconnecting" after a drop; past them the
-   * status is 'disconnected' and the attempts go on, slower, until one works.
-   * @default 10
-   */
-  maxRetries?: number
-  /** Ceiling of the first reconnect delay; it doubles with every failed attempt. @default 500 */
-  backoffBaseMs?: number
-  /**
-   * Longest reconnect delay early in an outage. A longer outage stretches it
-   * to a sixth of the time the link has been down (so after 30 s it is still
-   * 5 s), up to `slowestRetryMs`.
-   * @default 5000
-   */
-  backoffMaxMs?: number
-  /** Longest delay between two attempts, however long the outage. @default 60000 */
-  slowestRetryMs?: number
-  /** Connect as soon as the composable runs (on the client). @default true */
-  immediate?: boolean
-  /** WebSocket constructor, replaceable in tests. @default globalThis.WebSocket */
-  WebSocket?: typeof WebSocket
-  /** Source of the reconnect jitter, in [0, 1). @default Math.random */
-  random?: () => number
-}
-
-export type ResolvedLinkTuning = Required<Omit<HeartbeatLinkTuning, 'WebSocket'>> & { WebSocket: typeof WebSocket | undefined }
-
-/** Every default of the tuning filled in; `WebSocket` is undefined without a window (SSR), so nothing connects there. */
-export function resolveLinkTuning(options: HeartbeatLinkTuning): ResolvedLinkTuning {
-  return {
-    url: options.url ?? defaultSocketUrl(),
-    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 6000,
-    pongTimeoutMs: options.pongTimeoutMs ?? 8000,
-    uncertainAfterMs: options.uncertainAfterMs ?? 1500,
-    maxRetries: options.maxRetries ?? 10,
-    backoffBaseMs: options.backoffBaseMs ?? 500,
-    backoffMaxMs: options.backoffMaxMs ?? 5000,
-    slowestRetryMs: options.slowestRetryMs ?? 60_000,
-    immediate: options.immediate ?? true,
-    random: options.random ?? Math.random,
-    WebSocket: typeof window === 'undefined' ? undefined : options.WebSocket ?? window.WebSocket,
-  }
-}
 
 // A long outage stretches the backoff ceiling to this fraction of the time the
 // link has been down: a 30 s outage still retries every 5 s at most, an hour-long
@@ -101,14 +35,23 @@ export const FLOOD_COOLDOWN_MS = 5000
  */
 export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeatLinkReturn {
   const tuning = resolveLinkTuning(options)
-  const { url, WebSocket: WebSocketImpl, maxRetries, backoffBaseMs, backoffMaxMs, slowestRetryMs, random } = tuning
+  const { url, WebSocket: WebSocketImpl, Fallback, maxRetries, backoffBaseMs, backoffMaxMs, slowestRetryMs, random } = tuning
+  const choice = createTransportChoice({ failuresBeforeFallback: tuning.failuresBeforeFallback, fallbackAvailable: Fallback !== undefined, storage: tuning.transportStorage })
+  const transport = shallowRef<LinkTransport>(choice.current)
   const status = shallowRef<HeartbeatLinkStatus>('idle')
   const attempt = shallowRef(0)
   const uncertain = shallowRef(false)
   const budget = createFrameBudget()
 
   let current: WebSocket | undefined
+  /** Whether the current socket's join has been answered: a close before it counts against WebSocket. */
+  let currentJoined = false
   let retryTimer: ReturnType<typeof setTimeout> | undefined
+  let openTimer: ReturnType<typeof setTimeout> | undefined
+  let probeTimer: ReturnType<typeof setTimeout> | undefined
+  let probe: WebSocket | undefined
+  /** The fallback a probe socket replaces: kept until the socket's join answers, so the member never looks gone. */
+  let handoff: WebSocket | undefined
   let stopListening: (() => void) | undefined
   /** Set by the browser's `offline` event, cleared by `online` or by a join that works anyway (a LAN server). */
   let browserOffline = false
@@ -140,10 +83,13 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
   function clearTimers() {
     heartbeat.stop()
     clearTimeout(retryTimer)
+    clearTimeout(openTimer)
     retryTimer = undefined
   }
 
   function abandonSocket() {
+    handoff?.close()
+    handoff = undefined
     const ws = current
     current = undefined
     if (!ws || !WebSocketImpl) return
@@ -159,13 +105,21 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
     abandonSocket()
     stopListening ??= listenToPageEvents({ onOnline: backOnline, onOffline: goOffline, onVisible: checkLinkNow, onPageHide: options.onPageHide })
     status.value = statusWhileTrying()
-    const ws = new WebSocketImpl(url)
+    const Impl = transport.value === 'fallback' && Fallback ? Fallback : WebSocketImpl
+    const ws = new Impl(url)
+    if (Impl === WebSocketImpl && Fallback) {
+      openTimer = setTimeout(() => {
+        if (ws === current && ws.readyState === WebSocketImpl.CONNECTING) socketFailed()
+      }, tuning.socketOpenTimeoutMs)
+    }
+    attach(ws)
+  }
+
+  function attach(ws: WebSocket) {
     current = ws
+    currentJoined = false
     ws.onopen = () => {
-      if (ws !== current) return
-      budget.refill(Date.now())
-      options.onOpen()
-      heartbeat.awaitReply()
+      if (ws === current) opened()
     }
     ws.onmessage = (event: MessageEvent) => {
       if (ws !== current) return
@@ -176,7 +130,7 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
       if (ws !== current) return
       current = undefined
       const refusal = closeRefusal(event.code)
-      if (!refusal) return scheduleReconnect()
+      if (!refusal) return currentJoined || transport.value === 'fallback' ? scheduleReconnect() : socketFailed()
       if (event.code === CLOSE_CODES.policyViolation) {
         options.onRefused(refusal)
         return scheduleReconnect(FLOOD_COOLDOWN_MS)
@@ -184,6 +138,49 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
       close()
       options.onRefused(refusal)
     }
+  }
+
+  function opened() {
+    clearTimeout(openTimer)
+    budget.refill(Date.now())
+    options.onOpen()
+    heartbeat.awaitReply()
+  }
+
+  // A socket that did not open in time, or closed before its join answered:
+  // after a few in a row the fallback takes over at once, with no backoff.
+  function socketFailed() {
+    if (!choice.socketFailed()) return scheduleReconnect()
+    transport.value = 'fallback'
+    connect()
+  }
+
+  // On the fallback, a WebSocket is tried now and then; one that opens
+  // becomes the link, and the join on it resumes by lastSeq. The page stays
+  // "connected" throughout: the status does not change for the move.
+  function scheduleProbe() {
+    clearTimeout(probeTimer)
+    if (transport.value !== 'fallback' || !WebSocketImpl) return
+    probeTimer = setTimeout(() => {
+      const ws = new WebSocketImpl(url)
+      probe = ws
+      const failed = () => {
+        if (probe !== ws) return
+        probe = undefined
+        scheduleProbe()
+      }
+      ws.onclose = failed
+      ws.onopen = () => {
+        if (probe !== ws) return ws.close()
+        probe = undefined
+        choice.socketWorks()
+        transport.value = 'websocket'
+        clearTimers()
+        handoff = current
+        attach(ws)
+        opened()
+      }
+    }, tuning.probeIntervalMs)
   }
 
   // Past maxRetries the page says so and offers the button, but a background
@@ -211,6 +208,11 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
     clearTimers()
     if (typeof heartbeatWindowMs === 'number') heartbeat.setTimeoutMs(heartbeatWindowMs)
     if (frameRate) budget.setServerRate(frameRate, Date.now())
+    currentJoined = true
+    handoff?.close()
+    handoff = undefined
+    choice.joined()
+    scheduleProbe()
     status.value = 'connected'
     attempt.value = 0
     failures = 0
@@ -247,6 +249,9 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
 
   function close() {
     clearTimers()
+    clearTimeout(probeTimer)
+    probe?.close()
+    probe = undefined
     abandonSocket()
     stopListening?.()
     stopListening = undefined
@@ -257,6 +262,7 @@ export function useHeartbeatLink(options: UseHeartbeatLinkOptions): UseHeartbeat
 
   return {
     status,
+    transport,
     attempt,
     uncertain,
     send,

@@ -2,7 +2,9 @@ import type { Ref } from 'vue'
 import type { ClientFrame, ServerFrame } from '../shared/protocol'
 import type { FrameRate } from '../utils/frame-budget'
 import type { Refusal } from '../utils/refusals'
-import type { HeartbeatLinkStatus, HeartbeatLinkTuning } from './useHeartbeatLink'
+import type { LinkTransport } from '../utils/transport-choice'
+import type { HeartbeatLinkStatus } from './useHeartbeatLink'
+import type { HeartbeatLinkTuning } from './useHeartbeatLink.tuning'
 
 /** The tuning (each default filled in by `resolveLinkTuning`) and what the link tells its owner. */
 export interface UseHeartbeatLinkOptions extends HeartbeatLinkTuning {
@@ -21,6 +23,8 @@ export interface UseHeartbeatLinkOptions extends HeartbeatLinkTuning {
 
 export interface UseHeartbeatLinkReturn {
   status: Ref<HeartbeatLinkStatus>
+  /** Which transport carries the link now; the rest of the page does not need to know. */
+  transport: Ref<LinkTransport>
   /** Current reconnect attempt, counted from 1 (past maxRetries while 'disconnected'); 0 while connected. */
   attempt: Ref<number>
   /** A ping has gone unanswered for `uncertainAfterMs`: the link may be dead. */

@@ -1,8 +1,11 @@
 import type { Ref } from 'vue'
 import { computed, shallowRef } from 'vue'
-import { resolveLinkTuning, useHeartbeatLink } from './useHeartbeatLink'
-import type { HeartbeatLinkStatus, HeartbeatLinkTuning } from './useHeartbeatLink'
+import { useHeartbeatLink } from './useHeartbeatLink'
+import type { HeartbeatLinkStatus } from './useHeartbeatLink'
+import { resolveLinkTuning } from './useHeartbeatLink.tuning'
+import type { HeartbeatLinkTuning } from './useHeartbeatLink.tuning'
 import { useRoomMembership } from './useRoomMembership'
+import type { LinkTransport } from '../utils/transport-choice'
 import type { UseRoomMembershipOptions, UseRoomMembershipReturn } from './useRoomMembership.types'
 
 /** 'checking': joined, but a ping has waited past `uncertainAfterMs` for its pong. */
@@ -15,6 +18,8 @@ export interface UseHeartbeatSocketReturn extends Omit<UseRoomMembershipReturn, 
   /** Current reconnect attempt, counted from 1 (past maxRetries while 'disconnected'); 0 while connected. */
   attempt: Readonly<Ref<number>>
   maxRetries: Readonly<Ref<number>>
+  /** Which transport carries the room: the connection status names it, nothing else needs to. */
+  transport: Readonly<Ref<LinkTransport>>
   /** Connects now with a fresh retry budget ("Reconnect", "Retry now"). */
   reconnect: () => void
   /** Closes the socket and stops every timer and listener. */
@@ -53,6 +58,7 @@ export function useHeartbeatSocket(options: UseHeartbeatSocketOptions): UseHeart
     ...room,
     status,
     attempt: link.attempt,
+    transport: link.transport,
     maxRetries: shallowRef(tuning.maxRetries),
     reconnect: link.reconnect,
   }

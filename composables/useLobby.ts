@@ -2,8 +2,10 @@ import type { ComputedRef, MaybeRefOrGetter, Ref } from 'vue'
 import { computed, getCurrentScope, onScopeDispose, shallowRef, toValue, watch } from 'vue'
 import type { LobbyFrame, LobbyMyRoom, LobbyRoom, LobbyWatchRoom, ServerFrame } from '../shared/protocol'
 import { applyLobbyFrame, applyMineFrame } from '../utils/lobby-rooms'
-import { resolveLinkTuning, useHeartbeatLink } from './useHeartbeatLink'
-import type { HeartbeatLinkStatus, HeartbeatLinkTuning } from './useHeartbeatLink'
+import { useHeartbeatLink } from './useHeartbeatLink'
+import type { HeartbeatLinkStatus } from './useHeartbeatLink'
+import { resolveLinkTuning } from './useHeartbeatLink.tuning'
+import type { HeartbeatLinkTuning } from './useHeartbeatLink.tuning'
 
 export interface UseLobbyOptions extends HeartbeatLinkTuning {
   /**

@@ -1,6 +1,7 @@
 import type { InjectionKey, Ref } from 'vue'
 import { inject, provide } from 'vue'
 import type { FileInfo } from '../shared/protocol'
+import type { LinkTransport } from '../utils/transport-choice'
 import type { HeartbeatSocketStatus } from './useHeartbeatSocket'
 import type { KickOptions, UseRoomMembershipReturn } from './useRoomMembership.types'
 import type { NotifyState } from './useRoomAlerts'
@@ -20,6 +21,8 @@ export interface RoomPage extends MembershipState {
   /** The room has a password: the header shows a lock. */
   locked: Readonly<Ref<boolean>>
   status: Readonly<Ref<HeartbeatSocketStatus>>
+  /** WebSocket or the HTTP fallback: the connection status names it. */
+  transport: Readonly<Ref<LinkTransport>>
   /** Current reconnect attempt, counted from 1; 0 while connected. */
   attempt: Readonly<Ref<number>>
   maxRetries: Readonly<Ref<number>>

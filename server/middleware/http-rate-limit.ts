@@ -1,24 +1,9 @@
-import { AddressBuckets } from '../transport/address-buckets'
-
-let buckets: { requests: AddressBuckets, files: AddressBuckets } | undefined
-
 // Static files are served before any middleware; this bounds what costs the
 // server work: page renders and API calls, per client address. Uploaded files
 // have a bucket of their own: a room's history shows dozens of images at once,
 // and they must not starve the page's API calls (nor the other way round).
 export default defineEventHandler((event) => {
-  if (!buckets) {
-    const config = useRuntimeConfig()
-    const limiters = {
-      requests: new AddressBuckets({ perSecond: Number(config.httpRequestsPerSecond), burst: Number(config.httpBurst) }),
-      files: new AddressBuckets({ perSecond: Number(config.fileRequestsPerSecond), burst: Number(config.fileBurst) }),
-    }
-    setInterval(() => {
-      limiters.requests.prune()
-      limiters.files.prune()
-    }, 10_000).unref()
-    buckets = limiters
-  }
+  const buckets = useHttpBuckets()
   const limiter = event.method === 'GET' && event.path.startsWith('/files/') ? buckets.files : buckets.requests
   const waitMs = limiter.take(requestClientAddress(event))
   if (waitMs === 0) return

@@ -1,6 +1,7 @@
 import { LIMITS } from '../../shared/protocol'
 import { log } from '../log'
 import { createHubSocketServer } from '../transport/hub-socket-server'
+import { StreamSessions } from '../transport/stream-sessions'
 
 /** SIGTERM closes the sockets over this long, in random order, so that their reconnects to the other instances are spread out. */
 const SHUTDOWN_SPREAD_MS = 1500
@@ -11,16 +12,20 @@ const SHUTDOWN_DEADLINE_MS = 4000
 
 export default defineNitroPlugin((nitroApp) => {
   const config = useRuntimeConfig()
+  // The Origin rules of the socket, and of the HTTP fallback (server/routes/ws/*).
+  const gate = {
+    allowedOrigins: String(config.allowedOrigins || '').split(',').map(origin => origin.trim()).filter(Boolean),
+    requireOrigin: Boolean(config.requireOrigin),
+    publicOrigin: String(config.public.origin || ''),
+    trustedProxies: useTrustedProxies(),
+  }
   // crossws upgrades through this `ws` server when the node server starts.
   // Without maxPayload, ws would buffer a frame of up to 100 MiB: frames up
   // to 4x the protocol limit get a TOO_LARGE answer, larger ones close the
   // socket with 1009 before they are read into memory.
   const transport = createHubSocketServer(useRoomHub, {
     path: `${String(config.app.baseURL || '/').replace(/\/$/, '')}/ws`,
-    allowedOrigins: String(config.allowedOrigins || '').split(',').map(origin => origin.trim()).filter(Boolean),
-    requireOrigin: Boolean(config.requireOrigin),
-    publicOrigin: String(config.public.origin || ''),
-    trustedProxies: useTrustedProxies(),
+    ...gate,
     maxSocketsPerAddress: Number(config.maxConnectionsPerAddress),
     sendBudget: {
       hardMarkBytes: Number(config.socketBufferMaxBytes),
@@ -29,7 +34,10 @@ export default defineNitroPlugin((nitroApp) => {
     ws: { maxPayload: LIMITS.frameMaxBytes * 4, perMessageDeflate: false },
   })
   Object.assign(nitroApp.h3App.websocket, { wss: transport.server })
-  useTransportStats(transport.stats)
+  // The HTTP fallback shares the sockets' slots per address and send budget.
+  const streams = new StreamSessions(useRoomHub, transport.slots, transport.budget, { resumeWindowMs: Number(config.streamResumeWindowMs) })
+  useStreamTransport({ sessions: streams, gate })
+  useTransportStats(() => ({ ...transport.stats(), streamSessions: streams.size }))
   const hub = useRoomHub()
 
   // Nitro's graceful shutdown stops accepting connections on SIGTERM and then
@@ -55,6 +63,7 @@ export default defineNitroPlugin((nitroApp) => {
   process.once('SIGINT', shutdown)
   nitroApp.hooks.hook('close', async () => {
     transport.dispose()
+    streams.dispose()
     hub.stop()
     await useFileService().stop()
     await hub.store.close()

@@ -137,6 +137,9 @@ export function createHubSocketServer(hub: () => RoomHub, options: HubSocketServ
   const server = new HubSocketServer({ ...options.ws, noServer: true, clientTracking: false })
   return {
     server,
+    // The fallback transport (stream-sessions.ts) counts its sessions in the same slots and writes through the same budget.
+    slots,
+    budget,
     stats: () => ({ clientAddresses: slots.addressCount, backloggedSockets: budget.backloggedCount }),
     dispose: () => budget.dispose(),
     /** On SIGTERM: a socket opened now would only be closed again. */

@@ -18,15 +18,19 @@ import { log } from '../log'
 import { useTrustedProxies } from '../utils/client-address'
 import { peerGroup } from './client-address'
 import { connectionBudget } from './connection-budget'
+import { serveFallbackDirectly } from './fallback-direct'
 
 const nitroApp = useNitroApp()
 const config = useRuntimeConfig()
+const nitroListener = toNodeListener(nitroApp.h3App)
 const server = new HttpServer({
   headersTimeout: Number(config.headersTimeoutMs),
   requestTimeout: Number(config.requestTimeoutMs),
   // The timeouts above are enforced on this beat (Node's default is 30 s).
   connectionsCheckingInterval: 1000,
-}, toNodeListener(nitroApp.h3App))
+}, (req, res) => {
+  if (!serveFallbackDirectly(req, res)) void nitroListener(req, res)
+})
 
 const budget = connectionBudget(Number(config.maxConnections))
 if (budget.maxConnections > 0) server.maxConnections = budget.maxConnections

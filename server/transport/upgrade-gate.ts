@@ -24,8 +24,17 @@ export type UpgradeVerdict
  * without the route's origin check.
  */
 export function judgeUpgrade(request: IncomingMessage, options: UpgradeGateOptions): UpgradeVerdict {
-  const pathname = (request.url ?? '').split('?', 1)[0]
+  const pathname = (request.url ?? '').split('?', 1)[0]!
   if (pathname !== options.path) return { ok: false, status: 404, code: 'NOT_FOUND', message: `WebSocket connections are served on ${options.path} only` }
+  return judgeOrigin(request, pathname, options)
+}
+
+/**
+ * The Origin check of the socket, shared with the fallback's stream and
+ * POSTs (server/transport/stream-gate.ts): a page on another site gains
+ * nothing by choosing the HTTP transport.
+ */
+export function judgeOrigin(request: IncomingMessage, pathname: string, options: Omit<UpgradeGateOptions, 'path'>): UpgradeVerdict {
   const host = request.headers.host ?? 'localhost'
   // Without a configured public origin, "our own" is whatever Host the
   // request names, which a DNS-rebinding page controls (docs/security.md).
@@ -34,7 +43,7 @@ export function judgeUpgrade(request: IncomingMessage, options: UpgradeGateOptio
   // A page served over https behind a TLS-terminating proxy still counts as our own origin.
   if (!options.publicOrigin) allowed.push(`https://${host}`)
   if (!isOriginAllowed(request.headers.origin ?? null, ownUrl, allowed, options.requireOrigin)) {
-    return { ok: false, status: 403, code: 'ORIGIN_NOT_ALLOWED', message: 'this origin may not open a socket here' }
+    return { ok: false, status: 403, code: 'ORIGIN_NOT_ALLOWED', message: 'this origin may not open a connection here' }
   }
   return { ok: true, address: clientAddress(request.socket.remoteAddress, request.headers, options.trustedProxies) }
 }

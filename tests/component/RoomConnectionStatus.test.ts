@@ -33,6 +33,25 @@ describe('RoomConnectionStatus', () => {
     expect(wrapper.find('[data-testid="reconnect-button"]').exists()).toBe(false)
   })
 
+  it('names the fallback beside a working link, quietly (outside the live region); WebSocket, the usual case, shows nothing more', () => {
+    const fallback = mountStatus({ transport: 'fallback', rttMs: 40 })
+    const detail = fallback.get('[data-testid="connection-transport"]')
+    expect(detail.text()).toBe('HTTP')
+    expect(detail.attributes('title')).toContain('does not carry WebSocket')
+    expect(fallback.get('[data-testid="connection-status"]').attributes('data-transport')).toBe('fallback')
+    expect(fallback.get('[role="status"]').text()).toBe('Connected · 40 ms')
+    const socket = mountStatus({ transport: 'websocket' })
+    expect(socket.find('[data-testid="connection-transport"]').exists()).toBe(false)
+    expect(socket.get('[data-testid="connection-status"]').attributes('data-transport')).toBe('websocket')
+    expect(mountStatus({ transport: 'fallback', status: 'reconnecting', attempt: 1 }).find('[data-testid="connection-transport"]').exists()).toBe(false)
+  })
+
+  it('names the transport in Chinese too', () => {
+    useTestLocale('zh-CN')
+    const detail = mountStatus({ transport: 'fallback' }).get('[data-testid="connection-transport"]')
+    expect(detail.attributes('title')).toContain('HTTP 流式连接')
+  })
+
   it('shows the round trip time when connected', () => {
     expect(mountStatus({ rttMs: 41.6 }).text()).toContain('Connected · 42 ms')
   })

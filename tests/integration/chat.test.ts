@@ -1,24 +1,24 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startServer } from '../support/server'
 import type { RunningServer } from '../support/server'
-import { closeAllClients, connect, joinRoom } from '../support/ws-client'
+import { closeEveryClient, joinOver, ROOMY_HTTP_ENV, TRANSPORTS } from '../support/transports'
 
 let server: RunningServer
 let roomCounter = 0
 const freshRoom = () => `room-${Date.now().toString(36)}-${roomCounter++}`
 
 beforeAll(async () => {
-  server = await startServer()
+  server = await startServer(ROOMY_HTTP_ENV)
 })
-afterEach(() => closeAllClients())
+afterEach(() => closeEveryClient())
 afterAll(() => server.stop())
 
-describe('rooms over a real socket', () => {
+describe.each(TRANSPORTS)('rooms over $name', (transport) => {
   it('two members of one room each see online 2, and chat crosses with ascending seq', async () => {
     const room = freshRoom()
-    const ada = await joinRoom(server.wsUrl, room, 'Ada')
+    const ada = await joinOver(transport, server, room, 'Ada')
     expect(ada.joined).toMatchObject({ created: true, presence: { online: 1, members: 1 } })
-    const bob = await joinRoom(server.wsUrl, room, 'Bob')
+    const bob = await joinOver(transport, server, room, 'Bob')
     expect(bob.joined.presence).toMatchObject({ online: 2, members: 2 })
     expect(await ada.client.next('presence')).toMatchObject({ online: 2, members: 2 })
 
@@ -38,9 +38,9 @@ describe('rooms over a real socket', () => {
   it('messages and presence of one room never reach another room\'s sockets', async () => {
     const red = freshRoom()
     const blue = freshRoom()
-    const ada = await joinRoom(server.wsUrl, red, 'Ada')
-    const cy = await joinRoom(server.wsUrl, blue, 'Cy')
-    await joinRoom(server.wsUrl, red, 'Bob')
+    const ada = await joinOver(transport, server, red, 'Ada')
+    const cy = await joinOver(transport, server, blue, 'Cy')
+    await joinOver(transport, server, red, 'Bob')
     ada.client.send({ type: 'chat', text: 'red only' })
     await ada.client.next('chat')
     cy.client.send({ type: 'ping' })
@@ -50,8 +50,8 @@ describe('rooms over a real socket', () => {
 
   it('a ping gets a pong with the counts and nobody else hears it', async () => {
     const room = freshRoom()
-    const ada = await joinRoom(server.wsUrl, room, 'Ada')
-    const bob = await joinRoom(server.wsUrl, room, 'Bob')
+    const ada = await joinOver(transport, server, room, 'Ada')
+    const bob = await joinOver(transport, server, room, 'Bob')
     await ada.client.next('presence')
     const before = ada.client.frames.length
     for (let i = 0; i < 5; i++) bob.client.send({ type: 'ping' })
@@ -61,8 +61,8 @@ describe('rooms over a real socket', () => {
 
   it('a member whose socket closes drops out of online well under a second', async () => {
     const room = freshRoom()
-    const ada = await joinRoom(server.wsUrl, room, 'Ada')
-    const bob = await joinRoom(server.wsUrl, room, 'Bob')
+    const ada = await joinOver(transport, server, room, 'Ada')
+    const bob = await joinOver(transport, server, room, 'Bob')
     await ada.client.next('presence')
     const closedAt = Date.now()
     bob.client.close()
@@ -73,8 +73,8 @@ describe('rooms over a real socket', () => {
 
   it('a silently dead member (no close, no pings) leaves online within the window plus a second', async () => {
     const room = freshRoom()
-    const ada = await joinRoom(server.wsUrl, room, 'Ada')
-    const bob = await joinRoom(server.wsUrl, room, 'Bob')
+    const ada = await joinOver(transport, server, room, 'Ada')
+    const bob = await joinOver(transport, server, room, 'Bob')
     await ada.client.next('presence')
     const keepAdaAlive = setInterval(() => ada.client.send({ type: 'ping' }), 300)
     const frozenAt = Date.now()
@@ -92,8 +92,8 @@ describe('rooms over a real socket', () => {
 
   it('the same token from a second tab is one member, counted once', async () => {
     const room = freshRoom()
-    const first = await joinRoom(server.wsUrl, room, 'Ada')
-    const second = await joinRoom(server.wsUrl, room, 'Ada', { token: first.joined.token })
+    const first = await joinOver(transport, server, room, 'Ada')
+    const second = await joinOver(transport, server, room, 'Ada', { token: first.joined.token })
     expect(second.joined.you).toEqual(first.joined.you)
     expect(second.joined.presence).toMatchObject({ online: 1, members: 1 })
     expect(second.joined.presence.users).toHaveLength(1)
@@ -101,8 +101,8 @@ describe('rooms over a real socket', () => {
 
   it('a wrong password gets WRONG_PASSWORD and no join; the right one joins', async () => {
     const room = freshRoom()
-    await joinRoom(server.wsUrl, room, 'Ada', { password: 'open sesame' })
-    const intruder = await connect(server.wsUrl)
+    await joinOver(transport, server, room, 'Ada', { password: 'open sesame' })
+    const intruder = await transport.connect(server)
     intruder.send({ type: 'join', roomId: room, name: 'Eve', password: 'guess' })
     expect(await intruder.next('error')).toMatchObject({ code: 'WRONG_PASSWORD' })
     intruder.send({ type: 'join', roomId: room, name: 'Eve', password: 'open sesame' })
@@ -111,10 +111,10 @@ describe('rooms over a real socket', () => {
 
   it('a newcomer gets the room\'s recent history', async () => {
     const room = freshRoom()
-    const ada = await joinRoom(server.wsUrl, room, 'Ada')
+    const ada = await joinOver(transport, server, room, 'Ada')
     for (const text of ['one', 'two', 'three']) ada.client.send({ type: 'chat', text })
     for (let i = 0; i < 3; i++) await ada.client.next('chat')
-    const bob = await joinRoom(server.wsUrl, room, 'Bob')
+    const bob = await joinOver(transport, server, room, 'Bob')
     expect(bob.joined.history.map(m => m.text)).toEqual(['one', 'two', 'three'])
   })
 })

@@ -100,19 +100,21 @@ export function httpGet(url: string, localAddress?: string): Promise<{ status: n
 }
 
 /**
- * Debian's nginx with deploy/nginx.conf, as a child process (`daemon off`)
+ * Debian's nginx with deploy/nginx.conf (or `alterSite` of it: a proxy that
+ * strips Upgrade, say), as a child process (`daemon off`)
  * with its config, pid and temp files in a temp folder, listening on
  * 127.0.0.1:`port` (a free one by default) in front of `upstreams`.
  * Resolves once a request through it reaches an instance.
  */
-export async function startNginx(upstreams: readonly string[], port?: number): Promise<RunningNginx> {
+export async function startNginx(upstreams: readonly string[], port?: number, options: { alterSite?: (site: string) => string } = {}): Promise<RunningNginx> {
   const binary = findNginx()
   if (!binary) throw new Error('nginx is not installed: run scripts/setup.sh (on Debian it installs the nginx package)')
   const listenPort = port ?? await freePort()
   const folder = mkdtempSync(join(tmpdir(), 'heartbeat-nginx-'))
   // Run as root, nginx's workers drop to nobody and must reach their temp folders.
   chmodSync(folder, 0o755)
-  writeFileSync(join(folder, 'heartbeat.conf'), siteConfigForTest(readFileSync(NGINX_SITE_CONFIG, 'utf8'), `127.0.0.1:${listenPort}`, upstreams))
+  const site = siteConfigForTest(readFileSync(NGINX_SITE_CONFIG, 'utf8'), `127.0.0.1:${listenPort}`, upstreams)
+  writeFileSync(join(folder, 'heartbeat.conf'), options.alterSite ? options.alterSite(site) : site)
   writeFileSync(join(folder, 'nginx.conf'), mainConfig(folder))
   const child = spawn(binary, ['-e', 'stderr', '-p', `${folder}/`, '-c', join(folder, 'nginx.conf')], { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''

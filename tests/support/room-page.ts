@@ -2,6 +2,7 @@ import { mount } from '@vue/test-utils'
 import { shallowRef } from 'vue'
 import { vi } from 'vitest'
 import RoomView from '~/components/room/RoomView.vue'
+import type { LinkTransport } from '../../utils/transport-choice'
 import type { HeartbeatSocketStatus } from '~/composables/useHeartbeatSocket'
 import type { PrivateRoomInvite } from '~/composables/usePrivateRooms'
 import type { NotifyState } from '~/composables/useRoomAlerts'
@@ -17,6 +18,7 @@ export interface RoomPageValues {
   roomId: string
   locked?: boolean
   status: HeartbeatSocketStatus
+  transport?: LinkTransport
   attempt: number
   maxRetries: number
   online: number
@@ -45,6 +47,7 @@ export function fakeRoomPage(values: RoomPageValues) {
     roomId: rest.roomId,
     locked: shallowRef(rest.locked ?? false),
     status: shallowRef(rest.status),
+    transport: shallowRef(rest.transport ?? 'websocket'),
     attempt: shallowRef(rest.attempt),
     maxRetries: shallowRef(rest.maxRetries),
     online: shallowRef(rest.online),

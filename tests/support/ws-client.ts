@@ -14,6 +14,8 @@ export interface TestClient {
   /** Resolves with the close code once the server closes the socket. */
   closed: Promise<number>
   close: () => void
+  /** Drops the connection without a close, as a network that fails does. */
+  terminate: () => void
 }
 
 const openClients = new Set<WebSocket>()
@@ -43,6 +45,7 @@ export async function connect(url: string, options: ClientOptions = {}): Promise
     closed,
     send: frame => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
     close: () => ws.close(),
+    terminate: () => ws.terminate(),
     async next(type, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs
       for (;;) {
