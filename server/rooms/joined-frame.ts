@@ -44,5 +44,6 @@ export function joinedFrame(parts: JoinedFrameParts): JoinedFrame {
     visibility: room?.visibility ?? 'unlisted',
     owner: room?.ownerId ?? '',
     ...(peer ? { peer } : {}),
+    ...(room?.e2eeSalt ? { e2ee: { salt: room.e2eeSalt } } : {}),
   }
 }

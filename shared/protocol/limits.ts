@@ -107,5 +107,6 @@ export const ERROR_CODES = [
   'UNAVAILABLE',
   'INTERNAL',
   'NO_SUCH_ROOM',
+  'E2EE_REQUIRED',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -4,6 +4,7 @@
 import { array, boolean, literal, number, object, optional, picklist, record, string, variant } from 'valibot'
 import type { InferOutput } from 'valibot'
 import { ERROR_CODES } from './limits'
+import { CipherEnvelopeSchema } from './cipher'
 
 /** `public` rooms are listed in the lobby; `unlisted` ones are reached only by their link. */
 export const RoomVisibilitySchema = picklist(['public', 'unlisted'], 'visibility must be "public" or "unlisted"')
@@ -56,6 +57,8 @@ export const ChatMessageSchema = object({
   /** Set on a tombstone when the room's owner, not the author, deleted it. */
   deletedBy: optional(literal('owner')),
   attachments: optional(array(FileInfoSchema)),
+  /** In an end-to-end encrypted room: the sealed text (`text` is then ''); the page decrypts it. */
+  cipher: optional(CipherEnvelopeSchema),
 })
 
 export const JoinedFrameSchema = object({
@@ -100,6 +103,8 @@ export const JoinedFrameSchema = object({
   owner: string(),
   /** Set in a private room of two members: the other one. */
   peer: optional(MemberRefSchema),
+  /** Set when the room is end-to-end encrypted: the salt its keys are derived with (docs/security.md). */
+  e2ee: optional(object({ salt: string() })),
 })
 
 export const PongFrameSchema = object({ type: literal('pong'), online: number(), members: number() })
@@ -123,7 +128,7 @@ export const HistoryPageFrameSchema = object({ type: literal('history'), roomId:
  * goes at the end of its list, as `Reactions` keeps them.
  */
 export const ReactionFrameSchema = object({ type: literal('reaction'), roomId: string(), id: string(), emoji: string(), memberId: string(), on: boolean() })
-export const EditedFrameSchema = object({ type: literal('edited'), roomId: string(), id: string(), text: string(), editedAt: number() })
+export const EditedFrameSchema = object({ type: literal('edited'), roomId: string(), id: string(), text: string(), editedAt: number(), cipher: optional(CipherEnvelopeSchema) })
 export const DeletedFrameSchema = object({ type: literal('deleted'), roomId: string(), id: string(), deletedBy: optional(literal('owner')) })
 /** The room's title changed (the owner renamed it). */
 export const RoomUpdatedFrameSchema = object({ type: literal('room'), roomId: string(), title: string() })

@@ -14,7 +14,7 @@ export function bytesToBase64url(bytes: Uint8Array): string {
 const BASE64URL = /^[\w-]*$/
 
 /** The bytes of `text`, or null when it is not base64url (a forged envelope is refused, not thrown on). */
-export function base64urlToBytes(text: string): Uint8Array | null {
+export function base64urlToBytes(text: string): Uint8Array<ArrayBuffer> | null {
   if (typeof text !== 'string' || !BASE64URL.test(text) || text.length % 4 === 1) return null
   const padded = text.replaceAll('-', '+').replaceAll('_', '/') + '='.repeat((4 - (text.length % 4)) % 4)
   const binary = atob(padded)

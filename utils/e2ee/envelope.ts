@@ -33,21 +33,21 @@ export interface CipherBinding {
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
-function associatedData(binding: CipherBinding): Uint8Array {
+function associatedData(binding: CipherBinding): Uint8Array<ArrayBuffer> {
   return encoder.encode(JSON.stringify(['heartbeat-chat e2ee v1', binding.purpose, binding.roomId, binding.authorId, binding.clientId]))
 }
 
-export function randomIv(): Uint8Array {
+export function randomIv(): Uint8Array<ArrayBuffer> {
   return crypto.getRandomValues(new Uint8Array(IV_BYTES))
 }
 
-async function seal(key: CryptoKey, plain: Uint8Array, binding: CipherBinding, iv: Uint8Array): Promise<Uint8Array> {
+async function seal(key: CryptoKey, plain: Uint8Array<ArrayBuffer>, binding: CipherBinding, iv: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
   const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: associatedData(binding) }, key, plain)
   return new Uint8Array(sealed)
 }
 
 /** The plain bytes, or null for anything that does not authenticate: tampered, another key, another binding. */
-async function open(key: CryptoKey, sealed: Uint8Array, binding: CipherBinding, iv: Uint8Array): Promise<Uint8Array | null> {
+async function open(key: CryptoKey, sealed: Uint8Array<ArrayBuffer>, binding: CipherBinding, iv: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer> | null> {
   if (iv.length !== IV_BYTES || sealed.length < TAG_BYTES) return null
   try {
     return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: associatedData(binding) }, key, sealed))
@@ -86,7 +86,7 @@ export async function decryptText(key: CryptoKey, envelope: unknown, binding: Ci
 }
 
 /** Bytes as one opaque blob: version byte, IV, ciphertext and tag. What an encrypted file uploads. */
-export async function encryptBytes(key: CryptoKey, plain: Uint8Array, binding: CipherBinding, iv = randomIv()): Promise<Uint8Array> {
+export async function encryptBytes(key: CryptoKey, plain: Uint8Array<ArrayBuffer>, binding: CipherBinding, iv = randomIv()): Promise<Uint8Array<ArrayBuffer>> {
   const sealed = await seal(key, plain, binding, iv)
   const blob = new Uint8Array(1 + IV_BYTES + sealed.length)
   blob[0] = ENVELOPE_VERSION
@@ -96,7 +96,7 @@ export async function encryptBytes(key: CryptoKey, plain: Uint8Array, binding: C
 }
 
 /** The plain bytes of an encryptBytes blob, or null. */
-export async function decryptBytes(key: CryptoKey, blob: Uint8Array, binding: CipherBinding): Promise<Uint8Array | null> {
+export async function decryptBytes(key: CryptoKey, blob: Uint8Array<ArrayBuffer>, binding: CipherBinding): Promise<Uint8Array<ArrayBuffer> | null> {
   if (blob.length < 1 + IV_BYTES + TAG_BYTES || blob[0] !== ENVELOPE_VERSION) return null
   return open(key, blob.subarray(1 + IV_BYTES), binding, blob.subarray(1, 1 + IV_BYTES))
 }

@@ -22,13 +22,13 @@ export interface RoomKeys {
 const encoder = new TextEncoder()
 
 /** The 256 bits both keys come from; slow on purpose (PBKDF2_ITERATIONS). */
-async function stretchPassword(password: string, salt: Uint8Array, iterations: number): Promise<CryptoKey> {
+async function stretchPassword(password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<CryptoKey> {
   const passwordKey = await crypto.subtle.importKey('raw', encoder.encode(password.normalize('NFC')), 'PBKDF2', false, ['deriveBits'])
   const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, passwordKey, 256)
   return crypto.subtle.importKey('raw', bits, 'HKDF', false, ['deriveBits', 'deriveKey'])
 }
 
-function hkdf(info: string, salt: Uint8Array): HkdfParams {
+function hkdf(info: string, salt: Uint8Array<ArrayBuffer>): HkdfParams {
   return { name: 'HKDF', hash: 'SHA-256', salt, info: encoder.encode(info) }
 }
 
@@ -36,7 +36,7 @@ function hkdf(info: string, salt: Uint8Array): HkdfParams {
  * The room's keys for `password` and the room's `salt`. `iterations` is for
  * tests and the benchmark only; a room always uses PBKDF2_ITERATIONS.
  */
-export async function deriveRoomKeys(password: string, salt: Uint8Array, iterations = PBKDF2_ITERATIONS): Promise<RoomKeys> {
+export async function deriveRoomKeys(password: string, salt: Uint8Array<ArrayBuffer>, iterations = PBKDF2_ITERATIONS): Promise<RoomKeys> {
   if (salt.length !== ROOM_SALT_BYTES) throw new TypeError(`a room salt is ${ROOM_SALT_BYTES} bytes`)
   const master = await stretchPassword(password, salt, iterations)
   const authBits = await crypto.subtle.deriveBits(hkdf(AUTH_INFO, salt), master, 256)

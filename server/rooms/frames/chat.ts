@@ -1,10 +1,11 @@
-import type { ChatSendFrame } from '../../../shared/protocol'
+import type { ChatSendFrame, ErrorCode } from '../../../shared/protocol'
 import type { Attachments } from '../attachments'
 import { newId } from '../secrets'
 import type { Session } from '../session-index'
 import type { RoomStore } from '../types'
 import type { FrameContext, FrameHandler } from './context'
 import { replyRefTo } from './reply'
+import { e2eeMismatch } from './e2ee-check'
 
 type ChatContext = Pick<FrameContext, 'send' | 'liveness' | 'removals'> & {
   readonly store: Pick<RoomStore, 'appendMessage' | 'findMessage'>
@@ -14,6 +15,8 @@ type ChatContext = Pick<FrameContext, 'send' | 'liveness' | 'removals'> & {
 export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (session, frame, context) => {
   const { store, liveness, removals } = context
   const member = session.member
+  const mismatch = e2eeMismatch(member, frame.cipher !== undefined)
+  if (mismatch) return refuseChat(context, session, frame, mismatch.message, mismatch.code)
   const replyTo = frame.replyTo === undefined ? undefined : await replyRefTo(store, member.roomId, frame.replyTo)
   if (frame.replyTo !== undefined && !replyTo) return refuseChat(context, session, frame, 'replyTo names no message held in this room')
   const attachments = frame.attachments && await context.attachments.claim(member.roomId, member.id, frame.attachments, frame.clientId)
@@ -28,6 +31,7 @@ export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (sessi
     ...(frame.clientId ? { clientId: frame.clientId } : {}),
     ...(replyTo ? { replyTo } : {}),
     ...(attachments ? { attachments } : {}),
+    ...(frame.cipher ? { cipher: frame.cipher } : {}),
   })
   if (typeof appended === 'string') return removals.memberGone(member.roomId, member.id)
   // A repeat (a resend after a drop) is acknowledged to its sender only; a
@@ -38,6 +42,6 @@ export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (sessi
 
 // Named by its clientId, so that the page stops re-sending a message that
 // would be refused every time and shows it as not sent.
-function refuseChat(context: Pick<FrameContext, 'send'>, session: Session, frame: ChatSendFrame, message: string): void {
-  context.send(session, { type: 'error', code: 'BAD_REQUEST', message, ...(frame.clientId ? { clientId: frame.clientId } : {}) })
+function refuseChat(context: Pick<FrameContext, 'send'>, session: Session, frame: ChatSendFrame, message: string, code: ErrorCode = 'BAD_REQUEST'): void {
+  context.send(session, { type: 'error', code, message, ...(frame.clientId ? { clientId: frame.clientId } : {}) })
 }

@@ -70,6 +70,10 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX messages_by_reply ON messages (room_id, json_extract(body, '$.replyTo.id'));
   `,
+  // 6: the salt of an end-to-end encrypted room (NULL for any other room).
+  `
+  ALTER TABLE rooms ADD COLUMN e2ee_salt TEXT;
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length
