@@ -1,0 +1,101 @@
+import { expect, test } from '@playwright/test'
+import type { Page } from '@playwright/test'
+import WebSocket from 'ws'
+import { base64urlToBytes } from '../../utils/e2ee/base64url'
+import { deriveRoomKeys } from '../../utils/e2ee/room-keys'
+import { freshRoomId, joinFromLink, messageWithText, newPerson, say } from './room'
+
+const password = 'correct horse battery staple'
+
+/** Every WebSocket frame the page sends or receives, as text. */
+function recordFrames(page: Page): string[] {
+  const frames: string[] = []
+  page.on('websocket', (socket) => {
+    socket.on('framesent', frame => frames.push(String(frame.payload)))
+    socket.on('framereceived', frame => frames.push(String(frame.payload)))
+  })
+  return frames
+}
+
+function shownMessage(page: Page, text: string) {
+  return page.getByTestId('message-item').filter({ has: page.getByTestId('message-text').filter({ hasText: text }) })
+}
+
+test('an end-to-end encrypted room: both read each other, the frames carry no plain text, a wrong password and a forged ciphertext are refused', async ({ browser, baseURL }) => {
+  test.setTimeout(90_000)
+  const roomId = freshRoomId()
+  const ada = await newPerson(browser)
+  const bob = await newPerson(browser)
+  const adaFrames = recordFrames(ada)
+  const bobFrames = recordFrames(bob)
+
+  // Ada creates the room encrypted: the toggle is offered once a password is typed.
+  await ada.goto('/')
+  await ada.getByTestId('new-room-name').fill('Ada')
+  await ada.getByTestId('new-room-id').fill(roomId)
+  await expect(ada.getByTestId('e2ee-toggle')).toHaveCount(0)
+  await ada.getByTestId('new-room-password').fill(password)
+  await ada.getByTestId('e2ee-toggle').check()
+  await ada.getByTestId('create-room-button').click()
+  await expect(ada.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  await expect(ada.getByTestId('e2ee-badge')).toContainText('End-to-end encrypted')
+
+  // The room's summary says it is encrypted, with its salt, and nothing of its title.
+  const summary = await (await fetch(`${baseURL}/api/rooms/${roomId}`)).json() as { e2ee?: boolean, salt?: string, protected: boolean }
+  expect(summary).toMatchObject({ protected: true, e2ee: true, salt: expect.stringMatching(/^[\w-]{22}$/) })
+
+  await joinFromLink(bob, 'Bob', roomId, password)
+  await expect(bob.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  await expect(bob.getByTestId('e2ee-badge')).toBeVisible()
+
+  await say(ada, 'zebra crossing at noon')
+  await expect(shownMessage(bob, 'zebra crossing at noon')).toHaveCount(1)
+  await say(bob, 'quokka picnic instead')
+  await expect(shownMessage(ada, 'quokka picnic instead')).toHaveCount(1)
+
+  // Bob replies to Ada: the quote is built in the page from the opened message.
+  await shownMessage(bob, 'zebra crossing').hover()
+  await shownMessage(bob, 'zebra crossing').getByTestId('action-reply').click()
+  await say(bob, 'walrus agrees')
+  const reply = shownMessage(ada, 'walrus agrees')
+  await expect(reply.getByTestId('reply-quote')).toContainText('zebra crossing at noon')
+
+  // Ada edits her message: Bob sees the new words, marked edited.
+  await shownMessage(ada, 'zebra crossing').hover()
+  await shownMessage(ada, 'zebra crossing').getByTestId('action-edit').click()
+  await ada.getByTestId('edit-input').fill('narwhal crossing at one')
+  await ada.getByTestId('edit-input').press('Enter')
+  await expect(shownMessage(bob, 'narwhal crossing at one').getByTestId('edited-mark')).toBeVisible()
+  await expect(shownMessage(ada, 'walrus agrees').getByTestId('reply-quote')).toContainText('narwhal crossing at one')
+
+  // Nothing that went over either page's socket carries a word of it, or the password.
+  const seen = [...adaFrames, ...bobFrames].join('\n')
+  expect(seen).toContain('"cipher"')
+  for (const secret of ['zebra', 'quokka', 'walrus', 'narwhal', 'crossing', 'horse battery']) expect(seen).not.toContain(secret)
+
+  // Someone with a wrong password is refused as in any password room.
+  const eve = await newPerson(browser)
+  await joinFromLink(eve, 'Eve', roomId, 'incorrect horse')
+  await expect(eve.getByTestId('password-error')).toBeVisible()
+  await expect(eve.getByTestId('message-item')).toHaveCount(0)
+
+  // A raw socket that knows the password's auth key but writes a ciphertext of
+  // its own: the pages say it could not be decrypted, and show none of its bytes.
+  const { authKey } = await deriveRoomKeys(password, base64urlToBytes(summary.salt!)!)
+  const raw = new WebSocket(`${baseURL!.replace('http', 'ws')}/ws`, { headers: { origin: baseURL! } })
+  const answers: Array<{ type: string, code?: string }> = []
+  raw.on('message', data => answers.push(JSON.parse(String(data)) as { type: string }))
+  await new Promise(resolve => raw.once('open', resolve))
+  raw.send(JSON.stringify({ type: 'join', roomId, name: 'Mallory', password: authKey }))
+  await expect.poll(() => answers.some(frame => frame.type === 'joined')).toBe(true)
+  raw.send(JSON.stringify({ type: 'chat', text: 'plain words from a raw socket', clientId: 'raw-1' }))
+  await expect.poll(() => answers.find(frame => frame.type === 'error')?.code).toBe('E2EE_REQUIRED')
+  raw.send(JSON.stringify({ type: 'chat', clientId: 'raw-2', cipher: { v: 1, iv: 'BwcHBwcHBwcHBwcH', data: Buffer.from('forged bytes, not sealed by any key').toString('base64url') } }))
+  for (const page of [ada, bob]) {
+    const forged = page.getByTestId('message-item').filter({ hasText: 'Mallory' })
+    await expect(forged.getByTestId('message-undecryptable')).toHaveText('Could not be decrypted')
+    await expect(forged).not.toContainText('forged')
+  }
+  raw.close()
+  await expect(messageWithText(bob, 'plain words from a raw socket')).toHaveCount(0)
+})
