@@ -6,6 +6,8 @@ import { openMessage } from '../utils/e2ee/sealed-message'
 import type { SealedFileMeta } from '../utils/e2ee/sealed-message'
 import type { TimelineEntry } from '../utils/timeline'
 import { tryOnScopeDispose } from '../utils/scope'
+import { useSealedFiles } from './useSealedFiles'
+import type { UseSealedFilesReturn } from './useSealedFiles'
 
 /** What a message shows: its text as written, once it is opened. */
 export interface ShownContent {
@@ -38,6 +40,8 @@ export interface UseSealedMessagesReturn {
   contentOf: (message: ChatMessage) => ShownContent
   /** Reads the key again (after the password was given). */
   reloadKey: () => Promise<void>
+  /** The files of a sealed message, opened in the browser (useSealedFiles). */
+  filesOf: UseSealedFilesReturn['filesOf']
 }
 
 /** Openings kept at most: a timeline holds fewer messages; past it the cache starts again. */
@@ -93,5 +97,7 @@ export function useSealedMessages({ roomId, e2eeSalt, timeline, roomKey = roomKe
     stopped = true
   })
 
-  return { key, needsPassword, contentOf, reloadKey }
+  const { filesOf } = useSealedFiles({ roomId, key })
+
+  return { key, needsPassword, contentOf, reloadKey, filesOf }
 }

@@ -18,7 +18,7 @@ export const E2EE_LIMITS = {
   /** A 96-bit GCM nonce. */
   ivLength: base64urlLength(12),
   /** Characters of a file name kept in a sealed message (the server keeps none). */
-  fileNameMaxLength: 120,
+  fileNameMaxLength: 48,
   /**
    * The largest plain content a message seals: its text as JSON (at most
    * LIMITS.textMaxBytes, as a plain chat) and, for files, each one's name,

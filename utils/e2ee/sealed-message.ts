@@ -15,6 +15,8 @@ export interface SealedFileMeta {
   height?: number
   /** The server's id of the sealed thumbnail, itself an attachment of the message. */
   thumbId?: string
+  /** The file's own random id, its bytes' associated data (sealed-file.ts). */
+  key?: string
 }
 
 export interface SealedContent {
