@@ -3,9 +3,19 @@ import type { Page } from '@playwright/test'
 import WebSocket from 'ws'
 import { base64urlToBytes } from '../../utils/e2ee/base64url'
 import { deriveRoomKeys } from '../../utils/e2ee/room-keys'
+import { pngBytes } from './png-bytes'
 import { freshRoomId, joinFromLink, messageWithText, newPerson, say } from './room'
 
 const password = 'correct horse battery staple'
+
+/** The bodies of every upload the page makes, as latin1 text (a multipart body, names included). */
+function recordUploads(page: Page): string[] {
+  const bodies: string[] = []
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().includes('/files')) bodies.push(request.postDataBuffer()?.toString('latin1') ?? '')
+  })
+  return bodies
+}
 
 /** Every WebSocket frame the page sends or receives, as text. */
 function recordFrames(page: Page): string[] {
@@ -28,6 +38,7 @@ test('an end-to-end encrypted room: both read each other, the frames carry no pl
   const bob = await newPerson(browser)
   const adaFrames = recordFrames(ada)
   const bobFrames = recordFrames(bob)
+  const adaUploads = recordUploads(ada)
 
   // Ada creates the room encrypted: the toggle is offered once a password is typed.
   await ada.goto('/')
@@ -68,10 +79,30 @@ test('an end-to-end encrypted room: both read each other, the frames carry no pl
   await expect(shownMessage(bob, 'narwhal crossing at one').getByTestId('edited-mark')).toBeVisible()
   await expect(shownMessage(ada, 'walrus agrees').getByTestId('reply-quote')).toContainText('narwhal crossing at one')
 
+  // Ada sends an image: sealed in her browser with its name, thumbnail made there; Bob sees it as it was.
+  const image = pngBytes()
+  await ada.getByTestId('attach-input').setInputFiles([{ name: 'pelican-sunset.png', mimeType: 'image/png', buffer: image }])
+  await expect(ada.getByTestId('upload-progress')).toHaveAttribute('data-state', 'done')
+  await say(ada, 'ibis photo')
+  const photo = shownMessage(bob, 'ibis photo')
+  const thumbnail = photo.getByTestId('message-image').locator('img')
+  await expect(thumbnail).toHaveAttribute('src', /^blob:/)
+  await expect(thumbnail).toHaveAttribute('alt', 'pelican-sunset.png')
+  await expect.poll(() => thumbnail.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(0)
+  await thumbnail.click()
+  await expect(bob.getByTestId('image-viewer').locator('img')).toHaveJSProperty('naturalWidth', 400)
+  // Two uploads (the thumbnail, then the image), both opaque: neither the name nor the PNG's bytes went.
+  expect(adaUploads).toHaveLength(2)
+  for (const body of adaUploads) {
+    expect(body).not.toContain('pelican')
+    expect(body).not.toContain('PNG')
+    expect(body).toContain('filename="sealed"')
+  }
+
   // Nothing that went over either page's socket carries a word of it, or the password.
   const seen = [...adaFrames, ...bobFrames].join('\n')
   expect(seen).toContain('"cipher"')
-  for (const secret of ['zebra', 'quokka', 'walrus', 'narwhal', 'crossing', 'horse battery']) expect(seen).not.toContain(secret)
+  for (const secret of ['zebra', 'quokka', 'walrus', 'narwhal', 'crossing', 'ibis', 'pelican', 'horse battery']) expect(seen).not.toContain(secret)
 
   // Someone with a wrong password is refused as in any password room.
   const eve = await newPerson(browser)
