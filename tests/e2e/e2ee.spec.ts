@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import WebSocket from 'ws'
 import { base64urlToBytes } from '../../utils/e2ee/base64url'
 import { deriveRoomKeys } from '../../utils/e2ee/room-keys'
@@ -8,13 +10,22 @@ import { freshRoomId, joinFromLink, messageWithText, newPerson, say } from './ro
 
 const password = 'correct horse battery staple'
 
-/** The bodies of every upload the page makes, as latin1 text (a multipart body, names included). */
+/** Every upload the page makes (Playwright does not show a multipart body with a file, so what was stored is read below). */
 function recordUploads(page: Page): string[] {
-  const bodies: string[] = []
-  page.on('request', (request) => {
-    if (request.method() === 'POST' && request.url().includes('/files')) bodies.push(request.postDataBuffer()?.toString('latin1') ?? '')
+  const uploads: string[] = []
+  page.on('requestfinished', (request) => {
+    if (request.method() === 'POST' && request.url().includes('/files')) uploads.push(request.url())
   })
-  return bodies
+  return uploads
+}
+
+/** Every file the server wrote under its data folder (the rooms database, the files folder) since `since`. */
+function storedSince(dir: string, since: number): Buffer[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter(entry => entry.isFile())
+    .map(entry => join(entry.parentPath, entry.name))
+    .filter(path => statSync(path).mtimeMs >= since)
+    .map(path => readFileSync(path))
 }
 
 /** Every WebSocket frame the page sends or receives, as text. */
@@ -33,6 +44,7 @@ function shownMessage(page: Page, text: string) {
 
 test('an end-to-end encrypted room: both read each other, the frames carry no plain text, a wrong password and a forged ciphertext are refused', async ({ browser, baseURL }) => {
   test.setTimeout(90_000)
+  const startedAt = Date.now() - 1000
   const roomId = freshRoomId()
   const ada = await newPerson(browser)
   const bob = await newPerson(browser)
@@ -91,12 +103,15 @@ test('an end-to-end encrypted room: both read each other, the frames carry no pl
   await expect.poll(() => thumbnail.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(0)
   await thumbnail.click()
   await expect(bob.getByTestId('image-viewer').locator('img')).toHaveJSProperty('naturalWidth', 400)
-  // Two uploads (the thumbnail, then the image), both opaque: neither the name nor the PNG's bytes went.
+  // Two uploads (the thumbnail, then the image), both sealed: what the server stored holds neither the
+  // name nor a PNG or WebP, and no words of the chat (the database and its WAL included).
   expect(adaUploads).toHaveLength(2)
-  for (const body of adaUploads) {
-    expect(body).not.toContain('pelican')
-    expect(body).not.toContain('PNG')
-    expect(body).toContain('filename="sealed"')
+  const stored = storedSince(process.env.E2E_DATA_DIR!, startedAt)
+  expect(stored.length).toBeGreaterThanOrEqual(3)
+  for (const bytes of stored) {
+    for (const secret of ['pelican', 'ibis', 'zebra', 'narwhal', 'horse battery']) expect(bytes.includes(Buffer.from(secret))).toBe(false)
+    expect(bytes.includes(image.subarray(0, 64))).toBe(false)
+    expect(bytes.subarray(0, 4).toString('latin1')).not.toMatch(/^(\x89PNG|RIFF)/)
   }
 
   // Nothing that went over either page's socket carries a word of it, or the password.
