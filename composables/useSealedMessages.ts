@@ -1,7 +1,7 @@
 import type { Ref, ShallowRef } from 'vue'
 import { computed, shallowRef, triggerRef, watch } from 'vue'
 import type { ChatMessage } from '../shared/protocol'
-import { roomKeyOf } from '../utils/e2ee/key-ring'
+import { forgetRoomKey, roomKeyOf } from '../utils/e2ee/key-ring'
 import { openMessage } from '../utils/e2ee/sealed-message'
 import type { SealedFileMeta } from '../utils/e2ee/sealed-message'
 import type { TimelineEntry } from '../utils/timeline'
@@ -30,6 +30,11 @@ export interface UseSealedMessagesOptions {
    * @default roomKeyOf (utils/e2ee/key-ring.ts)
    */
   roomKey?: (roomId: string) => Promise<CryptoKey | undefined>
+  /**
+   * Forgets a key that opens none of the room's messages (a wrong password given to unlock it).
+   * @default forgetRoomKey (utils/e2ee/key-ring.ts)
+   */
+  forgetKey?: (roomId: string) => Promise<void>
 }
 
 export interface UseSealedMessagesReturn {
@@ -37,9 +42,15 @@ export interface UseSealedMessagesReturn {
   key: Readonly<ShallowRef<CryptoKey | undefined>>
   /** End-to-end encrypted and no key: nothing can be read or sent until the password is given. */
   needsPassword: Readonly<Ref<boolean>>
+  /** The last key given opened none of the messages held, and was let go: the password was wrong. */
+  wrongPassword: Readonly<Ref<boolean>>
   contentOf: (message: ChatMessage) => ShownContent
-  /** Reads the key again (after the password was given). */
-  reloadKey: () => Promise<void>
+  /**
+   * Reads the key again. `check`: it was just made from a password typed to
+   * unlock the room (not proved by a join), so if none of the held messages
+   * opens with it, it is let go and `wrongPassword` says so.
+   */
+  reloadKey: (options?: { check?: boolean }) => Promise<void>
   /** The files of a sealed message, opened in the browser (useSealedFiles). */
   filesOf: UseSealedFilesReturn['filesOf']
 }
@@ -52,18 +63,22 @@ const OPENED_MAX = 2000
  * each once (per sealed text: an edit is a new one). All the messages that
  * arrive together are opened together and shown in one update.
  */
-export function useSealedMessages({ roomId, e2eeSalt, timeline, roomKey = roomKeyOf }: UseSealedMessagesOptions): UseSealedMessagesReturn {
+export function useSealedMessages({ roomId, e2eeSalt, timeline, roomKey = roomKeyOf, forgetKey = forgetRoomKey }: UseSealedMessagesOptions): UseSealedMessagesReturn {
   const key = shallowRef<CryptoKey>()
+  const wrongPassword = shallowRef(false)
+  // A new key's first openings tell whether it is the room's.
+  let keyUntried = false
   const opened = shallowRef(new Map<string, ShownContent>())
   let stopped = false
   const needsPassword = computed(() => e2eeSalt.value !== undefined && key.value === undefined)
 
   const sealedId = (message: ChatMessage) => `${message.id}\n${message.cipher!.iv}`
 
-  async function reloadKey() {
+  async function reloadKey({ check = false }: { check?: boolean } = {}) {
     const found = await roomKey(roomId)
     if (stopped || found === key.value) return
     opened.value = new Map()
+    keyUntried = check && found !== undefined
     key.value = found
   }
 
@@ -72,6 +87,16 @@ export function useSealedMessages({ roomId, e2eeSalt, timeline, roomKey = roomKe
     if (waiting.length === 0) return
     const contents = await Promise.all(waiting.map(message => openMessage(roomKeyNow, message)))
     if (stopped || key.value !== roomKeyNow) return
+    // Not one of the held messages opens with a key typed to unlock: the password was wrong.
+    if (keyUntried && contents.every(content => content === null)) {
+      keyUntried = false
+      wrongPassword.value = true
+      key.value = undefined
+      await forgetKey(roomId)
+      return
+    }
+    if (keyUntried) wrongPassword.value = false
+    keyUntried = false
     const map = opened.value.size + waiting.length > OPENED_MAX ? new Map<string, ShownContent>() : opened.value
     waiting.forEach((message, index) => {
       const content = contents[index]
@@ -99,5 +124,5 @@ export function useSealedMessages({ roomId, e2eeSalt, timeline, roomKey = roomKe
 
   const { filesOf } = useSealedFiles({ roomId, key })
 
-  return { key, needsPassword, contentOf, reloadKey, filesOf }
+  return { key, needsPassword, wrongPassword, contentOf, reloadKey, filesOf }
 }

@@ -112,3 +112,34 @@ describe('useSealedMessages', () => {
     scope.stop()
   })
 })
+
+describe('unlocking an encrypted room with a password typed after a reload', () => {
+  it('a password that opens none of the held messages is let go and said to be wrong; the right one opens them', async () => {
+    const { contentKey } = await keys
+    const message = { ...chatMessage(1, bob, ''), clientId: 'c-1', cipher: await sealMessage(contentKey, { roomId: 'lobby', authorId: bob.id, clientId: 'c-1' }, { text: 'hello again' }) }
+    let held: CryptoKey | undefined
+    const forgotten: string[] = []
+    const scope = effectScope()
+    const sealed = scope.run(() => useSealedMessages({
+      roomId: 'lobby',
+      e2eeSalt: shallowRef(salt),
+      timeline: shallowRef([{ kind: 'chat', message, mine: false }] as TimelineEntry[]),
+      roomKey: async () => held,
+      forgetKey: async (roomId) => {
+        forgotten.push(roomId)
+        held = undefined
+      },
+    }))!
+    await vi.waitFor(() => expect(sealed.needsPassword.value).toBe(true))
+    held = (await otherKeys).contentKey
+    await sealed.reloadKey({ check: true })
+    await vi.waitFor(() => expect(sealed.wrongPassword.value).toBe(true))
+    expect(sealed.needsPassword.value).toBe(true)
+    expect(forgotten).toEqual(['lobby'])
+    held = contentKey
+    await sealed.reloadKey({ check: true })
+    await vi.waitFor(() => expect(sealed.contentOf(message)).toEqual({ text: 'hello again' }))
+    expect(sealed.wrongPassword.value).toBe(false)
+    scope.stop()
+  })
+})
