@@ -144,4 +144,6 @@ test('an end-to-end encrypted room: both read each other, the frames carry no pl
   }
   raw.close()
   await expect(messageWithText(bob, 'plain words from a raw socket')).toHaveCount(0)
+  // Three live members would go on pinging through the next spec files of the run.
+  await Promise.all([ada, bob, eve].map(page => page.context().close()))
 })
