@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright'
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
@@ -36,6 +37,14 @@ function recordFrames(page: Page): string[] {
     socket.on('framereceived', frame => frames.push(String(frame.payload)))
   })
   return frames
+}
+
+/** Serious and critical axe findings on the whole page. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze()
+  return violations
+    .filter(violation => violation.impact === 'serious' || violation.impact === 'critical')
+    .flatMap(violation => violation.nodes.map(node => `${violation.id} at ${node.target.join(' ')}: ${node.failureSummary}`))
 }
 
 function shownMessage(page: Page, text: string) {
@@ -159,6 +168,7 @@ test('after a reload the key is asked for again, unless it was remembered on thi
   await ada.getByTestId('new-room-password').fill(password)
   await ada.getByTestId('e2ee-toggle').check()
   await ada.getByTestId('e2ee-remember').check()
+  expect(await seriousViolations(ada)).toEqual([])
   await ada.getByTestId('create-room-button').click()
   await expect(ada.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
   await joinFromLink(bob, 'Bob', roomId, password)
@@ -180,6 +190,8 @@ test('after a reload the key is asked for again, unless it was remembered on thi
   await bob.getByTestId('e2ee-unlock').getByRole('button').click()
   await expect(bob.getByTestId('e2ee-unlock-error')).toBeVisible()
   await expect(bob.getByTestId('message-input')).toHaveCount(0)
+  // The locked room, its unlock form with its error and the badge, as a screen reader meets them.
+  expect(await seriousViolations(bob)).toEqual([])
   await bob.getByTestId('e2ee-unlock-password').fill(password)
   await bob.getByTestId('e2ee-unlock').getByRole('button').click()
   await expect(shownMessage(bob, 'heron at the pond')).toHaveCount(1)
