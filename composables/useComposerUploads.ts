@@ -1,10 +1,13 @@
 import type { ComputedRef, MaybeRefOrGetter, Ref } from 'vue'
-import { computed, shallowRef, toValue } from 'vue'
+import { computed, inject, shallowRef, toValue } from 'vue'
 import type { FileInfo } from '../shared/protocol'
 import { defaultClientStorage } from '../utils/client-storage'
 import { memberTokenStore } from '../utils/member-token'
+import { roomKeyOf } from '../utils/e2ee/key-ring'
+import { sealFile } from '../utils/e2ee/sealed-file'
+import { ROOM_PAGE_KEY } from './useRoomPage'
 import { useUploads } from './useUploads'
-import type { Upload } from './useUploads'
+import type { FileSealer, Upload } from './useUploads'
 import type { VoiceClip } from './useVoiceRecorder'
 
 export interface UseComposerUploadsOptions {
@@ -43,8 +46,16 @@ export function useComposerUploads(options: UseComposerUploadsOptions = {}): Use
   const { roomId = '' } = options
   const room = () => toValue(roomId) ?? ''
   const token = memberTokenStore(defaultClientStorage(), room)
-  const attached = useUploads({ roomId: room, token: token.read })
-  const voice = useUploads({ roomId: room, token: token.read })
+  // In an end-to-end encrypted room every file is sealed in the browser before it goes (docs/security.md).
+  const page = inject(ROOM_PAGE_KEY, null)
+  const sealer: FileSealer = async (file, name) => {
+    const key = await roomKeyOf(room())
+    const authorId = page?.self.value?.id
+    return key && authorId ? sealFile(key, room(), authorId, file, name) : undefined
+  }
+  const seal = () => (page?.e2ee?.value ? sealer : undefined)
+  const attached = useUploads({ roomId: room, token: token.read, seal })
+  const voice = useUploads({ roomId: room, token: token.read, seal })
   const rows = computed(() => [...attached.uploads.value, ...voice.uploads.value])
   const waiting = shallowRef(false)
 

@@ -1,6 +1,6 @@
 import type { MaybeRefOrGetter, Ref } from 'vue'
 import { shallowRef } from 'vue'
-import type { ChatMessage, ChatSendFrame, ErrorCode, FileInfo } from '../shared/protocol'
+import type { ChatMessage, ChatSendFrame, CipherEnvelopeFrame, ErrorCode, FileInfo } from '../shared/protocol'
 import { backoffDelay } from '../utils/backoff'
 import type { ClientStorage } from '../utils/client-storage'
 import { outboxStore, randomClientId } from '../utils/outbox'
@@ -33,8 +33,12 @@ export interface UseOutboxReturn {
   items: Readonly<Ref<OutboxItem[]>>
   /** Whether a message is waiting to go or to be acknowledged (a refused one does not count). */
   busy: () => boolean
-  /** Queues the text (and files) under a fresh clientId and sends it at once if it can. */
-  add: (text: string, replyTo?: string, attachments?: FileInfo[]) => void
+  /**
+   * Queues the text (and files) under a fresh clientId and sends it at once
+   * if it can; `sealed`, in an end-to-end encrypted room: the clientId the
+   * cipher is bound to, and the cipher the frame carries instead of the text.
+   */
+  add: (text: string, replyTo?: string, attachments?: FileInfo[], sealed?: { clientId: string, cipher: CipherEnvelopeFrame }) => void
   /** Removes what these messages acknowledge: sent by `selfId` with a clientId still pending. */
   acknowledge: (messages: readonly ChatMessage[], selfId: string | undefined) => void
   /** A new link has joined: nothing is on it yet, so everything pending goes (again). */
@@ -108,12 +112,20 @@ export function useOutbox({ storage, roomId, sendChat, paceMs, random, ackTimeou
     }, ackTimeoutMs)
   }
 
-  function chatFrame({ text, clientId, replyTo, attachments }: OutboxItem): ChatSendFrame {
-    return { type: 'chat', text, clientId, ...(replyTo ? { replyTo } : {}), ...(attachments?.length ? { attachments: attachments.map(file => file.id) } : {}) }
+  function chatFrame({ text, clientId, replyTo, attachments, cipher }: OutboxItem): ChatSendFrame {
+    const words = cipher ? { text: '', cipher } : { text }
+    return { type: 'chat', ...words, clientId, ...(replyTo ? { replyTo } : {}), ...(attachments?.length ? { attachments: attachments.map(file => file.id) } : {}) } as ChatSendFrame
   }
 
-  function add(text: string, replyTo?: string, attachments?: FileInfo[]) {
-    const item: OutboxItem = { clientId: randomClientId(), text, writtenAt: Date.now(), ...(replyTo ? { replyTo } : {}), ...(attachments?.length ? { attachments } : {}) }
+  function add(text: string, replyTo?: string, attachments?: FileInfo[], sealed?: { clientId: string, cipher: CipherEnvelopeFrame }) {
+    const item: OutboxItem = {
+      clientId: sealed?.clientId ?? randomClientId(),
+      text,
+      writtenAt: Date.now(),
+      ...(replyTo ? { replyTo } : {}),
+      ...(attachments?.length ? { attachments } : {}),
+      ...(sealed ? { cipher: sealed.cipher } : {}),
+    }
     items.value = [...items.value, item]
     store.add(item)
     sendNext()

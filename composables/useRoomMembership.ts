@@ -14,6 +14,7 @@ import { usePrivateRooms } from './usePrivateRooms'
 import { useRoomState } from './useRoomState'
 import type { KickOptions, MembershipEnd, UseRoomMembershipOptions, UseRoomMembershipReturn } from './useRoomMembership.types'
 import { useTypingSignal } from './useTypingSignal'
+import { useSealedSending } from './useSealedSending'
 
 // Once joined, these mean the server did not take a frame but may take it again soon.
 const RETRY_WITH_BACKOFF: ReadonlySet<ErrorCode> = new Set(['INTERNAL', 'UNAVAILABLE'])
@@ -46,6 +47,8 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
   const error = shallowRef<Refusal>()
   const ended = shallowRef<MembershipEnd>()
   const roomProtected = shallowRef<boolean>()
+  // The room's salt when it is end-to-end encrypted: its chats and edits go sealed.
+  const e2eeSalt = shallowRef<string>()
   const token = memberTokenStore(storage, roomId)
   const privateRooms = usePrivateRooms(storage)
   // The token this page joined with: another tab forgetting it means the member left.
@@ -70,12 +73,18 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     busy: outbox.busy,
     intervalMs: typingIntervalMs,
   })
+  const sealed = useSealedSending({
+    roomId: () => toValue(roomId),
+    selfId: () => room.self.value?.id,
+    findMessage: id => room.timeline.value.find((entry): entry is Extract<typeof entry, { kind: 'chat' }> => entry.kind === 'chat' && entry.message.id === id)?.message,
+    ...(options.roomKey ? { roomKey: options.roomKey } : {}),
+  })
   const timeline = computed(() => withPendingEntries(room.timeline.value, outbox.items.value, room.self.value?.name ?? toValue(name)))
 
   // Read at every join: the options may be refs, and another tab may have stored a token meanwhile.
   function joinFrame(): JoinFrame {
     const details = { roomId: toValue(roomId), name: toValue(name), password: toValue(password) }
-    const creation = { ...(create && !hasJoined ? { create: true as const } : {}), title: toValue(title) || undefined, visibility: toValue(visibility) }
+    const creation = { ...(create && !hasJoined ? { create: true as const, e2eeSalt: toValue(options.e2eeSalt) } : {}), title: toValue(title) || undefined, visibility: toValue(visibility) }
     return { type: 'join', ...details, ...creation, token: token.read(), lastSeq: room.lastSeq(), tabId, browserId }
   }
 
@@ -116,6 +125,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     joinedToken = frame.token
     hasJoined = true
     roomProtected.value = frame.protected
+    e2eeSalt.value = frame.e2ee?.salt
     typingSignal.reset()
     history.reset()
     room.applyJoined(frame)
@@ -183,13 +193,15 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
   function send(text: string, replyTo?: string, attachments?: FileInfo[]): boolean {
     if (!connectable || !isSendableMessage(text, attachments)) return false
     typingSignal.setTyping(false)
+    if (e2eeSalt.value) return sealed.chat(text, attachments, sealedAs => outbox.add(text, replyTo, attachments, sealedAs))
     outbox.add(text, replyTo, attachments)
     return true
   }
 
   // Reactions, edits and deletes are not queued: the buttons are there only while joined.
   const react = (id: string, emoji: string) => joined.value && link.send({ type: 'react', id, emoji })
-  const edit = (id: string, text: string) => joined.value && isSendableText(text) && link.send({ type: 'edit', id, text })
+  const edit = (id: string, text: string) => joined.value && isSendableText(text)
+    && (e2eeSalt.value ? sealed.edit(id, text, frame => link.send(frame)) : link.send({ type: 'edit', id, text }))
   const remove = (id: string) => joined.value && link.send({ type: 'delete', id })
 
   function openPrivateRoom(member: { id: string, name: string }): boolean {
@@ -252,6 +264,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     error,
     ended,
     roomProtected,
+    e2eeSalt,
     title: room.title,
     owner: room.owner,
     peer: room.peer,

@@ -59,6 +59,13 @@ export interface UseRoomMembershipOptions {
   /** Visibility of the room if this join creates it (the server's default is unlisted). @default undefined */
   visibility?: MaybeRefOrGetter<RoomVisibility | undefined>
   /**
+   * The salt of the end-to-end encrypted room this join creates (with a
+   * password: the auth key derived with it, utils/e2ee). @default undefined
+   */
+  e2eeSalt?: MaybeRefOrGetter<string | undefined>
+  /** The room's content key (tests give their own). @default roomKeyOf (utils/e2ee/key-ring.ts) */
+  roomKey?: (roomId: string) => Promise<CryptoKey | undefined>
+  /**
    * Where the member token and the unsent messages are kept, under
    * `heartbeat:token:<roomId>` and `heartbeat:outbox:<roomId>`.
    * @default localStorage
@@ -92,6 +99,8 @@ export interface UseRoomMembershipReturn {
   ended: Readonly<Ref<MembershipEnd | undefined>>
   /** Whether the room has a password, as the last `joined` said; undefined before. */
   roomProtected: Readonly<Ref<boolean | undefined>>
+  /** The room's salt when it is end-to-end encrypted (its texts arrive sealed); undefined otherwise. */
+  e2eeSalt: Readonly<Ref<string | undefined>>
   /** The room's title, as the last `joined` or `room` frame said. */
   title: Readonly<Ref<string | undefined>>
   /** The member id of the room's owner. */

@@ -1,11 +1,12 @@
 import type { InjectionKey, Ref } from 'vue'
 import { inject, provide } from 'vue'
-import type { FileInfo } from '../shared/protocol'
+import type { ChatMessage, FileInfo } from '../shared/protocol'
 import type { LinkTransport } from '../utils/transport-choice'
 import type { HeartbeatSocketStatus } from './useHeartbeatSocket'
 import type { KickOptions, UseRoomMembershipReturn } from './useRoomMembership.types'
 import type { NotifyState } from './useRoomAlerts'
 import type { AnnouncedLine } from './useRoomAnnouncer'
+import type { ShownContent, UseSealedMessagesReturn } from './useSealedMessages'
 
 /**
  * One joined room as its screen sees it: what the server said of it, what this
@@ -15,11 +16,20 @@ import type { AnnouncedLine } from './useRoomAnnouncer'
  */
 /** What the room's screen reads of the membership as it is (useRoomMembership's own refs). */
 type MembershipState = Pick<UseRoomMembershipReturn, 'online' | 'members' | 'users' | 'self' | 'timeline' | 'rttMs' | 'error' | 'typing' | 'hasOlder' | 'loadingOlder' | 'title' | 'owner' | 'peer' | 'invites'>
+  & Partial<Pick<UseRoomMembershipReturn, 'e2eeSalt'>>
 
 export interface RoomPage extends MembershipState {
   roomId: string
   /** The room has a password: the header shows a lock. */
   locked: Readonly<Ref<boolean>>
+  /**
+   * The room is end-to-end encrypted: the header says so, and its messages
+   * are opened with `sealed`. Both optional, so that a page without
+   * encryption (a test's) need not provide them.
+   */
+  e2ee?: Readonly<Ref<boolean>>
+  /** What each message shows once opened (its own text in a room that is not encrypted). */
+  sealed?: UseSealedMessagesReturn
   status: Readonly<Ref<HeartbeatSocketStatus>>
   /** WebSocket or the HTTP fallback: the connection status names it. */
   transport: Readonly<Ref<LinkTransport>>
@@ -60,6 +70,11 @@ export function provideRoomPage(page: RoomPage): RoomPage {
 }
 
 /** The room provided above, by a RoomSession (or a test). */
+/** What a message shows: opened when sealed, its own text otherwise. */
+export function shownContentOf(page: Pick<RoomPage, 'sealed'> | undefined | null, message: ChatMessage): ShownContent {
+  return page?.sealed?.contentOf(message) ?? { text: message.text }
+}
+
 export function useRoomPage(): RoomPage {
   const page = inject(ROOM_PAGE_KEY)
   if (!page) throw new Error('useRoomPage() needs a RoomSession (provideRoomPage) above it')

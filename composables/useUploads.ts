@@ -2,6 +2,9 @@ import type { MaybeRefOrGetter, Ref, ComputedRef } from 'vue'
 import { computed, getCurrentScope, onScopeDispose, shallowRef, toValue } from 'vue'
 import { LIMITS } from '../shared/protocol'
 import type { FileInfo } from '../shared/protocol'
+import { SEALED_NAME } from '../utils/e2ee/sealed-file'
+import type { SealedUpload } from '../utils/e2ee/sealed-file'
+import type { SealableFile } from './useSealedSending'
 
 /** Why an upload did not finish, as the row says it (translated under `media.uploadError.*`). */
 export type UploadFailure = 'unauthorized' | 'tooLarge' | 'typeNotAllowed' | 'rateLimited' | 'roomFull' | 'unavailable' | 'tooMany' | 'failed'
@@ -19,6 +22,8 @@ export interface Upload {
   failure?: UploadFailure
   /** An object URL of the image's own bytes, for a thumbnail before it is sent; revoked when the row goes. */
   preview?: string
+  /** In an end-to-end encrypted room: the sealed thumbnail of an image, uploaded with it and sent with it. */
+  thumb?: FileInfo
 }
 
 export interface UseUploadsOptions {
@@ -29,7 +34,15 @@ export interface UseUploadsOptions {
   maxFiles?: number
   /** XMLHttpRequest constructor, replaceable in tests: fetch reports no upload progress and cannot be aborted mid-body everywhere. @default globalThis.XMLHttpRequest */
   XMLHttpRequest?: typeof XMLHttpRequest
+  /**
+   * In an end-to-end encrypted room: seals a file (and makes its thumbnail)
+   * before it is uploaded; undefined when it cannot be sealed now.
+   * @default undefined (files go as they are)
+   */
+  seal?: MaybeRefOrGetter<FileSealer | undefined>
 }
+
+export type FileSealer = (file: Blob, name: string) => Promise<SealedUpload | undefined>
 
 export interface UseUploadsReturn {
   uploads: Readonly<Ref<Upload[]>>
@@ -79,10 +92,12 @@ export function useUploads(options: UseUploadsOptions): UseUploadsReturn {
   const XHR = options.XMLHttpRequest ?? (typeof XMLHttpRequest === 'undefined' ? undefined : XMLHttpRequest)
   const uploads = shallowRef<Upload[]>([])
   const requests = new Map<string, XMLHttpRequest>()
+  // Rows being sealed, or between their thumbnail's upload and their file's: not settled though no request is open.
+  const sealing = new Set<string>()
   let waiting: Array<() => void> = []
 
   const busy = computed(() => uploads.value.some(upload => upload.state === 'uploading'))
-  const files = computed(() => uploads.value.flatMap(upload => (upload.file ? [upload.file] : [])))
+  const files = computed(() => uploads.value.flatMap(upload => (upload.file ? [upload.file, ...(upload.thumb ? [upload.thumb] : [])] : [])))
 
   // An object URL holds its blob in memory until revoked: every row that goes lets go of its preview.
   function previewOf(blob: Blob): string | undefined {
@@ -105,7 +120,7 @@ export function useUploads(options: UseUploadsOptions): UseUploadsReturn {
 
   function finish(key: string) {
     requests.delete(key)
-    if (requests.size > 0) return
+    if (requests.size > 0 || sealing.size > 0) return
     const resolve = waiting
     waiting = []
     for (const done of resolve) done()
@@ -122,8 +137,43 @@ export function useUploads(options: UseUploadsOptions): UseUploadsReturn {
     }
     const preview = previewOf(blob)
     uploads.value = [...uploads.value, preview ? { ...upload, preview } : upload]
-    const done = new Promise<FileInfo | undefined>((resolve) => {
-      const request = new XHR()
+    const sealer = toValue(options.seal)
+    const done = sealer ? sealThenSend(key, blob, fileName, sealer) : send(key, blob, fileName, durationMs)
+    return { key, done }
+  }
+
+  // The thumbnail goes first, so the file's row is done only once both are up.
+  async function sealThenSend(key: string, blob: Blob, fileName: string, seal: FileSealer): Promise<FileInfo | undefined> {
+    sealing.add(key)
+    try {
+      return await sealAndSend(key, blob, fileName, seal)
+    }
+    finally {
+      sealing.delete(key)
+      finish(key)
+    }
+  }
+
+  async function sealAndSend(key: string, blob: Blob, fileName: string, seal: FileSealer): Promise<FileInfo | undefined> {
+    const sealed = await seal(blob, fileName).catch(() => undefined)
+    if (!uploads.value.some(upload => upload.key === key)) return undefined
+    if (!sealed) {
+      update(key, { state: 'failed', failure: 'failed' })
+      return undefined
+    }
+    const thumb = sealed.thumb && await send(key, sealed.thumb, SEALED_NAME, undefined, false)
+    if (sealed.thumb && !thumb) return undefined
+    const file = await send(key, sealed.blob, SEALED_NAME, undefined, false)
+    if (!file) return undefined
+    const shown: SealableFile = { ...file, name: sealed.draft.name, type: sealed.draft.type, size: sealed.draft.size, sealed: { ...sealed.draft, ...(thumb ? { thumbId: thumb.id } : {}) } }
+    update(key, { state: 'done', loaded: blob.size, file: shown, ...(thumb ? { thumb } : {}) })
+    return shown
+  }
+
+  /** One request; `last`: its answer settles the row (a sealed thumbnail's does not). */
+  function send(key: string, blob: Blob, fileName: string, durationMs: number | undefined, last = true): Promise<FileInfo | undefined> {
+    return new Promise<FileInfo | undefined>((resolve) => {
+      const request = new XHR!()
       requests.set(key, request)
       const fail = (failure: UploadFailure) => {
         update(key, { state: 'failed', failure })
@@ -136,7 +186,7 @@ export function useUploads(options: UseUploadsOptions): UseUploadsReturn {
       request.addEventListener('load', () => {
         const file = request.status === 201 ? parseFile(request.responseText) : undefined
         if (!file) return fail(failureOf(request.status, request.responseText))
-        update(key, { state: 'done', loaded: blob.size, file })
+        if (last) update(key, { state: 'done', loaded: blob.size, file })
         finish(key)
         resolve(file)
       })
@@ -155,7 +205,6 @@ export function useUploads(options: UseUploadsOptions): UseUploadsReturn {
       form.append('file', blob instanceof File ? blob : new File([blob], fileName, { type: blob.type }))
       request.send(form)
     })
-    return { key, done }
   }
 
   function cancel(key: string) {
@@ -168,7 +217,7 @@ export function useUploads(options: UseUploadsOptions): UseUploadsReturn {
   }
 
   function settled(): Promise<void> {
-    if (requests.size === 0) return Promise.resolve()
+    if (requests.size === 0 && sealing.size === 0) return Promise.resolve()
     return new Promise(resolve => waiting.push(resolve))
   }
 

@@ -14,7 +14,11 @@ export const GROUP_WITHIN_MS = 5 * 60_000
  * one twice is harmless.
  */
 function changedMessage(message: ChatMessage, frame: MessageChangeFrame): ChatMessage {
-  if (frame.type === 'edited') return { ...message, text: frame.text, editedAt: frame.editedAt }
+  if (frame.type === 'edited') {
+    // A sealed edit replaces the sealed text; a plain one leaves none behind.
+    const { cipher: _, ...rest } = message
+    return { ...rest, text: frame.text, editedAt: frame.editedAt, ...(frame.cipher ? { cipher: frame.cipher } : {}) }
+  }
   if (frame.type === 'deleted') {
     const { seq, id, roomId, from, at, clientId } = message
     return { type: 'chat', seq, id, roomId, from, at, text: '', deleted: true, ...(clientId ? { clientId } : {}), ...(frame.deletedBy ? { deletedBy: frame.deletedBy } : {}) }

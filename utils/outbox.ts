@@ -1,7 +1,7 @@
 import type { MaybeRefOrGetter } from 'vue'
 import { toValue } from 'vue'
 import { LIMITS, textFits } from '../shared/protocol'
-import type { ErrorCode, FileInfo } from '../shared/protocol'
+import type { CipherEnvelopeFrame, ErrorCode, FileInfo } from '../shared/protocol'
 import { ignoreStorageErrors } from './client-storage'
 import type { ClientStorage } from './client-storage'
 
@@ -18,6 +18,8 @@ export interface OutboxItem {
   attachments?: FileInfo[]
   /** The server refused it for what it carries: it is not sent again, and shows as not sent until discarded. */
   refused?: { code: ErrorCode, message: string }
+  /** In an end-to-end encrypted room: the text (and files' details) sealed, bound to the clientId; the frame's text is then ''. */
+  cipher?: CipherEnvelopeFrame
 }
 
 export interface OutboxStore {
@@ -92,6 +94,8 @@ function isOutboxItem(value: unknown): value is OutboxItem {
     && (item.replyTo === undefined || (typeof item.replyTo === 'string' && item.replyTo.length <= LIMITS.messageIdMaxLength))
     && (item.refused === undefined || (typeof item.refused === 'object' && item.refused !== null
       && typeof item.refused.code === 'string' && typeof item.refused.message === 'string'))
+    && (item.cipher === undefined || (typeof item.cipher === 'object' && item.cipher !== null && item.cipher.v === 1
+      && typeof item.cipher.iv === 'string' && typeof item.cipher.data === 'string'))
 }
 
 function isStoredFile(value: unknown): value is FileInfo {

@@ -18,4 +18,6 @@ export interface ShownMessage {
   deletedByOwner?: boolean
   /** Files sent with the message; the text is then their caption and may be empty. */
   attachments?: FileInfo[]
+  /** Sealed (an end-to-end encrypted room) and it did not open: `text` says so, and nothing of it is shown. */
+  undecryptable?: boolean
 }

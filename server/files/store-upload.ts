@@ -7,10 +7,13 @@ import type { FileInfo } from '../../shared/protocol'
 import type { RoomRecord } from '../rooms/types'
 import { blobKeys, cleanFileName, fileUrl, newFileId, roomKeyOf } from './file-keys'
 import { classify } from './file-kinds'
+import type { FileKind } from './file-kinds'
 import type { FileServiceOptions } from './file-service'
 import type { ImageGate, ImageGateRefusal } from './image-gate'
 import { ImageRefused, makeImage } from './images'
 import { receiveUpload, UploadProblem } from './receive-upload'
+
+const SEALED_FILE: FileKind = { kind: 'file', type: 'application/octet-stream' }
 
 export type StoreUploadOptions = Pick<FileServiceOptions, 'blobs' | 'ledger' | 'stagingDir' | 'maxUploadBytes' | 'roomQuotaBytes' | 'pendingTtlMs'>
 
@@ -31,7 +34,9 @@ export async function storeUpload(req: IncomingMessage, room: RoomRecord, member
   const temporary = [received.path]
   try {
     const name = cleanFileName(received.name)
-    const kind = classify(await fileTypeFromFile(received.path), name, received.durationMs !== undefined)
+    // An end-to-end encrypted room's files are sealed in the browser: their bytes
+    // and names say nothing, so nothing is sniffed, re-encoded or thumbnailed.
+    const kind = room.e2eeSalt ? SEALED_FILE : classify(await fileTypeFromFile(received.path), name, received.durationMs !== undefined)
     if (kind.kind === 'refused') throw new UploadProblem(415, 'UNSUPPORTED_TYPE', kind.reason)
     const roomKey = roomKeyOf(room)
     const id = newFileId()

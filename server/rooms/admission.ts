@@ -77,6 +77,7 @@ async function admit(store: RoomStore, frame: JoinFrame, now: number, rules: Adm
     if (frame.roomId.startsWith(PRIVATE_ROOM_PREFIX)) return { code: 'FORBIDDEN', message: 'this private room has ended (or never was); ask for a new one' }
     // Only a join that says so creates: a mistyped id is told, not given an empty room of its own.
     if (!frame.create) return { code: 'NO_SUCH_ROOM', message: `no room has the id ${frame.roomId}; check the id, or create the room` }
+    if (frame.e2eeSalt && !frame.password) return { code: 'BAD_REQUEST', message: 'an end-to-end encrypted room needs a password: its keys are derived from it' }
     const waitMs = rules.roomCreations.take(address, now)
     if (waitMs > 0) return { code: 'RATE_LIMITED', message: 'this address has created rooms as fast as it may; join an existing room or wait', retryAfterMs: waitMs }
     const passwordHash = frame.password ? await rules.hashing.hash(address, frame.password, now) : null
@@ -150,5 +151,6 @@ function newRoomRecord(frame: JoinFrame, passwordHash: string | null, ownerId: s
     title: frame.title || frame.roomId,
     visibility: passwordHash === null && frame.visibility === 'public' ? 'public' : 'unlisted',
     ownerId,
+    ...(passwordHash !== null && frame.e2eeSalt ? { e2eeSalt: frame.e2eeSalt } : {}),
   }
 }

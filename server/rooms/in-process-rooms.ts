@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../shared/protocol'
+import type { ChatMessage, CipherEnvelopeFrame } from '../../shared/protocol'
 import { bannedUntil } from './bans'
 import { NO_SETTINGS, withPin } from './conversation/room-settings'
 import type { ConversationSettings } from './conversation/room-settings'
@@ -153,8 +153,8 @@ export abstract class InProcessRooms<Room extends InProcessRoom> implements Mode
     return this.changeMessage(roomId, messageId, reactionToggle(messageId, memberId, emoji))
   }
 
-  async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number) {
-    return this.changeMessage(roomId, messageId, textEdit(messageId, authorId, text, editedAt))
+  async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number, cipher?: CipherEnvelopeFrame) {
+    return this.changeMessage(roomId, messageId, textEdit(messageId, authorId, text, editedAt, cipher))
   }
 
   // The room's owner may delete any message (asTombstone).

@@ -47,5 +47,6 @@ export function joinedFrame(parts: JoinedFrameParts): JoinedFrame {
     owner: room?.ownerId ?? '',
     ...(peer ? { peer } : {}),
     ...conversation,
+    ...(room?.e2eeSalt ? { e2ee: { salt: room.e2eeSalt } } : {}),
   }
 }

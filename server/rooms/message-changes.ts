@@ -1,5 +1,5 @@
 import { LIMITS, replyExcerpt } from '../../shared/protocol'
-import type { ChatMessage, Reactions } from '../../shared/protocol'
+import type { ChatMessage, CipherEnvelopeFrame, Reactions } from '../../shared/protocol'
 import type { MessageChangeRefusal, RoomEvent } from './types'
 
 // The rules for changing a held message, as plain functions over a copy, so
@@ -26,10 +26,12 @@ export function withReactionToggled(message: ChatMessage, memberId: string, emoj
   return Object.keys(reactions).length > 0 ? { ...rest, reactions } : rest
 }
 
-export function withTextEdited(message: ChatMessage, authorId: string, text: string, editedAt: number): ChatMessage | MessageChangeRefusal {
+/** `cipher`: the sealed new text of an end-to-end encrypted room, which replaces the old one (`text` is then ''). */
+export function withTextEdited(message: ChatMessage, authorId: string, text: string, editedAt: number, cipher?: CipherEnvelopeFrame): ChatMessage | MessageChangeRefusal {
   if (message.deleted) return 'not-found'
   if (message.from.id !== authorId) return 'forbidden'
-  return { ...message, text, editedAt }
+  const { cipher: _, ...rest } = message
+  return { ...rest, text, editedAt, ...(cipher ? { cipher } : {}) }
 }
 
 /**
@@ -49,7 +51,7 @@ export function asTombstone(message: ChatMessage, memberId: string, ownerId: str
 
 /** Whether a change rewrote what was said, so the dedupe window's copy must be rewritten with it. */
 export function changedWords(before: ChatMessage, after: ChatMessage): boolean {
-  return before.text !== after.text || before.deleted !== after.deleted
+  return before.text !== after.text || before.deleted !== after.deleted || before.cipher?.data !== after.cipher?.data
 }
 
 /**
@@ -82,10 +84,10 @@ export function reactionToggle(messageId: string, memberId: string, emoji: strin
   }
 }
 
-export function textEdit(messageId: string, authorId: string, text: string, editedAt: number): MessageChange {
+export function textEdit(messageId: string, authorId: string, text: string, editedAt: number, cipher?: CipherEnvelopeFrame): MessageChange {
   return {
-    apply: message => withTextEdited(message, authorId, text, editedAt),
-    event: () => ({ kind: 'edited', id: messageId, text, editedAt }),
+    apply: message => withTextEdited(message, authorId, text, editedAt, cipher),
+    event: () => ({ kind: 'edited', id: messageId, text, editedAt, ...(cipher ? { cipher } : {}) }),
   }
 }
 

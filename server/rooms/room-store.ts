@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../shared/protocol'
+import type { ChatMessage, CipherEnvelopeFrame } from '../../shared/protocol'
 import type { SearchPage, SearchQuery } from './conversation/message-search'
 import type { ConversationSettings, PinChange } from './conversation/room-settings'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomEvent, RoomRecord, StoreHealth } from './types'
@@ -190,8 +190,11 @@ export interface MessageLog {
    * `LIMITS.reactionEntriesPerMessage` reactions per message.
    */
   toggleReaction(roomId: string, messageId: string, memberId: string, emoji: string): Promise<ChatMessage | MessageChangeRefusal>
-  /** Replaces the text of the author's own message (in its dedupe window too) and publishes `edited`, in one step (withTextEdited). */
-  editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number): Promise<ChatMessage | MessageChangeRefusal>
+  /**
+   * Replaces the text of the author's own message (in its dedupe window too) and publishes `edited`, in one step (withTextEdited).
+   * In an end-to-end encrypted room `text` is '' and `cipher` the sealed new text.
+   */
+  editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number, cipher?: CipherEnvelopeFrame): Promise<ChatMessage | MessageChangeRefusal>
   /**
    * Turns a message into a tombstone (no text, no reactions, no files) and
    * publishes `deleted`, in one step: its author's own, or any when

@@ -16,7 +16,8 @@ export interface Connection {
   readonly remoteAddress?: string
 }
 
-export interface SessionMember { id: string, name: string, roomId: string }
+/** `e2ee`: the room is end-to-end encrypted, so its chats and edits must come sealed (`cipher`). */
+export interface SessionMember { id: string, name: string, roomId: string, e2ee?: true }
 
 export interface Session extends SessionLimits {
   conn: Connection

@@ -1,4 +1,4 @@
-import type { ChatMessage, MemberPresence, PinnedRef, RoomVisibility } from '../../shared/protocol'
+import type { ChatMessage, CipherEnvelopeFrame, MemberPresence, PinnedRef, RoomVisibility } from '../../shared/protocol'
 
 /**
  * A room's settings, fixed by the join that created it (the title changes
@@ -18,6 +18,11 @@ export interface RoomRecord {
   ownerId: string
   /** Set only for a private room (`dm`): the two members it admits, and nobody else. */
   private?: PrivateRoom
+  /**
+   * Set only for an end-to-end encrypted room (always one with a password):
+   * the salt, base64url of 16 bytes, its members' browsers derive keys with.
+   */
+  e2eeSalt?: string
 }
 
 /** One of the two members a private room admits. */
@@ -79,7 +84,7 @@ export type RoomEvent
     | { kind: 'left', memberId: string }
     | { kind: 'typing', memberId: string, typing: boolean }
     | { kind: 'reaction', id: string, emoji: string, memberId: string, on: boolean }
-    | { kind: 'edited', id: string, text: string, editedAt: number }
+    | { kind: 'edited', id: string, text: string, editedAt: number, cipher?: CipherEnvelopeFrame }
     | { kind: 'deleted', id: string, deletedBy?: 'owner' }
     | { kind: 'room', title: string }
     | { kind: 'pins', ids: string[], pinned: PinnedRef[] }

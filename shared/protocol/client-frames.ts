@@ -9,6 +9,7 @@ import { isFileIdList, isShortId } from './ids'
 import { textWireBytes } from './text'
 import { cleanedBy, flag, frameObject, givenString } from './frame-object'
 import { RoomVisibilitySchema } from './server-frames'
+import { CIPHER_MESSAGE, CipherSendSchema, E2eeSaltSchema, emptyText } from './cipher'
 
 /** The one refusal of a frame's content that is TOO_LARGE rather than BAD_REQUEST. */
 export const TEXT_TOO_LARGE_MESSAGE = `text is limited to ${LIMITS.textMaxBytes} bytes as sent (JSON, UTF-8)`
@@ -77,6 +78,13 @@ export const JoinFrameSchema = frameObject({
    * room gets NO_SUCH_ROOM, so a mistyped id never makes a room.
    */
   create: optional(flag('create must be true or false')),
+  /**
+   * Used only when this join creates the room, and only with a password: the
+   * room is end-to-end encrypted, and this is its salt (16 random bytes drawn
+   * by the creator's browser, which needs it before the room exists to derive
+   * the password it sends). docs/security.md.
+   */
+  e2eeSalt: optional(E2eeSaltSchema),
 })
 
 const chatReferences = {
@@ -90,11 +98,30 @@ const chatReferences = {
    */
   threadId: optional(custom<string>(isShortId, `threadId must be a message id of 1-${LIMITS.messageIdMaxLength} characters`)),
 }
+const NO_CIPHER = { cipher: optional(undefinedValue()) }
+const fileIds = custom<string[]>(isFileIdList, ATTACHMENTS_MESSAGE)
+const CIPHER_CLIENT_ID_MESSAGE = `clientId must be a string of 1-${LIMITS.clientIdMaxLength} characters: an encrypted message is bound to it`
 /** A chat is text, or files (ids this member uploaded to this room and has not sent yet) with a caption. */
-export const ChatSendFrameSchema = variant('attachments', [
-  frameObject({ type: literal('chat'), attachments: optional(undefinedValue()), text: messageText, ...chatReferences }),
-  frameObject({ type: literal('chat'), attachments: custom<string[]>(isFileIdList, ATTACHMENTS_MESSAGE), text: caption, ...chatReferences }),
+export const PlainChatSendFrameSchema = variant('attachments', [
+  frameObject({ type: literal('chat'), attachments: optional(undefinedValue()), text: messageText, ...chatReferences, ...NO_CIPHER }),
+  frameObject({ type: literal('chat'), attachments: fileIds, text: caption, ...chatReferences, ...NO_CIPHER }),
 ], ATTACHMENTS_MESSAGE)
+/**
+ * In an end-to-end encrypted room the text (or caption) is sealed in
+ * `cipher` and `text` is empty; the clientId is required, since the sealed
+ * text is bound to it.
+ */
+export const CipherChatSendFrameSchema = frameObject({
+  type: literal('chat'),
+  cipher: CipherSendSchema,
+  text: emptyText,
+  attachments: optional(fileIds),
+  ...chatReferences,
+  clientId: custom<string>(value => typeof value === 'string' && value.length > 0 && value.length <= LIMITS.clientIdMaxLength, CIPHER_CLIENT_ID_MESSAGE),
+})
+// A nested variant's refusal is the outer one's: it names the field that picked no option.
+const cipherOrAttachmentsMessage = (issue: VariantIssue) => (issue.path?.[0]?.key === 'attachments' ? ATTACHMENTS_MESSAGE : CIPHER_MESSAGE)
+export const ChatSendFrameSchema = variant('cipher', [PlainChatSendFrameSchema, CipherChatSendFrameSchema], cipherOrAttachmentsMessage)
 
 /** The person is typing (at most every 2 s), or stopped (`stop`: sent, or cleared). */
 export const TypingSendFrameSchema = frameObject({
@@ -154,7 +181,11 @@ export const SlowModeFrameSchema = frameObject({
 
 /** Toggles this member's `emoji` on the message. */
 export const ReactFrameSchema = frameObject({ type: literal('react'), id: messageId, emoji: custom<string>(isOneEmoji, 'emoji must be one emoji') })
-export const EditFrameSchema = frameObject({ type: literal('edit'), id: messageId, text: messageText })
+export const EditFrameSchema = variant('cipher', [
+  frameObject({ type: literal('edit'), id: messageId, text: messageText, ...NO_CIPHER }),
+  /** In an end-to-end encrypted room: the new text sealed, bound to the message's clientId. */
+  frameObject({ type: literal('edit'), id: messageId, cipher: CipherSendSchema, text: emptyText }),
+], CIPHER_MESSAGE)
 export const DeleteFrameSchema = frameObject({ type: literal('delete'), id: messageId })
 
 /**

@@ -133,5 +133,6 @@ export const ERROR_CODES = [
   'NO_SUCH_ROOM',
   'SLOW_MODE',
   'TOO_MANY_PINS',
+  'E2EE_REQUIRED',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

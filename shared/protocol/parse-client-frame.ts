@@ -19,9 +19,15 @@ export type ParseResult
 // carry the client schemas.
 let clientFrameSchemaByType: Map<string, GenericSchema<unknown, ClientFrame>> | undefined
 
+// A nested variant (chat: plain or sealed, each plain one with or without
+// files) names its type in its first option, however deep.
+type FrameOption = { type: 'variant', options: readonly FrameOption[] } | { type: string, entries: { type: { literal: string } } }
+function frameTypeOf(option: FrameOption): string {
+  return option.type === 'variant' ? frameTypeOf((option as { options: readonly FrameOption[] }).options[0]!) : (option as { entries: { type: { literal: string } } }).entries.type.literal
+}
+
 function clientFrameSchema(type: string): GenericSchema<unknown, ClientFrame> | undefined {
-  clientFrameSchemaByType ??= new Map(ClientFrameSchema.options.map(option =>
-    [option.type === 'variant' ? option.options[0].entries.type.literal : option.entries.type.literal, option]))
+  clientFrameSchemaByType ??= new Map(ClientFrameSchema.options.map(option => [frameTypeOf(option as FrameOption), option]))
   return clientFrameSchemaByType.get(type)
 }
 

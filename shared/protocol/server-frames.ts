@@ -4,6 +4,7 @@
 import { array, boolean, literal, number, object, optional, picklist, record, string, variant } from 'valibot'
 import type { InferOutput } from 'valibot'
 import { ERROR_CODES } from './limits'
+import { CipherEnvelopeSchema } from './cipher'
 
 /** `public` rooms are listed in the lobby; `unlisted` ones are reached only by their link. */
 export const RoomVisibilitySchema = picklist(['public', 'unlisted'], 'visibility must be "public" or "unlisted"')
@@ -71,6 +72,8 @@ export const ChatMessageSchema = object({
    * `lastReplyAt` its `at`): no separate frame. Tombstoned replies count.
    */
   thread: optional(ThreadSummarySchema),
+  /** In an end-to-end encrypted room: the sealed text (`text` is then ''); the page decrypts it. */
+  cipher: optional(CipherEnvelopeSchema),
 })
 
 export const JoinedFrameSchema = object({
@@ -120,6 +123,8 @@ export const JoinedFrameSchema = object({
   /** The pinned messages, oldest pin first (as the `pins` frame). */
   pins: optional(array(string())),
   pinned: optional(array(PinnedRefSchema)),
+  /** Set when the room is end-to-end encrypted: the salt its keys are derived with (docs/security.md). */
+  e2ee: optional(object({ salt: string() })),
 })
 
 export const PongFrameSchema = object({ type: literal('pong'), online: number(), members: number() })
@@ -171,7 +176,7 @@ export const SlowModeChangedFrameSchema = object({ type: literal('slowMode'), ro
  * goes at the end of its list, as `Reactions` keeps them.
  */
 export const ReactionFrameSchema = object({ type: literal('reaction'), roomId: string(), id: string(), emoji: string(), memberId: string(), on: boolean() })
-export const EditedFrameSchema = object({ type: literal('edited'), roomId: string(), id: string(), text: string(), editedAt: number() })
+export const EditedFrameSchema = object({ type: literal('edited'), roomId: string(), id: string(), text: string(), editedAt: number(), cipher: optional(CipherEnvelopeSchema) })
 export const DeletedFrameSchema = object({ type: literal('deleted'), roomId: string(), id: string(), deletedBy: optional(literal('owner')) })
 /** The room's title changed (the owner renamed it). */
 export const RoomUpdatedFrameSchema = object({ type: literal('room'), roomId: string(), title: string() })

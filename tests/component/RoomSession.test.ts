@@ -21,6 +21,7 @@ function fakeSocket() {
     error: shallowRef<{ code: string, message: string }>(),
     ended: shallowRef<Record<string, unknown>>(),
     roomProtected: shallowRef<boolean>(),
+    e2eeSalt: shallowRef<string>(),
     title: shallowRef<string>(),
     // The room view reads these from the provided room page, so the fake has them too.
     typing: shallowRef<string[]>([]),

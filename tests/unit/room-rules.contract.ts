@@ -53,6 +53,40 @@ export function describeRoomRules(name: string, createStore: () => Promise<RoomS
       expect(await store.editMessage('lobby', 'm1', 'a', 'best answer', 10)).toMatchObject({ text: 'best answer', editedAt: 10 })
     })
 
+    it('an end-to-end encrypted room keeps its salt, and a room without one has none', async () => {
+      const store = await createStore()
+      const salt = 'AAECAwQFBgcICQoLDA0ODw'
+      expect(await store.ensureRoom({ ...room, id: 'sealed', passwordHash: 'scrypt-hash', e2eeSalt: salt }, 100)).toEqual({ room: { ...room, id: 'sealed', passwordHash: 'scrypt-hash', e2eeSalt: salt }, created: true })
+      expect(await store.getRoom('sealed')).toEqual({ ...room, id: 'sealed', passwordHash: 'scrypt-hash', e2eeSalt: salt })
+      // A second creation of the same id gets the first one's record, salt and all.
+      expect(await store.ensureRoom({ ...room, id: 'sealed', passwordHash: 'other', e2eeSalt: 'BBECAwQFBgcICQoLDA0ODw' }, 100)).toMatchObject({ room: { e2eeSalt: salt }, created: false })
+      await store.ensureRoom(room, 100)
+      expect(await store.getRoom('lobby')).not.toHaveProperty('e2eeSalt')
+    })
+
+    it('rule: withTextEdited with a sealed text replaces the cipher, everywhere its words are held, and is an edit, not a delete', async () => {
+      const store = await roomWith(member('a', 'Ada'), member('b', 'Bob'))
+      const events: unknown[] = []
+      store.onEvent((_, event) => events.push(event))
+      await store.subscribe('lobby')
+      const first = { v: 1 as const, iv: 'BwcHBwcHBwcHBwcH', data: 'first-sealed-words' }
+      const second = { v: 1 as const, iv: 'CAgICAgICAgICAgI', data: 'second-sealed-words' }
+      await post(store, { id: 'm1', from: ada, text: '', at: 2, clientId: 'c1', cipher: first })
+      await post(store, { id: 'r', from: { id: 'b', name: 'Bob' }, text: '', at: 3, clientId: 'c2', replyTo: { id: 'm1', from: ada, excerpt: '' }, cipher: first })
+      const edited = await store.editMessage('lobby', 'm1', 'a', '', 9, second)
+      expect(edited).toEqual({ type: 'chat', seq: 1, id: 'm1', roomId: 'lobby', from: ada, text: '', at: 2, clientId: 'c1', editedAt: 9, cipher: second })
+      expect(await store.findMessage('lobby', 'm1')).toEqual(edited)
+      expect(await post(store, { id: 'again', from: ada, text: '', at: 4, clientId: 'c1', cipher: first })).toEqual({ message: edited, duplicate: true })
+      await expect.poll(() => events).toContainEqual({ kind: 'edited', id: 'm1', text: '', editedAt: 9, cipher: second })
+      // The reply quotes nothing the server could read: its excerpt stays empty.
+      expect((await store.findMessage('lobby', 'r'))!.replyTo).toEqual({ id: 'm1', from: ada, excerpt: '' })
+      expect(await store.editMessage('lobby', 'm1', 'b', '', 10, first)).toBe('forbidden')
+      const tombstone = await store.deleteMessage('lobby', 'm1', 'a')
+      expect(tombstone).toMatchObject({ deleted: true, text: '' })
+      expect(tombstone).not.toHaveProperty('cipher')
+      expect(JSON.stringify(await store.recentMessages('lobby', 10))).not.toContain('second-sealed-words')
+    })
+
     it('rule: asTombstone keeps the place, the author, the time and the clientId, and nothing else: no quote, no files, no reactions, no edit time', async () => {
       const store = await roomWith(member('a', 'Ada'), member('b', 'Bob'))
       await post(store, { id: 'q', from: { id: 'b', name: 'Bob' }, text: 'question', at: 1 })

@@ -95,6 +95,18 @@ describe('SqliteRoomStore on disk', () => {
     db.close()
   })
 
+  it('keeps an end-to-end encrypted room\'s salt and sealed messages across a reopen', async () => {
+    let store = createStore()
+    const sealed = { ...room, passwordHash: 'scrypt-hash', visibility: 'unlisted' as const, e2eeSalt: 'AAECAwQFBgcICQoLDA0ODw' }
+    const cipher = { v: 1 as const, iv: 'BwcHBwcHBwcHBwcH', data: 'sealed-words' }
+    await store.ensureRoom(sealed, 100)
+    await store.addMember(member('a', 'Ada'), 100)
+    await store.appendMessage({ ...chat('', 'c1'), cipher })
+    store = await reopen(store)
+    expect(await store.getRoom('lobby')).toEqual(sealed)
+    expect(await store.recentMessages('lobby', 10)).toEqual([expect.objectContaining({ text: '', cipher })])
+  })
+
   it('keeps an empty room for the retention time, across a reopen, then removes it with its messages', async () => {
     let now = 1000
     let store = createStore({ emptyRoomRetentionMs: 10_000, now: () => now })

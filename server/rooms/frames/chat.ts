@@ -1,4 +1,4 @@
-import type { ChatSendFrame } from '../../../shared/protocol'
+import type { ChatSendFrame, ErrorCode } from '../../../shared/protocol'
 import type { Attachments } from '../attachments'
 import { chatAcknowledged, metricsClock } from '../../metrics/counts'
 import { newId } from '../secrets'
@@ -6,6 +6,7 @@ import type { Session } from '../session-index'
 import type { RoomStore } from '../types'
 import type { FrameContext, FrameHandler } from './context'
 import { replyRefTo } from './reply'
+import { e2eeMismatch } from './e2ee-check'
 
 type ChatContext = Pick<FrameContext, 'send' | 'liveness' | 'removals'> & {
   readonly store: Pick<RoomStore, 'appendMessage' | 'findMessage'>
@@ -19,6 +20,8 @@ export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (sessi
   // Threads (issue 23) have their frames but not yet their store: a reply
   // posted to the main timeline would be in the wrong place, so it is refused.
   if (frame.threadId !== undefined) return refuseChat(context, session, frame, 'threads are not available on this server yet')
+  const mismatch = e2eeMismatch(member, frame.cipher !== undefined)
+  if (mismatch) return refuseChat(context, session, frame, mismatch.message, mismatch.code)
   const replyTo = frame.replyTo === undefined ? undefined : await replyRefTo(store, member.roomId, frame.replyTo)
   if (frame.replyTo !== undefined && !replyTo) return refuseChat(context, session, frame, 'replyTo names no message held in this room')
   const attachments = frame.attachments && await context.attachments.claim(member.roomId, member.id, frame.attachments, frame.clientId)
@@ -33,6 +36,7 @@ export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (sessi
     ...(frame.clientId ? { clientId: frame.clientId } : {}),
     ...(replyTo ? { replyTo } : {}),
     ...(attachments ? { attachments } : {}),
+    ...(frame.cipher ? { cipher: frame.cipher } : {}),
   })
   if (typeof appended === 'string') return removals.memberGone(member.roomId, member.id)
   if ('slowModeWaitMs' in appended) {
@@ -48,6 +52,6 @@ export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (sessi
 
 // Named by its clientId, so that the page stops re-sending a message that
 // would be refused every time and shows it as not sent.
-function refuseChat(context: Pick<FrameContext, 'send'>, session: Session, frame: ChatSendFrame, message: string): void {
-  context.send(session, { type: 'error', code: 'BAD_REQUEST', message, ...(frame.clientId ? { clientId: frame.clientId } : {}) })
+function refuseChat(context: Pick<FrameContext, 'send'>, session: Session, frame: ChatSendFrame, message: string, code: ErrorCode = 'BAD_REQUEST'): void {
+  context.send(session, { type: 'error', code, message, ...(frame.clientId ? { clientId: frame.clientId } : {}) })
 }

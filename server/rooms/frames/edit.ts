@@ -1,5 +1,6 @@
 import type { EditFrame } from '../../../shared/protocol'
 import { sendRefusal } from './context'
+import { e2eeMismatch } from './e2ee-check'
 import type { RoomStore } from '../types'
 import type { FrameContext, FrameHandler } from './context'
 
@@ -7,6 +8,8 @@ type EditContext = Pick<FrameContext, 'sendError'> & { readonly store: Pick<Room
 
 export const handleEdit: FrameHandler<EditFrame, EditContext> = async (session, frame, context) => {
   const { roomId, id } = session.member
-  const result = await context.store.editMessage(roomId, frame.id, id, frame.text, Date.now())
+  const mismatch = e2eeMismatch(session.member, frame.cipher !== undefined)
+  if (mismatch) return context.sendError(session, mismatch.code, mismatch.message)
+  const result = await context.store.editMessage(roomId, frame.id, id, frame.text, Date.now(), frame.cipher)
   if (typeof result === 'string') sendRefusal(context, session, result)
 }

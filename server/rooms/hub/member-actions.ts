@@ -14,7 +14,8 @@ export interface MemberActionsOptions {
   presence: Pick<PresenceTracker, 'counts'>
 }
 
-export interface RoomSummary { roomId: string, online: number, members: number, protected: boolean, title?: string }
+/** `e2ee` and `salt`: the room is end-to-end encrypted, and a joining browser derives its keys with this salt. */
+export interface RoomSummary { roomId: string, online: number, members: number, protected: boolean, title?: string, e2ee?: true, salt?: string }
 
 /** What the HTTP routes ask of a room and its members, with a member's token instead of a socket. */
 export class MemberActions {
@@ -46,7 +47,13 @@ export class MemberActions {
   async summary(roomId: string): Promise<RoomSummary | undefined> {
     const room = await this.options.store.getRoom(roomId)
     if (!room) return undefined
-    const summary = { roomId, ...await this.options.presence.counts(roomId), protected: room.passwordHash !== null }
+    const summary = {
+      roomId,
+      ...await this.options.presence.counts(roomId),
+      protected: room.passwordHash !== null,
+      // The salt is not a secret: without the password it derives nothing, and the join form needs it first.
+      ...(room.e2eeSalt ? { e2ee: true as const, salt: room.e2eeSalt } : {}),
+    }
     // The title is for whoever has the link only where the link is all it takes:
     // a password keeps it for those who know the password, and a private room has none of its own.
     return room.passwordHash === null && !room.private ? { ...summary, title: room.title } : summary

@@ -43,7 +43,7 @@ export class RoomEventRelay {
         return index.broadcast(roomId, JSON.stringify({ type: 'reaction', roomId, id, emoji, memberId, on } satisfies ServerFrame), AFTER_EVERY_SEQ)
       }
       case 'edited':
-        return index.broadcast(roomId, JSON.stringify({ type: 'edited', roomId, id: event.id, text: event.text, editedAt: event.editedAt } satisfies ServerFrame), AFTER_EVERY_SEQ)
+        return index.broadcast(roomId, JSON.stringify({ type: 'edited', roomId, id: event.id, text: event.text, editedAt: event.editedAt, ...(event.cipher ? { cipher: event.cipher } : {}) } satisfies ServerFrame), AFTER_EVERY_SEQ)
       case 'deleted':
         return index.broadcast(roomId, JSON.stringify({ type: 'deleted', roomId, id: event.id, ...(event.deletedBy ? { deletedBy: event.deletedBy } : {}) } satisfies ServerFrame), AFTER_EVERY_SEQ)
       case 'room':

@@ -1,5 +1,5 @@
 import { LIMITS, replyExcerpt } from '../../../shared/protocol'
-import type { ChatMessage } from '../../../shared/protocol'
+import type { ChatMessage, CipherEnvelopeFrame } from '../../../shared/protocol'
 import { MAX_BANS_PER_ROOM } from '../bans'
 import { nameKeys } from '../name-keys'
 import { pairKeyOf } from '../private-rooms'
@@ -254,9 +254,9 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
     return changed(await this.run('TOGGLE_REACTION', [k.history, k.room, k.seq], messageId, memberId, emoji, LIMITS.reactionsPerMessage, LIMITS.reactionEntriesPerMessage, k.channel))
   }
 
-  async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number) {
+  async editMessage(roomId: string, messageId: string, authorId: string, text: string, editedAt: number, cipher?: CipherEnvelopeFrame) {
     const k = roomKeys(roomId)
-    return changed(await this.run('CHANGE_MESSAGE', [k.history, k.room, k.seq, k.sent(authorId)], messageId, authorId, text, editedAt, k.channel, authorId, replyExcerpt(text), k.sent('')))
+    return changed(await this.run('CHANGE_MESSAGE', [k.history, k.room, k.seq, k.sent(authorId)], messageId, authorId, text, editedAt, k.channel, authorId, replyExcerpt(text), k.sent(''), cipher ? JSON.stringify(cipher) : ''))
   }
 
   // The owner may delete another's message, whose author's dedupe window is
@@ -265,7 +265,7 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
     const k = roomKeys(roomId)
     const authorId = (await this.findMessage(roomId, messageId))?.from.id
     if (authorId === undefined) return 'not-found' as const
-    return changed(await this.run('CHANGE_MESSAGE', [k.history, k.room, k.seq, k.sent(authorId)], messageId, memberId, '', 0, k.channel, authorId, '', k.sent('')))
+    return changed(await this.run('CHANGE_MESSAGE', [k.history, k.room, k.seq, k.sent(authorId)], messageId, memberId, '', 0, k.channel, authorId, '', k.sent(''), ''))
   }
 }
 

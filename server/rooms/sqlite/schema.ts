@@ -110,6 +110,10 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO message_search (rowid, text) SELECT search_rows.rowid, json_extract(messages.body, '$.text')
     FROM search_rows JOIN messages ON messages.room_id = search_rows.room_id AND messages.seq = search_rows.seq;
   `,
+  // 7: the salt of an end-to-end encrypted room (NULL for any other room).
+  `
+  ALTER TABLE rooms ADD COLUMN e2ee_salt TEXT;
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -93,7 +93,7 @@ export class SqliteRoomStore extends InProcessRooms<SqliteRoom> implements RoomS
     const stored: SqliteRoom = { ...newInProcessRoom<number>(room), emptySince }
     await tx.run(() => {
       if (replaced) this.deleteRoom(sql, replaced.record.id)
-      sql.insertRoom.run(room.id, room.passwordHash, room.createdAt, emptySince, room.title, room.visibility, room.ownerId, room.private ? JSON.stringify(room.private) : null)
+      sql.insertRoom.run(room.id, room.passwordHash, room.createdAt, emptySince, room.title, room.visibility, room.ownerId, room.private ? JSON.stringify(room.private) : null, room.e2eeSalt ?? null)
       this.holdRoom(stored)
     }, () => {
       this.releaseRoom(room.id)

@@ -3,18 +3,18 @@ import { NO_SETTINGS } from '../conversation/room-settings'
 import type { ConversationSettings } from '../conversation/room-settings'
 import type { MemberRecord, PrivateRoom, RoomRecord } from '../types'
 
-export interface RoomRow { id: string, password_hash: string | null, created_at: number, empty_since: number | null, title: string, visibility: string, owner_id: string, private: string | null, conversation: string | null }
+export interface RoomRow { id: string, password_hash: string | null, created_at: number, empty_since: number | null, title: string, visibility: string, owner_id: string, private: string | null, conversation: string | null, e2ee_salt: string | null }
 export interface MemberRow { room_id: string, id: string, name: string, token_hash: string, joined_at: number, address_hash: string | null, browser_hash: string | null }
 
 /** Every statement the store runs, prepared once. */
 export function prepareStatements(db: Database.Database) {
   return {
-    allRooms: db.prepare<[], RoomRow>('SELECT id, password_hash, created_at, empty_since, title, visibility, owner_id, private, conversation FROM rooms'),
+    allRooms: db.prepare<[], RoomRow>('SELECT id, password_hash, created_at, empty_since, title, visibility, owner_id, private, conversation, e2ee_salt FROM rooms'),
     allMembers: db.prepare<[], MemberRow>('SELECT room_id, id, name, token_hash, joined_at, address_hash, browser_hash FROM members'),
     allBans: db.prepare<[number], { room_id: string, key: string, until: number }>('SELECT room_id, key, until FROM bans WHERE until > ?'),
     lastSeq: db.prepare<[string], number | null>('SELECT MAX(seq) FROM messages WHERE room_id = ?').pluck(),
 
-    insertRoom: db.prepare<[string, string | null, number, number, string, string, string, string | null]>('INSERT INTO rooms (id, password_hash, created_at, empty_since, title, visibility, owner_id, private) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertRoom: db.prepare<[string, string | null, number, number, string, string, string, string | null, string | null]>('INSERT INTO rooms (id, password_hash, created_at, empty_since, title, visibility, owner_id, private, e2ee_salt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     setEmptySince: db.prepare<[number | null, string]>('UPDATE rooms SET empty_since = ? WHERE id = ?'),
     deleteRoom: db.prepare<[string]>('DELETE FROM rooms WHERE id = ?'),
     deleteRoomMembers: db.prepare<[string]>('DELETE FROM members WHERE room_id = ?'),
@@ -78,6 +78,7 @@ export function roomRecordOf(row: RoomRow): RoomRecord {
     visibility: row.visibility === 'public' ? 'public' : 'unlisted',
     ownerId: row.owner_id,
     ...(row.private ? { private: JSON.parse(row.private) as PrivateRoom } : {}),
+    ...(row.e2ee_salt ? { e2eeSalt: row.e2ee_salt } : {}),
   }
 }
 

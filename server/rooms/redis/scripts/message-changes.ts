@@ -44,7 +44,8 @@ return {'ok', json}
  * KEYS: history, room, seq, the author's sent. ARGV: messageId, memberId,
  * text ('' to delete), editedAt, channel, the author's id as the caller read
  * it, the excerpt replies quote of the changed message (quoteExcerptOf), the
- * prefix of a member's sent key. Mirrors withTextEdited, asTombstone and
+ * prefix of a member's sent key, the sealed new text as JSON in an end-to-end
+ * encrypted room ('' otherwise; with text '' it is an edit, not a delete). Mirrors withTextEdited, asTombstone and
  * withQuoteOf (message-changes.ts): an edit is the author's, a delete the
  * author's or the room owner's. The author's dedupe window gets the new copy,
  * and so do the replies quoting it and their authors' windows, so no old
@@ -56,7 +57,7 @@ local index, message = findMessage(KEYS[1], ARGV[1])
 if not index or message.deleted then return {'not-found'} end
 local byOwner = message.from.id ~= ARGV[2]
 local event
-if ARGV[3] == '' then
+if ARGV[3] == '' and ARGV[9] == '' then
   if byOwner then
     local owner = redis.call('HGET', KEYS[2], 'ownerId')
     if not owner or owner == '' or owner ~= ARGV[2] then return {'forbidden'} end
@@ -70,6 +71,11 @@ else
   message.text = ARGV[3]
   message.editedAt = tonumber(ARGV[4])
   event = {kind = 'edited', id = ARGV[1], text = ARGV[3], editedAt = message.editedAt}
+  message.cipher = nil
+  if ARGV[9] ~= '' then
+    message.cipher = cjson.decode(ARGV[9])
+    event.cipher = message.cipher
+  end
 end
 local json = cjson.encode(message)
 redis.call('LSET', KEYS[1], index, json)
