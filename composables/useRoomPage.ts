@@ -25,6 +25,8 @@ export interface RoomPage extends MembershipState {
   maxRetries: Readonly<Ref<number>>
   /** The bell's state; undefined: no bell. */
   notify: Readonly<Ref<NotifyState | undefined>>
+  /** Where "New messages" goes on coming back: the first seq this browser had not shown (useUnreadLine). */
+  firstUnreadSeq: Readonly<Ref<number | undefined>>
   /** What the live region has said (useRoomAnnouncer). */
   announcements: Readonly<Ref<AnnouncedLine[]>>
   /** `attachments` only when files go with it; the text is then their caption and may be empty. */

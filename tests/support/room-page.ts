@@ -36,6 +36,7 @@ export interface RoomPageValues {
   peer?: { id: string, name: string }
   invites?: PrivateRoomInvite[]
   announcements?: AnnouncedLine[]
+  firstUnreadSeq?: number
 }
 
 /** A room page of fixed values whose actions are spies, as a RoomSession would provide it. */
@@ -63,6 +64,7 @@ export function fakeRoomPage(values: RoomPageValues) {
     invites: shallowRef(rest.invites ?? []),
     notify: shallowRef(rest.notify),
     announcements: shallowRef(rest.announcements ?? []),
+    firstUnreadSeq: shallowRef(rest.firstUnreadSeq),
     send: vi.fn<RoomPage['send']>(),
     leave: vi.fn<RoomPage['leave']>(),
     reconnect: vi.fn<RoomPage['reconnect']>(),
