@@ -4,6 +4,8 @@ import { forgetMember, InProcessRooms, newInProcessRoom, refusalOf, rememberMemb
 import type { InProcessRoom } from './in-process-rooms'
 import { changedWords, withQuoteOf } from './message-changes'
 import type { MessageChange } from './message-changes'
+import { newestFirst, scanForMatches } from './conversation/message-search'
+import type { SearchQuery } from './conversation/message-search'
 import { CLIENT_IDS_PER_MEMBER } from './types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomRecord, RoomStore } from './types'
 
@@ -120,6 +122,10 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
     const end = Math.max(0, Math.min(history.length, beforeSeq - (history[0]?.seq ?? 0)))
     const start = Math.max(0, end - limit)
     return { messages: history.slice(start, end), hasMore: start > 0 }
+  }
+
+  async searchMessages(roomId: string, query: SearchQuery) {
+    return scanForMatches(newestFirst(this.rooms.get(roomId)?.history ?? []), query)
   }
 
   async findMessage(roomId: string, messageId: string) {

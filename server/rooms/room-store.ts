@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../../shared/protocol'
+import type { SearchPage, SearchQuery } from './conversation/message-search'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomEvent, RoomRecord, StoreHealth } from './types'
 
 // Where rooms live, as a few narrow seams named by what they do, so that a
@@ -180,5 +181,15 @@ export interface MessageLog {
   deleteMessage(roomId: string, messageId: string, memberId: string): Promise<ChatMessage | MessageChangeRefusal>
 }
 
+/** Finding a room's messages by their words (conversation/message-search.ts). */
+export interface MessageSearch {
+  /**
+   * The held messages whose text holds `q` (matchesQuery: any case, any part
+   * of a word), tombstones never, newest first, before `beforeSeq`: SQLite
+   * through its trigram index, a bounded scan elsewhere.
+   */
+  searchMessages(roomId: string, query: SearchQuery): Promise<SearchPage>
+}
+
 /** The whole store, as the hub wires it: one object may implement every seam. */
-export type RoomStore = StoreCoordination & RoomBus & RoomRecords & MemberRecords & MemberLiveness & MessageLog
+export type RoomStore = StoreCoordination & RoomBus & RoomRecords & MemberRecords & MemberLiveness & MessageLog & MessageSearch

@@ -88,4 +88,4 @@ export interface StoreHealth {
   state: 'ready' | 'connecting' | 'unavailable'
 }
 
-export type { MemberLiveness, MemberRecords, MessageLog, RoomBus, RoomRecords, RoomStore, StoreCoordination } from './room-store'
+export type { MemberLiveness, MemberRecords, MessageLog, MessageSearch, RoomBus, RoomRecords, RoomStore, StoreCoordination } from './room-store'

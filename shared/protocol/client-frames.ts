@@ -1,9 +1,9 @@
 // Client -> server frames of /ws: each one schema, its type inferred from it,
 // the schema itself the validator (parseClientFrame). docs/protocol.md says
 // the same in prose, with the error each bad field gets.
-import { array, check, custom, literal, nullish, optional, pipe, transform, undefined as undefinedValue, unknown, variant } from 'valibot'
+import { array, check, custom, literal, nullish, optional, picklist, pipe, transform, undefined as undefinedValue, unknown, variant } from 'valibot'
 import type { InferOutput, VariantIssue } from 'valibot'
-import { LIMITS } from './limits'
+import { LIMITS, SLOW_MODE_SECONDS } from './limits'
 import { checkName, checkTitle, isOneEmoji, isValidRoomId, normalizeRoomId } from './names'
 import { isFileIdList, isShortId } from './ids'
 import { textWireBytes } from './text'
@@ -29,6 +29,7 @@ const roomTitle = cleanedBy((value) => {
   return checked.ok ? { ok: true, value: checked.title } : checked
 })
 const messageId = custom<string>(isShortId, MESSAGE_ID_MESSAGE)
+const messageIdField = (field: string) => custom<string>(isShortId, `${field} must be a message id of 1-${LIMITS.messageIdMaxLength} characters`)
 const memberId = (field: string) => custom<string>(isShortId, `${field} must be a member id of 1-${LIMITS.messageIdMaxLength} characters`)
 const wholeNumber = (min: number, max: number, message: string) =>
   custom<number>(value => Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max, message)
@@ -82,6 +83,12 @@ const chatReferences = {
   clientId: optional(givenString(LIMITS.clientIdMaxLength, `clientId must be a string of at most ${LIMITS.clientIdMaxLength} characters`)),
   /** The id of the message this one answers. */
   replyTo: optional(custom<string>(isShortId, `replyTo must be a message id of 1-${LIMITS.messageIdMaxLength} characters`)),
+  /**
+   * The id of the thread's root: the message is a reply in that thread. The
+   * root must be held in the room and not be a thread reply itself (threads
+   * are one level deep).
+   */
+  threadId: optional(custom<string>(isShortId, `threadId must be a message id of 1-${LIMITS.messageIdMaxLength} characters`)),
 }
 /** A chat is text, or files (ids this member uploaded to this room and has not sent yet) with a caption. */
 export const ChatSendFrameSchema = variant('attachments', [
@@ -95,11 +102,54 @@ export const TypingSendFrameSchema = frameObject({
   stop: optional(pipe(unknown(), transform((stop): true | undefined => (stop === true ? true : undefined)))),
 })
 
-/** Asks for the messages before `before` (a seq), newest `limit` of them. */
-export const HistoryRequestFrameSchema = frameObject({
-  type: literal('history'),
-  before: wholeNumber(1, Number.MAX_SAFE_INTEGER, 'before must be a seq, a whole number of 1 or more'),
-  limit: nullish(wholeNumber(1, LIMITS.historyPageMax, `limit must be a whole number of 1-${LIMITS.historyPageMax}`), LIMITS.historyPageDefault),
+const seqField = (field: string) => wholeNumber(1, Number.MAX_SAFE_INTEGER, `${field} must be a seq, a whole number of 1 or more`)
+const HISTORY_ANCHOR_MESSAGE = 'history takes one of before and around'
+
+/**
+ * Asks for a page of messages, oldest first in the answer: the newest
+ * `limit` before `before` (a seq), or with `around` the page centred on that
+ * seq (it included, when held). Without `threadId` the main timeline, which
+ * leaves thread replies out; with it, that thread's replies.
+ */
+export const HistoryRequestFrameSchema = pipe(
+  frameObject({
+    type: literal('history'),
+    before: optional(seqField('before')),
+    around: optional(seqField('around')),
+    limit: nullish(wholeNumber(1, LIMITS.historyPageMax, `limit must be a whole number of 1-${LIMITS.historyPageMax}`), LIMITS.historyPageDefault),
+    threadId: optional(messageIdField('threadId')),
+  }),
+  check(frame => (frame.before === undefined) !== (frame.around === undefined), HISTORY_ANCHOR_MESSAGE),
+)
+
+const SEARCH_QUERY_MESSAGE = `q must be 1-${LIMITS.searchQueryMaxLength} characters`
+/**
+ * Searches the room's messages (thread replies too) for `q`, case-insensitive,
+ * any part of a word; the answer (`searchResults`) is newest first, before
+ * `before` (a seq) when given, to page back.
+ */
+export const SearchFrameSchema = frameObject({
+  type: literal('search'),
+  q: pipe(
+    custom<string>(q => typeof q === 'string' && q.trim().length > 0, SEARCH_QUERY_MESSAGE),
+    transform(q => q.trim()),
+    check(q => q.length <= LIMITS.searchQueryMaxLength, SEARCH_QUERY_MESSAGE),
+  ),
+  before: optional(seqField('before')),
+  limit: nullish(wholeNumber(1, LIMITS.searchPageMax, `limit must be a whole number of 1-${LIMITS.searchPageMax}`), LIMITS.searchPageDefault),
+})
+
+/** The owner pins (`pinned: true`) or unpins a message; at most `LIMITS.pinsPerRoom` at once. */
+export const PinFrameSchema = frameObject({
+  type: literal('pin'),
+  id: messageId,
+  pinned: custom<boolean>(value => typeof value === 'boolean', 'pinned must be true or false'),
+})
+
+/** The owner sets the room's slow mode: the least interval between one member's messages, 0 for off. */
+export const SlowModeFrameSchema = frameObject({
+  type: literal('slowMode'),
+  seconds: picklist(SLOW_MODE_SECONDS, `seconds must be one of ${SLOW_MODE_SECONDS.join(', ')}`),
 })
 
 /** Toggles this member's `emoji` on the message. */
@@ -152,6 +202,7 @@ export const ClientFrameSchema = variant('type', [
   PingFrameSchema, ChatSendFrameSchema, TypingSendFrameSchema, JoinFrameSchema, LeaveFrameSchema,
   HistoryRequestFrameSchema, ReactFrameSchema, EditFrameSchema, DeleteFrameSchema, KickFrameSchema,
   TitleFrameSchema, DmRequestFrameSchema, WatchFrameSchema, UnwatchFrameSchema,
+  SearchFrameSchema, PinFrameSchema, SlowModeFrameSchema,
 ], (issue: VariantIssue) => (issue.path?.[0]?.key === 'attachments'
   ? ATTACHMENTS_MESSAGE
   : `unknown frame type "${String(issue.input).slice(0, 32)}"`))
@@ -171,4 +222,7 @@ export type DmRequestFrame = InferOutput<typeof DmRequestFrameSchema>
 export type LobbyWatchRoom = InferOutput<typeof LobbyWatchRoomSchema>
 export type WatchFrame = InferOutput<typeof WatchFrameSchema>
 export type UnwatchFrame = InferOutput<typeof UnwatchFrameSchema>
+export type SearchFrame = InferOutput<typeof SearchFrameSchema>
+export type PinFrame = InferOutput<typeof PinFrameSchema>
+export type SlowModeFrame = InferOutput<typeof SlowModeFrameSchema>
 export type ClientFrame = InferOutput<typeof ClientFrameSchema>

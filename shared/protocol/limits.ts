@@ -71,7 +71,32 @@ export const LIMITS = {
   kickDeleteRecentMs: 10 * 60 * 1000,
   /** Longest browser id a join may carry. */
   browserIdMaxLength: 64,
+  /** Longest `search` query (`q`), in characters, after trimming. */
+  searchQueryMaxLength: 100,
+  /** Results one `searchResults` holds by default, and at most. */
+  searchPageDefault: 20,
+  searchPageMax: 50,
+  /**
+   * Messages a search reads at most, newest first: the whole of a capped
+   * history on the memory and Redis stores, and on SQLite the reach of a
+   * query too short for its trigram index (under 3 characters).
+   */
+  searchScanMax: 10_000,
+  /** Searches one socket may start: a burst, then one per this many ms. */
+  searchBurst: 5,
+  searchRefillMs: 2000,
+  /** Messages the owner may pin in one room. */
+  pinsPerRoom: 10,
+  /** Exports one member may start: a burst, then one per this many ms. */
+  exportBurst: 2,
+  exportRefillMs: 60_000,
+  /** Messages one export reads from the store at a time. */
+  exportPageSize: 200,
 } as const
+
+/** The intervals (s) an owner may set between one member's messages; 0 is off. */
+export const SLOW_MODE_SECONDS = [0, 5, 10, 30, 60, 300] as const
+export type SlowModeSeconds = (typeof SLOW_MODE_SECONDS)[number]
 
 /** Close codes the server uses; 4000-4999 are this application's own. */
 export const CLOSE_CODES = {
@@ -107,5 +132,7 @@ export const ERROR_CODES = [
   'UNAVAILABLE',
   'INTERNAL',
   'NO_SUCH_ROOM',
+  'SLOW_MODE',
+  'TOO_MANY_PINS',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

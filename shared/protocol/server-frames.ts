@@ -37,6 +37,12 @@ export const LobbyMyRoomSchema = object({ ...LobbyRoomSchema.entries, lastSeq: n
 /** emoji -> ids of the members who reacted with it, in the order they did. */
 export const ReactionsSchema = record(string(), array(string()))
 
+/** A thread as its root shows it: "N replies · last reply 2 min ago". */
+export const ThreadSummarySchema = object({ replyCount: number(), lastReplyAt: number() })
+
+/** A pinned message as the pinned bar shows it, whatever its age; the page keeps `excerpt` in step with `edited`. */
+export const PinnedRefSchema = object({ id: string(), seq: number(), from: MemberRefSchema, excerpt: string(), at: number() })
+
 export const ChatMessageSchema = object({
   type: literal('chat'),
   seq: number(),
@@ -56,6 +62,15 @@ export const ChatMessageSchema = object({
   /** Set on a tombstone when the room's owner, not the author, deleted it. */
   deletedBy: optional(literal('owner')),
   attachments: optional(array(FileInfoSchema)),
+  /** A reply in a thread: the root's id. The main timeline's pages leave these out. */
+  threadId: optional(string()),
+  /**
+   * On a thread's root, in every page and search result that carries it: the
+   * thread as it stands. Live, each reply reaches the room as a chat with
+   * `threadId`, and the page adds it to its root's summary (one more reply,
+   * `lastReplyAt` its `at`): no separate frame. Tombstoned replies count.
+   */
+  thread: optional(ThreadSummarySchema),
 })
 
 export const JoinedFrameSchema = object({
@@ -100,6 +115,11 @@ export const JoinedFrameSchema = object({
   owner: string(),
   /** Set in a private room of two members: the other one. */
   peer: optional(MemberRefSchema),
+  /** The room's slow mode in seconds (0: off); absent from a server older than it, meaning 0. */
+  slowMode: optional(number()),
+  /** The pinned messages, oldest pin first (as the `pins` frame). */
+  pins: optional(array(string())),
+  pinned: optional(array(PinnedRefSchema)),
 })
 
 export const PongFrameSchema = object({ type: literal('pong'), online: number(), members: number() })
@@ -114,8 +134,36 @@ export const PresenceFrameSchema = object({
 export const LeftFrameSchema = object({ type: literal('left'), roomId: string() })
 /** Who is typing in the room now, the recipient left out. */
 export const TypingFrameSchema = object({ type: literal('typing'), roomId: string(), ids: array(string()) })
-/** An answer to a `history` request, oldest first. */
-export const HistoryPageFrameSchema = object({ type: literal('history'), roomId: string(), messages: array(ChatMessageSchema), hasMore: boolean() })
+/**
+ * An answer to a `history` request, oldest first. `hasMore`: older messages
+ * are held. With `around`, `hasNewer`: newer ones are too (the page is not
+ * the room's latest). `threadId` echoes the request's.
+ */
+export const HistoryPageFrameSchema = object({
+  type: literal('history'),
+  roomId: string(),
+  messages: array(ChatMessageSchema),
+  hasMore: boolean(),
+  around: optional(number()),
+  hasNewer: optional(boolean()),
+  threadId: optional(string()),
+})
+/** The answer to `search`: matches newest first; `hasMore`: older ones match too (ask with `before` the last one's seq). */
+export const SearchResultsFrameSchema = object({
+  type: literal('searchResults'),
+  roomId: string(),
+  q: string(),
+  results: array(ChatMessageSchema),
+  hasMore: boolean(),
+})
+/**
+ * The room's pins changed (a pin, an unpin, a pinned message deleted): the
+ * whole list, oldest pin first, to every member. `pinned` holds them as the
+ * pinned bar shows them, in the same order.
+ */
+export const PinsFrameSchema = object({ type: literal('pins'), roomId: string(), ids: array(string()), pinned: array(PinnedRefSchema) })
+/** The owner changed the room's slow mode (seconds, 0: off). */
+export const SlowModeChangedFrameSchema = object({ type: literal('slowMode'), roomId: string(), seconds: number() })
 /**
  * One member's emoji was put on (`on`) or taken off a message: the change,
  * never the message's whole set, so that a toggle costs the same on a
@@ -153,14 +201,15 @@ export const ErrorFrameSchema = object({
   type: literal('error'),
   code: picklist(ERROR_CODES),
   message: string(),
-  /** With RATE_LIMITED, and with the FORBIDDEN or NETWORK_BLOCKED of a join refused by a ban: how long to wait before trying again. */
+  /** With RATE_LIMITED and SLOW_MODE, and with the FORBIDDEN or NETWORK_BLOCKED of a join refused by a ban: how long to wait before trying again. */
   retryAfterMs: optional(number()),
   /**
    * With a chat refused for what it carries (a reply to a message no longer
    * held, files no longer sendable): the clientId it had. Sending it again
    * would be refused again, so the page stops and says so. With the
    * RATE_LIMITED of a chat dropped by the rate limit: the clientId of the
-   * dropped chat, to send again after `retryAfterMs`.
+   * dropped chat, to send again after `retryAfterMs`. With SLOW_MODE: the
+   * clientId of the chat refused (not stored), to send after `retryAfterMs`.
    */
   clientId: optional(string()),
 })
@@ -170,6 +219,7 @@ export const ServerFrameSchema = variant('type', [
   PongFrameSchema, ChatMessageSchema, PresenceFrameSchema, TypingFrameSchema, ReactionFrameSchema,
   JoinedFrameSchema, ErrorFrameSchema, LeftFrameSchema, HistoryPageFrameSchema, EditedFrameSchema,
   DeletedFrameSchema, RoomUpdatedFrameSchema, KickedFrameSchema, DmFrameSchema, InviteFrameSchema, LobbyFrameSchema,
+  SearchResultsFrameSchema, PinsFrameSchema, SlowModeChangedFrameSchema,
 ])
 
 export type RoomVisibility = InferOutput<typeof RoomVisibilitySchema>
@@ -180,6 +230,11 @@ export type LobbyRoom = InferOutput<typeof LobbyRoomSchema>
 export type LobbyMyRoom = InferOutput<typeof LobbyMyRoomSchema>
 export type Reactions = InferOutput<typeof ReactionsSchema>
 export type ChatMessage = InferOutput<typeof ChatMessageSchema>
+export type ThreadSummary = InferOutput<typeof ThreadSummarySchema>
+export type PinnedRef = InferOutput<typeof PinnedRefSchema>
+export type SearchResultsFrame = InferOutput<typeof SearchResultsFrameSchema>
+export type PinsFrame = InferOutput<typeof PinsFrameSchema>
+export type SlowModeChangedFrame = InferOutput<typeof SlowModeChangedFrameSchema>
 export type JoinedFrame = InferOutput<typeof JoinedFrameSchema>
 export type PongFrame = InferOutput<typeof PongFrameSchema>
 export type PresenceFrame = InferOutput<typeof PresenceFrameSchema>

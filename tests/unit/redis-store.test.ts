@@ -6,6 +6,7 @@ import { FakeConnection } from '../support/fake-connection'
 import { startRedis } from '../support/redis'
 import type { RunningRedis } from '../support/redis'
 import { describeRoomConversation } from './room-conversation.contract'
+import { describeConversationTools } from './room-finding.contract'
 import { describeRoomCreation } from './room-create.contract'
 import { describeRoomHub } from './room-hub.contract'
 import { describeRoomOwnership } from './room-owner.contract'
@@ -39,6 +40,7 @@ async function createStore(historyLimit = 10, windowMs = 8000) {
 describeRoomStore('RedisRoomStore', historyLimit => createStore(historyLimit))
 describeRoomHub('Redis store', () => createStore(500, 400))
 describeRoomConversation('Redis store', () => createStore(500, 400))
+describeConversationTools('Redis store', () => createStore(500, 400))
 describeRoomOwnership('Redis store', () => createStore(500, 400))
 describePrivateRooms('Redis store', () => createStore(500, 400))
 describeRoomCreation('Redis store', () => createStore(500, 400))

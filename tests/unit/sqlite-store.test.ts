@@ -11,6 +11,7 @@ import type { SqliteRoomStoreOptions } from '../../server/rooms/sqlite/sqlite-st
 import type { MemberRecord, PrivateSeat } from '../../server/rooms/types'
 import { mountSmallDisk } from '../support/mounts'
 import { describeRoomConversation } from './room-conversation.contract'
+import { describeConversationTools } from './room-finding.contract'
 import { describeRoomCreation } from './room-create.contract'
 import { describeRoomHub } from './room-hub.contract'
 import { describeRoomOwnership } from './room-owner.contract'
@@ -45,6 +46,7 @@ let files = 0
 describeRoomStore('SqliteRoomStore', historyLimit => createStore({ historyLimit, file: join(dir, `contract-${++files}.db`) }))
 describeRoomHub('SQLite store', async () => createStore({ file: join(dir, `hub-${++files}.db`) }))
 describeRoomConversation('SQLite store', async () => createStore({ file: join(dir, `conversation-${++files}.db`) }))
+describeConversationTools('SQLite store', async () => createStore({ file: join(dir, `finding-${++files}.db`) }))
 describeRoomOwnership('SQLite store', async () => createStore({ file: join(dir, `owner-${++files}.db`) }))
 describePrivateRooms('SQLite store', async () => createStore({ file: join(dir, `private-${++files}.db`) }))
 describeRoomCreation('SQLite store', async () => createStore({ file: join(dir, `create-${++files}.db`) }))

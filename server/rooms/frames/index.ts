@@ -11,10 +11,12 @@ import { handleKick } from './kick'
 import { handleLeave } from './leave'
 import { handlePing } from './ping'
 import { handleReact } from './react'
+import { handleSearch } from './search'
 import { handleTitle } from './title'
 import { handleTyping } from './typing'
 import { handleUnwatch } from './unwatch'
 import { handleWatch } from './watch'
+import { refuseUntilLanded } from './conversation-pending'
 
 export type { FrameContext, JoinedSession } from './context'
 
@@ -52,6 +54,9 @@ export const FRAME_ROWS: FrameRows = {
   title: { needsMember: true, handle: handleTitle },
   kick: { needsMember: true, handle: handleKick },
   dm: { needsMember: true, handle: handleDm },
+  search: { needsMember: true, handle: handleSearch },
+  pin: { needsMember: true, handle: refuseUntilLanded },
+  slowMode: { needsMember: true, handle: refuseUntilLanded },
 }
 
 export const FRAME_TABLE = frameTable(FRAME_ROWS)

@@ -6,6 +6,8 @@ import { pairKeyOf } from '../private-rooms'
 import { CLIENT_IDS_PER_MEMBER, SEAT_TOKENS } from '../types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomRecord, RoomStore } from '../types'
 import { roomKeys, ROOMS_KEY } from './keys'
+import type { SearchQuery } from '../conversation/message-search'
+import { searchHistory } from './message-search'
 import { decodeMember, encodeMember } from './members'
 import type { MemberReply } from './members'
 import { RedisLink } from './redis-link'
@@ -225,6 +227,10 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
   async messagesBefore(roomId: string, beforeSeq: number, limit: number) {
     const [hasMore, ...page] = await this.run('MESSAGES_BEFORE', [roomKeys(roomId).history], beforeSeq, limit) as [number, ...string[]]
     return { messages: page.map(json => JSON.parse(json) as ChatMessage), hasMore: hasMore === 1 }
+  }
+
+  searchMessages(roomId: string, query: SearchQuery) {
+    return searchHistory(this.redis, roomId, query)
   }
 
   async findMessage(roomId: string, messageId: string) {

@@ -1,4 +1,7 @@
 import type { ChatMessage } from '../../../shared/protocol'
+import { LIMITS } from '../../../shared/protocol'
+import { isTrigramQuery, scanForMatches } from '../conversation/message-search'
+import type { SearchPage, SearchQuery } from '../conversation/message-search'
 import { changedWords, withQuoteOf } from '../message-changes'
 import type { MessageChange } from '../message-changes'
 import { CLIENT_IDS_PER_MEMBER } from '../types'
@@ -63,4 +66,20 @@ export function messagesAfter(sql: Statements, roomId: string, lastSeq: number, 
 export function messagesBefore(sql: Statements, roomId: string, beforeSeq: number, limit: number): { messages: ChatMessage[], hasMore: boolean } {
   const page = sql.messagesBefore.all(roomId, beforeSeq, limit + 1)
   return { messages: parseBodies(page.slice(0, limit).reverse()), hasMore: page.length > limit }
+}
+
+/**
+ * The room's matches through the trigram index; a query under 3 characters,
+ * which no trigram holds, scans the newest `LIMITS.searchScanMax` messages
+ * before `beforeSeq` instead, row by row.
+ */
+export function searchMessages(sql: Statements, roomId: string, query: SearchQuery): SearchPage {
+  if (!isTrigramQuery(query.q)) return scanForMatches(parsedRows(sql.messagesBefore.iterate(roomId, query.beforeSeq, LIMITS.searchScanMax)), query)
+  const phrase = `"${query.q.replaceAll('"', '""')}"`
+  const page = sql.searchMessages.all(phrase, roomId, query.beforeSeq, query.limit + 1)
+  return { messages: parseBodies(page.slice(0, query.limit)), hasMore: page.length > query.limit }
+}
+
+function* parsedRows(bodies: Iterable<string>): Generator<ChatMessage> {
+  for (const body of bodies) yield JSON.parse(body) as ChatMessage
 }

@@ -70,6 +70,44 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX messages_by_reply ON messages (room_id, json_extract(body, '$.replyTo.id'));
   `,
+  // 6: search. An FTS5 index with the trigram tokenizer (parts of words,
+  // Chinese), kept by triggers, so an insert, an edit, a delete (a tombstone
+  // has no text), a trim and a room's removal change it in the statement's
+  // own transaction. FTS5 rows are found by an integer rowid, and messages
+  // have none: search_rows gives each indexed message one.
+  `
+  CREATE TABLE search_rows (
+    room_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    UNIQUE (room_id, seq)
+  );
+  CREATE VIRTUAL TABLE message_search USING fts5(text, tokenize = 'trigram');
+  CREATE TRIGGER messages_search_insert AFTER INSERT ON messages
+  WHEN coalesce(json_extract(new.body, '$.text'), '') <> '' AND json_extract(new.body, '$.deleted') IS NULL
+  BEGIN
+    INSERT INTO search_rows (room_id, seq) VALUES (new.room_id, new.seq);
+    INSERT INTO message_search (rowid, text) VALUES (last_insert_rowid(), json_extract(new.body, '$.text'));
+  END;
+  CREATE TRIGGER messages_search_delete AFTER DELETE ON messages
+  BEGIN
+    DELETE FROM message_search WHERE rowid = (SELECT rowid FROM search_rows WHERE room_id = old.room_id AND seq = old.seq);
+    DELETE FROM search_rows WHERE room_id = old.room_id AND seq = old.seq;
+  END;
+  CREATE TRIGGER messages_search_update AFTER UPDATE OF body ON messages
+  WHEN json_extract(old.body, '$.text') IS NOT json_extract(new.body, '$.text') OR json_extract(old.body, '$.deleted') IS NOT json_extract(new.body, '$.deleted')
+  BEGIN
+    DELETE FROM message_search WHERE rowid = (SELECT rowid FROM search_rows WHERE room_id = old.room_id AND seq = old.seq);
+    DELETE FROM search_rows WHERE room_id = old.room_id AND seq = old.seq;
+    INSERT INTO search_rows (room_id, seq) SELECT new.room_id, new.seq
+      WHERE coalesce(json_extract(new.body, '$.text'), '') <> '' AND json_extract(new.body, '$.deleted') IS NULL;
+    INSERT INTO message_search (rowid, text) SELECT last_insert_rowid(), json_extract(new.body, '$.text')
+      WHERE coalesce(json_extract(new.body, '$.text'), '') <> '' AND json_extract(new.body, '$.deleted') IS NULL;
+  END;
+  INSERT INTO search_rows (room_id, seq) SELECT room_id, seq FROM messages
+    WHERE coalesce(json_extract(body, '$.text'), '') <> '' AND json_extract(body, '$.deleted') IS NULL;
+  INSERT INTO message_search (rowid, text) SELECT search_rows.rowid, json_extract(messages.body, '$.text')
+    FROM search_rows JOIN messages ON messages.room_id = search_rows.room_id AND messages.seq = search_rows.seq;
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

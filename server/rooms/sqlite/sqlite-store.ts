@@ -6,7 +6,8 @@ import type { MessageChange } from '../message-changes'
 import { CLIENT_IDS_PER_MEMBER } from '../types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomRecord, RoomStore, StoreHealth } from '../types'
 import { isDiskError } from './disk-errors'
-import { insertMessage, messagesAfter, messagesBefore, parseBodies, updateMessage } from './message-rows'
+import type { SearchQuery } from '../conversation/message-search'
+import { insertMessage, messagesAfter, messagesBefore, parseBodies, searchMessages, updateMessage } from './message-rows'
 import { SqliteFile } from './sqlite-file'
 import { memberRecordOf, roomRecordOf } from './statements'
 import type { Statements } from './statements'
@@ -233,6 +234,10 @@ export class SqliteRoomStore extends InProcessRooms<SqliteRoom> implements RoomS
 
   async messagesBefore(roomId: string, beforeSeq: number, limit: number) {
     return messagesBefore(this.file.require().sql, roomId, beforeSeq, limit)
+  }
+
+  async searchMessages(roomId: string, query: SearchQuery) {
+    return searchMessages(this.file.require().sql, roomId, query)
   }
 
   async findMessage(roomId: string, messageId: string) {

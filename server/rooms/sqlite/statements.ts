@@ -40,6 +40,14 @@ export function prepareStatements(db: Database.Database) {
     updateMessage: db.prepare<[string, string, number]>('UPDATE messages SET body = ? WHERE room_id = ? AND seq = ?'),
     repliesTo: db.prepare<[string, string], { seq: number, body: string }>('SELECT seq, body FROM messages INDEXED BY messages_by_reply WHERE room_id = ? AND json_extract(body, \'$.replyTo.id\') = ?'),
 
+    // The trigram index's matches of the room, newest first: the index finds
+    // rows of every room, search_rows keeps this room's and orders them.
+    searchMessages: db.prepare<[string, string, number, number], string>(`SELECT messages.body FROM message_search
+      JOIN search_rows ON search_rows.rowid = message_search.rowid
+      JOIN messages ON messages.room_id = search_rows.room_id AND messages.seq = search_rows.seq
+      WHERE message_search MATCH ? AND search_rows.room_id = ? AND search_rows.seq < ?
+      ORDER BY search_rows.seq DESC LIMIT ?`).pluck(),
+
     sentByClientId: db.prepare<[string, string, string], string>('SELECT body FROM sent WHERE room_id = ? AND member_id = ? AND client_id = ?').pluck(),
     countSent: db.prepare<[string, string], number>('SELECT COUNT(*) FROM sent WHERE room_id = ? AND member_id = ?').pluck(),
     insertSent: db.prepare<[string, string, number, string, string]>('INSERT INTO sent (room_id, member_id, seq, client_id, body) VALUES (?, ?, ?, ?, ?)'),
