@@ -9,6 +9,7 @@ import { tryOnScopeDispose } from '../utils/scope'
 import { memberActionUrl } from '../utils/socket-url'
 import { withPendingEntries } from '../utils/timeline'
 import { historyRequest, useHistoryPages } from './useHistoryPages'
+import { useMessageFinder } from './useMessageFinder'
 import { useOutbox } from './useOutbox'
 import { usePrivateRooms } from './usePrivateRooms'
 import { useRoomState } from './useRoomState'
@@ -64,6 +65,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     paceMs: () => (joined.value ? link.sendDelayMs() : undefined),
   })
   const history = useHistoryPages({ room, joined: () => joined.value, request: before => link.send(historyRequest(before)) })
+  const finder = useMessageFinder({ send: frame => joined.value && link.send(frame), selfId: () => room.self.value?.id })
   const typingSignal = useTypingSignal({
     send: stop => link.send(stop ? { type: 'typing', stop: true } : { type: 'typing' }),
     joined: () => joined.value,
@@ -88,12 +90,15 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
       case 'error': return onError(frame)
       case 'left': return endMembership('left-elsewhere')
       case 'typing': return void (room.typing.value = frame.ids)
-      case 'history': return history.takePage(frame)
+      case 'history': return void (finder.takeContext(frame) || history.takePage(frame))
+      case 'searchResults': return finder.takeResults(frame)
       case 'deleted':
         outbox.forgetReplyTarget(frame.id)
+        finder.applyChange(frame)
         return room.applyMessageChange(frame)
       case 'reaction':
       case 'edited':
+        finder.applyChange(frame)
         return room.applyMessageChange(frame)
       case 'room': return room.applyRoomUpdate(frame)
       case 'kicked': return onKicked(frame)
@@ -141,6 +146,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     // the message has not gone out, and it goes again after the wait the server
     // names, or a backoff delay. Before, they answer the join.
     if (joined.value && frame.code === 'RATE_LIMITED' && history.loadingOlder.value) history.retryAfter(frame.retryAfterMs ?? 1000)
+    if (joined.value && frame.code === 'RATE_LIMITED' && !frame.clientId) finder.refused()
     if (joined.value && frame.code === 'RATE_LIMITED') return onRateLimited(frame)
     if (joined.value && RETRY_WITH_BACKOFF.has(frame.code)) return outbox.retryWithBackoff()
     if (joined.value && frame.clientId) return outbox.refuse(frame.clientId, { code: frame.code, message: frame.message })
@@ -273,6 +279,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     dismissInvite: privateRooms.dismiss,
     rename,
     kick,
+    finder,
     close,
   }
 }

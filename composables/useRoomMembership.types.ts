@@ -4,6 +4,7 @@ import type { ClientStorage } from '../utils/client-storage'
 import type { Refusal } from '../utils/refusals'
 import type { TimelineEntry } from '../utils/timeline'
 import type { UseHeartbeatLinkReturn } from './useHeartbeatLink.types'
+import type { UseMessageFinderReturn } from './useMessageFinder'
 import type { PrivateRoomInvite } from './usePrivateRooms'
 
 /**
@@ -136,6 +137,8 @@ export interface UseRoomMembershipReturn {
   rename: (title: string) => boolean
   /** Removes a member (the owner only); `options` as the `kick` frame's. */
   kick: (memberId: string, options?: KickOptions) => boolean
+  /** Search, and the page around a chosen message (useMessageFinder). */
+  finder: UseMessageFinderReturn
   /** Stops every timer and listener and closes the link. */
   close: () => void
 }

@@ -4,6 +4,7 @@ import { shallowRef } from 'vue'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import RoomSession from '~/components/room/RoomSession.vue'
 import { useHeartbeatSocket } from '~/composables/useHeartbeatSocket'
+import { useMessageFinder } from '~/composables/useMessageFinder'
 
 vi.mock('~/composables/useHeartbeatSocket', () => ({ useHeartbeatSocket: vi.fn() }))
 
@@ -30,6 +31,7 @@ function fakeSocket() {
     peer: shallowRef<{ id: string, name: string }>(),
     invites: shallowRef([]),
     privateRoom: shallowRef<{ roomId: string }>(),
+    finder: useMessageFinder({ send: vi.fn(() => true), selfId: () => 'u1' }),
     send: vi.fn(() => true),
     leave: vi.fn(),
     reconnect: vi.fn(),

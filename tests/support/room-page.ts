@@ -6,6 +6,7 @@ import type { HeartbeatSocketStatus } from '~/composables/useHeartbeatSocket'
 import type { PrivateRoomInvite } from '~/composables/usePrivateRooms'
 import type { NotifyState } from '~/composables/useRoomAlerts'
 import type { AnnouncedLine } from '~/composables/useRoomAnnouncer'
+import { useMessageFinder } from '~/composables/useMessageFinder'
 import { ROOM_PAGE_KEY } from '~/composables/useRoomPage'
 import type { RoomPage } from '~/composables/useRoomPage'
 import type { MemberPresence } from '~/shared/protocol'
@@ -65,6 +66,7 @@ export function fakeRoomPage(values: RoomPageValues) {
     notify: shallowRef(rest.notify),
     announcements: shallowRef(rest.announcements ?? []),
     firstUnreadSeq: shallowRef(rest.firstUnreadSeq),
+    finder: useMessageFinder({ send: vi.fn(() => true), selfId: () => selfId }),
     send: vi.fn<RoomPage['send']>(),
     leave: vi.fn<RoomPage['leave']>(),
     reconnect: vi.fn<RoomPage['reconnect']>(),
