@@ -1,10 +1,12 @@
 import type { ChatMessage } from '../../shared/protocol'
 import { bannedUntil } from './bans'
+import { NO_SETTINGS, withPin } from './conversation/room-settings'
+import type { ConversationSettings } from './conversation/room-settings'
 import { deletion, reactionToggle, textEdit } from './message-changes'
 import type { MessageChange } from './message-changes'
 import { isNameFree, nameKeys } from './name-keys'
 import { privatePairKey, withSeatTokens } from './private-rooms'
-import type { MemberLiveness, MemberRecords, MessageLog, RoomBus, RoomRecords, StoreCoordination } from './room-store'
+import type { ConversationSettingsStore, MemberLiveness, MemberRecords, MessageLog, RoomBus, RoomRecords, StoreCoordination } from './room-store'
 import type { MemberRecord, MessageChangeRefusal, PrivateRoom, RoomEvent, RoomRecord } from './types'
 
 /**
@@ -23,10 +25,13 @@ export interface InProcessRoom<Sent = unknown> {
   bans: Map<string, number>
   /** memberId -> its dedupe window, as the store keeps it; goes with the member. */
   sent: Map<string, Sent>
+  settings: ConversationSettings
+  /** memberId -> when its slow-mode turn ends (slowModeWaitMs); live state, goes with the member. */
+  slowTurns: Map<string, number>
 }
 
-export function newInProcessRoom<Sent>(record: RoomRecord): InProcessRoom<Sent> {
-  return { record, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, bans: new Map(), sent: new Map() }
+export function newInProcessRoom<Sent>(record: RoomRecord, settings = NO_SETTINGS): InProcessRoom<Sent> {
+  return { record, members: new Map(), names: new Map(), memberIdByTokenHash: new Map(), lastSeq: 0, bans: new Map(), sent: new Map(), settings, slowTurns: new Map() }
 }
 
 /** What the in-process model answers itself; each store adds its writes and its history. */
@@ -35,6 +40,7 @@ type ModelPart = RoomBus & MemberLiveness
   & Pick<RoomRecords, 'getRoom' | 'openPrivateRoom' | 'listRoomIds' | 'countRooms' | 'setTitle'>
   & Pick<MemberRecords, 'findMemberByTokenHash' | 'listMembers' | 'countMembers' | 'bannedUntil'>
   & Pick<MessageLog, 'toggleReaction' | 'editMessage' | 'deleteMessage'>
+  & ConversationSettingsStore
 
 /**
  * The room model the memory and SQLite stores share: rooms, members and
@@ -59,6 +65,9 @@ export abstract class InProcessRooms<Room extends InProcessRoom> implements Mode
 
   /** Stores the room's new settings (a title, a private room's seat tokens), then sets `room.record`. */
   protected abstract replaceRecord(room: Room, record: RoomRecord): Promise<void>
+
+  /** Stores the room's new conversation settings, then sets `room.settings`. */
+  protected abstract replaceSettings(room: Room, settings: ConversationSettings): Promise<void>
 
   /** Throws when the store cannot answer at all (SQLite while its file cannot be opened). */
   protected assertReadable(): void {}
@@ -151,6 +160,27 @@ export abstract class InProcessRooms<Room extends InProcessRoom> implements Mode
   // The room's owner may delete any message (asTombstone).
   async deleteMessage(roomId: string, messageId: string, memberId: string) {
     return this.changeMessage(roomId, messageId, deletion(messageId, memberId, this.rooms.get(roomId)?.record.ownerId ?? ''))
+  }
+
+  async conversationSettings(roomId: string) {
+    this.assertReadable()
+    return this.rooms.get(roomId)?.settings ?? NO_SETTINGS
+  }
+
+  async setSlowMode(roomId: string, seconds: number) {
+    this.assertReadable()
+    const room = this.rooms.get(roomId)
+    if (room) await this.replaceSettings(room, { ...room.settings, slowModeSeconds: seconds })
+    return room !== undefined
+  }
+
+  async changePin(roomId: string, messageId: string, pinned: boolean) {
+    this.assertReadable()
+    const room = this.rooms.get(roomId)
+    if (!room) return undefined
+    const change = withPin(room.settings.pins, messageId, pinned)
+    if (typeof change !== 'string' && change.changed) await this.replaceSettings(room, { ...room.settings, pins: change.pins })
+    return change
   }
 
   // Liveness is live state: heartbeats and offline marks are map writes, never a journal entry.
@@ -246,6 +276,7 @@ export function forgetMember(room: InProcessRoom, member: MemberRecord): void {
   }
   room.memberIdByTokenHash.delete(member.tokenHash)
   room.sent.delete(member.id)
+  room.slowTurns.delete(member.id)
 }
 
 export function swapToken(room: InProcessRoom, member: MemberRecord, tokenHash: string): void {

@@ -21,11 +21,13 @@ export interface JoinedFrameParts {
   peer: { id: string, name: string } | undefined
   /** The join carried a password and the room has none. */
   passwordIgnored: boolean
+  /** The room's slow mode and pins (conversationOnJoin). */
+  conversation: Pick<JoinedFrame, 'slowMode' | 'pins' | 'pinned'>
 }
 
 /** The full picture a socket gets once, when its join succeeds. */
 export function joinedFrame(parts: JoinedFrameParts): JoinedFrame {
-  const { member, token, created, history, view, heartbeatWindowMs, frameRate, recovered, hasMore, room, peer, passwordIgnored } = parts
+  const { member, token, created, history, view, heartbeatWindowMs, frameRate, recovered, hasMore, room, peer, passwordIgnored, conversation } = parts
   return {
     type: 'joined',
     roomId: member.roomId,
@@ -44,5 +46,6 @@ export function joinedFrame(parts: JoinedFrameParts): JoinedFrame {
     visibility: room?.visibility ?? 'unlisted',
     owner: room?.ownerId ?? '',
     ...(peer ? { peer } : {}),
+    ...conversation,
   }
 }

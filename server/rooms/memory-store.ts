@@ -6,6 +6,8 @@ import { changedWords, withQuoteOf } from './message-changes'
 import type { MessageChange } from './message-changes'
 import { newestFirst, scanForMatches } from './conversation/message-search'
 import type { SearchQuery } from './conversation/message-search'
+import { takeSlowModeTurn } from './conversation/room-settings'
+import type { ConversationSettings } from './conversation/room-settings'
 import { CLIENT_IDS_PER_MEMBER } from './types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomRecord, RoomStore } from './types'
 
@@ -40,6 +42,10 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
 
   protected async replaceRecord(room: MemoryRoom, record: RoomRecord) {
     room.record = record
+  }
+
+  protected async replaceSettings(room: MemoryRoom, settings: ConversationSettings) {
+    room.settings = settings
   }
 
   async deleteRoomIfEmpty(roomId: string) {
@@ -92,6 +98,8 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
     const sent = message.clientId ? this.sentBy(room, message.from.id) : undefined
     const original = message.clientId ? sent?.get(message.clientId) : undefined
     if (original) return { message: original, duplicate: true }
+    const slowModeWaitMs = takeSlowModeTurn(room, message.from.id, Date.now())
+    if (slowModeWaitMs > 0) return { slowModeWaitMs }
     const stored: ChatMessage = { ...message, seq: ++room.lastSeq }
     room.history.push(stored)
     if (room.history.length > this.historyLimit) room.history.splice(0, room.history.length - this.historyLimit)

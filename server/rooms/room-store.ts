@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../shared/protocol'
 import type { SearchPage, SearchQuery } from './conversation/message-search'
+import type { ConversationSettings, PinChange } from './conversation/room-settings'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomEvent, RoomRecord, StoreHealth } from './types'
 
 // Where rooms live, as a few narrow seams named by what they do, so that a
@@ -145,9 +146,11 @@ export interface MessageLog {
    * out in seq order. A `clientId` the same member used (among its last 256)
    * gets the original message back (`duplicate: true`) and nothing is posted.
    * Only a current member posts: 'not-a-member' once it was removed, 'no-room'
-   * once the room is gone.
+   * once the room is gone. In slow mode (room-settings.ts slowModeWaitMs) a
+   * message too soon after the sender's last is not stored: `slowModeWaitMs`
+   * says how long it still has to wait.
    */
-  appendMessage(message: NewChatMessage): Promise<{ message: ChatMessage, duplicate: boolean } | 'no-room' | 'not-a-member'>
+  appendMessage(message: NewChatMessage): Promise<{ message: ChatMessage, duplicate: boolean } | { slowModeWaitMs: number } | 'no-room' | 'not-a-member'>
   recentMessages(roomId: string, limit: number): Promise<ChatMessage[]>
   /**
    * The messages after `afterSeq`, in order, only the newest `limit` of them
@@ -191,5 +194,15 @@ export interface MessageSearch {
   searchMessages(roomId: string, query: SearchQuery): Promise<SearchPage>
 }
 
+/** What the room's owner sets of its conversation (conversation/room-settings.ts). */
+export interface ConversationSettingsStore {
+  /** The room's slow mode and pins; NO_SETTINGS for a room that has none (or no room). */
+  conversationSettings(roomId: string): Promise<ConversationSettings>
+  /** Sets the slow mode's interval (seconds, 0: off); false when there is no such room. */
+  setSlowMode(roomId: string, seconds: number): Promise<boolean>
+  /** Pins or unpins a message id by withPin, in one step; undefined when there is no such room. */
+  changePin(roomId: string, messageId: string, pinned: boolean): Promise<PinChange | undefined>
+}
+
 /** The whole store, as the hub wires it: one object may implement every seam. */
-export type RoomStore = StoreCoordination & RoomBus & RoomRecords & MemberRecords & MemberLiveness & MessageLog & MessageSearch
+export type RoomStore = StoreCoordination & RoomBus & RoomRecords & MemberRecords & MemberLiveness & MessageLog & MessageSearch & ConversationSettingsStore

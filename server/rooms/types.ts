@@ -1,4 +1,4 @@
-import type { ChatMessage, MemberPresence, RoomVisibility } from '../../shared/protocol'
+import type { ChatMessage, MemberPresence, PinnedRef, RoomVisibility } from '../../shared/protocol'
 
 /**
  * A room's settings, fixed by the join that created it (the title changes
@@ -75,6 +75,8 @@ export type RoomEvent
     | { kind: 'edited', id: string, text: string, editedAt: number }
     | { kind: 'deleted', id: string, deletedBy?: 'owner' }
     | { kind: 'room', title: string }
+    | { kind: 'pins', ids: string[], pinned: PinnedRef[] }
+    | { kind: 'slowMode', seconds: number }
     | { kind: 'kicked', memberId: string, until: number }
   /** A private room was opened for `to` (a member of this room), by `from`: `token` is to's own, for its sockets in this room only. */
     | { kind: 'invite', to: string, roomId: string, from: { id: string, name: string }, token: string }
@@ -88,4 +90,4 @@ export interface StoreHealth {
   state: 'ready' | 'connecting' | 'unavailable'
 }
 
-export type { MemberLiveness, MemberRecords, MessageLog, MessageSearch, RoomBus, RoomRecords, RoomStore, StoreCoordination } from './room-store'
+export type { ConversationSettingsStore, MemberLiveness, MemberRecords, MessageLog, MessageSearch, RoomBus, RoomRecords, RoomStore, StoreCoordination } from './room-store'

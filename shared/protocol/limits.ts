@@ -87,9 +87,8 @@ export const LIMITS = {
   searchRefillMs: 2000,
   /** Messages the owner may pin in one room. */
   pinsPerRoom: 10,
-  /** Exports one member may start: a burst, then one per this many ms. */
-  exportBurst: 2,
-  exportRefillMs: 60_000,
+  /** Exports one member may start a minute (at most that many at once). */
+  exportsPerMinute: 2,
   /** Messages one export reads from the store at a time. */
   exportPageSize: 200,
 } as const

@@ -195,6 +195,35 @@ describe('SqliteRoomStore on disk', () => {
     expect(plan.map(step => step.detail).join('; ')).toMatch(/USING INDEX messages_by_id \(room_id=\? AND <expr>=\?\)/)
   })
 
+  it('keeps slow mode and pins across a reopen, and its search index with them', async () => {
+    let store = createStore()
+    await store.ensureRoom(room, 100)
+    await store.addMember(member('a', 'Ada'), 100)
+    await store.appendMessage({ ...chat('the quarterly report'), id: 'm1' })
+    await store.setSlowMode('lobby', 30)
+    await store.changePin('lobby', 'm1', true)
+    store = await reopen(store)
+    expect(await store.conversationSettings('lobby')).toEqual({ slowModeSeconds: 30, pins: ['m1'] })
+    expect((await store.searchMessages('lobby', { q: 'QUARTERLY', beforeSeq: Number.MAX_SAFE_INTEGER, limit: 5 })).messages.map(message => message.id)).toEqual(['m1'])
+  })
+
+  it('a file of schema 5 gets its messages into the search index when it opens, tombstones left out', async () => {
+    const file = join(dir, 'rooms.db')
+    const older = new Database(file)
+    for (const migration of MIGRATIONS.slice(0, 5)) older.exec(migration)
+    older.pragma('user_version = 5')
+    older.prepare('INSERT INTO rooms (id, password_hash, created_at, empty_since) VALUES (?, NULL, 1, NULL)').run('old-room')
+    const body = (seq: number, text: string, deleted = false) => JSON.stringify({ type: 'chat', seq, id: `o${seq}`, roomId: 'old-room', from: { id: 'a', name: 'Ada' }, text, at: seq, ...(deleted ? { deleted: true } : {}) })
+    const insert = older.prepare('INSERT INTO messages (room_id, seq, body) VALUES (?, ?, ?)')
+    insert.run('old-room', 1, body(1, 'an old message about lunch'))
+    insert.run('old-room', 2, body(2, '', true))
+    insert.run('old-room', 3, body(3, 'lunch again, later'))
+    older.close()
+    const store = createStore()
+    const found = await store.searchMessages('old-room', { q: 'lunch', beforeSeq: Number.MAX_SAFE_INTEGER, limit: 5 })
+    expect(found.messages.map(message => message.seq)).toEqual([3, 1])
+  })
+
   it('opens a file of the first schema: its rooms show their id as title, unlisted, with no owner', async () => {
     const file = join(dir, 'rooms.db')
     const older = new Database(file)

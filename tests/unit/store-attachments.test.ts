@@ -49,7 +49,7 @@ describe.each(stores)('%s store: messages with attachments', (_name, create) => 
     await store.ensureRoom({ id: 'r', passwordHash: null, createdAt: 1, title: 'r', visibility: 'unlisted', ownerId: 'm' }, 100)
     await store.addMember({ id: 'm', roomId: 'r', name: 'Ada', tokenHash: 'h', joinedAt: 1, lastSeenAt: 1, offline: false }, 100)
     const appended = await store.appendMessage({ type: 'chat', id: 'msg', roomId: 'r', from: { id: 'm', name: 'Ada' }, text: '', at: 1, attachments: FILES })
-    expect(typeof appended === 'object' && appended.message.attachments).toEqual(FILES)
+    expect(typeof appended === 'object' && 'message' in appended && appended.message.attachments).toEqual(FILES)
     expect((await store.recentMessages('r', 10))[0]!.attachments).toEqual(FILES)
     const reacted = await store.toggleReaction('r', 'msg', 'm', '👍')
     expect(typeof reacted === 'object' && reacted.attachments).toEqual(FILES)

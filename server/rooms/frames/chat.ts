@@ -14,6 +14,9 @@ type ChatContext = Pick<FrameContext, 'send' | 'liveness' | 'removals'> & {
 export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (session, frame, context) => {
   const { store, liveness, removals } = context
   const member = session.member
+  // Threads (issue 23) have their frames but not yet their store: a reply
+  // posted to the main timeline would be in the wrong place, so it is refused.
+  if (frame.threadId !== undefined) return refuseChat(context, session, frame, 'threads are not available on this server yet')
   const replyTo = frame.replyTo === undefined ? undefined : await replyRefTo(store, member.roomId, frame.replyTo)
   if (frame.replyTo !== undefined && !replyTo) return refuseChat(context, session, frame, 'replyTo names no message held in this room')
   const attachments = frame.attachments && await context.attachments.claim(member.roomId, member.id, frame.attachments, frame.clientId)
@@ -30,6 +33,10 @@ export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (sessi
     ...(attachments ? { attachments } : {}),
   })
   if (typeof appended === 'string') return removals.memberGone(member.roomId, member.id)
+  if ('slowModeWaitMs' in appended) {
+    // Not stored: the page sends it again, under the same clientId, once the wait is over.
+    return context.send(session, { type: 'error', code: 'SLOW_MODE', message: 'slow mode: wait before sending another message', retryAfterMs: appended.slowModeWaitMs, ...(frame.clientId ? { clientId: frame.clientId } : {}) })
+  }
   // A repeat (a resend after a drop) is acknowledged to its sender only; a
   // new message reaches the room as the store's chat event.
   if (appended.duplicate) context.send(session, appended.message)

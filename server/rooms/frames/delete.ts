@@ -2,10 +2,11 @@ import type { DeleteFrame } from '../../../shared/protocol'
 import type { Attachments } from '../attachments'
 import type { MessageChangeRefusal, RoomStore } from '../types'
 import { sendRefusal } from './context'
+import { publishPins } from './pin'
 import type { FrameContext, FrameHandler } from './context'
 
 export interface DeleteContext extends Pick<FrameContext, 'sendError'> {
-  readonly store: Pick<RoomStore, 'findMessage' | 'deleteMessage'>
+  readonly store: Pick<RoomStore, 'findMessage' | 'deleteMessage' | 'changePin' | 'publish'>
   readonly attachments: Pick<Attachments, 'discard'>
 }
 
@@ -25,5 +26,8 @@ export async function deleteAs(context: Omit<DeleteContext, 'sendError'>, roomId
   const result = await context.store.deleteMessage(roomId, messageId, memberId)
   if (typeof result === 'string') return result
   if (files?.length) await context.attachments.discard(roomId, files)
+  // A deleted message leaves the pins.
+  const unpinned = await context.store.changePin(roomId, messageId, false)
+  if (typeof unpinned === 'object' && unpinned.changed) await publishPins(context.store, roomId, unpinned.pins)
   return undefined
 }

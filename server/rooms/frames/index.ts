@@ -10,13 +10,14 @@ import { handleJoin } from './join'
 import { handleKick } from './kick'
 import { handleLeave } from './leave'
 import { handlePing } from './ping'
+import { handlePin } from './pin'
 import { handleReact } from './react'
 import { handleSearch } from './search'
+import { handleSlowMode } from './slow-mode'
 import { handleTitle } from './title'
 import { handleTyping } from './typing'
 import { handleUnwatch } from './unwatch'
 import { handleWatch } from './watch'
-import { refuseUntilLanded } from './conversation-pending'
 
 export type { FrameContext, JoinedSession } from './context'
 
@@ -55,8 +56,8 @@ export const FRAME_ROWS: FrameRows = {
   kick: { needsMember: true, handle: handleKick },
   dm: { needsMember: true, handle: handleDm },
   search: { needsMember: true, handle: handleSearch },
-  pin: { needsMember: true, handle: refuseUntilLanded },
-  slowMode: { needsMember: true, handle: refuseUntilLanded },
+  pin: { needsMember: true, handle: handlePin },
+  slowMode: { needsMember: true, handle: handleSlowMode },
 }
 
 export const FRAME_TABLE = frameTable(FRAME_ROWS)

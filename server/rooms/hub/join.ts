@@ -3,6 +3,7 @@ import { admitMember } from '../admission'
 import type { Admission, AdmissionRules } from '../admission'
 import type { AnswerBudget } from '../answer-budget'
 import type { ResolvedHubOptions } from '../hub-options'
+import { conversationOnJoin } from '../conversation/pinned-refs'
 import { joinHistory } from '../join-history'
 import type { JoinHistory } from '../join-history'
 import { joinedFrame } from '../joined-frame'
@@ -73,6 +74,7 @@ export class RoomJoins {
     let entered = false
     let attached = false
     let answer: JoinHistory
+    let conversation: Awaited<ReturnType<typeof conversationOnJoin>>
     let view: RoomView
     try {
       await this.options.interest.enter(roomId)
@@ -92,6 +94,8 @@ export class RoomJoins {
         return told
       }
       answer = await joinHistory(store, this.options.answers, session, roomId, resumed ? frame.lastSeq : undefined, now)
+      // Read once the socket is attached: a change after this reaches it in the backlog.
+      conversation = await conversationOnJoin(store, roomId)
     }
     catch (error) {
       this.undoEnter(session, roomId, entered, attached)
@@ -117,6 +121,7 @@ export class RoomJoins {
       room: admitted.room,
       peer: peerOf(admitted.room, member.id, id => view.get(id)),
       passwordIgnored: frame.password !== undefined && passwordHash === null,
+      conversation,
     }))
     const cursor = answer.history.at(-1)?.seq ?? (answer.recovered && !answer.hasMore ? frame.lastSeq! : 0)
     for (const held of session.backlog) if (held.seq > cursor) session.conn.send(held.data)

@@ -49,6 +49,10 @@ export class RoomEventRelay {
       case 'room':
         lobby.metaChanged(roomId)
         return index.broadcast(roomId, JSON.stringify({ type: 'room', roomId, title: event.title } satisfies ServerFrame), AFTER_EVERY_SEQ)
+      case 'pins':
+        return index.broadcast(roomId, JSON.stringify({ type: 'pins', roomId, ids: event.ids, pinned: event.pinned } satisfies ServerFrame), AFTER_EVERY_SEQ)
+      case 'slowMode':
+        return index.broadcast(roomId, JSON.stringify({ type: 'slowMode', roomId, seconds: event.seconds } satisfies ServerFrame), AFTER_EVERY_SEQ)
       case 'kicked':
         return this.options.sockets.detachMember(roomId, event.memberId, { type: 'kicked', roomId, until: event.until })
       case 'invite':

@@ -7,6 +7,7 @@ import { CLIENT_IDS_PER_MEMBER, SEAT_TOKENS } from '../types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, PrivateRoom, RoomRecord, RoomStore } from '../types'
 import { roomKeys, ROOMS_KEY } from './keys'
 import type { SearchQuery } from '../conversation/message-search'
+import { redisConversationSettings, slowTurnKey } from './conversation-settings'
 import { searchHistory } from './message-search'
 import { decodeMember, encodeMember } from './members'
 import type { MemberReply } from './members'
@@ -29,6 +30,7 @@ const MAX_PENDING_REMOVALS = 10_000
 export class RedisRoomStore extends RedisLink implements RoomStore {
   /** memberId -> roomId of members failed joins added, to take out once Redis answers again. */
   private readonly pendingRemovals = new Map<string, string>()
+  private readonly settings = redisConversationSettings(this.redis, (script, keys, ...args) => this.run(script, keys, ...args))
 
   protected override onReady(): void {
     const pending = [...this.pendingRemovals]
@@ -195,13 +197,14 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
   async appendMessage(message: NewChatMessage) {
     const k = roomKeys(message.roomId)
     const sender = message.from.id
-    const [status, json] = await this.run('APPEND_MESSAGE', [k.room, k.seq, k.history, k.members, k.sent(sender), k.sentOrder(sender)], JSON.stringify(message), this.options.historyLimit, k.channel, sender, message.clientId ?? '', CLIENT_IDS_PER_MEMBER, message.id, message.replyTo?.id ?? '') as [number, string]
+    const [status, json] = await this.run('APPEND_MESSAGE', [k.room, k.seq, k.history, k.members, k.sent(sender), k.sentOrder(sender), slowTurnKey(message.roomId, sender)], JSON.stringify(message), this.options.historyLimit, k.channel, sender, message.clientId ?? '', CLIENT_IDS_PER_MEMBER, message.id, message.replyTo?.id ?? '') as [number, string]
     if (status === -1) {
       // A room gone while its members post: perhaps all data is gone (FLUSHALL).
       this.connection.checkEpoch().catch(() => {})
       return 'no-room' as const
     }
     if (status === -2) return 'not-a-member' as const
+    if (status === -3) return { slowModeWaitMs: Number(json) }
     return { message: JSON.parse(json) as ChatMessage, duplicate: status === 1 }
   }
 
@@ -227,6 +230,18 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
   async messagesBefore(roomId: string, beforeSeq: number, limit: number) {
     const [hasMore, ...page] = await this.run('MESSAGES_BEFORE', [roomKeys(roomId).history], beforeSeq, limit) as [number, ...string[]]
     return { messages: page.map(json => JSON.parse(json) as ChatMessage), hasMore: hasMore === 1 }
+  }
+
+  conversationSettings(roomId: string) {
+    return this.settings.conversationSettings(roomId)
+  }
+
+  setSlowMode(roomId: string, seconds: number) {
+    return this.settings.setSlowMode(roomId, seconds)
+  }
+
+  changePin(roomId: string, messageId: string, pinned: boolean) {
+    return this.settings.changePin(roomId, messageId, pinned)
   }
 
   searchMessages(roomId: string, query: SearchQuery) {

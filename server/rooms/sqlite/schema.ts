@@ -74,8 +74,10 @@ export const MIGRATIONS: readonly string[] = [
   // Chinese), kept by triggers, so an insert, an edit, a delete (a tombstone
   // has no text), a trim and a room's removal change it in the statement's
   // own transaction. FTS5 rows are found by an integer rowid, and messages
-  // have none: search_rows gives each indexed message one.
+  // have none: search_rows gives each indexed message one. And the owner's
+  // settings of the conversation (slow mode, pins) as JSON.
   `
+  ALTER TABLE rooms ADD COLUMN conversation TEXT;
   CREATE TABLE search_rows (
     room_id TEXT NOT NULL,
     seq INTEGER NOT NULL,

@@ -6,10 +6,13 @@ import type { MessageChange } from '../message-changes'
 import { CLIENT_IDS_PER_MEMBER } from '../types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomRecord, RoomStore, StoreHealth } from '../types'
 import { isDiskError } from './disk-errors'
+import { longestEmptyRoom } from './room-retention'
 import type { SearchQuery } from '../conversation/message-search'
+import { takeSlowModeTurn } from '../conversation/room-settings'
+import type { ConversationSettings } from '../conversation/room-settings'
 import { insertMessage, messagesAfter, messagesBefore, parseBodies, searchMessages, updateMessage } from './message-rows'
 import { SqliteFile } from './sqlite-file'
-import { memberRecordOf, roomRecordOf } from './statements'
+import { conversationSettingsOf, memberRecordOf, roomRecordOf } from './statements'
 import type { Statements } from './statements'
 
 export interface SqliteRoomStoreOptions {
@@ -83,7 +86,7 @@ export class SqliteRoomStore extends InProcessRooms<SqliteRoom> implements RoomS
     if (existing) return { room: existing.record, created: false }
     // Kept rooms never refuse a live one: the room cap counts what the memory
     // store would hold, and the retention is what room is left beyond it.
-    const replaced = this.rooms.size >= maxRooms ? this.longestEmpty() : undefined
+    const replaced = this.rooms.size >= maxRooms ? longestEmptyRoom(this.rooms.values(), this.now() - (this.options.emptyRoomGraceMs ?? 30_000)) : undefined
     if (this.rooms.size >= maxRooms && !replaced) return 'server-full' as const
     const emptySince = this.now()
     const stored: SqliteRoom = { ...newInProcessRoom<number>(room), emptySince }
@@ -106,6 +109,15 @@ export class SqliteRoomStore extends InProcessRooms<SqliteRoom> implements RoomS
       sql.setRecord.run(record.title, record.private ? JSON.stringify(record.private) : null, record.id)
       room.record = record
     }, () => room.record = before)
+  }
+
+  protected async replaceSettings(room: SqliteRoom, settings: ConversationSettings) {
+    const { sql, tx } = this.file.require()
+    const before = room.settings
+    await tx.run(() => {
+      sql.setConversation.run(JSON.stringify(settings), room.record.id)
+      room.settings = settings
+    }, () => room.settings = before)
   }
 
   /** Removes the room once it has stood empty for the retention time. */
@@ -207,6 +219,8 @@ export class SqliteRoomStore extends InProcessRooms<SqliteRoom> implements RoomS
         return { message: JSON.parse(original) as ChatMessage, duplicate: true }
       }
     }
+    const slowModeWaitMs = takeSlowModeTurn(room, memberId, this.now())
+    if (slowModeWaitMs > 0) return { slowModeWaitMs }
     const sentBefore = message.clientId ? this.sentCount(room, memberId) : 0
     const stored = await tx.run(() => {
       const stored = insertMessage(sql, message, room.lastSeq + 1, this.options.historyLimit, sentBefore)
@@ -257,7 +271,7 @@ export class SqliteRoomStore extends InProcessRooms<SqliteRoom> implements RoomS
 
   private load(sql: Statements): void {
     this.clearRooms()
-    for (const row of sql.allRooms.all()) this.holdRoom({ ...newInProcessRoom<number>(roomRecordOf(row)), emptySince: row.empty_since ?? undefined })
+    for (const row of sql.allRooms.all()) this.holdRoom({ ...newInProcessRoom<number>(roomRecordOf(row), conversationSettingsOf(row)), emptySince: row.empty_since ?? undefined })
     for (const row of sql.allBans.all(this.now())) this.rooms.get(row.room_id)?.bans.set(row.key, row.until)
     const now = this.now()
     for (const row of sql.allMembers.all()) {
@@ -270,17 +284,6 @@ export class SqliteRoomStore extends InProcessRooms<SqliteRoom> implements RoomS
   private deleteRoom(sql: Statements, roomId: string): boolean {
     for (const statement of [sql.deleteRoom, sql.deleteRoomMembers, sql.deleteRoomMessages, sql.deleteRoomSent, sql.deleteRoomBans]) statement.run(roomId)
     return this.releaseRoom(roomId)
-  }
-
-  /** The room empty the longest, if one has been empty past the grace. A scan, but only at the room cap. */
-  private longestEmpty(): SqliteRoom | undefined {
-    const cutoff = this.now() - (this.options.emptyRoomGraceMs ?? 30_000)
-    let oldest: SqliteRoom | undefined
-    for (const room of this.rooms.values()) {
-      if (room.members.size > 0 || room.emptySince === undefined || room.emptySince > cutoff) continue
-      if (!oldest || room.emptySince < oldest.emptySince!) oldest = room
-    }
-    return oldest
   }
 
   private sentCount(room: SqliteRoom, memberId: string): number {

@@ -1,13 +1,15 @@
 import type Database from 'better-sqlite3'
+import { NO_SETTINGS } from '../conversation/room-settings'
+import type { ConversationSettings } from '../conversation/room-settings'
 import type { MemberRecord, PrivateRoom, RoomRecord } from '../types'
 
-export interface RoomRow { id: string, password_hash: string | null, created_at: number, empty_since: number | null, title: string, visibility: string, owner_id: string, private: string | null }
+export interface RoomRow { id: string, password_hash: string | null, created_at: number, empty_since: number | null, title: string, visibility: string, owner_id: string, private: string | null, conversation: string | null }
 export interface MemberRow { room_id: string, id: string, name: string, token_hash: string, joined_at: number, address_hash: string | null, browser_hash: string | null }
 
 /** Every statement the store runs, prepared once. */
 export function prepareStatements(db: Database.Database) {
   return {
-    allRooms: db.prepare<[], RoomRow>('SELECT id, password_hash, created_at, empty_since, title, visibility, owner_id, private FROM rooms'),
+    allRooms: db.prepare<[], RoomRow>('SELECT id, password_hash, created_at, empty_since, title, visibility, owner_id, private, conversation FROM rooms'),
     allMembers: db.prepare<[], MemberRow>('SELECT room_id, id, name, token_hash, joined_at, address_hash, browser_hash FROM members'),
     allBans: db.prepare<[number], { room_id: string, key: string, until: number }>('SELECT room_id, key, until FROM bans WHERE until > ?'),
     lastSeq: db.prepare<[string], number | null>('SELECT MAX(seq) FROM messages WHERE room_id = ?').pluck(),
@@ -19,6 +21,7 @@ export function prepareStatements(db: Database.Database) {
     deleteRoomMessages: db.prepare<[string]>('DELETE FROM messages WHERE room_id = ?'),
     deleteRoomSent: db.prepare<[string]>('DELETE FROM sent WHERE room_id = ?'),
     deleteRoomBans: db.prepare<[string]>('DELETE FROM bans WHERE room_id = ?'),
+    setConversation: db.prepare<[string, string]>('UPDATE rooms SET conversation = ? WHERE id = ?'),
     setRecord: db.prepare<[string, string | null, string]>('UPDATE rooms SET title = ?, private = ? WHERE id = ?'),
     upsertBan: db.prepare<[string, string, number]>('INSERT INTO bans (room_id, key, until) VALUES (?, ?, ?) ON CONFLICT (room_id, key) DO UPDATE SET until = MAX(until, excluded.until)'),
     deleteBan: db.prepare<[string, string]>('DELETE FROM bans WHERE room_id = ? AND key = ?'),
@@ -58,6 +61,10 @@ export function prepareStatements(db: Database.Database) {
 }
 
 export type Statements = ReturnType<typeof prepareStatements>
+
+export function conversationSettingsOf(row: RoomRow): ConversationSettings {
+  return row.conversation ? JSON.parse(row.conversation) as ConversationSettings : NO_SETTINGS
+}
 
 // A room made before rooms had titles and owners shows its id and has no owner.
 export function roomRecordOf(row: RoomRow): RoomRecord {

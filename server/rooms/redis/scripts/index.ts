@@ -9,3 +9,4 @@ export { ADD_MEMBER, FIND_BY_TOKEN, KICK_MEMBER, REMOVE_MEMBER, REPLACE_TOKEN } 
 export { MARK_OFFLINE, RELEASE_MEMBER, SILENT_MEMBERS, TOUCH_MEMBER } from './liveness'
 export { APPEND_MESSAGE, GET_MESSAGE, MESSAGES_BEFORE } from './messages'
 export { CHANGE_MESSAGE, TOGGLE_REACTION } from './message-changes'
+export { CHANGE_PIN, SET_SLOW_MODE } from './conversation'

@@ -4,13 +4,16 @@ import { FIND_MESSAGE } from './find-message'
 // reading pages and single messages.
 
 /**
- * KEYS: room, seq, history, members, the sender's sent and sent-order.
+ * KEYS: room, seq, history, members, the sender's sent and sent-order, the
+ * sender's slow-mode turn (conversation-settings.ts slowTurnKey).
  * ARGV: message JSON without seq, historyLimit, channel, senderId, clientId
  * ('' for none), clientIdsPerMember, messageId, the id the message replies to
  * ('' for none: 'replies:<id>' in the room's hash lists the seqs of the
  * replies to a held message, for CHANGE_MESSAGE). Returns {-1} when the room is gone,
  * {-2} when the sender is no longer a member, {1, original} for a clientId
- * the sender used within its last clientIdsPerMember, else {0, message}.
+ * the sender used within its last clientIdsPerMember, {-3, ms to wait} for a
+ * message slow mode holds back (slowModeWaitMs: the turn is a key that
+ * expires when it ends; the owner has none), else {0, message}.
  * The seq is spliced in front of the JSON, and the message is published in
  * the same step, so every instance hears a room's messages in seq order.
  */
@@ -20,6 +23,12 @@ if redis.call('HEXISTS', KEYS[4], ARGV[4]) == 0 then return {-2} end
 if ARGV[5] ~= '' then
   local original = redis.call('HGET', KEYS[5], ARGV[5])
   if original then return {1, original} end
+end
+local slow = tonumber(redis.call('HGET', KEYS[1], 'slowMode') or '0')
+if slow > 0 and redis.call('HGET', KEYS[1], 'ownerId') ~= ARGV[4] then
+  if not redis.call('SET', KEYS[7], '1', 'PX', slow * 1000, 'NX') then
+    return {-3, math.max(1, redis.call('PTTL', KEYS[7]))}
+  end
 end
 local seq = redis.call('INCR', KEYS[2])
 local message = '{"seq":' .. seq .. ',' .. string.sub(ARGV[1], 2)

@@ -1,0 +1,196 @@
+// `npm run bench:search` (and the end of a full `npm run bench`): search
+// latency (issue 23) over a real socket to the built server, p50 and p99 by
+// kind of query. SQLite holds 100,000 messages in one room and answers from
+// its trigram index; memory and Redis scan their history, measured at the
+// scan's cap (LIMITS.searchScanMax, 10,000 messages). A timing on a shared
+// machine: printed, not asserted. SEARCH_MESSAGES and SEARCH_QUERIES change
+// the sizes (100000, 200).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import WebSocket from 'ws'
+import { spawnServer } from './servers.js'
+import type { ChildServer } from './servers.js'
+
+const SERVER_ENTRY = resolve(process.env.BENCH_SERVER_ENTRY ?? '.output/server/index.mjs')
+const SQLITE_MESSAGES = Number(process.env.SEARCH_MESSAGES ?? 100_000)
+// The scan stores read at most this many (LIMITS.searchScanMax): their cap.
+const SCAN_CAP = 10_000
+const QUERIES = Number(process.env.SEARCH_QUERIES ?? 200)
+// A search socket's own bucket (LIMITS.searchBurst): a new socket, under the same token, after that many.
+const SEARCHES_PER_SOCKET = 5
+const TOPICS = ['budget', 'deploy', 'lunch', 'review', 'release', 'incident', 'design', 'hiring', 'roadmap', 'travel']
+const CHINESE = ['今天开会讨论预算', '明天一起吃火锅吧', '版本发布推迟了', '请大家看一下设计稿']
+
+interface Frame { type: string, [key: string]: unknown }
+
+class Client {
+  private readonly queue: Frame[] = []
+  private waiting: (() => void) | undefined
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      this.queue.push(JSON.parse(data.toString()) as Frame)
+      this.waiting?.()
+    })
+  }
+
+  static async open(url: string): Promise<Client> {
+    const ws = new WebSocket(url)
+    await new Promise((done, fail) => ws.once('open', done).once('error', fail))
+    return new Client(ws)
+  }
+
+  send(frame: object): void {
+    this.ws.send(JSON.stringify(frame))
+  }
+
+  /** The next frame of that type; others are dropped. */
+  async next(type: string): Promise<Frame> {
+    for (;;) {
+      const index = this.queue.findIndex(frame => frame.type === type || frame.type === 'error')
+      if (index >= 0) {
+        const [frame] = this.queue.splice(0, index + 1).slice(-1)
+        if (frame!.type === 'error' && type !== 'error') throw new Error(`error frame: ${JSON.stringify(frame)}`)
+        return frame!
+      }
+      await new Promise<void>(wake => this.waiting = wake)
+    }
+  }
+}
+
+function messageText(i: number): string {
+  if (i % 7 === 0) return `${CHINESE[i % CHINESE.length]} #${i}`
+  const rare = i % 1000 === 0 ? ` needle${i / 1000}` : ''
+  return `message ${i} about the ${TOPICS[i % TOPICS.length]} plan, see notes${rare}`
+}
+
+// Kinds of query: one match in a thousand, one in ten, Chinese, two characters
+// (below trigrams: SQLite scans its newest 10,000), and none at all.
+const QUERY_KINDS: Array<[string, (n: number) => string]> = [
+  ['rare word', n => `needle${1 + (n % 9)}`],
+  ['common word', n => TOPICS[n % TOPICS.length]!],
+  ['Chinese', n => ['开会讨论', '吃火锅', '发布推迟', '设计稿'][n % 4]!],
+  ['2 characters', n => ['预算', '火锅', 'xq'][n % 3]!],
+  ['no match', n => `zzqx${n}`],
+]
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
+}
+
+async function fill(wsUrl: string, roomId: string, count: number): Promise<string> {
+  const writer = await Client.open(wsUrl)
+  writer.send({ type: 'join', roomId, name: 'Writer', create: true })
+  const joined = await writer.next('joined')
+  const window = 500
+  for (let start = 1; start <= count; start += window) {
+    const end = Math.min(count, start + window - 1)
+    for (let i = start; i <= end; i++) writer.send({ type: 'chat', text: messageText(i), clientId: `w${i}` })
+    for (let i = start; i <= end; i++) await writer.next('chat')
+  }
+  writer.ws.close()
+  return joined.token as string
+}
+
+async function measure(wsUrl: string, roomId: string, token: string): Promise<string[]> {
+  const rows: string[] = []
+  for (const [kind, queryOf] of QUERY_KINDS) {
+    const times: number[] = []
+    let matched = 0
+    let client: Client | undefined
+    for (let n = 0; n < QUERIES; n++) {
+      if (n % SEARCHES_PER_SOCKET === 0) {
+        client?.ws.close()
+        client = await Client.open(wsUrl)
+        client.send({ type: 'join', roomId, name: 'Writer', token })
+        await client.next('joined')
+      }
+      const started = performance.now()
+      client!.send({ type: 'search', q: queryOf(n), limit: 20 })
+      const answer = await client!.next('searchResults')
+      times.push(performance.now() - started)
+      matched += (answer.results as unknown[]).length
+    }
+    client?.ws.close()
+    times.sort((a, b) => a - b)
+    rows.push(`${kind.padEnd(14)} p50 ${percentile(times, 0.5).toFixed(2).padStart(7)} ms   p99 ${percentile(times, 0.99).toFixed(2).padStart(7)} ms   (${(matched / QUERIES).toFixed(1)} results each)`)
+  }
+  return rows
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no free port'))))
+    })
+  })
+}
+
+async function untilJoinable(wsUrl: string): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    const client = await Client.open(wsUrl)
+    client.send({ type: 'join', roomId: 'ready-probe', name: 'Probe', create: true })
+    const answered = await Promise.race([client.next('joined').then(() => true, () => false), new Promise<boolean>(done => setTimeout(done, 1000, false))])
+    client.ws.close()
+    if (answered) return
+    if (tries > 20) throw new Error('the server never let a join in')
+    await new Promise(done => setTimeout(done, 250))
+  }
+}
+
+async function run(store: string, messages: number, env: Record<string, string>): Promise<string[]> {
+  const extra: ChildServer[] = []
+  let redisUrl: string | undefined
+  if (store === 'redis') {
+    const port = await freePort()
+    const { server } = await spawnServer('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], process.env, /Ready to accept connections/, 3000)
+    extra.push(server)
+    redisUrl = `redis://127.0.0.1:${port}`
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'hb-bench-search-'))
+  const serverEnv = {
+    ...process.env,
+    NUXT_DATA_DIR: dataDir,
+    NUXT_HISTORY_LIMIT: String(messages),
+    NUXT_FRAMES_PER_SECOND: '100000',
+    NUXT_FRAME_BURST: '100000',
+    ...(redisUrl ? { NUXT_REDIS_URL: redisUrl } : {}),
+    ...env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    NODE_ENV: 'production',
+  }
+  const { server, match } = await spawnServer(`app (${store})`, process.execPath, [SERVER_ENTRY], serverEnv, /Listening on https?:\/\/[^\s]*:(\d+)/, 3000)
+  try {
+    const wsUrl = `ws://127.0.0.1:${match[1]}/ws`
+    await untilJoinable(wsUrl)
+    const filled = performance.now()
+    const token = await fill(wsUrl, 'searchbench', messages)
+    console.log(`[search] ${store}: ${messages} messages in one room, written in ${((performance.now() - filled) / 1000).toFixed(1)} s`)
+    return (await measure(wsUrl, 'searchbench', token)).map(row => `${store.padEnd(7)} ${String(messages).padStart(6)}  ${row}`)
+  }
+  finally {
+    await server.stop()
+    for (const sidecar of extra) await sidecar.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+async function main(): Promise<void> {
+  const rows = [
+    ...await run('sqlite', SQLITE_MESSAGES, {}),
+    ...await run('memory', SCAN_CAP, { NUXT_STORE: 'memory' }),
+    ...await run('redis', SCAN_CAP, {}),
+  ]
+  console.log(`\nSearch latency over a socket, ${QUERIES} queries of each kind, 20 results at most\n`)
+  for (const row of rows) console.log(row)
+}
+
+main().then(() => process.exit(0), (error: unknown) => {
+  console.error(`[search] failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
+  process.exit(1)
+})
