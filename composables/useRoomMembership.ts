@@ -9,7 +9,7 @@ import { tryOnScopeDispose } from '../utils/scope'
 import { memberActionUrl } from '../utils/socket-url'
 import { withPendingEntries } from '../utils/timeline'
 import { historyRequest, useHistoryPages } from './useHistoryPages'
-import { useMessageFinder } from './useMessageFinder'
+import { useConversationTools } from './useConversationTools'
 import { useOutbox } from './useOutbox'
 import { usePrivateRooms } from './usePrivateRooms'
 import { useRoomState } from './useRoomState'
@@ -65,7 +65,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     paceMs: () => (joined.value ? link.sendDelayMs() : undefined),
   })
   const history = useHistoryPages({ room, joined: () => joined.value, request: before => link.send(historyRequest(before)) })
-  const finder = useMessageFinder({ send: frame => joined.value && link.send(frame), selfId: () => room.self.value?.id })
+  const tools = useConversationTools({ send: frame => joined.value && link.send(frame), selfId: () => room.self.value?.id, isOwner: () => room.owner.value !== undefined && room.owner.value === room.self.value?.id })
   const typingSignal = useTypingSignal({
     send: stop => link.send(stop ? { type: 'typing', stop: true } : { type: 'typing' }),
     joined: () => joined.value,
@@ -82,6 +82,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
   }
 
   function handleFrame(frame: ServerFrame) {
+    if (tools.takeFrame(frame)) return
     switch (frame.type) {
       case 'joined': return onJoined(frame)
       case 'pong': return onPong(frame)
@@ -90,15 +91,12 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
       case 'error': return onError(frame)
       case 'left': return endMembership('left-elsewhere')
       case 'typing': return void (room.typing.value = frame.ids)
-      case 'history': return void (finder.takeContext(frame) || history.takePage(frame))
-      case 'searchResults': return finder.takeResults(frame)
+      case 'history': return history.takePage(frame)
       case 'deleted':
         outbox.forgetReplyTarget(frame.id)
-        finder.applyChange(frame)
         return room.applyMessageChange(frame)
       case 'reaction':
       case 'edited':
-        finder.applyChange(frame)
         return room.applyMessageChange(frame)
       case 'room': return room.applyRoomUpdate(frame)
       case 'kicked': return onKicked(frame)
@@ -146,7 +144,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     // the message has not gone out, and it goes again after the wait the server
     // names, or a backoff delay. Before, they answer the join.
     if (joined.value && frame.code === 'RATE_LIMITED' && history.loadingOlder.value) history.retryAfter(frame.retryAfterMs ?? 1000)
-    if (joined.value && frame.code === 'RATE_LIMITED' && !frame.clientId) finder.refused()
+    if (joined.value && frame.code === 'SLOW_MODE' && frame.clientId) return outbox.waitThenResend(frame.clientId, frame.retryAfterMs ?? 1000)
     if (joined.value && frame.code === 'RATE_LIMITED') return onRateLimited(frame)
     if (joined.value && RETRY_WITH_BACKOFF.has(frame.code)) return outbox.retryWithBackoff()
     if (joined.value && frame.clientId) return outbox.refuse(frame.clientId, { code: frame.code, message: frame.message })
@@ -238,6 +236,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
 
   function close() {
     history.stop()
+    tools.slowMode.stop()
     typingSignal.stop()
     outbox.stop()
     link.close()
@@ -279,7 +278,9 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     dismissInvite: privateRooms.dismiss,
     rename,
     kick,
-    finder,
+    finder: tools.finder,
+    pins: tools.pins,
+    slowMode: tools.slowMode,
     close,
   }
 }

@@ -5,6 +5,8 @@ import type { Refusal } from '../utils/refusals'
 import type { TimelineEntry } from '../utils/timeline'
 import type { UseHeartbeatLinkReturn } from './useHeartbeatLink.types'
 import type { UseMessageFinderReturn } from './useMessageFinder'
+import type { UsePinnedMessagesReturn } from './usePinnedMessages'
+import type { UseSlowModeReturn } from './useSlowMode'
 import type { PrivateRoomInvite } from './usePrivateRooms'
 
 /**
@@ -139,6 +141,10 @@ export interface UseRoomMembershipReturn {
   kick: (memberId: string, options?: KickOptions) => boolean
   /** Search, and the page around a chosen message (useMessageFinder). */
   finder: UseMessageFinderReturn
+  /** The room's pinned messages (usePinnedMessages). */
+  pins: UsePinnedMessagesReturn
+  /** The room's slow mode and this member's countdown (useSlowMode). */
+  slowMode: UseSlowModeReturn
   /** Stops every timer and listener and closes the link. */
   close: () => void
 }

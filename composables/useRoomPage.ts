@@ -13,7 +13,7 @@ import type { AnnouncedLine } from './useRoomAnnouncer'
  * `useRoomPage()` instead of a chain of props and events.
  */
 /** What the room's screen reads of the membership as it is (useRoomMembership's own refs). */
-type MembershipState = Pick<UseRoomMembershipReturn, 'online' | 'members' | 'users' | 'self' | 'timeline' | 'rttMs' | 'error' | 'typing' | 'hasOlder' | 'loadingOlder' | 'title' | 'owner' | 'peer' | 'invites' | 'finder'>
+type MembershipState = Pick<UseRoomMembershipReturn, 'online' | 'members' | 'users' | 'self' | 'timeline' | 'rttMs' | 'error' | 'typing' | 'hasOlder' | 'loadingOlder' | 'title' | 'owner' | 'peer' | 'invites' | 'finder' | 'pins' | 'slowMode'>
 
 export interface RoomPage extends MembershipState {
   roomId: string

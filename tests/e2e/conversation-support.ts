@@ -3,9 +3,11 @@ import { expect } from '@playwright/test'
 import type { Page } from '@playwright/test'
 import WebSocket from 'ws'
 
-/** Serious and critical findings of axe's default rules on the whole page, in a readable form. */
-export async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze()
+/** Serious and critical findings of axe's default rules on the page (or only within `include`), in a readable form. */
+export async function seriousViolations(page: Page, include?: string[]): Promise<string[]> {
+  const builder = new AxeBuilder({ page })
+  for (const selector of include ?? []) builder.include(selector)
+  const { violations } = await builder.analyze()
   return violations
     .filter(violation => violation.impact === 'serious' || violation.impact === 'critical')
     .flatMap(violation => violation.nodes.map(node => `${violation.id} (${violation.impact}) at ${node.target.join(' ')}: ${node.failureSummary}`))

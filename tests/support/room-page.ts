@@ -6,7 +6,7 @@ import type { HeartbeatSocketStatus } from '~/composables/useHeartbeatSocket'
 import type { PrivateRoomInvite } from '~/composables/usePrivateRooms'
 import type { NotifyState } from '~/composables/useRoomAlerts'
 import type { AnnouncedLine } from '~/composables/useRoomAnnouncer'
-import { useMessageFinder } from '~/composables/useMessageFinder'
+import { useConversationTools } from '~/composables/useConversationTools'
 import { ROOM_PAGE_KEY } from '~/composables/useRoomPage'
 import type { RoomPage } from '~/composables/useRoomPage'
 import type { MemberPresence } from '~/shared/protocol'
@@ -40,6 +40,13 @@ export interface RoomPageValues {
   firstUnreadSeq?: number
 }
 
+/** Search, pins and slow mode as the room has them, over a spy for what they send (the page's `sent`). */
+function conversationTools(selfId: string | undefined, ownerId: string | undefined) {
+  const sent = vi.fn((_frame: unknown) => true)
+  const { finder, pins, slowMode } = useConversationTools({ send: sent, selfId: () => selfId, isOwner: () => ownerId !== undefined && ownerId === selfId })
+  return { finder, pins, slowMode, sent }
+}
+
 /** A room page of fixed values whose actions are spies, as a RoomSession would provide it. */
 export function fakeRoomPage(values: RoomPageValues) {
   const { selfId, selfName, ownerId, ...rest } = values
@@ -66,7 +73,7 @@ export function fakeRoomPage(values: RoomPageValues) {
     notify: shallowRef(rest.notify),
     announcements: shallowRef(rest.announcements ?? []),
     firstUnreadSeq: shallowRef(rest.firstUnreadSeq),
-    finder: useMessageFinder({ send: vi.fn(() => true), selfId: () => selfId }),
+    ...conversationTools(selfId, ownerId),
     send: vi.fn<RoomPage['send']>(),
     leave: vi.fn<RoomPage['leave']>(),
     reconnect: vi.fn<RoomPage['reconnect']>(),
