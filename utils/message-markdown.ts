@@ -65,7 +65,8 @@ export function markdownVNodes(tokens: Token[]): VNodeArrayChildren {
         return
       case 'softbreak':
       case 'hardbreak':
-        top().children.push(h('br'))
+        // A line break stays the character it was: the text is drawn pre-wrap, and copies as written.
+        top().children.push('\n')
         return
       case 'fence':
         // Focusable, so that a keyboard can scroll a long line sideways.

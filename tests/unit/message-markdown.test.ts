@@ -37,7 +37,7 @@ describe('message Markdown against hostile input', () => {
     const hostile = `${'>'.repeat(3_000)} deep\nand after`
     const quotes = renderTimed(hostile)
     expect(quotes.element.querySelector('blockquote')).toBeNull()
-    expect(quotes.element.textContent).toBe(hostile.replace('\n', ''))
+    expect(quotes.element.textContent).toBe(hostile)
     expect(quotes.ms).toBeLessThan(RENDER_BUDGET_MS)
 
     const lists = renderTimed(`${'- '.repeat(3_000)}x`)
