@@ -45,6 +45,8 @@ export interface UseOutboxReturn {
   sendAfterJoin: () => void
   /** The server dropped the chat with this clientId for the rate limit: it goes again once the link's budget allows. */
   rateLimited: (clientId: string) => void
+  /** The server held this message back (slow mode): it goes again, still first in line, after `waitMs`. */
+  waitThenResend: (clientId: string, waitMs: number) => void
   /** A frame failed on the server (INTERNAL, UNAVAILABLE): the message on its way goes again after a backoff delay. */
   retryWithBackoff: () => void
   /**
@@ -178,6 +180,19 @@ export function useOutbox({ storage, roomId, sendChat, paceMs, random, ackTimeou
     sendNext()
   }
 
+  // Nothing after it may overtake it: the whole queue waits, so order is kept.
+  function waitThenResend(clientId: string, waitMs: number) {
+    if (inFlight !== clientId) return
+    settle()
+    stop()
+    holding = true
+    paceTimer = setTimeout(() => {
+      paceTimer = undefined
+      holding = false
+      sendNext()
+    }, waitMs)
+  }
+
   function sendAfterJoin() {
     stop()
     failures = 0
@@ -214,6 +229,7 @@ export function useOutbox({ storage, roomId, sendChat, paceMs, random, ackTimeou
     acknowledge,
     sendAfterJoin,
     rateLimited,
+    waitThenResend,
     retryWithBackoff,
     forgetReplyTarget,
     refuse,

@@ -9,6 +9,7 @@ import { tryOnScopeDispose } from '../utils/scope'
 import { memberActionUrl } from '../utils/socket-url'
 import { withPendingEntries } from '../utils/timeline'
 import { historyRequest, useHistoryPages } from './useHistoryPages'
+import { useConversationTools } from './useConversationTools'
 import { useOutbox } from './useOutbox'
 import { usePrivateRooms } from './usePrivateRooms'
 import { useRoomState } from './useRoomState'
@@ -67,6 +68,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     paceMs: () => (joined.value ? link.sendDelayMs() : undefined),
   })
   const history = useHistoryPages({ room, joined: () => joined.value, request: before => link.send(historyRequest(before)) })
+  const tools = useConversationTools({ send: frame => joined.value && link.send(frame), selfId: () => room.self.value?.id, isOwner: () => room.owner.value !== undefined && room.owner.value === room.self.value?.id })
   const typingSignal = useTypingSignal({
     send: stop => link.send(stop ? { type: 'typing', stop: true } : { type: 'typing' }),
     joined: () => joined.value,
@@ -89,6 +91,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
   }
 
   function handleFrame(frame: ServerFrame) {
+    if (tools.takeFrame(frame)) return
     switch (frame.type) {
       case 'joined': return onJoined(frame)
       case 'pong': return onPong(frame)
@@ -151,6 +154,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     // the message has not gone out, and it goes again after the wait the server
     // names, or a backoff delay. Before, they answer the join.
     if (joined.value && frame.code === 'RATE_LIMITED' && history.loadingOlder.value) history.retryAfter(frame.retryAfterMs ?? 1000)
+    if (joined.value && frame.code === 'SLOW_MODE' && frame.clientId) return outbox.waitThenResend(frame.clientId, frame.retryAfterMs ?? 1000)
     if (joined.value && frame.code === 'RATE_LIMITED') return onRateLimited(frame)
     if (joined.value && RETRY_WITH_BACKOFF.has(frame.code)) return outbox.retryWithBackoff()
     if (joined.value && frame.clientId) return outbox.refuse(frame.clientId, { code: frame.code, message: frame.message })
@@ -244,6 +248,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
 
   function close() {
     history.stop()
+    tools.slowMode.stop()
     typingSignal.stop()
     outbox.stop()
     link.close()
@@ -286,6 +291,9 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     dismissInvite: privateRooms.dismiss,
     rename,
     kick,
+    finder: tools.finder,
+    pins: tools.pins,
+    slowMode: tools.slowMode,
     close,
   }
 }

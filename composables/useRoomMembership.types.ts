@@ -4,6 +4,9 @@ import type { ClientStorage } from '../utils/client-storage'
 import type { Refusal } from '../utils/refusals'
 import type { TimelineEntry } from '../utils/timeline'
 import type { UseHeartbeatLinkReturn } from './useHeartbeatLink.types'
+import type { UseMessageFinderReturn } from './useMessageFinder'
+import type { UsePinnedMessagesReturn } from './usePinnedMessages'
+import type { UseSlowModeReturn } from './useSlowMode'
 import type { PrivateRoomInvite } from './usePrivateRooms'
 
 /**
@@ -145,6 +148,12 @@ export interface UseRoomMembershipReturn {
   rename: (title: string) => boolean
   /** Removes a member (the owner only); `options` as the `kick` frame's. */
   kick: (memberId: string, options?: KickOptions) => boolean
+  /** Search, and the page around a chosen message (useMessageFinder). */
+  finder: UseMessageFinderReturn
+  /** The room's pinned messages (usePinnedMessages). */
+  pins: UsePinnedMessagesReturn
+  /** The room's slow mode and this member's countdown (useSlowMode). */
+  slowMode: UseSlowModeReturn
   /** Stops every timer and listener and closes the link. */
   close: () => void
 }

@@ -15,7 +15,7 @@ import type { ShownContent, UseSealedMessagesReturn } from './useSealedMessages'
  * `useRoomPage()` instead of a chain of props and events.
  */
 /** What the room's screen reads of the membership as it is (useRoomMembership's own refs). */
-type MembershipState = Pick<UseRoomMembershipReturn, 'online' | 'members' | 'users' | 'self' | 'timeline' | 'rttMs' | 'error' | 'typing' | 'hasOlder' | 'loadingOlder' | 'title' | 'owner' | 'peer' | 'invites'>
+type MembershipState = Pick<UseRoomMembershipReturn, 'online' | 'members' | 'users' | 'self' | 'timeline' | 'rttMs' | 'error' | 'typing' | 'hasOlder' | 'loadingOlder' | 'title' | 'owner' | 'peer' | 'invites' | 'finder' | 'pins' | 'slowMode'>
   & Partial<Pick<UseRoomMembershipReturn, 'e2eeSalt'>>
 
 export interface RoomPage extends MembershipState {
@@ -38,6 +38,8 @@ export interface RoomPage extends MembershipState {
   maxRetries: Readonly<Ref<number>>
   /** The bell's state; undefined: no bell. */
   notify: Readonly<Ref<NotifyState | undefined>>
+  /** Where "New messages" goes on coming back: the first seq this browser had not shown (useUnreadLine). */
+  firstUnreadSeq: Readonly<Ref<number | undefined>>
   /** What the live region has said (useRoomAnnouncer). */
   announcements: Readonly<Ref<AnnouncedLine[]>>
   /** `attachments` only when files go with it; the text is then their caption and may be empty. */

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
+import { nextTick } from 'vue'
 import RoomMessageList from '~/components/room/RoomMessageList.vue'
 import type { PendingEntry, TimelineEntry } from '~/utils/timeline'
 
@@ -81,5 +82,30 @@ describe('RoomMessageList', () => {
     const item = wrapper.findAll('[data-testid="message-item"]')[1]
     expect(item?.element).toBe(element)
     expect(item?.attributes('data-delivery')).toBe('sent')
+  })
+})
+
+describe('RoomMessageList unread line', () => {
+  it('draws "New messages" above the first unread message, once, and the message opens its own group', () => {
+    const timeline = [chat(1), chat(2), chat(3), chat(4)]
+    const wrapper = mount(RoomMessageList, { props: { timeline, firstUnreadSeq: 3 } })
+    const dividers = wrapper.findAll('[data-testid="unread-divider"]')
+    expect(dividers).toHaveLength(1)
+    expect(dividers[0]!.text()).toBe('New messages')
+    const after = dividers[0]!.element.nextElementSibling as HTMLElement
+    expect(after.dataset.messageId).toBe('m3')
+    expect(after.querySelector('.message-item__sender')).not.toBeNull()
+  })
+
+  it('no line without an unread seq, or when that message is not loaded', () => {
+    expect(mount(RoomMessageList, { props: { timeline: [chat(1), chat(2)] } }).find('[data-testid="unread-divider"]').exists()).toBe(false)
+    expect(mount(RoomMessageList, { props: { timeline: [chat(1), chat(2)], firstUnreadSeq: 9 } }).find('[data-testid="unread-divider"]').exists()).toBe(false)
+  })
+
+  it('draws far enough back to show a first unread message older than the newest hundred', async () => {
+    const timeline = Array.from({ length: 130 }, (_, index) => chat(index + 1))
+    const wrapper = mount(RoomMessageList, { props: { timeline, firstUnreadSeq: 20 } })
+    await nextTick()
+    expect(wrapper.find('[data-testid="unread-divider"]').exists()).toBe(true)
   })
 })

@@ -4,6 +4,7 @@ import { shallowRef } from 'vue'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import RoomSession from '~/components/room/RoomSession.vue'
 import { useHeartbeatSocket } from '~/composables/useHeartbeatSocket'
+import { useConversationTools } from '~/composables/useConversationTools'
 
 vi.mock('~/composables/useHeartbeatSocket', () => ({ useHeartbeatSocket: vi.fn() }))
 
@@ -31,6 +32,7 @@ function fakeSocket() {
     peer: shallowRef<{ id: string, name: string }>(),
     invites: shallowRef([]),
     privateRoom: shallowRef<{ roomId: string }>(),
+    ...useConversationTools({ send: vi.fn(() => true), selfId: () => 'u1', isOwner: () => false }),
     send: vi.fn(() => true),
     leave: vi.fn(),
     reconnect: vi.fn(),

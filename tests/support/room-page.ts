@@ -7,6 +7,7 @@ import type { HeartbeatSocketStatus } from '~/composables/useHeartbeatSocket'
 import type { PrivateRoomInvite } from '~/composables/usePrivateRooms'
 import type { NotifyState } from '~/composables/useRoomAlerts'
 import type { AnnouncedLine } from '~/composables/useRoomAnnouncer'
+import { useConversationTools } from '~/composables/useConversationTools'
 import { ROOM_PAGE_KEY } from '~/composables/useRoomPage'
 import type { RoomPage } from '~/composables/useRoomPage'
 import type { MemberPresence } from '~/shared/protocol'
@@ -38,6 +39,14 @@ export interface RoomPageValues {
   peer?: { id: string, name: string }
   invites?: PrivateRoomInvite[]
   announcements?: AnnouncedLine[]
+  firstUnreadSeq?: number
+}
+
+/** Search, pins and slow mode as the room has them, over a spy for what they send (the page's `sent`). */
+function conversationTools(selfId: string | undefined, ownerId: string | undefined) {
+  const sent = vi.fn((_frame: unknown) => true)
+  const { finder, pins, slowMode } = useConversationTools({ send: sent, selfId: () => selfId, isOwner: () => ownerId !== undefined && ownerId === selfId })
+  return { finder, pins, slowMode, sent }
 }
 
 /** A room page of fixed values whose actions are spies, as a RoomSession would provide it. */
@@ -66,6 +75,8 @@ export function fakeRoomPage(values: RoomPageValues) {
     invites: shallowRef(rest.invites ?? []),
     notify: shallowRef(rest.notify),
     announcements: shallowRef(rest.announcements ?? []),
+    firstUnreadSeq: shallowRef(rest.firstUnreadSeq),
+    ...conversationTools(selfId, ownerId),
     send: vi.fn<RoomPage['send']>(),
     leave: vi.fn<RoomPage['leave']>(),
     reconnect: vi.fn<RoomPage['reconnect']>(),
