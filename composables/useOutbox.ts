@@ -184,13 +184,18 @@ export function useOutbox({ storage, roomId, sendChat, paceMs, random, ackTimeou
   function waitThenResend(clientId: string, waitMs: number) {
     if (inFlight !== clientId) return
     settle()
+    holdFor(waitMs)
+  }
+
+  /** The queue sends nothing for `ms`, then goes on from its head. */
+  function holdFor(ms: number) {
     stop()
     holding = true
     paceTimer = setTimeout(() => {
       paceTimer = undefined
       holding = false
       sendNext()
-    }, waitMs)
+    }, ms)
   }
 
   function sendAfterJoin() {
@@ -200,13 +205,7 @@ export function useOutbox({ storage, roomId, sendChat, paceMs, random, ackTimeou
   }
 
   function retryWithBackoff() {
-    stop()
-    holding = true
-    paceTimer = setTimeout(() => {
-      paceTimer = undefined
-      holding = false
-      sendNext()
-    }, backoffDelay(++failures, RETRY_BACKOFF, random))
+    holdFor(backoffDelay(++failures, RETRY_BACKOFF, random))
   }
 
   function stop() {

@@ -3,6 +3,7 @@ import { request } from 'node:http'
 import type { ClientRequest, IncomingMessage } from 'node:http'
 import type { ServerFrame } from '../../shared/protocol'
 import type { TestClient } from './ws-client'
+import { frameQueue } from './frame-queue'
 
 /** One SSE event as the stream carried it. */
 export interface StreamEvent { event: string, id?: string, data: string }
@@ -100,8 +101,6 @@ function postRaw(url: URL, body: string, options: { origin?: string, localAddres
   })
 }
 
-type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>
-
 /**
  * A client of the fallback transport with the `ws` test client's surface
  * (frames, send, next, closed, close), so one scenario runs over either:
@@ -111,20 +110,18 @@ export async function connectStream(baseUrl: string, options: StreamClientOption
   const stream = await openStream(baseUrl, options)
   if (stream.response.statusCode !== 200) throw new Error(`the stream was refused with ${stream.response.statusCode}`)
   const { events } = stream
-  const frames: ServerFrame[] = []
-  const taken = new Map<string, number>()
-  let wake: (() => void) | undefined
+  const queue = frameQueue()
   let resolveClosed: (code: number) => void = () => {}
   const closed = new Promise<number>((resolve) => { resolveClosed = resolve })
   let seen = 0
   const take = () => {
     for (; seen < events.length; seen++) {
       const event = events[seen]!
-      if (event.event === 'message') frames.push(JSON.parse(event.data) as ServerFrame)
+      if (event.event === 'message') queue.push(JSON.parse(event.data) as ServerFrame)
       else if (event.event === 'close') resolveClosed((JSON.parse(event.data) as { code: number }).code)
       else if (event.event === 'gone') resolveClosed(1006)
     }
-    wake?.()
+    queue.poke()
   }
   stream.onEvent(take)
   stream.response.once('close', () => resolveClosed(1006))
@@ -144,16 +141,16 @@ export async function connectStream(baseUrl: string, options: StreamClientOption
   })
   stream.onEvent(take)
   take()
-  let queue = Promise.resolve()
+  let posting = Promise.resolve()
   const lastEventId = () => events.findLast(event => event.id !== undefined)?.id
   return {
     session,
     events,
-    frames,
+    frames: queue.frames,
     closed,
     lastEventId,
     send: (frame) => {
-      queue = queue.then(() => postFrames(baseUrl, session, [frame], { origin: options.origin, localAddress: options.localAddress }).then(() => {}))
+      posting = posting.then(() => postFrames(baseUrl, session, [frame], { origin: options.origin, localAddress: options.localAddress }).then(() => {}))
     },
     post: (batch, postOptions = {}) => postFrames(baseUrl, postOptions.session ?? session, batch, { origin: postOptions.origin ?? options.origin, localAddress: postOptions.localAddress ?? options.localAddress }),
     // As a socket's close: the session ends at once, then the stream is dropped.
@@ -161,29 +158,10 @@ export async function connectStream(baseUrl: string, options: StreamClientOption
       const url = new URL('/ws/send', baseUrl)
       url.searchParams.set('session', session)
       url.searchParams.set('close', '1')
-      void queue.then(() => postRaw(url, '[]', options)).finally(() => stream.req.destroy())
+      void posting.then(() => postRaw(url, '[]', options)).finally(() => stream.req.destroy())
     },
     terminate: () => stream.req.destroy(),
-    async next(type, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs
-      for (;;) {
-        const from = taken.get(type) ?? 0
-        const index = frames.findIndex((frame, i) => i >= from && frame.type === type)
-        if (index >= 0) {
-          taken.set(type, index + 1)
-          return frames[index] as FrameOf<typeof type>
-        }
-        const left = deadline - Date.now()
-        if (left <= 0) throw new Error(`no "${type}" frame within ${timeoutMs} ms; got ${JSON.stringify(frames.slice(-5))}`)
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left)
-          wake = () => {
-            clearTimeout(timer)
-            resolve()
-          }
-        })
-      }
-    },
+    next: queue.next,
   }
 }
 

@@ -2,7 +2,8 @@ import WebSocket from 'ws'
 import type { ClientOptions } from 'ws'
 import type { ServerFrame } from '../../shared/protocol'
 
-type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>
+import { frameQueue } from './frame-queue'
+import type { FrameOf } from './frame-queue'
 
 export interface TestClient {
   ws: WebSocket
@@ -24,13 +25,8 @@ const openClients = new Set<WebSocket>()
 export async function connect(url: string, options: ClientOptions = {}): Promise<TestClient> {
   const ws = new WebSocket(url, options)
   openClients.add(ws)
-  const frames: ServerFrame[] = []
-  const taken = new Map<string, number>()
-  let wake: (() => void) | undefined
-  ws.on('message', (data) => {
-    frames.push(JSON.parse(data.toString()) as ServerFrame)
-    wake?.()
-  })
+  const queue = frameQueue()
+  ws.on('message', data => queue.push(JSON.parse(data.toString()) as ServerFrame))
   const closed = new Promise<number>(resolve => ws.once('close', (code) => {
     openClients.delete(ws)
     resolve(code)
@@ -41,31 +37,12 @@ export async function connect(url: string, options: ClientOptions = {}): Promise
   })
   return {
     ws,
-    frames,
+    frames: queue.frames,
     closed,
     send: frame => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
     close: () => ws.close(),
     terminate: () => ws.terminate(),
-    async next(type, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs
-      for (;;) {
-        const from = taken.get(type) ?? 0
-        const index = frames.findIndex((frame, i) => i >= from && frame.type === type)
-        if (index >= 0) {
-          taken.set(type, index + 1)
-          return frames[index] as FrameOf<typeof type>
-        }
-        const left = deadline - Date.now()
-        if (left <= 0) throw new Error(`no "${type}" frame within ${timeoutMs} ms; got ${JSON.stringify(frames.slice(-5))}`)
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left)
-          wake = () => {
-            clearTimeout(timer)
-            resolve()
-          }
-        })
-      }
-    },
+    next: queue.next,
   }
 }
 
