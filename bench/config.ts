@@ -57,6 +57,8 @@ export interface BenchConfig {
   /** Hard stop for the whole run. */
   maxMinutes: number
   quick: boolean
+  /** Also the other benchmarks (files, big answers, search, metrics, cluster, fallback, e2ee) after the load; a full run does. */
+  extras: boolean
 }
 
 const FULL: BenchConfig = {
@@ -87,6 +89,7 @@ const FULL: BenchConfig = {
   lobbyWindowMs: 10000,
   maxMinutes: 30,
   quick: false,
+  extras: true,
 }
 
 /** A few hundred connections: for the smoke test and for trying things out. */
@@ -110,10 +113,12 @@ const QUICK: Partial<BenchConfig> = {
   out: 'bench/results/quick.json',
   maxMinutes: 3,
   quick: true,
+  extras: false,
 }
 
 const OPTIONS = {
   'quick': { type: 'boolean' },
+  'no-extras': { type: 'boolean' },
   'connections': { type: 'string' },
   'steps': { type: 'string' },
   'big-room': { type: 'string' },
@@ -145,6 +150,7 @@ const OPTIONS = {
 
 export const USAGE = `npm run bench -- [options]      (each option also as BENCH_<NAME>, e.g. BENCH_CONNECTIONS=2500)
   --quick                 a few hundred connections, small steps (the smoke test's setting)
+  --no-extras             only the load, not the other benchmarks a full run ends with
   --connections N         open at most N connections (steps: the default ones below N, then N)
   --steps a,b,c           connection counts to measure at (default 1000,2500,5000,10000)
   --big-room N            members of the big room (default 1000); --room-size N: the other rooms (50)
@@ -223,6 +229,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   if (str('server-entry')) config.serverEntry = str('server-entry')!
   if (get('build')) config.build = 'always'
   if (get('no-build')) config.build = 'never'
+  if (get('no-extras')) config.extras = false
   if (str('out')) config.out = str('out')!
   if (get('docs')) config.docs = true
   if (get('cpu-prof')) config.cpuProf = true
