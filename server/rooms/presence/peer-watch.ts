@@ -30,6 +30,7 @@ export interface PeerWatchOptions {
 export class PeerWatch {
   private alivePeers = new Set<string>()
   private readonly deadPeers = new Set<string>()
+  private firstBeat: Promise<void> | undefined
   private lastBeatAt = Number.NEGATIVE_INFINITY
   private lastFlushAt = Date.now()
   private wasReady = true
@@ -57,6 +58,19 @@ export class PeerWatch {
     for (const peerId of peerIds) {
       if (peerId !== peers.instanceId && !this.alivePeers.has(peerId)) return this.beat(Date.now())
     }
+  }
+
+  /**
+   * Resolves once this process has beaten at least once: its record in a
+   * room must not name it before its peers can see it live, or one that
+   * reads the record first takes it for dead.
+   */
+  beaten(): Promise<void> {
+    this.firstBeat ??= this.beat(Date.now()).catch((error: unknown) => {
+      this.firstBeat = undefined
+      throw error
+    })
+    return this.firstBeat
   }
 
   /** The peers heard from lately (this process not among them). */

@@ -8,33 +8,9 @@ import { PeerWatch } from './peer-watch'
 import { PresenceBatcher } from './presence-batcher'
 import type { PresenceDelta } from './presence-batcher'
 import { RoomView } from './room-view'
+import type { PresenceTrackerOptions } from './tracker-options'
 
-export interface PresenceTrackerOptions {
-  windowMs: number
-  /**
-   * How long a membership lasts without any sign of life (a ping, a chat, a
-   * join with its token). Being offline is not leaving: this is the room's
-   * lifetime for its members, not a presence timeout.
-   */
-  memberTtlMs: number
-  /** The TTL of a member that never pinged after joining (a join and nothing else costs little to remove). */
-  neverPingedMemberTtlMs: number
-  emptyRoomGraceMs: number
-  presenceMergeMs: number
-  /** Rooms an idle pass looks at, at most: what a pass costs the store is bounded, however many rooms there are. */
-  idleRoomsPerPass?: number
-  /** Writes one serialized frame to every socket of the room on this process. */
-  broadcast: (roomId: string, data: string) => void
-  /** Removes a member whose TTL ran out, the same way a leave does. */
-  expireMember: (roomId: string, memberId: string) => Promise<void>
-  log: (message: string) => void
-  /** Keeps the lobby index in step: counts as the view tells them, a change seen without a view, a room deleted. */
-  lobby?: {
-    countsChanged: (roomId: string, online: number, members: number) => void
-    roomChanged: (roomId: string) => void
-    roomGone: (roomId: string) => void
-  }
-}
+export type { PresenceTrackerOptions } from './tracker-options'
 
 type PresenceEvent = Extract<RoomEvent, { kind: 'presence' | 'presence-state' | 'away' | 'left' }>
 
@@ -227,8 +203,10 @@ export class PresenceTracker {
     if (!peers || name === undefined) return
     const active = this.local.isActive(roomId, memberId)
     const failed = (error: unknown) => this.options.log(`telling peers failed: ${String(error)}`)
-    peers.writeLive(roomId, [[memberId, active]]).catch(failed)
-    this.store.publish(roomId, { kind: 'presence', member: { id: memberId, name, active }, instance: this.instanceId }).catch(failed)
+    void this.watch.beaten().then(() => Promise.all([
+      peers.writeLive(roomId, [[memberId, active]]),
+      this.store.publish(roomId, { kind: 'presence', member: { id: memberId, name, active }, instance: this.instanceId }),
+    ])).catch(failed)
   }
 
   /** Sets what the view says of a member from what this process and its peers hold. */
@@ -276,6 +254,8 @@ export class PresenceTracker {
   private async readRoom(roomId: string): Promise<MemberRecord[]> {
     const peers = this.store.peers
     if (!peers) return this.store.listMembers(roomId)
+    // This process is seen live before it is first heard of in a room.
+    await this.watch.beaten()
     const [members, live] = await Promise.all([this.store.listMembers(roomId), peers.readLive(roomId)])
     await this.watch.learn(live.keys())
     const alive = this.watch.alive()
