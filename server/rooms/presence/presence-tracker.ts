@@ -10,8 +10,6 @@ import type { PresenceDelta } from './presence-batcher'
 import { RoomView } from './room-view'
 import type { PresenceTrackerOptions } from './tracker-options'
 
-export type { PresenceTrackerOptions } from './tracker-options'
-
 type PresenceEvent = Extract<RoomEvent, { kind: 'presence' | 'presence-state' | 'away' | 'left' }>
 
 /**
