@@ -68,6 +68,7 @@ export interface RoomRecords {
    * itself ended meanwhile and is made anew.
    */
   openPrivateRoom(room: RoomRecord & { private: PrivateRoom }, maxRooms: number): Promise<{ room: RoomRecord, created: boolean } | 'server-full'>
+  /** Every room; a shared store may also list a room whose keys just expired, which the idle pass then drops. */
   listRoomIds(): Promise<string[]>
   /** How many rooms there are, in O(1) (for health): may count rooms that expired since the last idle sweep. */
   countRooms(): Promise<number>
