@@ -129,6 +129,20 @@ describe('heartbeat', () => {
     clearInterval(keepAlive)
   })
 
+  it('a member who left stays gone when its socket closes after the leave', async () => {
+    createHub()
+    const ada = await join('lobby', 'Ada')
+    const bob = await join('lobby', 'Bob')
+    hub.receive(bob.conn, '{"type":"leave"}')
+    await vi.advanceTimersByTimeAsync(200)
+    hub.close(bob.conn)
+    await vi.advanceTimersByTimeAsync(500)
+    const last = ada.conn.of('presence').at(-1)
+    expect(last).toMatchObject({ online: 1, members: 1 })
+    expect(ada.conn.of('presence').some(frame => frame.left.includes(bob.joined.you.id))).toBe(true)
+    expect(ada.conn.of('presence').filter(frame => frame.changed.some(member => member.id === bob.joined.you.id && !member.active))).toEqual([])
+  })
+
   it('a closed socket drops out of online at once, without waiting for the window', async () => {
     createHub()
     const ada = await join('lobby', 'Ada')

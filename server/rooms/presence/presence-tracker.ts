@@ -133,6 +133,8 @@ export class PresenceTracker {
   /** A presence event from any process (this one included) updates the view, if there is one. */
   apply(roomId: string, event: PresenceEvent): void {
     if (event.kind === 'left') {
+      // Gone for good: its sockets closing next must not bring it back as offline.
+      this.local.release(roomId, event.memberId)
       this.peers.forgetMember(roomId, event.memberId)
       const view = this.builtViews.get(roomId)
       if (view?.delete(event.memberId)) this.batcher.left(roomId, event.memberId)
@@ -191,7 +193,7 @@ export class PresenceTracker {
   private changedHere(roomId: string, memberId: string, name?: string): void {
     const view = this.builtViews.get(roomId)
     const known = name ?? this.local.nameOf(roomId, memberId) ?? view?.get(memberId)?.name
-    if (view && known !== undefined) this.set(roomId, view, memberId, known)
+    if (view?.has(memberId) && known !== undefined) this.set(roomId, view, memberId, known)
     else if (!view) this.options.lobby?.roomChanged(roomId)
     if (known !== undefined) this.tellPeers(roomId, memberId, known)
   }
