@@ -94,7 +94,7 @@ export class RedisLink implements RoomBus, StoreCoordination {
       this.handler(roomId, event)
     }
     this.subscriber.on(this.settings.cluster ? 'smessage' : 'message', relay)
-    if (this.settings.cluster) this.shards = watchShards(this.subscriber, roomId => this.options.onEventsMissed?.(roomId), options.log)
+    if (this.settings.cluster) this.shards = watchShards(this.subscriber, roomId => this.options.onEventsMissed?.(roomId), options.log, async roomId => Number(await this.redis.get(roomKeys(roomId).seq) ?? 0))
   }
 
   // A URL naming one node of a cluster would start, then answer MOVED for

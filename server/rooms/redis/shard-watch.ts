@@ -37,7 +37,10 @@ export interface ShardWatch {
  * was just handing its shard over) is found by the next chat's seq
  * (inSequence); other events missed that way (presence, an edit) are not.
  */
-export function watchShards(subscriber: Redis, onEventsMissed: (roomId: string) => void, log: (message: string) => void): ShardWatch {
+/** After the subscribers are ready again, the rooms' seqs are read again this long after, and again. */
+const RECHECK_AFTER_MS = [1000, 3000]
+
+export function watchShards(subscriber: Redis, onEventsMissed: (roomId: string) => void, log: (message: string) => void, readSeq: (roomId: string) => Promise<number>): ShardWatch {
   const cluster = subscriber as unknown as { slots: string[][] }
   /** roomId -> the node its channel is read from (undefined before the slot map is known). */
   const readFrom = new Map<string, string | undefined>()
@@ -45,7 +48,21 @@ export function watchShards(subscriber: Redis, onEventsMissed: (roomId: string) 
   const lastSeq = new Map<string, number>()
   const nodeOf = (roomId: string) => cluster.slots[calculateSlot(roomKeys(roomId).channel)]?.[0]
 
+  // A chat published while the subscriber moved, with none after it, shows
+  // no gap to inSequence: once the move settles, each room's seq in the
+  // store is read again (a command per room, only after a move), and a room
+  // whose store is ahead of what was heard joins again.
+  const recheck = async () => {
+    for (const roomId of [...lastSeq.keys()]) {
+      const stored = await readSeq(roomId).catch(() => undefined)
+      const heard = lastSeq.get(roomId)
+      if (stored === undefined || heard === undefined || stored <= heard) continue
+      lastSeq.delete(roomId)
+      onEventsMissed(roomId)
+    }
+  }
   subscriber.on('subscribersReady', () => {
+    for (const delay of RECHECK_AFTER_MS) setTimeout(() => void recheck(), delay).unref?.()
     const missed: string[] = []
     for (const [roomId, before] of readFrom) {
       const now = nodeOf(roomId)
