@@ -182,9 +182,11 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
     return decodeMember(roomId, await this.run('TOUCH_MEMBER', [k.members, k.seen], memberId, at) as MemberReply | null)
   }
 
+  // One command for the whole room: XX leaves out members no longer held
+  // (a removal takes a member out of `seen`), GT never moves one back.
   async touchMembers(roomId: string, memberIds: string[], at: number) {
-    const k = roomKeys(roomId)
-    await this.run('TOUCH_MEMBERS', [k.members, k.seen], at, ...memberIds)
+    if (memberIds.length === 0) return
+    await this.redis.zadd(roomKeys(roomId).seen, 'XX', 'GT', ...memberIds.flatMap(id => [at, id]))
   }
 
   async appendMessage(message: NewChatMessage) {

@@ -11,14 +11,6 @@ redis.call('ZADD', KEYS[2], 'GT', ARGV[2], ARGV[1])
 return {json, seen}
 `
 
-/** KEYS: members, seen. ARGV: at, memberIds... Members no longer held are skipped. */
-export const TOUCH_MEMBERS = `
-for i = 2, #ARGV do
-  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then redis.call('ZADD', KEYS[2], 'GT', ARGV[1], ARGV[i]) end
-end
-return 0
-`
-
 /**
  * KEYS: members, seen. ARGV: since ('-inf' for any), cutoff. Members last
  * seen in [since, cutoff), as member replies.
