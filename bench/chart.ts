@@ -1,3 +1,4 @@
+import { instancesOf } from './config.js'
 import type { ServerKind } from './config.js'
 import { mib, redisAt } from './report.js'
 import type { BenchResult } from './report.js'
@@ -18,6 +19,9 @@ const STYLE: Record<ServerKind, { color: string, dash?: string }> = {
   'baseline': { color: '#495057', dash: '6 4' },
   'app-2x': { color: '#7048e8', dash: '2 3' },
   'app-4x': { color: '#d6336c', dash: '1 3' },
+  'cluster-1x': { color: '#0ca678', dash: '6 2' },
+  'cluster-2x': { color: '#1098ad', dash: '6 2' },
+  'cluster-4x': { color: '#1c7ed6', dash: '6 2' },
 }
 
 function escape(text: string): string {
@@ -92,7 +96,7 @@ function latencySeries(servers: BenchResult['servers'], read: (r: ServerResult) 
 /** One series per kind, and one for a redis-server that two instances share. */
 function perServer(servers: BenchResult['servers'], read: (r: ServerResult) => [number, number][], readRedis: (r: ServerResult) => [number, number | undefined][]): Series[] {
   return ran(servers).flatMap(([kind, result]) => {
-    const series: Series[] = [{ name: kind.endsWith('x') ? `${kind} (${kind.slice(4, -1)} instances)` : kind, ...STYLE[kind], points: read(result) }]
+    const series: Series[] = [{ name: kind.endsWith('x') ? `${kind} (${instancesOf(kind)} instance${instancesOf(kind) === 1 ? '' : 's'})` : kind, ...STYLE[kind], points: read(result) }]
     const redis = readRedis(result).filter((point): point is [number, number] => point[1] !== undefined)
     if (redis.length > 0) series.push({ name: `${kind}'s redis-server`, color: REDIS, dash: STYLE[kind].dash, points: redis })
     return series

@@ -5,10 +5,15 @@ import { parseArgs } from 'node:util'
  * NUXT_STORE=memory, the raw `ws` baseline, and two app instances sharing
  * rooms through one redis-server.
  */
-export const SERVER_KINDS = ['app', 'app-memory', 'baseline', 'app-2x', 'app-4x'] as const
+export const SERVER_KINDS = ['app', 'app-memory', 'baseline', 'app-2x', 'app-4x', 'cluster-1x', 'cluster-2x', 'cluster-4x'] as const
 /** The kinds the chat-throughput phase runs against: one app process, each store. */
 export const CHAT_KINDS: readonly ServerKind[] = ['app', 'app-memory']
 export type ServerKind = typeof SERVER_KINDS[number]
+
+/** The app processes a kind runs: the N of `app-Nx` and `cluster-Nx`, else one. */
+export function instancesOf(kind: ServerKind): number {
+  return Number(/-(\d+)x$/.exec(kind)?.[1] ?? 1)
+}
 
 export interface BenchConfig {
   /** Connection counts to measure at, ascending; the last is the most the run opens. */
@@ -76,7 +81,7 @@ const FULL: BenchConfig = {
   chatRate: 5000,
   chatRooms: 100,
   chatSeconds: 20,
-  servers: SERVER_KINDS.filter(kind => kind !== 'app-4x'),
+  servers: ['app', 'app-memory', 'baseline', 'app-2x'],
   serverEntry: '.output/server/index.mjs',
   build: 'if-missing',
   out: 'bench/results/latest.json',
@@ -162,10 +167,12 @@ export const USAGE = `npm run bench -- [options]      (each option also as BENCH
   --concurrency N         sockets opened at once (default 100)
   --chat-rate N           chat messages a second in the throughput phase (default 5000), over
   --chat-rooms N          this many rooms (default 100), for --chat-seconds N (default 20)
-  --servers LIST          which of app,app-memory,baseline,app-2x,app-4x to run, in that order (default all but app-4x;
+  --servers LIST          which of app,app-memory,baseline,app-2x,app-4x,cluster-1x,cluster-2x,cluster-4x
+                          to run, in that order (default app,app-memory,baseline,app-2x;
                           app: rooms in SQLite, the default; app-memory: NUXT_STORE=memory;
                           app-2x, app-4x: two or four app instances on one redis-server, clients
-                          taking them in turn)
+                          taking them in turn; cluster-Nx: N instances on a Redis Cluster of
+                          three masters and three replicas)
   --server-entry PATH     the built app (default .output/server/index.mjs)
   --build / --no-build    always build the app first / never (default: build if missing)
   --out PATH              results JSON (default bench/results/latest.json)

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { startRedisCluster } from '../tests/support/redis-cluster.js'
+import { instancesOf } from './config.js'
 import type { BenchConfig, ServerKind } from './config.js'
 import { spawnServer, startNodeServer } from './servers.js'
 import type { ChildServer } from './servers.js'
@@ -20,10 +22,10 @@ export interface Deployment {
   wsUrls: string[]
   /** The processes that serve the sockets; their CPU and RSS are added up. */
   servers: ChildServer[]
-  /** Processes the servers lean on, measured apart (the redis-server of app-2x). */
+  /** Processes the servers lean on, measured apart (the redis-server of app-2x, the cluster's nodes). */
   sidecars: ChildServer[]
-  /** The redis-server the instances share, for its INFO. */
-  redisUrl?: string
+  /** The redis-server the instances share, or the cluster's masters, for their INFO. */
+  redisUrls: string[]
   /** The app's NUXT_DATA_DIR (kind `app`): a temp folder, removed by stop(). */
   dataDir?: string
   /** Stops every process of the deployment; safe to call twice. */
@@ -51,6 +53,29 @@ async function startRedis(): Promise<{ server: ChildServer, url: string }> {
   return { server, url: `redis://127.0.0.1:${port}` }
 }
 
+async function startOneRedis(deployment: Deployment): Promise<Record<string, string>> {
+  const redis = await startRedis()
+  deployment.sidecars.push(redis.server)
+  deployment.redisUrls.push(redis.url)
+  return { NUXT_REDIS_URL: redis.url }
+}
+
+/** Three masters and three replicas (tests/support/redis-cluster.ts); each node is a sidecar, the masters are read for INFO. */
+async function startCluster(deployment: Deployment): Promise<Record<string, string>> {
+  const cluster = await startRedisCluster()
+  const stopServers = deployment.stop
+  deployment.stop = async () => {
+    await stopServers()
+    await cluster.stop()
+  }
+  await cluster.waitHealthy()
+  for (const node of cluster.nodes) {
+    deployment.sidecars.push({ name: `redis-${node.port}`, pid: node.process.pid ?? -1, output: () => '', stop: () => cluster.kill(node.port) })
+  }
+  deployment.redisUrls.push(...(await cluster.roles()).masters.map(port => `redis://127.0.0.1:${port}`))
+  return { NUXT_REDIS_URL: cluster.url, NUXT_REDIS_CLUSTER: 'true' }
+}
+
 /** The app connects to Redis after it listens; a join before that would be refused with UNAVAILABLE. */
 async function untilRedisReady(server: ChildServer): Promise<void> {
   for (let waited = 0; !server.output().includes('"event":"store_ready"'); waited += 50) {
@@ -66,6 +91,7 @@ export async function deploy(kind: ServerKind, config: BenchConfig, extraEnv: Re
     wsUrls: [],
     servers: [],
     sidecars: [],
+    redisUrls: [],
     dataDir: kind === 'app' ? mkdtempSync(join(tmpdir(), 'hb-bench-data-')) : undefined,
     // Servers first, so they do not log a lost Redis on the way out, and close their database.
     stop: async () => {
@@ -83,11 +109,9 @@ export async function deploy(kind: ServerKind, config: BenchConfig, extraEnv: Re
     else if (kind === 'app') addServer(await startNodeServer(kind, resolve(config.serverEntry), config, { ...extraEnv, NUXT_DATA_DIR: deployment.dataDir! }))
     else if (kind === 'app-memory') addServer(await startNodeServer(kind, resolve(config.serverEntry), config, { ...extraEnv, NUXT_STORE: 'memory' }))
     else {
-      const redis = await startRedis()
-      deployment.sidecars.push(redis.server)
-      deployment.redisUrl = redis.url
-      for (let i = 1; i <= Number(kind.slice(4, -1)); i++) {
-        const instance = await startNodeServer(`${kind}-${i}`, resolve(config.serverEntry), config, { ...extraEnv, NUXT_REDIS_URL: redis.url })
+      const redisEnv = kind.startsWith('cluster') ? await startCluster(deployment) : await startOneRedis(deployment)
+      for (let i = 1; i <= instancesOf(kind); i++) {
+        const instance = await startNodeServer(`${kind}-${i}`, resolve(config.serverEntry), config, { ...extraEnv, ...redisEnv })
         addServer(instance)
         await untilRedisReady(instance.server)
       }

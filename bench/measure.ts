@@ -137,15 +137,22 @@ export function round(value: number, digits: number): number {
   return Math.round(value * scale) / scale
 }
 
-/** Commands the deployment's redis-server has processed so far (INFO stats; a script's own commands count). */
-export async function redisCommands(deployment: { redisUrl?: string }): Promise<number | undefined> {
-  if (!deployment.redisUrl) return undefined
-  const redis = new Redis(deployment.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
-  try {
-    await redis.connect()
-    return Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))?.[1])
-  }
-  finally {
-    redis.disconnect()
-  }
+/**
+ * Commands the deployment's redis-servers have processed so far (INFO stats;
+ * a script's own commands count), summed over the masters: a replica's copy
+ * of the same writes is not more traffic from the app.
+ */
+export async function redisCommands(deployment: { redisUrls: string[] }): Promise<number | undefined> {
+  if (deployment.redisUrls.length === 0) return undefined
+  const counts = await Promise.all(deployment.redisUrls.map(async (url) => {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 })
+    try {
+      await redis.connect()
+      return Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))?.[1])
+    }
+    finally {
+      redis.disconnect()
+    }
+  }))
+  return counts.reduce((a, b) => a + b, 0)
 }

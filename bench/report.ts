@@ -8,7 +8,7 @@ import type { HeartbeatLoad, ServerResult, StepResult } from './result-types.js'
 export interface Machine { nproc: number, cpuModel: string, memoryGiB: number, node: string, kernel: string }
 
 /** The comparisons the headline prints: the app against the floor, the SQLite store against memory, and two instances against one. */
-export const RATIOS = [['app', 'baseline'], ['app', 'app-memory'], ['app-2x', 'app'], ['app-4x', 'app']] as const satisfies readonly (readonly [ServerKind, ServerKind])[]
+export const RATIOS = [['app', 'baseline'], ['app', 'app-memory'], ['app-2x', 'app'], ['app-4x', 'app'], ['cluster-1x', 'app'], ['cluster-2x', 'app'], ['cluster-4x', 'app']] as const satisfies readonly (readonly [ServerKind, ServerKind])[]
 export type RatioName = `${typeof RATIOS[number][0]}/${typeof RATIOS[number][1]}`
 
 /** One figure for each server kind that ran, and the ratios between them: `{ metric, app, baseline, 'app-2x', 'app/baseline', 'app-2x/app' }`. */
@@ -64,12 +64,13 @@ function total(servers: number | undefined, redis: number | undefined): number |
   return servers === undefined ? undefined : round(servers + (redis ?? 0), 1)
 }
 
-/** CPU, and RSS above its idle, of the redis-server that two instances share, under a load. */
+/** CPU, and RSS above its idle, of the redis-servers the instances share (one, or a cluster's six), under a load. */
 export function redisAt(result: ServerResult, load: HeartbeatLoad | undefined): { percent: number, rssAboveIdleBytes: number } | undefined {
-  const redis = load?.cpu.sidecars.find(sidecar => sidecar.name === 'redis')
-  const before = result.sidecarRssBeforeBytes.redis
-  if (!redis || before === undefined) return undefined
-  return { percent: redis.percent, rssAboveIdleBytes: redis.rssMedianBytes - before }
+  const redis = load?.cpu.sidecars ?? []
+  const before = Object.values(result.sidecarRssBeforeBytes)
+  if (redis.length === 0 || before.length === 0) return undefined
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
+  return { percent: round(sum(redis.map(node => node.percent)), 1), rssAboveIdleBytes: sum(redis.map(node => node.rssMedianBytes)) - sum(before) }
 }
 
 /** The figures the targets speak of, at the largest step and in the big room. */

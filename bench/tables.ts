@@ -1,4 +1,5 @@
 import type { ServerKind } from './config.js'
+import { round } from './measure.js'
 import { kib, mib, perConnection, RATIOS, redisAt } from './report.js'
 import type { BenchResult } from './report.js'
 import type { ServerResult } from './result-types.js'
@@ -19,7 +20,7 @@ function tables(result: BenchResult): Table[] {
   const side = (read: (r: ServerResult) => number | undefined) => ran.map(kind => cell(read(result.servers[kind]!))).join(' / ')
   const order = ran.join(' / ')
   const ratios = RATIOS.filter(([a, b]) => ran.includes(a) && ran.includes(b)).map(([a, b]) => `${a}/${b}`)
-  const withRedis = ran.filter(kind => result.servers[kind]!.sidecarRssBeforeBytes.redis !== undefined)
+  const withRedis = ran.filter(kind => Object.keys(result.servers[kind]!.sidecarRssBeforeBytes).length > 0)
   const list: Table[] = [
     {
       title: ratios.length ? `Headline (${ratios.join(', ')}: lower is better except for joins/s)` : 'Headline',
@@ -66,7 +67,8 @@ function redisTable(kind: ServerKind, r: ServerResult, steps: number[], defaultI
   })
   const atDefault = redisAt(r, r.atDefaultInterval)
   if (atDefault) rows.push([`${steps.at(-1)}, ping every ${defaultIntervalMs} ms`, atDefault.percent, mib(atDefault.rssAboveIdleBytes), kib(perConnection(atDefault.rssAboveIdleBytes, r.atDefaultInterval))])
-  return { title: `redis-server of ${kind} (not in its server CPU and RSS above)`, head: ['connections', 'CPU %', 'RSS above idle MiB', 'RSS/conn KiB'], rows }
+  const what = kind.startsWith('cluster') ? 'the six redis-servers of' : 'redis-server of'
+  return { title: `${what} ${kind} (not in its server CPU and RSS above)`, head: ['connections', 'CPU %', 'RSS above idle MiB', 'RSS/conn KiB'], rows }
 }
 
 /** The lobby case: the same server's CPU without watchers, with them, and without them again. */
@@ -74,7 +76,7 @@ function lobbyTable(servers: ServerResult[]): Table {
   return {
     title: 'Lobby: watchers that never join, while rooms change their counts every second (CPU in % of one core, summed over server processes; redis-server apart)',
     head: ['kind', 'watchers', 'rooms changing/s', 'CPU before %', 'CPU watched %', 'CPU after %', 'watchers cost %', 'redis CPU watched %', 'frames/watcher/s', 'bytes/watcher/s', 'diff p50 ms', 'diff max ms'],
-    rows: servers.map(({ kind, lobby }) => [kind, lobby!.watchers, lobby!.churnRoomsPerSec, lobby!.before.serverPercent, lobby!.watched.serverPercent, lobby!.after.serverPercent, lobby!.watcherCostPercent, lobby!.watched.sidecars[0]?.percent, lobby!.framesPerWatcherPerSec, lobby!.bytesPerWatcherPerSec, lobby!.diffLatency.p50, lobby!.diffLatency.max]),
+    rows: servers.map(({ kind, lobby }) => [kind, lobby!.watchers, lobby!.churnRoomsPerSec, lobby!.before.serverPercent, lobby!.watched.serverPercent, lobby!.after.serverPercent, lobby!.watcherCostPercent, lobby!.watched.sidecars.length ? round(lobby!.watched.sidecars.reduce((all, node) => all + node.percent, 0), 1) : undefined, lobby!.framesPerWatcherPerSec, lobby!.bytesPerWatcherPerSec, lobby!.diffLatency.p50, lobby!.diffLatency.max]),
   }
 }
 

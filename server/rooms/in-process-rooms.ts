@@ -185,8 +185,12 @@ export abstract class InProcessRooms<Room extends InProcessRoom> implements Mode
 
   // When members were last heard is live state: map writes, never a journal entry.
 
-  async listMembersSeenBefore(roomId: string, cutoff: number, since = -Infinity) {
-    return this.membersWhere(roomId, member => member.lastSeenAt < cutoff && member.lastSeenAt >= since)
+  async listMembersSeenBefore(roomId: string, cutoff: number) {
+    return this.membersWhere(roomId, member => member.lastSeenAt < cutoff)
+  }
+
+  async listNeverPingedBefore(roomId: string, cutoff: number) {
+    return this.membersWhere(roomId, member => member.lastSeenAt <= member.joinedAt && member.joinedAt < cutoff)
   }
 
   async touchMember(roomId: string, memberId: string, at: number) {

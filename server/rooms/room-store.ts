@@ -121,11 +121,10 @@ export interface MemberRecords {
  * told of a member's first sign of life and then at a slow pace.
  */
 export interface MemberLiveness {
-  /**
-   * Members whose last sign of life the store holds is before `cutoff` (and
-   * at or after `since`): those an idle sweep may expire.
-   */
-  listMembersSeenBefore(roomId: string, cutoff: number, since?: number): Promise<MemberRecord[]>
+  /** Members whose last sign of life the store holds is before `cutoff`: those the member TTL may expire. */
+  listMembersSeenBefore(roomId: string, cutoff: number): Promise<MemberRecord[]>
+  /** Members who joined before `cutoff` and were never heard since: those the never-pinged TTL may expire. */
+  listNeverPingedBefore(roomId: string, cutoff: number): Promise<MemberRecord[]>
   /** Records a sign of life; returns the member as it was before, if it exists. */
   touchMember(roomId: string, memberId: string, at: number): Promise<MemberRecord | undefined>
   /** Records that these members were heard at `at`, in one write; members no longer held are skipped. */

@@ -27,22 +27,28 @@ export interface IdleExpiryOptions {
  */
 export class IdleExpiry {
   private readonly emptySince = new Map<string, number>()
-  /** The never-pinged cutoff of the last pass over each room: joins older than it were looked at. */
-  private readonly neverPingedCutoffs = new Map<string, number>()
   private readonly lapsedAskedAt = new Map<string, number>()
+  /** The live instances, as a key, when each room's records of the dead ones were last dropped. */
+  private readonly prunedFor = new Map<string, string>()
   private cursor = 0
 
   constructor(private readonly store: RoomStore, private readonly options: IdleExpiryOptions) {}
 
   async pass(now: number, allRoomIds: string[]): Promise<void> {
     const listed = new Set(allRoomIds)
-    for (const known of [this.emptySince, this.neverPingedCutoffs, this.lapsedAskedAt]) {
+    for (const known of [this.emptySince, this.lapsedAskedAt, this.prunedFor]) {
       for (const roomId of known.keys()) if (!listed.has(roomId)) known.delete(roomId)
     }
     const slice = this.nextSlice(allRoomIds)
     const alive = new Set([...this.options.alivePeers(), ...(this.store.peers ? [this.store.peers.instanceId] : [])])
+    const aliveKey = [...alive].sort().join(' ')
     for (const roomId of slice) {
-      if (this.store.peers) await this.store.peers.pruneLive(roomId, alive)
+      // Records go stale only when an instance dies: a room is pruned once
+      // per change in who is alive, not at every pass.
+      if (this.store.peers && this.prunedFor.get(roomId) !== aliveKey) {
+        await this.store.peers.pruneLive(roomId, alive)
+        this.prunedFor.set(roomId, aliveKey)
+      }
       await this.passRoom(roomId, now)
     }
   }
@@ -64,10 +70,8 @@ export class IdleExpiry {
     const askedAt = this.lapsedAskedAt.get(roomId) ?? Number.NEGATIVE_INFINITY
     const askLapsed = now - askedAt >= Math.min(LAPSED_QUERY_INTERVAL_MS, this.options.memberTtlMs / 10)
     if (askLapsed) this.lapsedAskedAt.set(roomId, now)
-    const neverPingedCutoff = now - this.options.neverPingedMemberTtlMs
     const lapsed = askLapsed ? await this.store.listMembersSeenBefore(roomId, now - this.options.memberTtlMs) : []
-    const fresh = await this.store.listMembersSeenBefore(roomId, neverPingedCutoff, this.neverPingedCutoffs.get(roomId))
-    this.neverPingedCutoffs.set(roomId, neverPingedCutoff)
+    const fresh = await this.store.listNeverPingedBefore(roomId, now - this.options.neverPingedMemberTtlMs)
     for (const member of new Map([...lapsed, ...fresh].map(m => [m.id, m])).values()) {
       if (this.isExpired(roomId, member, now)) await this.options.expireMember(roomId, member.id)
     }

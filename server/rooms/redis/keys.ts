@@ -15,15 +15,15 @@ export function roomKeys(roomId: string) {
     names: `${base}:names`,
     tokens: `${base}:tokens`,
     seen: `${base}:seen`,
-    offline: `${base}:offline`,
+    /** memberId -> joinedAt of the members not heard since they joined: the never-pinged TTL's only candidates. */
+    fresh: `${base}:fresh`,
     seq: `${base}:seq`,
     history: `${base}:history`,
   }
   return {
     ...keys,
     /** The keys that live and expire with the room, in the order the scripts expect (ROOM_KEY_COUNT of them). */
-    all: [keys.room, keys.members, keys.names, keys.tokens, keys.seen, keys.offline, keys.seq, keys.history],
-    holders: (memberId: string) => `${base}:holders:${memberId}`,
+    all: [keys.room, keys.members, keys.names, keys.tokens, keys.seen, keys.fresh, keys.seq, keys.history],
     /** clientId -> the message it produced, and the clientIds oldest first: the member's dedupe window. */
     sent: (memberId: string) => `${base}:sent:${memberId}`,
     sentOrder: (memberId: string) => `${base}:sent-order:${memberId}`,

@@ -112,22 +112,28 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
 
   async findMemberByTokenHash(roomId: string, tokenHash: string) {
     const k = roomKeys(roomId)
-    const reply = await this.run('FIND_BY_TOKEN', [k.tokens, k.members, k.seen, k.offline], tokenHash) as MemberReply | null
+    const reply = await this.run('FIND_BY_TOKEN', [k.tokens, k.members, k.seen], tokenHash) as MemberReply | null
     return decodeMember(roomId, reply)
   }
 
   async replaceToken(roomId: string, memberId: string, tokenHash: string) {
     const k = roomKeys(roomId)
-    const reply = await this.run('REPLACE_TOKEN', [k.members, k.tokens, k.seen, k.offline], memberId, tokenHash) as MemberReply | null
+    const reply = await this.run('REPLACE_TOKEN', [k.members, k.tokens, k.seen], memberId, tokenHash) as MemberReply | null
     return decodeMember(roomId, reply)
   }
 
-  async listMembersSeenBefore(roomId: string, cutoff: number, since?: number) {
+  async listMembersSeenBefore(roomId: string, cutoff: number) {
     const k = roomKeys(roomId)
-    // Between two passes nobody went silent, mostly: one ZCOUNT says so, and
-    // the script runs only for the passes where somebody did.
-    if (since !== undefined && await this.redis.zcount(k.seen, since, `(${cutoff}`) === 0) return []
-    const replies = await this.run('SEEN_BEFORE', [k.members, k.seen], since ?? '-inf', cutoff) as MemberReply[]
+    const replies = await this.run('SEEN_BEFORE', [k.members, k.seen], cutoff) as MemberReply[]
+    return replies.map(reply => decodeMember(roomId, reply)!)
+  }
+
+  // A set of its own, emptied by each member's first ping: the pass that
+  // asks every room every few seconds reads an empty set, never the members.
+  async listNeverPingedBefore(roomId: string, cutoff: number) {
+    const k = roomKeys(roomId)
+    if (await this.redis.zcount(k.fresh, '-inf', `(${cutoff}`) === 0) return []
+    const replies = await this.run('SEEN_BEFORE', [k.members, k.seen, k.fresh], cutoff) as MemberReply[]
     return replies.map(reply => decodeMember(roomId, reply)!)
   }
 
@@ -148,13 +154,13 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
 
   async removeMember(roomId: string, memberId: string) {
     const k = roomKeys(roomId)
-    const reply = await this.run('REMOVE_MEMBER', [...k.all, k.holders(memberId), k.sent(memberId), k.sentOrder(memberId)], memberId, this.options.emptyRoomGraceMs) as MemberReply | null
+    const reply = await this.run('REMOVE_MEMBER', [...k.all, k.sent(memberId), k.sentOrder(memberId)], memberId, this.options.emptyRoomGraceMs) as MemberReply | null
     return decodeMember(roomId, reply)
   }
 
   async kickMember(roomId: string, memberId: string, until: number, now: number, blockNetwork = false) {
     const k = roomKeys(roomId)
-    const reply = await this.run('KICK_MEMBER', [...k.all, k.holders(memberId), k.sent(memberId), k.sentOrder(memberId), k.bans], memberId, this.options.emptyRoomGraceMs, until, now, MAX_BANS_PER_ROOM, blockNetwork ? '1' : '0') as MemberReply | null
+    const reply = await this.run('KICK_MEMBER', [...k.all, k.sent(memberId), k.sentOrder(memberId), k.bans], memberId, this.options.emptyRoomGraceMs, until, now, MAX_BANS_PER_ROOM, blockNetwork ? '1' : '0') as MemberReply | null
     return decodeMember(roomId, reply)
   }
 
@@ -179,7 +185,7 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
 
   async touchMember(roomId: string, memberId: string, at: number) {
     const k = roomKeys(roomId)
-    return decodeMember(roomId, await this.run('TOUCH_MEMBER', [k.members, k.seen], memberId, at) as MemberReply | null)
+    return decodeMember(roomId, await this.run('TOUCH_MEMBER', [k.members, k.seen, k.fresh], memberId, at) as MemberReply | null)
   }
 
   // One command for the whole room: XX leaves out members no longer held

@@ -2,24 +2,35 @@
 // TTL. Presence itself stays in the process that holds the sockets (issue
 // 20); these run on a member's first ping and then at a slow pace.
 
-/** KEYS: members, seen. ARGV: memberId, at. The member as it was before, or false. */
+/** KEYS: members, seen, fresh. ARGV: memberId, at. The member as it was before, or false. */
 export const TOUCH_MEMBER = `
 local json = redis.call('HGET', KEYS[1], ARGV[1])
 if not json then return false end
 local seen = redis.call('ZSCORE', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[2], 'GT', ARGV[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
 return {json, seen}
 `
 
 /**
- * KEYS: members, seen. ARGV: since ('-inf' for any), cutoff. Members last
- * seen in [since, cutoff), as member replies.
+ * KEYS: members, seen, and the set to look in (seen, or fresh for those
+ * never heard since they joined). ARGV: cutoff. Members whose score there
+ * is before the cutoff, as member replies. A fresh entry whose member was
+ * heard after all (its first ping's write was lost) or is gone is dropped.
  */
 export const SEEN_BEFORE = `
 local replies = {}
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], ARGV[1], '(' .. ARGV[2])) do
+local set = KEYS[3] or KEYS[2]
+local found = redis.call('ZRANGEBYSCORE', set, '-inf', '(' .. ARGV[1], 'WITHSCORES')
+for i = 1, #found, 2 do
+  local id = found[i]
   local json = redis.call('HGET', KEYS[1], id)
-  if json then table.insert(replies, {json, redis.call('ZSCORE', KEYS[2], id)}) end
+  local seen = redis.call('ZSCORE', KEYS[2], id)
+  if KEYS[3] and (not json or (seen and tonumber(seen) > tonumber(found[i + 1]))) then
+    redis.call('ZREM', KEYS[3], id)
+  elseif json then
+    table.insert(replies, {json, seen})
+  end
 end
 return replies
 `

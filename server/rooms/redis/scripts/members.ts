@@ -7,7 +7,7 @@ import { ROOM_KEY_COUNT } from '../keys'
 
 /**
  * KEYS: the room's keys (roomKeys().all: room, members, names, tokens, seen,
- * offline, seq, history). ARGV: memberId, tokenHash, memberJson, maxMembers, lastSeenAt,
+ * fresh, seq, history). ARGV: memberId, tokenHash, memberJson, maxMembers, lastSeenAt,
  * then the name's keys. A name key held by a member, online or not, makes
  * the name taken (isNameFree in name-keys.ts); so does an id that is a
  * member already (a private room's seat, joined twice at once).
@@ -24,12 +24,13 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 for i = 6, #ARGV do redis.call('HSET', KEYS[3], ARGV[i], ARGV[1]) end
 redis.call('HSET', KEYS[4], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[5], ARGV[1])
+redis.call('ZADD', KEYS[6], ARGV[5], ARGV[1])
 for i = 1, ${ROOM_KEY_COUNT} do redis.call('PERSIST', KEYS[i]) end
 return 'added'
 `
 
 /**
- * KEYS: the room's keys (roomKeys().all), then the member's holders, sent and sent-order.
+ * KEYS: the room's keys (roomKeys().all), then the member's sent and sent-order.
  * ARGV: memberId, graceMs. Returns the member as it was, or nil. The
  * member's dedupe window goes with it, so no message text outlives its sender.
  */
@@ -38,18 +39,18 @@ local json = redis.call('HGET', KEYS[2], ARGV[1])
 if not json then return false end
 local member = cjson.decode(json)
 local seen = redis.call('ZSCORE', KEYS[5], ARGV[1])
-local offline = redis.call('SREM', KEYS[6], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 for _, key in ipairs(member.nameKeys or {member.nameKey}) do
   if redis.call('HGET', KEYS[3], key) == ARGV[1] then redis.call('HDEL', KEYS[3], key) end
 end
 redis.call('HDEL', KEYS[4], member.tokenHash)
 redis.call('ZREM', KEYS[5], ARGV[1])
-redis.call('DEL', KEYS[${ROOM_KEY_COUNT + 1}], KEYS[${ROOM_KEY_COUNT + 2}], KEYS[${ROOM_KEY_COUNT + 3}])
+redis.call('ZREM', KEYS[6], ARGV[1])
+redis.call('DEL', KEYS[${ROOM_KEY_COUNT + 1}], KEYS[${ROOM_KEY_COUNT + 2}])
 if redis.call('HLEN', KEYS[2]) == 0 then
   for i = 1, ${ROOM_KEY_COUNT} do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 end
-return {json, seen, offline}
+return {json, seen}
 `
 
 /**
@@ -65,29 +66,29 @@ export const KICK_MEMBER = `
 local json = redis.call('HGET', KEYS[2], ARGV[1])
 if not json then return false end
 local kicked = cjson.decode(json)
-redis.call('ZREMRANGEBYSCORE', KEYS[${ROOM_KEY_COUNT + 4}], '-inf', ARGV[4])
-redis.call('ZADD', KEYS[${ROOM_KEY_COUNT + 4}], 'GT', ARGV[3], 't:' .. kicked.tokenHash)
-redis.call('ZADD', KEYS[${ROOM_KEY_COUNT + 4}], 'GT', ARGV[3], 'm:' .. kicked.id)
-if kicked.browserHash then redis.call('ZADD', KEYS[${ROOM_KEY_COUNT + 4}], 'GT', ARGV[3], 'b:' .. kicked.browserHash) end
-if ARGV[6] == '1' and kicked.addressHash then redis.call('ZADD', KEYS[${ROOM_KEY_COUNT + 4}], 'GT', ARGV[3], 'n:' .. kicked.addressHash) end
-local over = redis.call('ZCARD', KEYS[${ROOM_KEY_COUNT + 4}]) - tonumber(ARGV[5])
-if over > 0 then redis.call('ZPOPMIN', KEYS[${ROOM_KEY_COUNT + 4}], over) end
-redis.call('PEXPIRE', KEYS[${ROOM_KEY_COUNT + 4}], math.max(1, tonumber(redis.call('ZRANGE', KEYS[${ROOM_KEY_COUNT + 4}], -1, -1, 'WITHSCORES')[2]) - tonumber(ARGV[4])))
+redis.call('ZREMRANGEBYSCORE', KEYS[${ROOM_KEY_COUNT + 3}], '-inf', ARGV[4])
+redis.call('ZADD', KEYS[${ROOM_KEY_COUNT + 3}], 'GT', ARGV[3], 't:' .. kicked.tokenHash)
+redis.call('ZADD', KEYS[${ROOM_KEY_COUNT + 3}], 'GT', ARGV[3], 'm:' .. kicked.id)
+if kicked.browserHash then redis.call('ZADD', KEYS[${ROOM_KEY_COUNT + 3}], 'GT', ARGV[3], 'b:' .. kicked.browserHash) end
+if ARGV[6] == '1' and kicked.addressHash then redis.call('ZADD', KEYS[${ROOM_KEY_COUNT + 3}], 'GT', ARGV[3], 'n:' .. kicked.addressHash) end
+local over = redis.call('ZCARD', KEYS[${ROOM_KEY_COUNT + 3}]) - tonumber(ARGV[5])
+if over > 0 then redis.call('ZPOPMIN', KEYS[${ROOM_KEY_COUNT + 3}], over) end
+redis.call('PEXPIRE', KEYS[${ROOM_KEY_COUNT + 3}], math.max(1, tonumber(redis.call('ZRANGE', KEYS[${ROOM_KEY_COUNT + 3}], -1, -1, 'WITHSCORES')[2]) - tonumber(ARGV[4])))
 ` + REMOVE_MEMBER + `
 `
 
-/** KEYS: tokens, members, seen, offline. ARGV: tokenHash. */
+/** KEYS: tokens, members, seen. ARGV: tokenHash. */
 export const FIND_BY_TOKEN = `
 local id = redis.call('HGET', KEYS[1], ARGV[1])
 if not id then return false end
 local json = redis.call('HGET', KEYS[2], id)
 if not json then return false end
-return {json, redis.call('ZSCORE', KEYS[3], id), redis.call('SISMEMBER', KEYS[4], id)}
+return {json, redis.call('ZSCORE', KEYS[3], id)}
 `
 
 /**
  * A member proved its name (tripcode.ts): its token hash is replaced. KEYS:
- * members, tokens, seen, offline. ARGV: memberId, new tokenHash. Returns the
+ * members, tokens, seen. ARGV: memberId, new tokenHash. Returns the
  * member as it is now, or nil.
  */
 export const REPLACE_TOKEN = `
@@ -99,5 +100,5 @@ redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
 member.tokenHash = ARGV[2]
 json = cjson.encode(member)
 redis.call('HSET', KEYS[1], ARGV[1], json)
-return {json, redis.call('ZSCORE', KEYS[3], ARGV[1]), redis.call('SISMEMBER', KEYS[4], ARGV[1])}
+return {json, redis.call('ZSCORE', KEYS[3], ARGV[1])}
 `
