@@ -17,7 +17,14 @@ export interface Connection {
 }
 
 /** `e2ee`: the room is end-to-end encrypted, so its chats and edits must come sealed (`cipher`). */
-export interface SessionMember { id: string, name: string, roomId: string, e2ee?: true }
+export interface SessionMember {
+  id: string
+  name: string
+  roomId: string
+  /** When the member joined the room (its first join, not this socket's). */
+  joinedAt?: number
+  e2ee?: true
+}
 
 export interface Session extends SessionLimits {
   conn: Connection

@@ -185,6 +185,27 @@ export function describeRoomHub(name: string, createStore: () => Promise<RoomSto
       }
     })
 
+    it('a member that never pinged after joining is removed after the never-pinged TTL; one that pinged once stays a member', async () => {
+      const hub = await createHub(store => store, { neverPingedMemberTtlMs: 600, emptyRoomGraceMs: 60_000 })
+      const ada = await join(hub, 'fresh', 'Ada')
+      const bob = await join(hub, 'fresh', 'Bob')
+      const cy = await join(hub, 'fresh', 'Cy')
+      const keepAlive = setInterval(() => hub.receive(ada.conn, '{"type":"ping"}'), 100)
+      try {
+        // At once: a ping in the join's own millisecond counts as one.
+        hub.receive(cy.conn, '{"type":"ping"}')
+        await vi.waitFor(() => expect(lastPresence(ada.conn)).toMatchObject({ online: 3 }))
+        hub.close(bob.conn)
+        hub.close(cy.conn)
+        await vi.waitFor(() => expect(lastPresence(ada.conn)).toMatchObject({ left: [bob.joined.you.id] }), { timeout: 3000 })
+        expect(await hub.summary('fresh')).toMatchObject({ members: 2 })
+        expect(ada.conn.of('presence').flatMap(p => p.left ?? [])).not.toContain(cy.joined.you.id)
+      }
+      finally {
+        clearInterval(keepAlive)
+      }
+    })
+
     it('between full sweeps, a member that stops pinging still leaves online within the window plus a sweep', async () => {
       const hub = await createHub(store => store, { idleRoomSweepIntervalMs: 60_000 })
       const ada = await join(hub, 'between', 'Ada')

@@ -220,6 +220,8 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       await store.addMember({ ...member('c', 'Cy'), joinedAt: 5, lastSeenAt: 5 }, 100)
       await store.addMember({ ...member('d', 'Dee'), joinedAt: 6, lastSeenAt: 6 }, 100)
       await store.touchMember('lobby', 'c', 20)
+      // The join's own check that the member exists is not a ping.
+      await store.touchMember('lobby', 'b', 40)
       // A flush alone (its first ping's write lost) still counts as heard.
       await store.touchMembers('lobby', ['d'], 21)
       await store.removeMember('lobby', 'a')

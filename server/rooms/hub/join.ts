@@ -83,7 +83,7 @@ export class RoomJoins {
       if (session.closed) return await this.abandon(session, member, resumed, false)
       view = await this.options.presence.viewOf(roomId, member.id)
       session.tabId = frame.tabId
-      sockets.index.attach(session, { id: member.id, name: member.name, roomId, ...(admitted.room?.e2eeSalt ? { e2ee: true as const } : {}) }, true)
+      sockets.index.attach(session, { id: member.id, name: member.name, roomId, joinedAt: member.joinedAt, ...(admitted.room?.e2eeSalt ? { e2ee: true as const } : {}) }, true)
       attached = true
       // Checked once the socket is attached and the room subscribed: a
       // removal after this reaches the socket as a 'left' event, one before

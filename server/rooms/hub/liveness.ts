@@ -11,7 +11,7 @@ export interface LivenessOptions {
   log: (message: string) => void
 }
 
-type Heard = Pick<JoinedSession['member'], 'roomId' | 'id' | 'name'>
+type Heard = Pick<JoinedSession['member'], 'roomId' | 'id' | 'name' | 'joinedAt'>
 
 /**
  * Every sign of life of a member and its end (a ping, a chat, a join, an
@@ -34,7 +34,10 @@ export class Liveness {
 
   /** A sign of life; false when the store no longer holds the member, whose sockets are then told. */
   async heard(member: Heard): Promise<boolean> {
-    if (await this.options.presence.heard(member.roomId, member.id, member.name)) return true
+    // A ping in the join's own millisecond is still after it: the store
+    // tells a member that never pinged from one that did by the times alone.
+    const at = Math.max(Date.now(), (member.joinedAt ?? 0) + 1)
+    if (await this.options.presence.heard(member.roomId, member.id, member.name, at)) return true
     await this.options.removals.memberGone(member.roomId, member.id)
     return false
   }

@@ -2,13 +2,18 @@
 // TTL. Presence itself stays in the process that holds the sockets (issue
 // 20); these run on a member's first ping and then at a slow pace.
 
-/** KEYS: members, seen, fresh. ARGV: memberId, at. The member as it was before, or false. */
+/**
+ * KEYS: members, seen, fresh. ARGV: memberId, at. The member as it was
+ * before, or false. A touch at the join's own time (the join checking that
+ * the member still exists) is not a sign of life after it.
+ */
 export const TOUCH_MEMBER = `
 local json = redis.call('HGET', KEYS[1], ARGV[1])
 if not json then return false end
 local seen = redis.call('ZSCORE', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[2], 'GT', ARGV[2], ARGV[1])
-redis.call('ZREM', KEYS[3], ARGV[1])
+local joined = redis.call('ZSCORE', KEYS[3], ARGV[1])
+if joined and tonumber(ARGV[2]) > tonumber(joined) then redis.call('ZREM', KEYS[3], ARGV[1]) end
 return {json, seen}
 `
 
