@@ -88,15 +88,23 @@ export class RoomJoins {
       // Checked once the socket is attached and the room subscribed: a
       // removal after this reaches the socket as a 'left' event, one before
       // it is seen here, so no socket goes on acting for a removed member.
-      if (!await store.touchMember(roomId, member.id, now)) {
+      // The history and the conversation's state are read at the same time
+      // (one round trip to a remote store, not three): they too are read
+      // once the socket is attached, so a change after them reaches it in
+      // the backlog, and they are dropped if the member turns out gone.
+      const [stillMember, history, settings] = await Promise.all([
+        store.touchMember(roomId, member.id, now),
+        joinHistory(store, this.options.answers, session, roomId, resumed ? frame.lastSeq : undefined, now),
+        conversationOnJoin(store, roomId),
+      ])
+      if (!stillMember) {
         // Told 'left' by the member's removal event meanwhile: the leave won, and the socket knows.
         const told = !session.member
         this.undoEnter(session, roomId, entered, attached)
         return told
       }
-      answer = await joinHistory(store, this.options.answers, session, roomId, resumed ? frame.lastSeq : undefined, now)
-      // Read once the socket is attached: a change after this reaches it in the backlog.
-      conversation = await conversationOnJoin(store, roomId)
+      answer = history
+      conversation = settings
     }
     catch (error) {
       this.undoEnter(session, roomId, entered, attached)
