@@ -86,7 +86,9 @@ export function useSealedMessages({ roomId, e2eeSalt, generation = shallowRef(FI
   const asked = new Set<number>()
   const opened = shallowRef(new Map<string, ShownContent>())
   let stopped = false
-  const needsPassword = computed(() => e2eeSalt.value !== undefined && key.value === undefined)
+  // The generations whose key was looked for: until then the key may still be on its way (memory, IndexedDB), and nothing is asked.
+  const looked = shallowRef(new Set<number>())
+  const needsPassword = computed(() => e2eeSalt.value !== undefined && key.value === undefined && looked.value.has(generation.value))
   const passwordChanged = computed(() => needsPassword.value && generation.value > FIRST_KEY_GENERATION && keys.value.size > 0)
 
   const sealedId = (message: ChatMessage) => `${message.id}\n${message.cipher!.iv}`
@@ -101,7 +103,9 @@ export function useSealedMessages({ roomId, e2eeSalt, generation = shallowRef(FI
   async function loadKey(at: number, check = false) {
     asked.add(at)
     const found = await roomKey(roomId, at)
-    if (stopped || found === keys.value.get(at)) return
+    if (stopped) return
+    if (!looked.value.has(at)) looked.value = new Set([...looked.value, at])
+    if (found === keys.value.get(at)) return
     if (check && found) untried = at
     setKey(at, found)
   }
