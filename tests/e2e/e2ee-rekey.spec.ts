@@ -92,6 +92,48 @@ test('the owner changes the password: Bob is asked for the new one and sends aga
   expect(await seriousViolations(cy)).toEqual([])
 })
 
+test('keys remembered on this device are kept per password: after a change and a reload the owner reads messages of both', async ({ browser }) => {
+  test.setTimeout(90_000)
+  const roomId = freshRoomId()
+  const ada = await newPerson(browser)
+  await ada.goto('/')
+  await ada.getByTestId('new-room-name').fill('Ada')
+  await ada.getByTestId('new-room-id').fill(roomId)
+  await ada.getByTestId('new-room-password').fill(firstPassword)
+  await ada.getByTestId('e2ee-toggle').check()
+  await ada.getByTestId('e2ee-remember').check()
+  await ada.getByTestId('create-room-button').click()
+  await expect(ada.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  await say(ada, 'ibis before the change')
+  await expect(shownMessage(ada, 'ibis before the change')).toHaveCount(1)
+  await ada.getByTestId('e2ee-change-password').click()
+  await ada.getByTestId('e2ee-new-password').fill(secondPassword)
+  await ada.getByTestId('e2ee-new-password-confirm').fill(secondPassword)
+  await ada.getByTestId('e2ee-change-remember').check()
+  await ada.getByTestId('e2ee-change-password-submit').click()
+  await expect(ada.getByTestId('e2ee-change-status')).toContainText('The password is changed', { timeout: 20_000 })
+  await say(ada, 'heron after the change')
+  await expect(shownMessage(ada, 'heron after the change')).toHaveCount(1)
+
+  await ada.reload()
+  await expect(ada.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected')
+  await expect(shownMessage(ada, 'heron after the change')).toHaveCount(1)
+  await expect(shownMessage(ada, 'ibis before the change')).toHaveCount(1)
+  await expect(ada.getByTestId('e2ee-unlock')).toHaveCount(0)
+  await expect(ada.getByTestId('message-input')).toBeVisible()
+  // Two entries on this device: the first password's key under the room's id, the second's under id#2.
+  const stored = await ada.evaluate(() => new Promise<string[]>((resolve, reject) => {
+    const request = indexedDB.open('heartbeat-e2ee')
+    request.onsuccess = () => {
+      const keys = request.result.transaction('room-keys').objectStore('room-keys').getAllKeys()
+      keys.onsuccess = () => resolve(keys.result.map(String))
+      keys.onerror = () => reject(keys.error)
+    }
+    request.onerror = () => reject(request.error)
+  }))
+  expect(stored.filter(name => name.startsWith(roomId)).sort()).toEqual([roomId, `${roomId}#2`])
+})
+
 test('search in an encrypted room runs over the loaded messages in the page, says so, shows the match in place, and sends no search frame', async ({ browser }) => {
   test.setTimeout(90_000)
   const roomId = freshRoomId()
