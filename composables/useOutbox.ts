@@ -57,6 +57,12 @@ export interface UseOutboxReturn {
   forgetReplyTarget: (messageId: string) => void
   /** The server refused this message for what it carries: it stops going out and shows as not sent. */
   refuse: (clientId: string, refusal: { code: ErrorCode, message: string }) => void
+  /**
+   * A message refused because it was sealed with a key the room no longer
+   * takes (E2EE_KEY_CHANGED), sealed again with the new one: it goes again,
+   * in its place in the queue.
+   */
+  replaceSealed: (clientId: string, cipher: CipherEnvelopeFrame) => void
   /** The person lets go of a message the server refused. */
   discard: (clientId: string) => void
   /** Forgets every pending message, here and in storage. */
@@ -153,6 +159,18 @@ export function useOutbox({ storage, roomId, sendChat, paceMs, random, ackTimeou
     sendNext()
   }
 
+  function replaceSealed(clientId: string, cipher: CipherEnvelopeFrame) {
+    const reseal = (item: OutboxItem): OutboxItem => {
+      if (item.clientId !== clientId) return item
+      const { refused: _, ...rest } = item
+      return { ...rest, cipher }
+    }
+    if (!items.value.some(item => item.clientId === clientId)) return
+    items.value = items.value.map(reseal)
+    store.update(reseal)
+    sendNext()
+  }
+
   function discard(clientId: string) {
     store.remove([clientId])
     items.value = items.value.filter(item => item.clientId !== clientId)
@@ -228,6 +246,7 @@ export function useOutbox({ storage, roomId, sendChat, paceMs, random, ackTimeou
     acknowledge,
     sendAfterJoin,
     rateLimited,
+    replaceSealed,
     waitThenResend,
     retryWithBackoff,
     forgetReplyTarget,

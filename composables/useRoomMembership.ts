@@ -15,6 +15,7 @@ import { usePrivateRooms } from './usePrivateRooms'
 import { useRoomState } from './useRoomState'
 import type { KickOptions, MembershipEnd, UseRoomMembershipOptions, UseRoomMembershipReturn } from './useRoomMembership.types'
 import { useTypingSignal } from './useTypingSignal'
+import { useRoomKeyChange } from './useRoomKeyChange'
 import { useSealedSending } from './useSealedSending'
 
 // Once joined, these mean the server did not take a frame but may take it again soon.
@@ -48,8 +49,6 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
   const error = shallowRef<Refusal>()
   const ended = shallowRef<MembershipEnd>()
   const roomProtected = shallowRef<boolean>()
-  // The room's salt when it is end-to-end encrypted: its chats and edits go sealed.
-  const e2eeSalt = shallowRef<string>()
   const token = memberTokenStore(storage, roomId)
   const privateRooms = usePrivateRooms(storage)
   // The token this page joined with: another tab forgetting it means the member left.
@@ -76,11 +75,12 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     intervalMs: typingIntervalMs,
   })
   const sealed = useSealedSending({
-    roomId: () => toValue(roomId),
-    selfId: () => room.self.value?.id,
+    roomId: () => toValue(roomId), selfId: () => room.self.value?.id,
     findMessage: id => room.timeline.value.find((entry): entry is Extract<typeof entry, { kind: 'chat' }> => entry.kind === 'chat' && entry.message.id === id)?.message,
     ...(options.roomKey ? { roomKey: options.roomKey } : {}),
   })
+  const keyChange = useRoomKeyChange({ roomId: () => toValue(roomId), send: frame => joined.value && link.send(frame), outbox, sealed })
+  const { e2eeSalt, e2eeGeneration, changePassword, resealRefused } = keyChange
   const timeline = computed(() => withPendingEntries(room.timeline.value, outbox.items.value, room.self.value?.name ?? toValue(name)))
 
   // Read at every join: the options may be refs, and another tab may have stored a token meanwhile.
@@ -108,6 +108,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
       case 'edited':
         return room.applyMessageChange(frame)
       case 'room': return room.applyRoomUpdate(frame)
+      case 'rekeyed': return void keyChange.takeRekeyed(frame)
       case 'kicked': return onKicked(frame)
       case 'dm':
       case 'invite':
@@ -128,7 +129,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     joinedToken = frame.token
     hasJoined = true
     roomProtected.value = frame.protected
-    e2eeSalt.value = frame.e2ee?.salt
+    keyChange.takeJoined(frame)
     typingSignal.reset()
     history.reset()
     room.applyJoined(frame)
@@ -269,7 +270,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     error,
     ended,
     roomProtected,
-    e2eeSalt,
+    e2eeSalt, e2eeGeneration, changePassword, resealRefused,
     title: room.title,
     owner: room.owner,
     peer: room.peer,

@@ -5,6 +5,7 @@ import type { Refusal } from '../utils/refusals'
 import type { TimelineEntry } from '../utils/timeline'
 import type { UseHeartbeatLinkReturn } from './useHeartbeatLink.types'
 import type { UseMessageFinderReturn } from './useMessageFinder'
+import type { UseRoomKeyChangeReturn } from './useRoomKeyChange'
 import type { UsePinnedMessagesReturn } from './usePinnedMessages'
 import type { UseSlowModeReturn } from './useSlowMode'
 import type { PrivateRoomInvite } from './usePrivateRooms'
@@ -67,7 +68,7 @@ export interface UseRoomMembershipOptions {
    */
   e2eeSalt?: MaybeRefOrGetter<string | undefined>
   /** The room's content key (tests give their own). @default roomKeyOf (utils/e2ee/key-ring.ts) */
-  roomKey?: (roomId: string) => Promise<CryptoKey | undefined>
+  roomKey?: (roomId: string, generation?: number) => Promise<CryptoKey | undefined>
   /**
    * Where the member token and the unsent messages are kept, under
    * `heartbeat:token:<roomId>` and `heartbeat:outbox:<roomId>`.
@@ -104,6 +105,12 @@ export interface UseRoomMembershipReturn {
   roomProtected: Readonly<Ref<boolean | undefined>>
   /** The room's salt when it is end-to-end encrypted (its texts arrive sealed); undefined otherwise. */
   e2eeSalt: Readonly<Ref<string | undefined>>
+  /** The room's key generation (useRoomKeyChange). */
+  e2eeGeneration: UseRoomKeyChangeReturn['e2eeGeneration']
+  /** The owner changes an encrypted room's password (useRoomKeyChange). */
+  changePassword: UseRoomKeyChangeReturn['changePassword']
+  /** Seals again and sends what a password change caught sealed with the old key (useRoomKeyChange). */
+  resealRefused: UseRoomKeyChangeReturn['resealRefused']
   /** The room's title, as the last `joined` or `room` frame said. */
   title: Readonly<Ref<string | undefined>>
   /** The member id of the room's owner. */

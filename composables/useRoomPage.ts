@@ -16,7 +16,7 @@ import type { ShownContent, UseSealedMessagesReturn } from './useSealedMessages'
  */
 /** What the room's screen reads of the membership as it is (useRoomMembership's own refs). */
 type MembershipState = Pick<UseRoomMembershipReturn, 'online' | 'members' | 'users' | 'self' | 'timeline' | 'rttMs' | 'error' | 'typing' | 'hasOlder' | 'loadingOlder' | 'title' | 'owner' | 'peer' | 'invites' | 'finder' | 'pins' | 'slowMode'>
-  & Partial<Pick<UseRoomMembershipReturn, 'e2eeSalt'>>
+  & Partial<Pick<UseRoomMembershipReturn, 'e2eeSalt' | 'e2eeGeneration' | 'changePassword'>>
 
 export interface RoomPage extends MembershipState {
   roomId: string

@@ -1,4 +1,3 @@
-import type { Ref } from 'vue'
 import { shallowRef, triggerRef } from 'vue'
 import type { ChatMessage, FileInfo } from '../shared/protocol'
 import { openFile } from '../utils/e2ee/sealed-file'
@@ -7,8 +6,8 @@ import { tryOnScopeDispose } from '../utils/scope'
 
 export interface UseSealedFilesOptions {
   roomId: string
-  /** The room's content key; undefined while it is not held. */
-  key: Readonly<Ref<CryptoKey | undefined>>
+  /** The content key that opens this message's files (its generation's); undefined while it is not held. */
+  key: (message: ChatMessage) => CryptoKey | undefined
   /** fetch, replaceable in tests. @default globalThis.fetch */
   fetch?: typeof fetch
 }
@@ -61,7 +60,7 @@ export function useSealedFiles({ roomId, key, fetch: fetchFile = (...args) => gl
   }
 
   function filesOf(message: ChatMessage, sealed: readonly SealedFileMeta[]): FileInfo[] {
-    const roomKey = key.value
+    const roomKey = key(message)
     return sealed.map((meta) => {
       const shown = opened.value.get(meta.id)
       if (!shown && roomKey) {

@@ -20,4 +20,6 @@ export interface ShownMessage {
   attachments?: FileInfo[]
   /** Sealed (an end-to-end encrypted room) and it did not open: `text` says so, and nothing of it is shown. */
   undecryptable?: boolean
+  /** Sealed under an earlier password of the room, whose key this reader never had: `text` says so (with `undecryptable`, shown the same way). */
+  earlierKey?: boolean
 }

@@ -6,7 +6,8 @@ import { deletion, reactionToggle, textEdit } from './message-changes'
 import type { MessageChange } from './message-changes'
 import { isNameFree, nameKeys } from './name-keys'
 import { privatePairKey, withSeatTokens } from './private-rooms'
-import type { ConversationSettingsStore, MemberLiveness, MemberRecords, MessageLog, RoomBus, RoomRecords, StoreCoordination } from './room-store'
+import type { ConversationSettingsStore, MemberLiveness, MemberRecords, MessageLog, RoomBus, RoomRecords, RoomRekey, StoreCoordination } from './room-store'
+import { rekeyedRecord } from './room-rekey'
 import type { MemberRecord, MessageChangeRefusal, PrivateRoom, RoomEvent, RoomRecord } from './types'
 
 /**
@@ -37,7 +38,7 @@ export function newInProcessRoom<Sent>(record: RoomRecord, settings = NO_SETTING
 /** What the in-process model answers itself; each store adds its writes and its history. */
 type ModelPart = RoomBus & MemberLiveness
   & Pick<StoreCoordination, 'claimIdleSweep'>
-  & Pick<RoomRecords, 'getRoom' | 'openPrivateRoom' | 'listRoomIds' | 'countRooms' | 'setTitle'>
+  & Pick<RoomRecords, 'getRoom' | 'openPrivateRoom' | 'listRoomIds' | 'countRooms' | 'setTitle' | 'rekeyRoom'>
   & Pick<MemberRecords, 'findMemberByTokenHash' | 'listMembers' | 'countMembers' | 'bannedUntil'>
   & Pick<MessageLog, 'toggleReaction' | 'editMessage' | 'deleteMessage'>
   & ConversationSettingsStore
@@ -114,6 +115,14 @@ export abstract class InProcessRooms<Room extends InProcessRoom> implements Mode
     const room = this.rooms.get(roomId)
     if (room) await this.replaceRecord(room, { ...room.record, title })
     return room !== undefined
+  }
+
+  async rekeyRoom(roomId: string, change: RoomRekey) {
+    this.assertReadable()
+    const room = this.rooms.get(roomId)
+    const record = room && rekeyedRecord(room.record, change)
+    if (record) await this.replaceRecord(room, record)
+    return record !== undefined
   }
 
   async openPrivateRoom(room: RoomRecord & { private: PrivateRoom }, maxRooms: number) {

@@ -1,6 +1,7 @@
 import type { ChatMessage, JoinedFrame } from '../../shared/protocol'
 import type { RoomView } from './presence/room-view'
 import type { MemberRecord, RoomRecord } from './types'
+import { keyGenerationOf } from './room-rekey'
 
 export interface JoinedFrameParts {
   member: MemberRecord
@@ -47,6 +48,6 @@ export function joinedFrame(parts: JoinedFrameParts): JoinedFrame {
     owner: room?.ownerId ?? '',
     ...(peer ? { peer } : {}),
     ...conversation,
-    ...(room?.e2eeSalt ? { e2ee: { salt: room.e2eeSalt } } : {}),
+    ...(room?.e2eeSalt ? { e2ee: { salt: room.e2eeSalt, generation: keyGenerationOf(room) } } : {}),
   }
 }

@@ -90,6 +90,7 @@ export class RoomHub {
       removals,
       dmRequests,
       roomCreations,
+      hashing: limits.hashing,
       attachments: hubOptions.attachments ?? NO_ATTACHMENTS,
       joins: new RoomJoins({ store, presence, liveness, sockets, interest, removals, answers, options, rules }),
       lobbyFeed: lobby.feed,

@@ -76,7 +76,16 @@ export interface RoomRecords {
   deleteRoomIfEmpty(roomId: string): Promise<boolean>
   /** Renames the room (its owner asked); false when there is no such room. */
   setTitle(roomId: string, title: string): Promise<boolean>
+  /**
+   * Replaces an end-to-end encrypted room's password hash and salt and moves
+   * it to key generation `generation`, only if it is at `generation - 1` now:
+   * false when it is not (another change came first) or the room is gone.
+   */
+  rekeyRoom(roomId: string, change: RoomRekey): Promise<boolean>
 }
+
+/** A password change of an end-to-end encrypted room (RoomRecords.rekeyRoom). */
+export interface RoomRekey { passwordHash: string, e2eeSalt: string, generation: number }
 
 /** Who is a member of a room, under which name and token, and who is banned: durable. */
 export interface MemberRecords {

@@ -23,6 +23,12 @@ export interface RoomRecord {
    * the salt, base64url of 16 bytes, its members' browsers derive keys with.
    */
   e2eeSalt?: string
+  /**
+   * The key generation of an end-to-end encrypted room: each password change
+   * by its owner is the next one (with a new salt and password hash). Absent:
+   * generation 1, the password the room was made with.
+   */
+  e2eeGeneration?: number
 }
 
 /** One of the two members a private room admits. */
@@ -87,6 +93,8 @@ export type RoomEvent
     | { kind: 'edited', id: string, text: string, editedAt: number, cipher?: CipherEnvelopeFrame }
     | { kind: 'deleted', id: string, deletedBy?: 'owner' }
     | { kind: 'room', title: string }
+  /** The owner changed an encrypted room's password: its new salt and key generation. */
+    | { kind: 'rekeyed', salt: string, generation: number }
     | { kind: 'pins', ids: string[], pinned: PinnedRef[] }
     | { kind: 'slowMode', seconds: number }
     | { kind: 'kicked', memberId: string, until: number }

@@ -9,7 +9,7 @@ import { isFileIdList, isShortId } from './ids'
 import { textWireBytes } from './text'
 import { cleanedBy, flag, frameObject, givenString } from './frame-object'
 import { RoomVisibilitySchema } from './server-frames'
-import { CIPHER_MESSAGE, CipherSendSchema, E2eeSaltSchema, emptyText } from './cipher'
+import { AuthKeySchema, CIPHER_MESSAGE, CipherSendSchema, E2eeSaltSchema, emptyText, GenerationSchema } from './cipher'
 
 /** The one refusal of a frame's content that is TOO_LARGE rather than BAD_REQUEST. */
 export const TEXT_TOO_LARGE_MESSAGE = `text is limited to ${LIMITS.textMaxBytes} bytes as sent (JSON, UTF-8)`
@@ -203,6 +203,13 @@ export const KickFrameSchema = frameObject({
 })
 /** The owner renames the room. */
 export const TitleFrameSchema = frameObject({ type: literal('title'), title: roomTitle })
+/**
+ * The owner of an end-to-end encrypted room changes its password: `password`
+ * is the auth key derived from the new password with the new `e2eeSalt` (the
+ * password itself never leaves the browser), and `from` the key generation it
+ * replaces, so that two changes at once cannot both pass. docs/security.md.
+ */
+export const RekeyFrameSchema = frameObject({ type: literal('rekey'), password: AuthKeySchema, e2eeSalt: E2eeSaltSchema, from: GenerationSchema })
 /** Opens (or reopens) the private room of this member and `to`. */
 export const DmRequestFrameSchema = frameObject({ type: literal('dm'), to: memberId('to') })
 
@@ -233,7 +240,7 @@ export const ClientFrameSchema = variant('type', [
   PingFrameSchema, ChatSendFrameSchema, TypingSendFrameSchema, JoinFrameSchema, LeaveFrameSchema,
   HistoryRequestFrameSchema, ReactFrameSchema, EditFrameSchema, DeleteFrameSchema, KickFrameSchema,
   TitleFrameSchema, DmRequestFrameSchema, WatchFrameSchema, UnwatchFrameSchema,
-  SearchFrameSchema, PinFrameSchema, SlowModeFrameSchema,
+  SearchFrameSchema, PinFrameSchema, SlowModeFrameSchema, RekeyFrameSchema,
 ], (issue: VariantIssue) => (issue.path?.[0]?.key === 'attachments'
   ? ATTACHMENTS_MESSAGE
   : `unknown frame type "${String(issue.input).slice(0, 32)}"`))
@@ -256,4 +263,5 @@ export type UnwatchFrame = InferOutput<typeof UnwatchFrameSchema>
 export type SearchFrame = InferOutput<typeof SearchFrameSchema>
 export type PinFrame = InferOutput<typeof PinFrameSchema>
 export type SlowModeFrame = InferOutput<typeof SlowModeFrameSchema>
+export type RekeyFrame = InferOutput<typeof RekeyFrameSchema>
 export type ClientFrame = InferOutput<typeof ClientFrameSchema>

@@ -134,5 +134,6 @@ export const ERROR_CODES = [
   'SLOW_MODE',
   'TOO_MANY_PINS',
   'E2EE_REQUIRED',
+  'E2EE_KEY_CHANGED',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -124,7 +124,7 @@ export const JoinedFrameSchema = object({
   pins: optional(array(string())),
   pinned: optional(array(PinnedRefSchema)),
   /** Set when the room is end-to-end encrypted: the salt its keys are derived with (docs/security.md). */
-  e2ee: optional(object({ salt: string() })),
+  e2ee: optional(object({ salt: string(), generation: optional(number()) })),
 })
 
 export const PongFrameSchema = object({ type: literal('pong'), online: number(), members: number() })
@@ -180,6 +180,14 @@ export const EditedFrameSchema = object({ type: literal('edited'), roomId: strin
 export const DeletedFrameSchema = object({ type: literal('deleted'), roomId: string(), id: string(), deletedBy: optional(literal('owner')) })
 /** The room's title changed (the owner renamed it). */
 export const RoomUpdatedFrameSchema = object({ type: literal('room'), roomId: string(), title: string() })
+/**
+ * The owner of an end-to-end encrypted room changed its password: from now on
+ * messages are sealed with the key of `generation`, derived with `salt`.
+ * A member holding only an older key keeps reading what it sealed, and needs
+ * the new password to send (a chat sealed with an older one is refused with
+ * E2EE_KEY_CHANGED).
+ */
+export const RekeyedFrameSchema = object({ type: literal('rekeyed'), roomId: string(), salt: string(), generation: number() })
 /** This member was removed by the owner; a join before `until` (ms since the epoch) gets FORBIDDEN. */
 export const KickedFrameSchema = object({ type: literal('kicked'), roomId: string(), until: number() })
 /** The answer to `dm`: this member's token for the private room. */
@@ -215,6 +223,9 @@ export const ErrorFrameSchema = object({
    * RATE_LIMITED of a chat dropped by the rate limit: the clientId of the
    * dropped chat, to send again after `retryAfterMs`. With SLOW_MODE: the
    * clientId of the chat refused (not stored), to send after `retryAfterMs`.
+   * With E2EE_KEY_CHANGED: the clientId of the chat sealed with a key the
+   * room no longer takes (not stored): the page seals it again once it has
+   * the new password, and sends it then.
    */
   clientId: optional(string()),
 })
@@ -224,7 +235,7 @@ export const ServerFrameSchema = variant('type', [
   PongFrameSchema, ChatMessageSchema, PresenceFrameSchema, TypingFrameSchema, ReactionFrameSchema,
   JoinedFrameSchema, ErrorFrameSchema, LeftFrameSchema, HistoryPageFrameSchema, EditedFrameSchema,
   DeletedFrameSchema, RoomUpdatedFrameSchema, KickedFrameSchema, DmFrameSchema, InviteFrameSchema, LobbyFrameSchema,
-  SearchResultsFrameSchema, PinsFrameSchema, SlowModeChangedFrameSchema,
+  SearchResultsFrameSchema, PinsFrameSchema, SlowModeChangedFrameSchema, RekeyedFrameSchema,
 ])
 
 export type RoomVisibility = InferOutput<typeof RoomVisibilitySchema>
@@ -240,6 +251,7 @@ export type PinnedRef = InferOutput<typeof PinnedRefSchema>
 export type SearchResultsFrame = InferOutput<typeof SearchResultsFrameSchema>
 export type PinsFrame = InferOutput<typeof PinsFrameSchema>
 export type SlowModeChangedFrame = InferOutput<typeof SlowModeChangedFrameSchema>
+export type RekeyedFrame = InferOutput<typeof RekeyedFrameSchema>
 export type JoinedFrame = InferOutput<typeof JoinedFrameSchema>
 export type PongFrame = InferOutput<typeof PongFrameSchema>
 export type PresenceFrame = InferOutput<typeof PresenceFrameSchema>

@@ -22,7 +22,9 @@ const password = 'tangerine-submarine-42'
 const wordMarker = 'xylophonequagmire'
 const fileNameMarker = 'blueprintzephyr'
 const fileContentMarker = 'contentmarkerkumquat'
-const secrets = [password, wordMarker, fileNameMarker, fileContentMarker]
+// The password the owner changes to: it must not reach the server either.
+const newPassword = 'marmalade-periscope-77'
+const secrets = [password, newPassword, wordMarker, fileNameMarker, fileContentMarker]
 // Said in a room that is not encrypted: the same search must find it, or it proves nothing.
 const controlMarker = 'controlmarkerplainroom'
 
@@ -59,6 +61,10 @@ async function chatInAnEncryptedRoom(server: RunningServer, roomId: string) {
   // A plain message is refused, so it never reaches the store.
   client.send({ type: 'chat', text: `plain ${wordMarker}`, clientId: 'c-2' })
   expect(await client.next('error')).toMatchObject({ code: 'E2EE_REQUIRED', clientId: 'c-2' })
+  const newSalt = newRoomSalt()
+  const changed = await deriveRoomKeys(newPassword, base64urlToBytes(newSalt)!)
+  client.send({ type: 'rekey', password: changed.authKey, e2eeSalt: newSalt, from: 1 })
+  expect(await client.next('rekeyed')).toMatchObject({ salt: newSalt, generation: 2 })
   return { authKey }
 }
 

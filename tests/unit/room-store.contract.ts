@@ -42,6 +42,23 @@ export function describeRoomStore(name: string, createStore: (historyLimit: numb
       expect(await store.getRoom('nowhere')).toBeUndefined()
     })
 
+    it('an encrypted room changes its password one key generation at a time; another room does not (rule: rekeyedRecord)', async () => {
+      const store = await createStore(10)
+      const sealedRoom = { ...room, id: 'sealed', passwordHash: 'hash-1', e2eeSalt: 'salt-one' }
+      await store.ensureRoom(sealedRoom, 100)
+      await store.ensureRoom({ ...room, passwordHash: 'plain-hash' }, 100)
+      expect(await store.rekeyRoom('sealed', { passwordHash: 'hash-3', e2eeSalt: 'salt-three', generation: 3 })).toBe(false)
+      expect(await store.rekeyRoom('sealed', { passwordHash: 'hash-2', e2eeSalt: 'salt-two', generation: 2 })).toBe(true)
+      expect(await store.getRoom('sealed')).toEqual({ ...sealedRoom, passwordHash: 'hash-2', e2eeSalt: 'salt-two', e2eeGeneration: 2 })
+      // A second change from generation 1 came too late.
+      expect(await store.rekeyRoom('sealed', { passwordHash: 'hash-x', e2eeSalt: 'salt-x', generation: 2 })).toBe(false)
+      expect(await store.getRoom('sealed')).toMatchObject({ passwordHash: 'hash-2', e2eeGeneration: 2 })
+      expect(await store.rekeyRoom('lobby', { passwordHash: 'hash-2', e2eeSalt: 'salt-two', generation: 2 })).toBe(false)
+      expect(await store.getRoom('lobby')).toEqual({ ...room, passwordHash: 'plain-hash' })
+      expect(await store.rekeyRoom('nowhere', { passwordHash: 'hash-2', e2eeSalt: 'salt-two', generation: 2 })).toBe(false)
+      expect(await store.getRoom('nowhere')).toBeUndefined()
+    })
+
     it('a kick removes the member and bans its token, seat and browser, not its network, from that room until the given time (rule: banKeysOf)', async () => {
       const store = await createStore(10)
       await store.ensureRoom(room, 100)

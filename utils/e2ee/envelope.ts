@@ -16,6 +16,8 @@ export interface CipherEnvelope {
   iv: string
   /** base64url of the ciphertext and its 16-byte tag. */
   data: string
+  /** The room's key generation that sealed it; absent: the first (FIRST_KEY_GENERATION). */
+  k?: number
 }
 
 /** What an encrypted item is, so that a file name cannot pass for a message text. */
@@ -66,7 +68,7 @@ export async function encryptText(key: CryptoKey, text: string, binding: CipherB
 export function isCipherEnvelope(value: unknown): value is CipherEnvelope {
   if (typeof value !== 'object' || value === null) return false
   const envelope = value as Record<string, unknown>
-  return envelope.v === ENVELOPE_VERSION && typeof envelope.iv === 'string' && typeof envelope.data === 'string'
+  return envelope.v === ENVELOPE_VERSION && typeof envelope.iv === 'string' && typeof envelope.data === 'string' && (envelope.k === undefined || Number.isInteger(envelope.k))
 }
 
 /** The text, or null when the envelope is malformed or does not decrypt (never garbage). */

@@ -1,7 +1,7 @@
 // What a message of an end-to-end encrypted room seals: its text and, for
 // files, what the server must not learn of them (name, type, size, an
 // image's size and its thumbnail's file id). The server sees only `cipher`.
-import { E2EE_LIMITS } from '../../shared/protocol'
+import { E2EE_LIMITS, FIRST_KEY_GENERATION } from '../../shared/protocol'
 import type { ChatMessage, CipherEnvelopeFrame } from '../../shared/protocol'
 import { decryptText, encryptText } from './envelope'
 
@@ -37,8 +37,15 @@ export function sealedContentFits(content: SealedContent): boolean {
   return encoder.encode(JSON.stringify(content)).length <= E2EE_LIMITS.sealedPlainMaxBytes
 }
 
-export function sealMessage(key: CryptoKey, binding: MessageBinding, content: SealedContent): Promise<CipherEnvelopeFrame> {
-  return encryptText(key, JSON.stringify(content), { ...binding, purpose: 'text' })
+/**
+ * `generation`: the room's key generation `key` belongs to, said in the
+ * envelope (`k`) so that a reader knows which key opens it and the server
+ * which password sealed it; the first is left out, as envelopes sealed
+ * before password changes were.
+ */
+export async function sealMessage(key: CryptoKey, binding: MessageBinding, content: SealedContent, generation = FIRST_KEY_GENERATION): Promise<CipherEnvelopeFrame> {
+  const envelope = await encryptText(key, JSON.stringify(content), { ...binding, purpose: 'text' })
+  return generation === FIRST_KEY_GENERATION ? envelope : { ...envelope, k: generation }
 }
 
 function isSealedContent(value: unknown): value is SealedContent {

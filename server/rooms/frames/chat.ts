@@ -6,10 +6,10 @@ import type { Session } from '../session-index'
 import type { RoomStore } from '../types'
 import type { FrameContext, FrameHandler } from './context'
 import { replyRefTo } from './reply'
-import { e2eeMismatch } from './e2ee-check'
+import { e2eeMismatch, staleKey } from './e2ee-check'
 
 type ChatContext = Pick<FrameContext, 'send' | 'liveness' | 'removals'> & {
-  readonly store: Pick<RoomStore, 'appendMessage' | 'findMessage'>
+  readonly store: Pick<RoomStore, 'appendMessage' | 'findMessage' | 'getRoom'>
   readonly attachments: Pick<Attachments, 'claim'>
 }
 
@@ -22,6 +22,8 @@ export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (sessi
   if (frame.threadId !== undefined) return refuseChat(context, session, frame, 'threads are not available on this server yet')
   const mismatch = e2eeMismatch(member, frame.cipher !== undefined)
   if (mismatch) return refuseChat(context, session, frame, mismatch.message, mismatch.code)
+  const stale = await staleKey(store, member, frame.cipher)
+  if (stale) return refuseChat(context, session, frame, stale.message, stale.code)
   const replyTo = frame.replyTo === undefined ? undefined : await replyRefTo(store, member.roomId, frame.replyTo)
   if (frame.replyTo !== undefined && !replyTo) return refuseChat(context, session, frame, 'replyTo names no message held in this room')
   const attachments = frame.attachments && await context.attachments.claim(member.roomId, member.id, frame.attachments, frame.clientId)

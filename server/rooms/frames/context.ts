@@ -5,6 +5,7 @@ import type { RoomJoins } from '../hub/join'
 import type { Liveness } from '../hub/liveness'
 import type { MemberRemovals } from '../hub/removals'
 import type { LobbyFeed } from '../lobby/lobby-feed'
+import type { PasswordHashing } from '../password-hashing'
 import type { TokenBuckets } from '../rate-limits'
 import type { Session, SessionMember } from '../session-index'
 import type { TypingTracker } from '../typing-tracker'
@@ -31,6 +32,8 @@ export interface FrameContext {
   readonly dmRequests: Pick<TokenBuckets, 'take'>
   /** Rooms created per client address: a private room counts as one. */
   readonly roomCreations: Pick<TokenBuckets, 'take'>
+  /** Every scrypt (a password change's too), rate-limited per address and queued server-wide. */
+  readonly hashing: Pick<PasswordHashing, 'hash'>
   readonly maxRooms: number
   send(session: Session, frame: ServerFrame): void
   sendError(session: Session, code: ErrorCode, message: string, retryAfterMs?: number): void

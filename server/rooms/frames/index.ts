@@ -12,6 +12,7 @@ import { handleLeave } from './leave'
 import { handlePing } from './ping'
 import { handlePin } from './pin'
 import { handleReact } from './react'
+import { handleRekey } from './rekey'
 import { handleSearch } from './search'
 import { handleSlowMode } from './slow-mode'
 import { handleTitle } from './title'
@@ -59,6 +60,7 @@ export const FRAME_ROWS: FrameRows = {
   search: { needsMember: true, handle: handleSearch },
   pin: { needsMember: true, handle: handlePin },
   slowMode: { needsMember: true, handle: handleSlowMode },
+  rekey: { needsMember: true, handle: handleRekey },
 }
 
 export const FRAME_TABLE = frameTable(FRAME_ROWS)

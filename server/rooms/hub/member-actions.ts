@@ -5,6 +5,7 @@ import type { SessionIndex } from '../session-index'
 import type { MemberRecord, RoomStore } from '../types'
 import type { Liveness } from './liveness'
 import type { MemberRemovals } from './removals'
+import { keyGenerationOf } from '../room-rekey'
 
 export interface MemberActionsOptions {
   store: RoomStore
@@ -15,7 +16,7 @@ export interface MemberActionsOptions {
 }
 
 /** `e2ee` and `salt`: the room is end-to-end encrypted, and a joining browser derives its keys with this salt. */
-export interface RoomSummary { roomId: string, online: number, members: number, protected: boolean, title?: string, e2ee?: true, salt?: string }
+export interface RoomSummary { roomId: string, online: number, members: number, protected: boolean, title?: string, e2ee?: true, salt?: string, generation?: number }
 
 /** What the HTTP routes ask of a room and its members, with a member's token instead of a socket. */
 export class MemberActions {
@@ -52,7 +53,7 @@ export class MemberActions {
       ...await this.options.presence.counts(roomId),
       protected: room.passwordHash !== null,
       // The salt is not a secret: without the password it derives nothing, and the join form needs it first.
-      ...(room.e2eeSalt ? { e2ee: true as const, salt: room.e2eeSalt } : {}),
+      ...(room.e2eeSalt ? { e2ee: true as const, salt: room.e2eeSalt, generation: keyGenerationOf(room) } : {}),
     }
     // The title is for whoever has the link only where the link is all it takes:
     // a password keeps it for those who know the password, and a private room has none of its own.

@@ -49,6 +49,8 @@ export class RoomEventRelay {
       case 'room':
         lobby.metaChanged(roomId)
         return index.broadcast(roomId, JSON.stringify({ type: 'room', roomId, title: event.title } satisfies ServerFrame), AFTER_EVERY_SEQ)
+      case 'rekeyed':
+        return index.broadcast(roomId, JSON.stringify({ type: 'rekeyed', roomId, salt: event.salt, generation: event.generation } satisfies ServerFrame), AFTER_EVERY_SEQ)
       case 'pins':
         return index.broadcast(roomId, JSON.stringify({ type: 'pins', roomId, ids: event.ids, pinned: event.pinned } satisfies ServerFrame), AFTER_EVERY_SEQ)
       case 'slowMode':

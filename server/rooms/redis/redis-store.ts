@@ -14,6 +14,7 @@ import type { MemberReply } from './members'
 import { RedisLink } from './redis-link'
 import { decodeRoom, encodeRoom, ROOM_FIELDS } from './rooms'
 import type { RoomFieldValues } from './rooms'
+import type { RoomRekey } from '../room-store'
 
 export type { RedisRoomStoreOptions } from './redis-link'
 
@@ -80,6 +81,10 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
   // found empty by the idle pass, which drops it (deleteRoomIfEmpty).
   async listRoomIds() {
     return this.redis.smembers(ROOMS_KEY)
+  }
+
+  async rekeyRoom(roomId: string, { passwordHash, e2eeSalt, generation }: RoomRekey) {
+    return await this.run('ROOM_REKEY', [roomKeys(roomId).room], passwordHash, e2eeSalt, generation) === 1
   }
 
   async setTitle(roomId: string, title: string) {

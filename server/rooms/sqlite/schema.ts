@@ -114,6 +114,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE rooms ADD COLUMN e2ee_salt TEXT;
   `,
+  // 8: the key generation of an end-to-end encrypted room, moved on by each
+  // password change (NULL: the first, as for a room made before changes).
+  `
+  ALTER TABLE rooms ADD COLUMN e2ee_generation INTEGER;
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

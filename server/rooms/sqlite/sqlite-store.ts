@@ -108,6 +108,7 @@ export class SqliteRoomStore extends InProcessRooms<SqliteRoom> implements RoomS
     const before = room.record
     await tx.run(() => {
       sql.setRecord.run(record.title, record.private ? JSON.stringify(record.private) : null, record.id)
+      if (record.e2eeGeneration !== before.e2eeGeneration) sql.setKeys.run(record.passwordHash, record.e2eeSalt ?? null, record.e2eeGeneration ?? null, record.id)
       room.record = record
     }, () => room.record = before)
   }

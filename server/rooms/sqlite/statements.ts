@@ -3,13 +3,13 @@ import { NO_SETTINGS } from '../conversation/room-settings'
 import type { ConversationSettings } from '../conversation/room-settings'
 import type { MemberRecord, PrivateRoom, RoomRecord } from '../types'
 
-export interface RoomRow { id: string, password_hash: string | null, created_at: number, empty_since: number | null, title: string, visibility: string, owner_id: string, private: string | null, conversation: string | null, e2ee_salt: string | null }
+export interface RoomRow { id: string, password_hash: string | null, created_at: number, empty_since: number | null, title: string, visibility: string, owner_id: string, private: string | null, conversation: string | null, e2ee_salt: string | null, e2ee_generation: number | null }
 export interface MemberRow { room_id: string, id: string, name: string, token_hash: string, joined_at: number, address_hash: string | null, browser_hash: string | null }
 
 /** Every statement the store runs, prepared once. */
 export function prepareStatements(db: Database.Database) {
   return {
-    allRooms: db.prepare<[], RoomRow>('SELECT id, password_hash, created_at, empty_since, title, visibility, owner_id, private, conversation, e2ee_salt FROM rooms'),
+    allRooms: db.prepare<[], RoomRow>('SELECT id, password_hash, created_at, empty_since, title, visibility, owner_id, private, conversation, e2ee_salt, e2ee_generation FROM rooms'),
     allMembers: db.prepare<[], MemberRow>('SELECT room_id, id, name, token_hash, joined_at, address_hash, browser_hash FROM members'),
     allBans: db.prepare<[number], { room_id: string, key: string, until: number }>('SELECT room_id, key, until FROM bans WHERE until > ?'),
     lastSeq: db.prepare<[string], number | null>('SELECT MAX(seq) FROM messages WHERE room_id = ?').pluck(),
@@ -23,6 +23,7 @@ export function prepareStatements(db: Database.Database) {
     deleteRoomBans: db.prepare<[string]>('DELETE FROM bans WHERE room_id = ?'),
     setConversation: db.prepare<[string, string]>('UPDATE rooms SET conversation = ? WHERE id = ?'),
     setRecord: db.prepare<[string, string | null, string]>('UPDATE rooms SET title = ?, private = ? WHERE id = ?'),
+    setKeys: db.prepare<[string | null, string | null, number | null, string]>('UPDATE rooms SET password_hash = ?, e2ee_salt = ?, e2ee_generation = ? WHERE id = ?'),
     upsertBan: db.prepare<[string, string, number]>('INSERT INTO bans (room_id, key, until) VALUES (?, ?, ?) ON CONFLICT (room_id, key) DO UPDATE SET until = MAX(until, excluded.until)'),
     deleteBan: db.prepare<[string, string]>('DELETE FROM bans WHERE room_id = ? AND key = ?'),
 
@@ -79,6 +80,7 @@ export function roomRecordOf(row: RoomRow): RoomRecord {
     ownerId: row.owner_id,
     ...(row.private ? { private: JSON.parse(row.private) as PrivateRoom } : {}),
     ...(row.e2ee_salt ? { e2eeSalt: row.e2ee_salt } : {}),
+    ...(row.e2ee_generation ? { e2eeGeneration: row.e2ee_generation } : {}),
   }
 }
 

@@ -4,7 +4,7 @@
 // docs/deploy.md. A script's KEYS count is the length of the key list its
 // caller passes (RedisLink.run), never a literal.
 
-export { ADMIT_ROOM, ENSURE_PRIVATE_ROOM, ENSURE_ROOM, DELETE_ROOM_IF_EMPTY, PAIR_ROOM, SET_TITLE } from './rooms'
+export { ADMIT_ROOM, ENSURE_PRIVATE_ROOM, ENSURE_ROOM, DELETE_ROOM_IF_EMPTY, PAIR_ROOM, ROOM_REKEY, SET_TITLE } from './rooms'
 export { ADD_MEMBER, FIND_BY_TOKEN, KICK_MEMBER, REMOVE_MEMBER, REPLACE_TOKEN } from './members'
 export { LIVE_PRUNE, LIVE_REPLACE, SEEN_BEFORE, TOUCH_MEMBER } from './liveness'
 export { APPEND_MESSAGE, GET_MESSAGE, MESSAGES_BEFORE } from './messages'

@@ -80,6 +80,20 @@ return 1
 `
 
 /**
+ * KEYS: room. ARGV: passwordHash, e2eeSalt, generation. The rule of
+ * room-rekey.ts (rekeyedRecord), restated to be atomic: only an encrypted
+ * room, one generation at a time. 1 when changed, 0 otherwise.
+ */
+export const ROOM_REKEY = `
+local salt = redis.call('HGET', KEYS[1], 'e2eeSalt')
+if not salt or salt == '' then return 0 end
+local now = tonumber(redis.call('HGET', KEYS[1], 'e2eeGeneration') or '') or 1
+if tonumber(ARGV[3]) ~= now + 1 then return 0 end
+redis.call('HSET', KEYS[1], 'passwordHash', ARGV[1], 'e2eeSalt', ARGV[2], 'e2eeGeneration', ARGV[3])
+return 1
+`
+
+/**
  * A room about to be made takes its place in the set of rooms unless the
  * server holds maxRooms already: 1 when in (or already there), 0 when full.
  * The count is exact as it was in one script with the room: the set alone
