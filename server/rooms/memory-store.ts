@@ -15,6 +15,8 @@ import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomRecord, Ro
 /** The in-process model plus the history; `sent` holds each member's clientId -> the message it produced, oldest first. */
 interface MemoryRoom extends InProcessRoom<Map<string, ChatMessage>> {
   history: ChatMessage[]
+  /** id -> seq of each held message: held seqs are consecutive, so its index is one subtraction, not a scan. */
+  seqById: Map<string, number>
 }
 
 /** The default store: one process, nothing survives a restart. */
@@ -37,7 +39,7 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
     const existing = this.rooms.get(room.id)
     if (existing) return { room: existing.record, created: false }
     if (this.rooms.size >= maxRooms) return 'server-full' as const
-    this.holdRoom({ ...newInProcessRoom<Map<string, ChatMessage>>(room), history: [] })
+    this.holdRoom({ ...newInProcessRoom<Map<string, ChatMessage>>(room), history: [], seqById: new Map() })
     return { room, created: true }
   }
 
@@ -99,14 +101,17 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
     const sent = message.clientId ? this.sentBy(room, message.from.id) : undefined
     const original = message.clientId ? sent?.get(message.clientId) : undefined
     if (original) return { message: original, duplicate: true }
-    const rootIndex = message.threadId === undefined ? -1 : room.history.findLastIndex(held => held.id === message.threadId)
+    const rootIndex = message.threadId === undefined ? -1 : indexOf(room, message.threadId)
     if (message.threadId !== undefined && !mayHoldThread(room.history[rootIndex])) return 'no-thread' as const
     const slowModeWaitMs = takeSlowModeTurn(room, message.from.id, Date.now())
     if (slowModeWaitMs > 0) return { slowModeWaitMs }
     const stored: ChatMessage = { ...message, seq: ++room.lastSeq }
     if (rootIndex >= 0) room.history[rootIndex] = withReplyCounted(room.history[rootIndex]!, stored)
     room.history.push(stored)
-    if (room.history.length > this.historyLimit) room.history.splice(0, room.history.length - this.historyLimit)
+    room.seqById.set(stored.id, stored.seq)
+    if (room.history.length > this.historyLimit) {
+      for (const dropped of room.history.splice(0, room.history.length - this.historyLimit)) room.seqById.delete(dropped.id)
+    }
     if (sent && message.clientId) {
       sent.set(message.clientId, stored)
       if (sent.size > CLIENT_IDS_PER_MEMBER) sent.delete(sent.keys().next().value!)
@@ -145,13 +150,15 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
   }
 
   async findMessage(roomId: string, messageId: string) {
-    return this.rooms.get(roomId)?.history.find(message => message.id === messageId)
+    const room = this.rooms.get(roomId)
+    return room && room.history[indexOf(room, messageId)]
   }
 
   // The held message is replaced, not mutated: a copy handed out earlier stays as it was.
   protected async changeMessage(roomId: string, messageId: string, { apply, event }: MessageChange): Promise<ChatMessage | MessageChangeRefusal> {
-    const history = this.rooms.get(roomId)?.history
-    const index = history?.findIndex(message => message.id === messageId) ?? -1
+    const room = this.rooms.get(roomId)
+    const history = room?.history
+    const index = room ? indexOf(room, messageId) : -1
     if (!history || index < 0) return 'not-found'
     const before = history[index]!
     const changed = apply(before)
@@ -181,4 +188,10 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
     if (!sent) room.sent.set(memberId, sent = new Map())
     return sent
   }
+}
+
+/** The index of a held message in the room's history, or -1. */
+function indexOf(room: MemoryRoom, messageId: string): number {
+  const seq = room.seqById.get(messageId)
+  return seq === undefined ? -1 : seq - room.history[0]!.seq
 }
