@@ -103,32 +103,35 @@ return page
  * the timeline before beforeSeq (inTimeline: the main one leaves thread
  * replies out; a thread's holds its replies only), read back from beforeSeq
  * 100 at a time. The scan is bounded by the list, which the history's cap
- * bounds; only entries that name a thread are decoded. Returns {hasMore, json...}, oldest first.
+ * bounds, and decodes nothing: `"threadId":` can only be the top-level key
+ * (inside a JSON string a quote is escaped), and message ids need no
+ * escaping. Returns {hasMore, json...}, oldest first.
  */
 export const TIMELINE_BEFORE = `
 local first = redis.call('LINDEX', KEYS[1], 0)
 if not first then return {0} end
 local hi = math.min(redis.call('LLEN', KEYS[1]), tonumber(ARGV[1]) - cjson.decode(first).seq) - 1
 local limit = tonumber(ARGV[2])
+local inThread = ARGV[3] ~= ''
+local needle = '"threadId":'
+if inThread then needle = needle .. '"' .. ARGV[3] .. '"' end
 local found = {}
-while hi >= 0 do
+local more = 0
+while hi >= 0 and more == 0 do
   local lo = math.max(0, hi - 99)
   local items = redis.call('LRANGE', KEYS[1], lo, hi)
   for i = #items, 1, -1 do
-    local threadId = ''
-    if string.find(items[i], '"threadId":', 1, true) then threadId = cjson.decode(items[i]).threadId or '' end
-    if threadId == ARGV[3] then
+    if (string.find(items[i], needle, 1, true) ~= nil) == inThread then
       if #found == limit then
-        local page = {1}
-        for j = #found, 1, -1 do table.insert(page, found[j]) end
-        return page
+        more = 1
+        break
       end
       table.insert(found, items[i])
     end
   end
   hi = lo - 1
 end
-local page = {0}
+local page = {more}
 for j = #found, 1, -1 do table.insert(page, found[j]) end
 return page
 `
