@@ -10,7 +10,7 @@ import { describePrivateRooms } from './room-private.contract'
 describeRoomHub('memory store', async () => new MemoryRoomStore())
 describeRoomConversation('memory store', async () => new MemoryRoomStore())
 describeConversationTools('memory store', async () => new MemoryRoomStore())
-describeThreads('memory store', async () => new MemoryRoomStore())
+describeThreads('memory store', async historyLimit => new MemoryRoomStore(historyLimit))
 describeRoomOwnership('memory store', async () => new MemoryRoomStore())
 describePrivateRooms('memory store', async () => new MemoryRoomStore())
 describeRoomCreation('memory store', async () => new MemoryRoomStore())

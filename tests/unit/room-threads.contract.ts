@@ -9,15 +9,16 @@ import { FakeConnection } from '../support/fake-connection'
  * rules of threads.ts and asTombstone, named "rule: …" as the Redis Lua
  * restates them, then the frames through the hub.
  */
-export function describeThreads(name: string, createStore: () => Promise<RoomStore>) {
+/** `createStore(historyLimit)`: the store's own default limit when none is given. */
+export function describeThreads(name: string, createStore: (historyLimit?: number) => Promise<RoomStore>) {
   const room = { id: 'threads', passwordHash: null, createdAt: 1, title: 'Threads', visibility: 'unlisted' as const, ownerId: 'a' }
   const member = (id: string, name: string): MemberRecord => ({ id, roomId: 'threads', name, tokenHash: `hash-${id}`, joinedAt: 1, lastSeenAt: 1 })
   const ada = { id: 'a', name: 'Ada' }
   const bob = { id: 'b', name: 'Bob' }
   const END = Number.MAX_SAFE_INTEGER
 
-  async function roomWithAdaAndBob() {
-    const store = await createStore()
+  async function roomWithAdaAndBob(historyLimit?: number) {
+    const store = await createStore(historyLimit)
     await store.ensureRoom(room, 100)
     await store.addMember(member('a', 'Ada'), 100)
     await store.addMember(member('b', 'Bob'), 100)
@@ -133,6 +134,29 @@ export function describeThreads(name: string, createStore: () => Promise<RoomSto
       expect(found.messages.map(message => [message.id, message.threadId])).toEqual([['m2', undefined], ['r1', 'root']])
       const rootFound = await store.searchMessages('threads', { q: 'where to', beforeSeq: END, limit: 10 })
       expect(rootFound.messages[0]).toMatchObject({ id: 'root', thread: { replyCount: 1, lastReplyAt: 2 } })
+    })
+
+    it('the history cap counts replies as messages: the root, older than its replies, leaves first, and then its thread takes no reply and no page shows what is left of it', async () => {
+      const store = await roomWithAdaAndBob(4)
+      await post(store, 'root', 'root', 1)
+      await post(store, 'r1', 'first', 2, { threadId: 'root' })
+      await post(store, 'r2', 'second', 3, { threadId: 'root' })
+      await post(store, 'm1', 'main', 4)
+      expect((await main(store)).messages.map(message => [message.id, message.thread?.replyCount])).toEqual([['root', 2], ['m1', undefined]])
+      await post(store, 'm2', 'main again', 5)
+      expect(await store.findMessage('threads', 'root')).toBeUndefined()
+      expect(ids(await main(store))).toEqual(['m1', 'm2'])
+      expect(ids(await store.messagesBefore('threads', END, 10))).toEqual(['r1', 'r2', 'm1', 'm2'])
+      expect(await post(store, 'r3', 'too late', 6, { threadId: 'root' })).toBe('no-thread')
+      // A reply counted on a root that the same append trims away: stored, and the root is gone.
+      await post(store, 'm3', 'a new root', 7)
+      await post(store, 'm4', 'filler', 8)
+      await post(store, 'm5', 'filler', 9)
+      expect(await post(store, 'r4', 'just in time', 10, { threadId: 'm2' })).toMatchObject({ message: { seq: 9, threadId: 'm2' } })
+      expect(ids(await store.messagesBefore('threads', END, 10))).toEqual(['m3', 'm4', 'm5', 'r4'])
+      expect(await post(store, 'r5', 'to a root held', 11, { threadId: 'm5' })).toMatchObject({ duplicate: false })
+      expect((await store.findMessage('threads', 'm5'))!.thread).toEqual({ replyCount: 1, lastReplyAt: 11 })
+      expect(ids(await thread(store, 'm5'))).toEqual(['r5'])
     })
 
     it('a resend of a thread reply\'s clientId is acknowledged with the original, not counted again', async () => {
