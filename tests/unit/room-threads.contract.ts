@@ -245,14 +245,19 @@ export function describeThreads(name: string, createStore: (historyLimit?: numbe
       expect(await ada.conn.waitFor('error', 3)).toMatchObject({ code: 'BAD_REQUEST' })
       send(hub, ada.conn, { type: 'history', before: 10, threadId: reply.id })
       expect(await ada.conn.waitFor('error', 4)).toMatchObject({ code: 'BAD_REQUEST' })
+      send(hub, ada.conn, { type: 'chat', text: 'sent once', threadId: root.id, clientId: 'once' })
+      const once = await ada.conn.waitFor('chat', 3)
       send(hub, ada.conn, { type: 'delete', id: root.id })
       await ada.conn.waitFor('deleted')
       send(hub, ada.conn, { type: 'chat', text: 'under a tombstone', threadId: root.id, clientId: 'x3' })
       expect(await ada.conn.waitFor('error', 5)).toMatchObject({ code: 'BAD_REQUEST', clientId: 'x3' })
+      // A resend of a reply stored before the root went (its answer lost) is acknowledged, not refused.
+      send(hub, ada.conn, { type: 'chat', text: 'sent once', threadId: root.id, clientId: 'once' })
+      expect(await ada.conn.waitFor('chat', 4)).toEqual(once)
       // The deleted root's thread is still read.
       send(hub, ada.conn, { type: 'history', before: Number.MAX_SAFE_INTEGER, threadId: root.id })
-      expect((await ada.conn.waitFor('history')).messages.map(message => message.text)).toEqual(['reply'])
-      expect((await store.messagesBefore('hubthreads', Number.MAX_SAFE_INTEGER, 10)).messages.map(message => message.text)).toEqual(['', 'reply'])
+      expect((await ada.conn.waitFor('history')).messages.map(message => message.text)).toEqual(['reply', 'sent once'])
+      expect((await store.messagesBefore('hubthreads', Number.MAX_SAFE_INTEGER, 10)).messages.map(message => message.text)).toEqual(['', 'reply', 'sent once'])
     })
 
     it('a resume with lastSeq carries the thread replies it missed, so the summary stays right', async () => {

@@ -24,8 +24,10 @@ export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (sessi
   if (mismatch) return refuseChat(context, session, frame, mismatch.message, mismatch.code)
   const replyTo = frame.replyTo === undefined ? undefined : await replyRefTo(store, member.roomId, frame.replyTo)
   if (frame.replyTo !== undefined && !replyTo) return refuseChat(context, session, frame, 'replyTo names no message held in this room')
-  // Checked before the files are claimed; the store checks again as it appends, in the same step.
-  if (frame.threadId !== undefined && !mayHoldThread(await store.findMessage(member.roomId, frame.threadId))) return refuseChat(context, session, frame, NO_THREAD)
+  // The store checks a thread's root as it appends, after the dedupe window, so
+  // that a resend of a stored reply is acknowledged even once its root is gone;
+  // only files wait for a root that may hold them, so none is claimed in vain.
+  if (frame.threadId !== undefined && frame.attachments && !mayHoldThread(await store.findMessage(member.roomId, frame.threadId))) return refuseChat(context, session, frame, NO_THREAD)
   const attachments = frame.attachments && await context.attachments.claim(member.roomId, member.id, frame.attachments, frame.clientId)
   if (frame.attachments && !attachments) return refuseChat(context, session, frame, 'attachments must be files you uploaded to this room and have not sent yet')
   const appended = await store.appendMessage({
