@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   // Started from here, not chained in package.json: npm appends a run's
   // arguments to the last command of the script, and --quick must reach this one.
   if (config.extras) {
-    for (const script of ['files', 'big-answers', 'search', 'metrics', 'cluster', 'fallback', 'e2ee']) {
+    for (const script of ['files', 'big-answers', 'search', 'metrics', 'cluster', 'fallback', 'e2ee', 'threads']) {
       const run = spawnSync(process.execPath, [new URL(`./${script}.js`, import.meta.url).pathname], { stdio: 'inherit', env: { ...process.env, BENCH_SERVER_ENTRY: config.serverEntry } })
       if (run.status !== 0) throw new Error(`the ${script} benchmark failed (exit ${run.status})`)
     }

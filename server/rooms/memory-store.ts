@@ -7,6 +7,7 @@ import type { MessageChange } from './message-changes'
 import { newestFirst, scanForMatches } from './conversation/message-search'
 import type { SearchQuery } from './conversation/message-search'
 import { takeSlowModeTurn } from './conversation/room-settings'
+import { mayHoldThread, timelinePage, withReplyCounted } from './conversation/threads'
 import type { ConversationSettings } from './conversation/room-settings'
 import { CLIENT_IDS_PER_MEMBER } from './types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomRecord, RoomStore } from './types'
@@ -14,6 +15,8 @@ import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomRecord, Ro
 /** The in-process model plus the history; `sent` holds each member's clientId -> the message it produced, oldest first. */
 interface MemoryRoom extends InProcessRoom<Map<string, ChatMessage>> {
   history: ChatMessage[]
+  /** id -> seq of each held message: held seqs are consecutive, so its index is one subtraction, not a scan. */
+  seqById: Map<string, number>
 }
 
 /** The default store: one process, nothing survives a restart. */
@@ -36,7 +39,7 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
     const existing = this.rooms.get(room.id)
     if (existing) return { room: existing.record, created: false }
     if (this.rooms.size >= maxRooms) return 'server-full' as const
-    this.holdRoom({ ...newInProcessRoom<Map<string, ChatMessage>>(room), history: [] })
+    this.holdRoom({ ...newInProcessRoom<Map<string, ChatMessage>>(room), history: [], seqById: new Map() })
     return { room, created: true }
   }
 
@@ -98,11 +101,17 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
     const sent = message.clientId ? this.sentBy(room, message.from.id) : undefined
     const original = message.clientId ? sent?.get(message.clientId) : undefined
     if (original) return { message: original, duplicate: true }
+    const rootIndex = message.threadId === undefined ? -1 : indexOf(room, message.threadId)
+    if (message.threadId !== undefined && !mayHoldThread(room.history[rootIndex])) return 'no-thread' as const
     const slowModeWaitMs = takeSlowModeTurn(room, message.from.id, Date.now())
     if (slowModeWaitMs > 0) return { slowModeWaitMs }
     const stored: ChatMessage = { ...message, seq: ++room.lastSeq }
+    if (rootIndex >= 0) room.history[rootIndex] = withReplyCounted(room.history[rootIndex]!, stored)
     room.history.push(stored)
-    if (room.history.length > this.historyLimit) room.history.splice(0, room.history.length - this.historyLimit)
+    room.seqById.set(stored.id, stored.seq)
+    if (room.history.length > this.historyLimit) {
+      for (const dropped of room.history.splice(0, room.history.length - this.historyLimit)) room.seqById.delete(dropped.id)
+    }
     if (sent && message.clientId) {
       sent.set(message.clientId, stored)
       if (sent.size > CLIENT_IDS_PER_MEMBER) sent.delete(sent.keys().next().value!)
@@ -132,18 +141,24 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
     return { messages: history.slice(start, end), hasMore: start > 0 }
   }
 
+  async timelineBefore(roomId: string, beforeSeq: number, limit: number, threadId?: string) {
+    return timelinePage(this.rooms.get(roomId)?.history ?? [], beforeSeq, limit, threadId)
+  }
+
   async searchMessages(roomId: string, query: SearchQuery) {
     return scanForMatches(newestFirst(this.rooms.get(roomId)?.history ?? []), query)
   }
 
   async findMessage(roomId: string, messageId: string) {
-    return this.rooms.get(roomId)?.history.find(message => message.id === messageId)
+    const room = this.rooms.get(roomId)
+    return room && room.history[indexOf(room, messageId)]
   }
 
   // The held message is replaced, not mutated: a copy handed out earlier stays as it was.
   protected async changeMessage(roomId: string, messageId: string, { apply, event }: MessageChange): Promise<ChatMessage | MessageChangeRefusal> {
-    const history = this.rooms.get(roomId)?.history
-    const index = history?.findIndex(message => message.id === messageId) ?? -1
+    const room = this.rooms.get(roomId)
+    const history = room?.history
+    const index = room ? indexOf(room, messageId) : -1
     if (!history || index < 0) return 'not-found'
     const before = history[index]!
     const changed = apply(before)
@@ -173,4 +188,10 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
     if (!sent) room.sent.set(memberId, sent = new Map())
     return sent
   }
+}
+
+/** The index of a held message in the room's history, or -1. */
+function indexOf(room: MemoryRoom, messageId: string): number {
+  const seq = room.seqById.get(messageId)
+  return seq === undefined ? -1 : seq - room.history[0]!.seq
 }

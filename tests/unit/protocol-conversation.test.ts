@@ -14,6 +14,13 @@ describe('the conversation frames on the wire', () => {
     expect(parseClientFrame('{"type":"chat","text":"yes","replyTo":"m1"}')).toEqual({ ok: true, frame: { type: 'chat', text: 'yes', replyTo: 'm1' } })
   })
 
+  it('a thread: a chat with threadId, and the newest page of a thread asked with before Number.MAX_SAFE_INTEGER', () => {
+    expect(parseClientFrame('{"type":"chat","text":"in it","threadId":"m1","clientId":"c1"}')).toEqual({ ok: true, frame: { type: 'chat', text: 'in it', threadId: 'm1', clientId: 'c1' } })
+    expect(parseClientFrame(JSON.stringify({ type: 'history', before: Number.MAX_SAFE_INTEGER, threadId: 'm1' }))).toEqual({ ok: true, frame: { type: 'history', before: Number.MAX_SAFE_INTEGER, threadId: 'm1', limit: 50 } })
+    expect(parseClientFrame(JSON.stringify({ type: 'history', before: Number.MAX_SAFE_INTEGER + 2, threadId: 'm1' }))).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+    expect(parseClientFrame('{"type":"chat","text":"x","threadId":7}')).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+  })
+
   it.each([
     ['history without before', '{"type":"history"}'],
     ['history before 0', '{"type":"history","before":0}'],

@@ -1,0 +1,193 @@
+// `npm run bench:threads` (and the end of a full `npm run bench`): what a
+// page of history costs once a room has threads (issue 23), over a real
+// socket to the built server, p50 and p99 by kind of page. The room is at
+// its history cap and nine messages in ten are thread replies, so the main
+// timeline's page must pass over them: SQLite reads one range of its
+// messages_by_thread index, memory and Redis scan their capped history. The
+// worst case for a scan is a thread whose few replies are the oldest held.
+// SQLite holds THREADS_MESSAGES (100,000); memory and Redis 10,000, a
+// generous NUXT_HISTORY_LIMIT for them. A timing on a shared machine:
+// printed, not asserted. THREADS_PAGES changes the pages per kind (100).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import WebSocket from 'ws'
+import { spawnServer } from './servers.js'
+import type { ChildServer } from './servers.js'
+
+const SERVER_ENTRY = resolve(process.env.BENCH_SERVER_ENTRY ?? '.output/server/index.mjs')
+const SQLITE_MESSAGES = Number(process.env.THREADS_MESSAGES ?? 100_000)
+const SCAN_STORE_MESSAGES = 10_000
+const PAGES = Number(process.env.THREADS_PAGES ?? 100)
+// Under a socket's answer budget (128 KiB a second, each page reserving 256 KiB first): a new socket after that many.
+const PAGES_PER_SOCKET = 10
+
+interface Frame { type: string, [key: string]: unknown }
+
+class Client {
+  private readonly queue: Frame[] = []
+  private waiting: (() => void) | undefined
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      this.queue.push(JSON.parse(data.toString()) as Frame)
+      this.waiting?.()
+    })
+  }
+
+  static async open(url: string): Promise<Client> {
+    const ws = new WebSocket(url)
+    await new Promise((done, fail) => ws.once('open', done).once('error', fail))
+    return new Client(ws)
+  }
+
+  send(frame: object): void {
+    this.ws.send(JSON.stringify(frame))
+  }
+
+  /** The next frame of that type; others are dropped, an error throws (RATE_LIMITED is handed back when `limited`). */
+  async next(type: string, limited = false): Promise<Frame> {
+    for (;;) {
+      const index = this.queue.findIndex(frame => frame.type === type || frame.type === 'error')
+      if (index >= 0) {
+        const [frame] = this.queue.splice(0, index + 1).slice(-1)
+        if (frame!.type === 'error' && !(limited && frame!.code === 'RATE_LIMITED')) throw new Error(`error frame: ${JSON.stringify(frame)}`)
+        return frame!
+      }
+      await new Promise<void>(wake => this.waiting = wake)
+    }
+  }
+}
+
+interface Roots { sparse: string, busy: string }
+
+/**
+ * The room: a root with two replies, the oldest held (the sparse thread),
+ * then a main message every tenth, the others replies to the first of
+ * those (the busy thread).
+ */
+async function fill(wsUrl: string, roomId: string, count: number): Promise<{ token: string, roots: Roots }> {
+  const writer = await Client.open(wsUrl)
+  writer.send({ type: 'join', roomId, name: 'Writer', create: true })
+  const joined = await writer.next('joined')
+  const post = async (i: number, threadId?: string) => {
+    writer.send({ type: 'chat', text: `message ${i} of the plan`, clientId: `w${i}`, ...(threadId ? { threadId } : {}) })
+    return (await writer.next('chat')).id as string
+  }
+  const sparse = await post(1)
+  await post(2, sparse)
+  await post(3, sparse)
+  const busy = await post(4)
+  const window = 500
+  for (let start = 5; start <= count; start += window) {
+    const end = Math.min(count, start + window - 1)
+    for (let i = start; i <= end; i++) writer.send({ type: 'chat', text: `message ${i} of the plan`, clientId: `w${i}`, ...(i % 10 === 0 ? {} : { threadId: busy }) })
+    for (let i = start; i <= end; i++) await writer.next('chat')
+  }
+  writer.ws.close()
+  return { token: joined.token as string, roots: { sparse, busy } }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
+}
+
+async function measure(wsUrl: string, roomId: string, token: string, roots: Roots): Promise<string[]> {
+  const kinds: Array<[string, object]> = [
+    ['main, newest', { before: Number.MAX_SAFE_INTEGER }],
+    ['busy thread', { before: Number.MAX_SAFE_INTEGER, threadId: roots.busy }],
+    ['sparse thread', { before: Number.MAX_SAFE_INTEGER, threadId: roots.sparse }],
+  ]
+  const rows: string[] = []
+  for (const [kind, request] of kinds) {
+    const times: number[] = []
+    let messages = 0
+    let client: Client | undefined
+    for (let n = 0; n < PAGES; n++) {
+      if (n % PAGES_PER_SOCKET === 0) {
+        client?.ws.close()
+        client = await Client.open(wsUrl)
+        client.send({ type: 'join', roomId, name: 'Writer', token })
+        await client.next('joined')
+      }
+      const started = performance.now()
+      client!.send({ type: 'history', limit: 50, ...request })
+      const page = await client!.next('history', true)
+      // Past the address's answer budget: wait as told, and take the sample again.
+      if (page.type === 'error') {
+        await new Promise(done => setTimeout(done, Number(page.retryAfterMs)))
+        n--
+        continue
+      }
+      times.push(performance.now() - started)
+      messages += (page.messages as unknown[]).length
+    }
+    client?.ws.close()
+    times.sort((a, b) => a - b)
+    rows.push(`${kind.padEnd(14)} p50 ${percentile(times, 0.5).toFixed(2).padStart(7)} ms   p99 ${percentile(times, 0.99).toFixed(2).padStart(7)} ms   (${(messages / PAGES).toFixed(0)} messages a page)`)
+  }
+  return rows
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no free port'))))
+    })
+  })
+}
+
+async function run(store: string, messages: number, env: Record<string, string>): Promise<string[]> {
+  const extra: ChildServer[] = []
+  let redisUrl: string | undefined
+  if (store === 'redis') {
+    const port = await freePort()
+    const { server } = await spawnServer('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], process.env, /Ready to accept connections/, 3000)
+    extra.push(server)
+    redisUrl = `redis://127.0.0.1:${port}`
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'hb-bench-threads-'))
+  const serverEnv = {
+    ...process.env,
+    NUXT_DATA_DIR: dataDir,
+    NUXT_HISTORY_LIMIT: String(messages),
+    NUXT_FRAMES_PER_SECOND: '100000',
+    NUXT_FRAME_BURST: '100000',
+    ...(redisUrl ? { NUXT_REDIS_URL: redisUrl } : {}),
+    ...env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    NODE_ENV: 'production',
+  }
+  const { server, match } = await spawnServer(`app (${store})`, process.execPath, [SERVER_ENTRY], serverEnv, /Listening on https?:\/\/[^\s]*:(\d+)/, 3000)
+  try {
+    const wsUrl = `ws://127.0.0.1:${match[1]}/ws`
+    const filled = performance.now()
+    const { token, roots } = await fill(wsUrl, 'threadbench', messages)
+    console.log(`[threads] ${store}: ${messages} messages in one room (nine in ten thread replies), written in ${((performance.now() - filled) / 1000).toFixed(1)} s`)
+    return (await measure(wsUrl, 'threadbench', token, roots)).map(row => `${store.padEnd(7)} ${String(messages).padStart(6)}  ${row}`)
+  }
+  finally {
+    await server.stop()
+    for (const sidecar of extra) await sidecar.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+async function main(): Promise<void> {
+  const rows = [
+    ...await run('sqlite', SQLITE_MESSAGES, {}),
+    ...await run('memory', SCAN_STORE_MESSAGES, { NUXT_STORE: 'memory' }),
+    ...await run('redis', SCAN_STORE_MESSAGES, {}),
+  ]
+  console.log(`\nHistory pages of 50 over a socket with threads, ${PAGES} of each kind\n`)
+  for (const row of rows) console.log(row)
+}
+
+main().then(() => process.exit(0), (error: unknown) => {
+  console.error(`[threads] failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
+  process.exit(1)
+})
