@@ -1,4 +1,4 @@
-import type { FileInfo, Reactions, ReplyRef } from '../shared/protocol'
+import type { FileInfo, Reactions, ReplyRef, ThreadSummary } from '../shared/protocol'
 
 /** A message as a message item shows it: posted, or still pending in the outbox (no `id`). */
 export interface ShownMessage {
@@ -20,4 +20,6 @@ export interface ShownMessage {
   attachments?: FileInfo[]
   /** Sealed (an end-to-end encrypted room) and it did not open: `text` says so, and nothing of it is shown. */
   undecryptable?: boolean
+  /** It started a thread: how many replies, and when the last came. */
+  thread?: ThreadSummary
 }
