@@ -87,8 +87,10 @@ export function useThread(options: UseThreadOptions): UseThreadReturn {
   const loadingOlder = shallowRef(false)
   // The `before` of the request on its way, to ask again after a refusal.
   let asked: number | undefined
-  // The newest page asked for after a rejoin: replaces the replies when it does not reach them.
+  // After a rejoin, the newest reply shown before it: the newest page asked
+  // for then replaces the replies when it does not reach back to it.
   let reloading = false
+  let newestBeforeRejoin: number | undefined
   let seekPages = 0
   let retryTimer: ReturnType<typeof setTimeout> | undefined
 
@@ -142,19 +144,16 @@ export function useThread(options: UseThreadOptions): UseThreadReturn {
     // A page of a thread since closed, or another one opened: not this panel's.
     if (frame.threadId !== current.value?.rootId) return true
     clearTimeout(retryTimer)
-    const wasNewest = asked === NEWEST
     asked = undefined
     loading.value = false
     loadingOlder.value = false
     const pageNewest = frame.messages.at(-1)?.seq ?? 0
-    const newestHeld = highestSeq(replies.value)
-    const reachesHeld = newestHeld !== undefined && (frame.messages[0]?.seq ?? NEWEST) <= newestHeld
-    // After a rejoin, a newest page that does not reach what is shown would
+    const reachesHeld = newestBeforeRejoin !== undefined && (frame.messages[0]?.seq ?? NEWEST) <= newestBeforeRejoin
+    // After a rejoin, a newest page that does not reach what was shown would
     // leave a gap: it starts over, keeping only live replies newer than it.
-    const base = reloading && !reachesHeld && frame.hasMore
-      ? replies.value.filter(entry => entry.kind === 'chat' && entry.message.seq > pageNewest)
-      : replies.value
-    if (!wasNewest || !reloading || base.length === 0) hasOlder.value = frame.hasMore && frame.messages.length > 0
+    const restart = reloading && !reachesHeld && frame.hasMore
+    const base = restart ? replies.value.filter(entry => entry.kind === 'chat' && entry.message.seq > pageNewest) : replies.value
+    if (!reloading || restart) hasOlder.value = frame.hasMore && frame.messages.length > 0
     reloading = false
     const merged = mergeChatMessages(base, frame.messages, selfId())
     if (merged.length > MAX_THREAD_ENTRIES) hasOlder.value = true
@@ -189,7 +188,8 @@ export function useThread(options: UseThreadOptions): UseThreadReturn {
   function rejoined() {
     if (!current.value) return
     stop()
-    reloading = replies.value.length > 0
+    newestBeforeRejoin = highestSeq(replies.value)
+    reloading = newestBeforeRejoin !== undefined
     if (!reloading) loading.value = true
     request(NEWEST)
   }
