@@ -28,7 +28,8 @@ export async function joinHistory(store: RoomStore, budget: AnswerBudget, sessio
   let missed: ChatMessage[] | undefined
   try {
     missed = lastSeq === undefined ? undefined : await store.messagesAfter(roomId, lastSeq, LIMITS.historyOnJoin)
-    page = newestWithinBytes(missed ?? await store.recentMessages(roomId, LIMITS.historyOnJoin), LIMITS.historyPageMaxBytes)
+    // A resume carries thread replies too (each counts in a root's summary); a fresh join gets the main timeline's last page.
+    page = newestWithinBytes(missed ?? (await store.timelineBefore(roomId, Number.MAX_SAFE_INTEGER, LIMITS.historyOnJoin)).messages, LIMITS.historyPageMaxBytes)
   }
   finally {
     budget.charge(session, session.address, page.bytes - LIMITS.historyPageMaxBytes)

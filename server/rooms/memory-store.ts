@@ -7,6 +7,7 @@ import type { MessageChange } from './message-changes'
 import { newestFirst, scanForMatches } from './conversation/message-search'
 import type { SearchQuery } from './conversation/message-search'
 import { takeSlowModeTurn } from './conversation/room-settings'
+import { mayHoldThread, timelinePage, withReplyCounted } from './conversation/threads'
 import type { ConversationSettings } from './conversation/room-settings'
 import { CLIENT_IDS_PER_MEMBER } from './types'
 import type { MemberRecord, MessageChangeRefusal, NewChatMessage, RoomRecord, RoomStore } from './types'
@@ -98,9 +99,12 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
     const sent = message.clientId ? this.sentBy(room, message.from.id) : undefined
     const original = message.clientId ? sent?.get(message.clientId) : undefined
     if (original) return { message: original, duplicate: true }
+    const rootIndex = message.threadId === undefined ? -1 : room.history.findLastIndex(held => held.id === message.threadId)
+    if (message.threadId !== undefined && !mayHoldThread(room.history[rootIndex])) return 'no-thread' as const
     const slowModeWaitMs = takeSlowModeTurn(room, message.from.id, Date.now())
     if (slowModeWaitMs > 0) return { slowModeWaitMs }
     const stored: ChatMessage = { ...message, seq: ++room.lastSeq }
+    if (rootIndex >= 0) room.history[rootIndex] = withReplyCounted(room.history[rootIndex]!, stored)
     room.history.push(stored)
     if (room.history.length > this.historyLimit) room.history.splice(0, room.history.length - this.historyLimit)
     if (sent && message.clientId) {
@@ -130,6 +134,10 @@ export class MemoryRoomStore extends InProcessRooms<MemoryRoom> implements RoomS
     const end = Math.max(0, Math.min(history.length, beforeSeq - (history[0]?.seq ?? 0)))
     const start = Math.max(0, end - limit)
     return { messages: history.slice(start, end), hasMore: start > 0 }
+  }
+
+  async timelineBefore(roomId: string, beforeSeq: number, limit: number, threadId?: string) {
+    return timelinePage(this.rooms.get(roomId)?.history ?? [], beforeSeq, limit, threadId)
   }
 
   async searchMessages(roomId: string, query: SearchQuery) {

@@ -35,8 +35,9 @@ export function withTextEdited(message: ChatMessage, authorId: string, text: str
 }
 
 /**
- * A tombstone keeps the place, the author, the time and the clientId (so a
- * resend of it is answered with the tombstone); nothing of what was said.
+ * A tombstone keeps the place, the author, the time, the clientId (so a
+ * resend of it is answered with the tombstone) and its place in threads (its
+ * root's id, or its own thread's summary); nothing of what was said.
  * The author may delete its own message, and the room's owner any message:
  * then the tombstone says so (`deletedBy: 'owner'`). `ownerId` is '' in a
  * room without an owner.
@@ -45,8 +46,9 @@ export function asTombstone(message: ChatMessage, memberId: string, ownerId: str
   if (message.deleted) return 'not-found'
   const byOwner = message.from.id !== memberId
   if (byOwner && (ownerId === '' || memberId !== ownerId)) return 'forbidden'
-  const { seq, id, roomId, from, at, clientId } = message
-  return { type: 'chat', seq, id, roomId, from, text: '', at, ...(clientId ? { clientId } : {}), deleted: true, ...(byOwner ? { deletedBy: 'owner' as const } : {}) }
+  const { seq, id, roomId, from, at, clientId, threadId, thread } = message
+  // A reply's tombstone stays in its thread; a root's keeps its summary, so its replies stay reachable.
+  return { type: 'chat', seq, id, roomId, from, text: '', at, ...(clientId ? { clientId } : {}), deleted: true, ...(byOwner ? { deletedBy: 'owner' as const } : {}), ...(threadId ? { threadId } : {}), ...(thread ? { thread } : {}) }
 }
 
 /** Whether a change rewrote what was said, so the dedupe window's copy must be rewritten with it. */

@@ -167,9 +167,12 @@ export interface MessageLog {
    * Only a current member posts: 'not-a-member' once it was removed, 'no-room'
    * once the room is gone. In slow mode (room-settings.ts slowModeWaitMs) a
    * message too soon after the sender's last is not stored: `slowModeWaitMs`
-   * says how long it still has to wait.
+   * says how long it still has to wait. A thread reply (`threadId`) is
+   * stored only while its root may hold it (threads.ts mayHoldThread), else
+   * 'no-thread'; in the same step the root's summary counts it
+   * (withReplyCounted).
    */
-  appendMessage(message: NewChatMessage): Promise<{ message: ChatMessage, duplicate: boolean } | { slowModeWaitMs: number } | 'no-room' | 'not-a-member'>
+  appendMessage(message: NewChatMessage): Promise<{ message: ChatMessage, duplicate: boolean } | { slowModeWaitMs: number } | 'no-room' | 'not-a-member' | 'no-thread'>
   recentMessages(roomId: string, limit: number): Promise<ChatMessage[]>
   /**
    * The messages after `afterSeq`, in order, only the newest `limit` of them
@@ -179,9 +182,16 @@ export interface MessageLog {
   messagesAfter(roomId: string, afterSeq: number, limit?: number): Promise<ChatMessage[] | undefined>
   /**
    * The `limit` messages right before seq `beforeSeq` that are still held,
-   * oldest first, and whether older ones are held too.
+   * oldest first, and whether older ones are held too: every message, thread
+   * replies included (an export, a kick's clean-up).
    */
   messagesBefore(roomId: string, beforeSeq: number, limit: number): Promise<{ messages: ChatMessage[], hasMore: boolean }>
+  /**
+   * As messagesBefore, for one timeline (threads.ts inTimeline): without
+   * `threadId` the main timeline, thread replies left out; with it, that
+   * thread's replies only. `hasMore`: older ones of the timeline are held.
+   */
+  timelineBefore(roomId: string, beforeSeq: number, limit: number, threadId?: string): Promise<{ messages: ChatMessage[], hasMore: boolean }>
   /** A held message by its id (a tombstone too). */
   findMessage(roomId: string, messageId: string): Promise<ChatMessage | undefined>
   /**

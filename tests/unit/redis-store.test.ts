@@ -7,6 +7,7 @@ import { startRedis } from '../support/redis'
 import type { RunningRedis } from '../support/redis'
 import { describeRoomConversation } from './room-conversation.contract'
 import { describeConversationTools } from './room-finding.contract'
+import { describeThreads } from './room-threads.contract'
 import { describeRoomCreation } from './room-create.contract'
 import { describeRoomHub } from './room-hub.contract'
 import { describeRoomOwnership } from './room-owner.contract'
@@ -41,6 +42,7 @@ describeRoomStore('RedisRoomStore', historyLimit => createStore(historyLimit))
 describeRoomHub('Redis store', () => createStore(500, 400))
 describeRoomConversation('Redis store', () => createStore(500, 400))
 describeConversationTools('Redis store', () => createStore(500, 400))
+describeThreads('Redis store', () => createStore(500, 400))
 describeRoomOwnership('Redis store', () => createStore(500, 400))
 describePrivateRooms('Redis store', () => createStore(500, 400))
 describeRoomCreation('Redis store', () => createStore(500, 400))

@@ -45,4 +45,19 @@ describe('the room export', () => {
     expect(text).toContain('**Ada** · 1970-01-01T00:00:01.000Z\n\nmessage 1\n\n---')
     expect(text).toContain('**Ada** · 1970-01-01T00:00:02.000Z\n\nmessage 2\n\n---')
   })
+
+  it('Markdown marks a thread: the root says how many replies it has, each reply is quoted under a line naming its root, a reply\'s lines all quoted', async () => {
+    const store = await roomWith(2)
+    await store.addMember({ id: 'b', roomId: 'r', name: 'Bob', tokenHash: 'hb', joinedAt: 1, lastSeenAt: 1 }, 10)
+    await store.appendMessage({ type: 'chat', id: 't1', roomId: 'r', from: { id: 'b', name: 'Bob' }, text: 'first line\nsecond line', at: 3000, threadId: 'm1' })
+    await store.appendMessage({ type: 'chat', id: 't2', roomId: 'r', from: { id: 'a', name: 'Ada' }, text: 'agreed', at: 4000, threadId: 'm1' })
+    const md = (await collect(exportChunks(store, { id: 'r', title: 'Plans' }, 'md', 'https://chat.example', 0))).join('')
+    expect(md).toContain('**Ada** · 1970-01-01T00:00:01.000Z · thread: 2 replies\n\nmessage 1\n\n---')
+    expect(md).toContain('**Ada** · 1970-01-01T00:00:02.000Z\n\nmessage 2\n\n---')
+    expect(md).toContain('> ↳ reply in the thread of **Ada** · 1970-01-01T00:00:01.000Z\n>\n> **Bob** · 1970-01-01T00:00:03.000Z\n>\n> first line\n> second line\n\n---')
+    expect(md).toContain('> **Ada** · 1970-01-01T00:00:04.000Z\n>\n> agreed\n\n---')
+    const json = JSON.parse((await collect(exportChunks(store, { id: 'r', title: 'Plans' }, 'json', 'https://chat.example', 0))).join('')) as { messages: Array<{ id: string, threadId?: string, thread?: object }> }
+    expect(json.messages.map(message => [message.id, message.threadId])).toEqual([['m1', undefined], ['m2', undefined], ['t1', 'm1'], ['t2', 'm1']])
+    expect(json.messages[0]!.thread).toEqual({ replyCount: 2, lastReplyAt: '1970-01-01T00:00:04.000Z' })
+  })
 })

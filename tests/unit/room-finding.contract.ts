@@ -209,18 +209,6 @@ export function describeConversationTools(name: string, createStore: () => Promi
       expect(bob.conn.of('chat').map(message => message.text)).toEqual(['one', 'one', 'owner a', 'owner b'])
       expect((await store.recentMessages('hubfinds', 10)).map(message => message.text)).toEqual(['one', 'owner a', 'owner b'])
     })
-
-    it('a thread reply or a thread\'s page, which this server cannot place yet, is refused with a clear error and nothing is stored', async () => {
-      const hub = await hubWithRoom()
-      const ada = await join(hub, 'Ada')
-      await postTexts(hub, ada.conn, ['a root'])
-      const root = ada.conn.of('chat')[0]!
-      send(hub, ada.conn, { type: 'chat', text: 'in the thread', threadId: root.id, clientId: 't1' })
-      expect(await ada.conn.waitFor('error')).toMatchObject({ code: 'BAD_REQUEST', clientId: 't1' })
-      send(hub, ada.conn, { type: 'history', before: 10, threadId: root.id })
-      expect(await ada.conn.waitFor('error', 2)).toMatchObject({ code: 'BAD_REQUEST' })
-      expect((await store.recentMessages('hubfinds', 10)).map(message => message.text)).toEqual(['a root'])
-    })
   })
 
   describe(`${name}: the export's pages`, () => {

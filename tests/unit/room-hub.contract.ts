@@ -226,7 +226,7 @@ export function describeRoomHub(name: string, createStore: () => Promise<RoomSto
       expect(await hub.summary('resume')).toMatchObject({ online: 1, members: 1 })
     })
 
-    it.each(['subscribe', 'listMembers', 'touchMember', 'recentMessages'] as const)(
+    it.each(['subscribe', 'listMembers', 'touchMember', 'timelineBefore'] as const)(
       'a first join whose %s fails leaves nothing behind: the room and the name work for the next join',
       async (step) => {
         const hub = await createHub(store => failingOnce(store, step))

@@ -12,6 +12,7 @@ import type { MemberRecord, PrivateSeat } from '../../server/rooms/types'
 import { mountSmallDisk } from '../support/mounts'
 import { describeRoomConversation } from './room-conversation.contract'
 import { describeConversationTools } from './room-finding.contract'
+import { describeThreads } from './room-threads.contract'
 import { describeRoomCreation } from './room-create.contract'
 import { describeRoomHub } from './room-hub.contract'
 import { describeRoomOwnership } from './room-owner.contract'
@@ -47,6 +48,7 @@ describeRoomStore('SqliteRoomStore', historyLimit => createStore({ historyLimit,
 describeRoomHub('SQLite store', async () => createStore({ file: join(dir, `hub-${++files}.db`) }))
 describeRoomConversation('SQLite store', async () => createStore({ file: join(dir, `conversation-${++files}.db`) }))
 describeConversationTools('SQLite store', async () => createStore({ file: join(dir, `finding-${++files}.db`) }))
+describeThreads('SQLite store', async () => createStore({ file: join(dir, `threads-${++files}.db`) }))
 describeRoomOwnership('SQLite store', async () => createStore({ file: join(dir, `owner-${++files}.db`) }))
 describePrivateRooms('SQLite store', async () => createStore({ file: join(dir, `private-${++files}.db`) }))
 describeRoomCreation('SQLite store', async () => createStore({ file: join(dir, `create-${++files}.db`) }))

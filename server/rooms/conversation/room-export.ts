@@ -55,6 +55,7 @@ function exportedMessage(message: ChatMessage, origin: string) {
     ...(message.deleted ? { deleted: true } : {}),
     ...(message.replyTo ? { replyTo: { id: message.replyTo.id, from: message.replyTo.from, excerpt: message.replyTo.excerpt } } : {}),
     ...(message.threadId ? { threadId: message.threadId } : {}),
+    ...(message.thread ? { thread: { replyCount: message.thread.replyCount, lastReplyAt: isoTime(message.thread.lastReplyAt) } } : {}),
     ...(message.attachments?.length ? { attachments: message.attachments.map(file => ({ name: file.name, type: file.type, size: file.size, url: new URL(file.url, origin).href })) } : {}),
     ...(message.reactions && Object.keys(message.reactions).length > 0 ? { reactions: Object.fromEntries(Object.entries(message.reactions).map(([emoji, ids]) => [emoji, ids.length])) } : {}),
   }
@@ -66,25 +67,50 @@ function escapedName(name: string): string {
   return name.replace(/[\\`*_[\]#<>|~]/g, character => `\\${character}`)
 }
 
-function markdownMessage(message: ChatMessage, origin: string): string {
-  const lines = [`**${escapedName(message.from.name)}** · ${isoTime(message.at)}${message.editedAt ? ' (edited)' : ''}`]
+function replyCount(count: number): string {
+  return count === 1 ? '1 reply' : `${count} replies`
+}
+
+/**
+ * A message as Markdown. A thread's root says how many replies it has; a
+ * reply, which comes in seq order among the main timeline's messages, is
+ * quoted as a block under a line naming the root it answers (`root`: as
+ * held, undefined once the capped history dropped it).
+ */
+function markdownMessage(message: ChatMessage, origin: string, root?: ChatMessage): string {
+  const thread = message.thread ? ` · thread: ${replyCount(message.thread.replyCount)}` : ''
+  const lines = [`**${escapedName(message.from.name)}** · ${isoTime(message.at)}${message.editedAt ? ' (edited)' : ''}${thread}`]
   if (message.replyTo) lines.push(`> ↪ ${escapedName(message.replyTo.from.name)}: ${message.replyTo.excerpt.replace(/\n/g, ' ')}`)
   lines.push(message.deleted ? '_(deleted)_' : message.text)
   for (const file of message.attachments ?? []) lines.push(`- [${escapedName(file.name)}](${new URL(file.url, origin).href})`)
-  return `${lines.join('\n\n')}\n\n---\n\n`
+  if (!message.threadId) return `${lines.join('\n\n')}\n\n---\n\n`
+  const under = root ? `**${escapedName(root.from.name)}** · ${isoTime(root.at)}` : 'a message no longer held'
+  const quoted = [`↳ reply in the thread of ${under}`, ...lines].join('\n\n').split('\n').map(line => (line ? `> ${line}` : '>'))
+  return `${quoted.join('\n')}\n\n---\n\n`
+}
+
+/** The roots the page's thread replies answer, one read each: at most a page's worth, never the room. */
+async function rootsOf(store: Pick<RoomStore, 'findMessage'>, roomId: string, page: ChatMessage[]): Promise<Map<string, ChatMessage>> {
+  const roots = new Map<string, ChatMessage>()
+  for (const threadId of new Set(page.flatMap(message => (message.threadId ? [message.threadId] : [])))) {
+    const root = await store.findMessage(roomId, threadId)
+    if (root) roots.set(threadId, root)
+  }
+  return roots
 }
 
 /**
  * The export as text chunks, one per page of messages: Markdown, or one JSON
  * document written a page at a time. `origin` makes file URLs absolute.
  */
-export async function* exportChunks(store: ExportStore, room: { id: string, title: string }, format: ExportFormat, origin: string, now = Date.now()): AsyncGenerator<string> {
+export async function* exportChunks(store: ExportStore & Pick<RoomStore, 'findMessage'>, room: { id: string, title: string }, format: ExportFormat, origin: string, now = Date.now()): AsyncGenerator<string> {
   if (format === 'md') yield `# ${escapedName(room.title)}\n\nExported ${isoTime(now)} from ${origin}/room/${room.id}\n\n---\n\n`
   else yield `{"roomId":${JSON.stringify(room.id)},"title":${JSON.stringify(room.title)},"exportedAt":${JSON.stringify(isoTime(now))},"messages":[`
   let first = true
   for await (const page of messagePages(store, room.id)) {
     if (format === 'md') {
-      yield page.map(message => markdownMessage(message, origin)).join('')
+      const roots = await rootsOf(store, room.id, page)
+      yield page.map(message => markdownMessage(message, origin, message.threadId ? roots.get(message.threadId) : undefined)).join('')
       continue
     }
     yield (first ? '\n' : ',\n') + page.map(message => JSON.stringify(exportedMessage(message, origin))).join(',\n')

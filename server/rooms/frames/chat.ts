@@ -7,23 +7,25 @@ import type { RoomStore } from '../types'
 import type { FrameContext, FrameHandler } from './context'
 import { replyRefTo } from './reply'
 import { e2eeMismatch } from './e2ee-check'
+import { mayHoldThread } from '../conversation/threads'
 
 type ChatContext = Pick<FrameContext, 'send' | 'liveness' | 'removals'> & {
   readonly store: Pick<RoomStore, 'appendMessage' | 'findMessage'>
   readonly attachments: Pick<Attachments, 'claim'>
 }
 
+const NO_THREAD = 'threadId names no message of this room that can hold a thread: it must be held, not deleted, and not a thread reply itself'
+
 export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (session, frame, context) => {
   const received = metricsClock()
   const { store, liveness, removals } = context
   const member = session.member
-  // Threads (issue 23) have their frames but not yet their store: a reply
-  // posted to the main timeline would be in the wrong place, so it is refused.
-  if (frame.threadId !== undefined) return refuseChat(context, session, frame, 'threads are not available on this server yet')
   const mismatch = e2eeMismatch(member, frame.cipher !== undefined)
   if (mismatch) return refuseChat(context, session, frame, mismatch.message, mismatch.code)
   const replyTo = frame.replyTo === undefined ? undefined : await replyRefTo(store, member.roomId, frame.replyTo)
   if (frame.replyTo !== undefined && !replyTo) return refuseChat(context, session, frame, 'replyTo names no message held in this room')
+  // Checked before the files are claimed; the store checks again as it appends, in the same step.
+  if (frame.threadId !== undefined && !mayHoldThread(await store.findMessage(member.roomId, frame.threadId))) return refuseChat(context, session, frame, NO_THREAD)
   const attachments = frame.attachments && await context.attachments.claim(member.roomId, member.id, frame.attachments, frame.clientId)
   if (frame.attachments && !attachments) return refuseChat(context, session, frame, 'attachments must be files you uploaded to this room and have not sent yet')
   const appended = await store.appendMessage({
@@ -35,9 +37,11 @@ export const handleChat: FrameHandler<ChatSendFrame, ChatContext> = async (sessi
     at: Date.now(),
     ...(frame.clientId ? { clientId: frame.clientId } : {}),
     ...(replyTo ? { replyTo } : {}),
+    ...(frame.threadId === undefined ? {} : { threadId: frame.threadId }),
     ...(attachments ? { attachments } : {}),
     ...(frame.cipher ? { cipher: frame.cipher } : {}),
   })
+  if (appended === 'no-thread') return refuseChat(context, session, frame, NO_THREAD)
   if (typeof appended === 'string') return removals.memberGone(member.roomId, member.id)
   if ('slowModeWaitMs' in appended) {
     // Not stored: the page sends it again, under the same clientId, once the wait is over.

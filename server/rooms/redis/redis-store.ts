@@ -192,7 +192,7 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
   async appendMessage(message: NewChatMessage) {
     const k = roomKeys(message.roomId)
     const sender = message.from.id
-    const [status, json] = await this.runReplicated('APPEND_MESSAGE', [k.room, k.seq, k.history, k.members, k.sent(sender), k.sentOrder(sender), slowTurnKey(message.roomId, sender)], JSON.stringify(message), this.options.historyLimit, k.channel, sender, message.clientId ?? '', CLIENT_IDS_PER_MEMBER, message.id, message.replyTo?.id ?? '') as [number, string]
+    const [status, json] = await this.runReplicated('APPEND_MESSAGE', [k.room, k.seq, k.history, k.members, k.sent(sender), k.sentOrder(sender), slowTurnKey(message.roomId, sender)], JSON.stringify(message), this.options.historyLimit, k.channel, sender, message.clientId ?? '', CLIENT_IDS_PER_MEMBER, message.id, message.replyTo?.id ?? '', message.threadId ?? '', message.at) as [number, string]
     if (status === -1) {
       // A room gone while its members post: perhaps all data is gone (FLUSHALL).
       this.connection.checkEpoch().catch(() => {})
@@ -200,6 +200,7 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
     }
     if (status === -2) return 'not-a-member' as const
     if (status === -3) return { slowModeWaitMs: Number(json) }
+    if (status === -4) return 'no-thread' as const
     return { message: JSON.parse(json) as ChatMessage, duplicate: status === 1 }
   }
 
@@ -224,6 +225,11 @@ export class RedisRoomStore extends RedisLink implements RoomStore {
 
   async messagesBefore(roomId: string, beforeSeq: number, limit: number) {
     const [hasMore, ...page] = await this.run('MESSAGES_BEFORE', [roomKeys(roomId).history], beforeSeq, limit) as [number, ...string[]]
+    return { messages: page.map(json => JSON.parse(json) as ChatMessage), hasMore: hasMore === 1 }
+  }
+
+  async timelineBefore(roomId: string, beforeSeq: number, limit: number, threadId?: string) {
+    const [hasMore, ...page] = await this.run('TIMELINE_BEFORE', [roomKeys(roomId).history], beforeSeq, limit, threadId ?? '') as [number, ...string[]]
     return { messages: page.map(json => JSON.parse(json) as ChatMessage), hasMore: hasMore === 1 }
   }
 

@@ -2,6 +2,7 @@ import type { ChatMessage } from '../../../shared/protocol'
 import { LIMITS } from '../../../shared/protocol'
 import { isTrigramQuery, scanForMatches } from '../conversation/message-search'
 import type { SearchPage, SearchQuery } from '../conversation/message-search'
+import { mayHoldThread, withReplyCounted } from '../conversation/threads'
 import { changedWords, withQuoteOf } from '../message-changes'
 import type { MessageChange } from '../message-changes'
 import { CLIENT_IDS_PER_MEMBER } from '../types'
@@ -15,11 +16,34 @@ export function parseBodies(bodies: string[]): ChatMessage[] {
   return bodies.map(body => JSON.parse(body) as ChatMessage)
 }
 
-/** Inserts the message as seq `seq`, trims the history and, for a clientId, the sender's dedupe window (`sentBefore` rows held). */
-export function insertMessage(sql: Statements, message: NewChatMessage, seq: number, historyLimit: number, sentBefore: number): ChatMessage {
+/** How many rows the member's dedupe window holds, read from the file on first use and then kept in `room.sent`. */
+export function sentCount(sql: Statements, room: { record: { id: string }, sent: Map<string, number> }, memberId: string): number {
+  let count = room.sent.get(memberId)
+  if (count === undefined) room.sent.set(memberId, count = sql.countSent.get(room.record.id, memberId) ?? 0)
+  return count
+}
+
+/** A held thread root, as its row. */
+export interface RootRow { seq: number, root: ChatMessage }
+
+/** The root a thread reply goes under (undefined for a message of the main timeline), or 'no-thread' when it may not (mayHoldThread). */
+export function threadRootOf(sql: Statements, message: NewChatMessage): RootRow | 'no-thread' | undefined {
+  if (message.threadId === undefined) return undefined
+  const row = sql.messageById.get(message.roomId, message.threadId)
+  const root = row && JSON.parse(row.body) as ChatMessage
+  return mayHoldThread(root) ? { seq: row!.seq, root } : 'no-thread'
+}
+
+/**
+ * Inserts the message as seq `seq`, counts it in its thread's root
+ * (withReplyCounted), trims the history and, for a clientId, the sender's
+ * dedupe window (`sentBefore` rows held).
+ */
+export function insertMessage(sql: Statements, message: NewChatMessage, seq: number, historyLimit: number, sentBefore: number, thread?: RootRow): ChatMessage {
   const { roomId } = message
   const stored: ChatMessage = { ...message, seq }
   const body = JSON.stringify(stored)
+  if (thread) sql.updateMessage.run(JSON.stringify(withReplyCounted(thread.root, stored)), roomId, thread.seq)
   sql.insertMessage.run(roomId, seq, body)
   sql.trimMessages.run(roomId, seq - historyLimit)
   if (message.clientId) {
@@ -65,6 +89,11 @@ export function messagesAfter(sql: Statements, roomId: string, lastSeq: number, 
 
 export function messagesBefore(sql: Statements, roomId: string, beforeSeq: number, limit: number): { messages: ChatMessage[], hasMore: boolean } {
   const page = sql.messagesBefore.all(roomId, beforeSeq, limit + 1)
+  return { messages: parseBodies(page.slice(0, limit).reverse()), hasMore: page.length > limit }
+}
+
+export function timelineBefore(sql: Statements, roomId: string, beforeSeq: number, limit: number, threadId: string | undefined): { messages: ChatMessage[], hasMore: boolean } {
+  const page = threadId === undefined ? sql.mainTimelineBefore.all(roomId, beforeSeq, limit + 1) : sql.threadBefore.all(roomId, threadId, beforeSeq, limit + 1)
   return { messages: parseBodies(page.slice(0, limit).reverse()), hasMore: page.length > limit }
 }
 

@@ -114,6 +114,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE rooms ADD COLUMN e2ee_salt TEXT;
   `,
+  // 8: threads. A page of the main timeline (replies left out: threadId
+  // NULL) and a page of one thread are each one range of this index, newest
+  // first; a root's summary is part of its body, rewritten with each reply.
+  `
+  CREATE INDEX messages_by_thread ON messages (room_id, json_extract(body, '$.threadId'), seq);
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -10,7 +10,7 @@ import { longestEmptyRoom } from './room-retention'
 import type { SearchQuery } from '../conversation/message-search'
 import { takeSlowModeTurn } from '../conversation/room-settings'
 import type { ConversationSettings } from '../conversation/room-settings'
-import { insertMessage, messagesAfter, messagesBefore, parseBodies, searchMessages, updateMessage } from './message-rows'
+import { insertMessage, messagesAfter, messagesBefore, parseBodies, searchMessages, sentCount, threadRootOf, timelineBefore, updateMessage } from './message-rows'
 import { SqliteFile } from './sqlite-file'
 import { conversationSettingsOf, memberRecordOf, roomRecordOf } from './statements'
 import type { Statements } from './statements'
@@ -220,11 +220,13 @@ export class SqliteRoomStore extends InProcessRooms<SqliteRoom> implements RoomS
         return { message: JSON.parse(original) as ChatMessage, duplicate: true }
       }
     }
+    const thread = threadRootOf(sql, message)
+    if (thread === 'no-thread') return thread
     const slowModeWaitMs = takeSlowModeTurn(room, memberId, this.now())
     if (slowModeWaitMs > 0) return { slowModeWaitMs }
-    const sentBefore = message.clientId ? this.sentCount(room, memberId) : 0
+    const sentBefore = message.clientId ? sentCount(sql, room, memberId) : 0
     const stored = await tx.run(() => {
-      const stored = insertMessage(sql, message, room.lastSeq + 1, this.options.historyLimit, sentBefore)
+      const stored = insertMessage(sql, message, room.lastSeq + 1, this.options.historyLimit, sentBefore, thread)
       if (message.clientId) room.sent.set(memberId, Math.min(sentBefore + 1, CLIENT_IDS_PER_MEMBER))
       room.lastSeq = stored.seq
       return stored
@@ -249,6 +251,10 @@ export class SqliteRoomStore extends InProcessRooms<SqliteRoom> implements RoomS
 
   async messagesBefore(roomId: string, beforeSeq: number, limit: number) {
     return messagesBefore(this.file.require().sql, roomId, beforeSeq, limit)
+  }
+
+  async timelineBefore(roomId: string, beforeSeq: number, limit: number, threadId?: string) {
+    return timelineBefore(this.file.require().sql, roomId, beforeSeq, limit, threadId)
   }
 
   async searchMessages(roomId: string, query: SearchQuery) {
@@ -285,11 +291,5 @@ export class SqliteRoomStore extends InProcessRooms<SqliteRoom> implements RoomS
   private deleteRoom(sql: Statements, roomId: string): boolean {
     for (const statement of [sql.deleteRoom, sql.deleteRoomMembers, sql.deleteRoomMessages, sql.deleteRoomSent, sql.deleteRoomBans]) statement.run(roomId)
     return this.releaseRoom(roomId)
-  }
-
-  private sentCount(room: SqliteRoom, memberId: string): number {
-    let count = room.sent.get(memberId)
-    if (count === undefined) room.sent.set(memberId, count = this.file.require().sql.countSent.get(room.record.id, memberId) ?? 0)
-    return count
   }
 }

@@ -41,6 +41,9 @@ export function prepareStatements(db: Database.Database) {
     // an expression that is not the index's, word for word) the statement fails to prepare.
     messageById: db.prepare<[string, string], { seq: number, body: string }>('SELECT seq, body FROM messages INDEXED BY messages_by_id WHERE room_id = ? AND json_extract(body, \'$.id\') = ? ORDER BY seq DESC LIMIT 1'),
     updateMessage: db.prepare<[string, string, number]>('UPDATE messages SET body = ? WHERE room_id = ? AND seq = ?'),
+    // One range of messages_by_thread each: the main timeline, then one thread.
+    mainTimelineBefore: db.prepare<[string, number, number], string>('SELECT body FROM messages INDEXED BY messages_by_thread WHERE room_id = ? AND json_extract(body, \'$.threadId\') IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?').pluck(),
+    threadBefore: db.prepare<[string, string, number, number], string>('SELECT body FROM messages INDEXED BY messages_by_thread WHERE room_id = ? AND json_extract(body, \'$.threadId\') = ? AND seq < ? ORDER BY seq DESC LIMIT ?').pluck(),
     repliesTo: db.prepare<[string, string], { seq: number, body: string }>('SELECT seq, body FROM messages INDEXED BY messages_by_reply WHERE room_id = ? AND json_extract(body, \'$.replyTo.id\') = ?'),
 
     // The trigram index's matches first (CROSS JOIN keeps that order: led by

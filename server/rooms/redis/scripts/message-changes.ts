@@ -45,7 +45,8 @@ return {'ok', json}
  * text ('' to delete), editedAt, channel, the author's id as the caller read
  * it, the excerpt replies quote of the changed message (quoteExcerptOf), the
  * prefix of a member's sent key, the sealed new text as JSON in an end-to-end
- * encrypted room ('' otherwise; with text '' it is an edit, not a delete). Mirrors withTextEdited, asTombstone and
+ * encrypted room ('' otherwise; with text '' it is an edit, not a delete). Mirrors withTextEdited, asTombstone (which
+ * keeps a reply's threadId and a root's thread summary) and
  * withQuoteOf (message-changes.ts): an edit is the author's, a delete the
  * author's or the room owner's. The author's dedupe window gets the new copy,
  * and so do the replies quoting it and their authors' windows, so no old
@@ -64,7 +65,7 @@ if ARGV[3] == '' and ARGV[9] == '' then
   end
   local deletedBy = nil
   if byOwner then deletedBy = 'owner' end
-  message = {type = 'chat', seq = message.seq, id = message.id, roomId = message.roomId, from = message.from, text = '', at = message.at, clientId = message.clientId, deleted = true, deletedBy = deletedBy}
+  message = {type = 'chat', seq = message.seq, id = message.id, roomId = message.roomId, from = message.from, text = '', at = message.at, clientId = message.clientId, deleted = true, deletedBy = deletedBy, threadId = message.threadId, thread = message.thread}
   event = {kind = 'deleted', id = ARGV[1], deletedBy = deletedBy}
 else
   if byOwner then return {'forbidden'} end
