@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
 import { messageSaying, seriousViolations } from './conversation-support'
-import { meetInNewRoom, newPerson, say, twoMembersInARoom } from './room'
+import { freshRoomId, joinFromLink, meetInNewRoom, newPerson, say, twoMembersInARoom } from './room'
 
 const mainList = (page: Page) => page.getByTestId('message-list')
 const panel = (page: Page) => page.getByTestId('thread-panel')
@@ -126,4 +126,43 @@ test('a deleted root stays as a tombstone that keeps its thread', async ({ brows
   // The server takes no reply to a deleted root: none is offered.
   await expect(panel(bob).getByTestId('thread-closed')).toBeVisible()
   await expect(panel(bob).getByTestId('message-input')).toHaveCount(0)
+})
+
+test('in an end-to-end encrypted room a thread\'s replies go sealed and open in the other member\'s panel, edits too', async ({ browser }) => {
+  test.setTimeout(90_000)
+  const password = 'a thread password 42'
+  const ada = await newPerson(browser)
+  const bob = await newPerson(browser)
+  const sentByAda: string[] = []
+  ada.on('websocket', socket => socket.on('framesent', frame => void sentByAda.push(String(frame.payload))))
+  const roomId = freshRoomId()
+  await ada.goto('/')
+  await ada.getByTestId('new-room-name').fill('Ada')
+  await ada.getByTestId('new-room-id').fill(roomId)
+  await ada.getByTestId('new-room-password').fill(password)
+  await ada.getByTestId('e2ee-toggle').check()
+  await ada.getByTestId('create-room-button').click()
+  await expect(ada.getByTestId('e2ee-badge')).toBeVisible()
+  await joinFromLink(bob, 'Bob', roomId, password)
+  await expect(bob.getByTestId('e2ee-badge')).toBeVisible()
+
+  await say(ada, 'sealed question')
+  await expect(rootSaying(bob, 'sealed question')).toBeVisible()
+  await openThreadOf(ada, 'sealed question')
+  await replyInThread(ada, 'sealed answer in the thread')
+  await expect(panel(ada).getByTestId('thread-replies').getByTestId('message-item')).toHaveAttribute('data-delivery', 'sent')
+
+  await rootSaying(bob, 'sealed question').getByTestId('thread-summary').click()
+  await expect(panel(bob).getByTestId('thread-root').getByTestId('message-text')).toHaveText('sealed question')
+  await expect(panel(bob).getByTestId('thread-replies').getByTestId('message-text')).toHaveText(['sealed answer in the thread'])
+
+  const reply = panel(ada).getByTestId('thread-replies').getByTestId('message-item')
+  await reply.hover()
+  await reply.getByTestId('action-edit').click()
+  await panel(ada).getByTestId('edit-input').fill('sealed answer, edited')
+  await panel(ada).getByTestId('edit-input').press('Enter')
+  await expect(panel(bob).getByTestId('thread-replies').getByTestId('message-text')).toContainText('sealed answer, edited')
+  await expect(panel(bob).getByTestId('edited-mark')).toBeVisible()
+  expect(sentByAda.some(frame => frame.includes('"threadId"'))).toBe(true)
+  expect(sentByAda.filter(frame => frame.includes('sealed answer'))).toEqual([])
 })
