@@ -36,9 +36,10 @@ export interface UseOutboxReturn {
   /**
    * Queues the text (and files) under a fresh clientId and sends it at once
    * if it can; `sealed`, in an end-to-end encrypted room: the clientId the
-   * cipher is bound to, and the cipher the frame carries instead of the text.
+   * cipher is bound to, and the cipher the frame carries instead of the text;
+   * `threadId`: a reply in that thread.
    */
-  add: (text: string, replyTo?: string, attachments?: FileInfo[], sealed?: { clientId: string, cipher: CipherEnvelopeFrame }) => void
+  add: (text: string, replyTo?: string, attachments?: FileInfo[], sealed?: { clientId: string, cipher: CipherEnvelopeFrame }, threadId?: string) => void
   /** Removes what these messages acknowledge: sent by `selfId` with a clientId still pending. */
   acknowledge: (messages: readonly ChatMessage[], selfId: string | undefined) => void
   /** A new link has joined: nothing is on it yet, so everything pending goes (again). */
@@ -120,17 +121,18 @@ export function useOutbox({ storage, roomId, sendChat, paceMs, random, ackTimeou
     }, ackTimeoutMs)
   }
 
-  function chatFrame({ text, clientId, replyTo, attachments, cipher }: OutboxItem): ChatSendFrame {
+  function chatFrame({ text, clientId, replyTo, attachments, cipher, threadId }: OutboxItem): ChatSendFrame {
     const words = cipher ? { text: '', cipher } : { text }
-    return { type: 'chat', ...words, clientId, ...(replyTo ? { replyTo } : {}), ...(attachments?.length ? { attachments: attachments.map(file => file.id) } : {}) } as ChatSendFrame
+    return { type: 'chat', ...words, clientId, ...(replyTo ? { replyTo } : {}), ...(threadId ? { threadId } : {}), ...(attachments?.length ? { attachments: attachments.map(file => file.id) } : {}) } as ChatSendFrame
   }
 
-  function add(text: string, replyTo?: string, attachments?: FileInfo[], sealed?: { clientId: string, cipher: CipherEnvelopeFrame }) {
+  function add(text: string, replyTo?: string, attachments?: FileInfo[], sealed?: { clientId: string, cipher: CipherEnvelopeFrame }, threadId?: string) {
     const item: OutboxItem = {
       clientId: sealed?.clientId ?? randomClientId(),
       text,
       writtenAt: Date.now(),
       ...(replyTo ? { replyTo } : {}),
+      ...(threadId ? { threadId } : {}),
       ...(attachments?.length ? { attachments } : {}),
       ...(sealed ? { cipher: sealed.cipher } : {}),
     }

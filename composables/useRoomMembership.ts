@@ -2,19 +2,21 @@ import { computed, shallowRef, toValue } from 'vue'
 import type { ChatMessage, ErrorCode, ErrorFrame, FileInfo, JoinedFrame, JoinFrame, KickedFrame, PongFrame, ServerFrame } from '../shared/protocol'
 import { defaultClientStorage } from '../utils/client-storage'
 import { browserIdOf, memberTokenStore } from '../utils/member-token'
-import { isSendableMessage, isSendableText, randomClientId } from '../utils/outbox'
+import { isSendableMessage, randomClientId } from '../utils/outbox'
 import { isFatalJoinError } from '../utils/refusals'
 import type { Refusal } from '../utils/refusals'
 import { tryOnScopeDispose } from '../utils/scope'
 import { memberActionUrl } from '../utils/socket-url'
 import { withPendingEntries } from '../utils/timeline'
+import type { ChatEntry } from '../utils/timeline'
 import { historyRequest, useHistoryPages } from './useHistoryPages'
 import { useConversationTools } from './useConversationTools'
 import { useOutbox } from './useOutbox'
 import { usePrivateRooms } from './usePrivateRooms'
 import { useRoomState } from './useRoomState'
-import type { KickOptions, MembershipEnd, UseRoomMembershipOptions, UseRoomMembershipReturn } from './useRoomMembership.types'
+import type { MembershipEnd, UseRoomMembershipOptions, UseRoomMembershipReturn } from './useRoomMembership.types'
 import { useTypingSignal } from './useTypingSignal'
+import { useMemberActions } from './useMemberActions'
 import { useRoomKeyChange } from './useRoomKeyChange'
 import { useSealedSending } from './useSealedSending'
 
@@ -67,7 +69,15 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     paceMs: () => (joined.value ? link.sendDelayMs() : undefined),
   })
   const history = useHistoryPages({ room, joined: () => joined.value, request: before => link.send(historyRequest(before)) })
-  const tools = useConversationTools({ send: frame => joined.value && link.send(frame), selfId: () => room.self.value?.id, isOwner: () => room.owner.value !== undefined && room.owner.value === room.self.value?.id })
+  const findMessage = (id: string) => room.timeline.value.find((entry): entry is ChatEntry => entry.kind === 'chat' && entry.message.id === id)?.message
+  const tools = useConversationTools({
+    send: frame => joined.value && link.send(frame),
+    selfId: () => room.self.value?.id,
+    isOwner: () => room.owner.value !== undefined && room.owner.value === room.self.value?.id,
+    findMessage,
+    pending: () => outbox.items.value,
+    selfName: () => room.self.value?.name ?? toValue(name),
+  })
   const typingSignal = useTypingSignal({
     send: stop => link.send(stop ? { type: 'typing', stop: true } : { type: 'typing' }),
     joined: () => joined.value,
@@ -75,12 +85,15 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     intervalMs: typingIntervalMs,
   })
   const sealed = useSealedSending({
-    roomId: () => toValue(roomId), selfId: () => room.self.value?.id,
-    findMessage: id => room.timeline.value.find((entry): entry is Extract<typeof entry, { kind: 'chat' }> => entry.kind === 'chat' && entry.message.id === id)?.message,
+    roomId: () => toValue(roomId),
+    selfId: () => room.self.value?.id,
+    // A reply in the open thread is edited from its panel.
+    findMessage: id => findMessage(id) ?? tools.thread.entries.value.find((entry): entry is ChatEntry => entry.kind === 'chat' && entry.message.id === id)?.message,
     ...(options.roomKey ? { roomKey: options.roomKey } : {}),
   })
   const keyChange = useRoomKeyChange({ roomId: () => toValue(roomId), send: frame => joined.value && link.send(frame), outbox, sealed })
   const { e2eeSalt, e2eeGeneration, changePassword, resealRefused } = keyChange
+  const actions = useMemberActions({ send: link.send, joined: () => joined.value, sealedEdit: () => (e2eeSalt.value ? sealed.edit : undefined) })
   const timeline = computed(() => withPendingEntries(room.timeline.value, outbox.items.value, room.self.value?.name ?? toValue(name)))
 
   // Read at every join: the options may be refs, and another tab may have stored a token meanwhile.
@@ -134,6 +147,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     history.reset()
     room.applyJoined(frame)
     history.askForMissing()
+    tools.afterJoin()
     // History first: what it acknowledges must not go out again.
     outbox.acknowledge(frame.history, frame.you.id)
     outbox.sendAfterJoin()
@@ -195,33 +209,19 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
   }
 
   // Nothing could ever deliver a message queued without a window (SSR).
-  function send(text: string, replyTo?: string, attachments?: FileInfo[]): boolean {
+  function send(text: string, replyTo?: string, attachments?: FileInfo[], threadId?: string): boolean {
     if (!connectable || !isSendableMessage(text, attachments)) return false
     typingSignal.setTyping(false)
-    if (e2eeSalt.value) return sealed.chat(text, attachments, sealedAs => outbox.add(text, replyTo, attachments, sealedAs))
-    outbox.add(text, replyTo, attachments)
+    if (e2eeSalt.value) return sealed.chat(text, attachments, sealedAs => outbox.add(text, replyTo, attachments, sealedAs, threadId))
+    outbox.add(text, replyTo, attachments, undefined, threadId)
     return true
   }
-
-  // Reactions, edits and deletes are not queued: the buttons are there only while joined.
-  const react = (id: string, emoji: string) => joined.value && link.send({ type: 'react', id, emoji })
-  const edit = (id: string, text: string) => joined.value && isSendableText(text)
-    && (e2eeSalt.value ? sealed.edit(id, text, frame => link.send(frame)) : link.send({ type: 'edit', id, text }))
-  const remove = (id: string) => joined.value && link.send({ type: 'delete', id })
 
   function openPrivateRoom(member: { id: string, name: string }): boolean {
     if (!joined.value || !link.send({ type: 'dm', to: member.id })) return false
     privateRooms.asked(member.name)
     return true
   }
-
-  const rename = (text: string) => joined.value && link.send({ type: 'title', title: text })
-  const kick = (memberId: string, kickOptions: KickOptions = {}) => joined.value && link.send({
-    type: 'kick',
-    memberId,
-    ...(kickOptions.blockNetwork ? { blockNetwork: true } : {}),
-    ...(kickOptions.deleteRecent ? { deleteRecent: true } : {}),
-  })
 
   // Without an open socket the leave goes over HTTP, so the server still tells
   // this member's other sockets, wherever they are.
@@ -249,7 +249,7 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
 
   function close() {
     history.stop()
-    tools.slowMode.stop()
+    tools.stop()
     typingSignal.stop()
     outbox.stop()
     link.close()
@@ -284,17 +284,14 @@ export function useRoomMembership(options: UseRoomMembershipOptions): UseRoomMem
     leave,
     loadOlder: history.loadOlder,
     setTyping: typingSignal.setTyping,
-    react,
-    edit,
-    remove,
+    ...actions,
     discard: outbox.discard,
     openPrivateRoom,
     dismissInvite: privateRooms.dismiss,
-    rename,
-    kick,
     finder: tools.finder,
     pins: tools.pins,
     slowMode: tools.slowMode,
+    thread: tools.thread,
     close,
   }
 }

@@ -8,6 +8,7 @@ import type { UseMessageFinderReturn } from './useMessageFinder'
 import type { UseRoomKeyChangeReturn } from './useRoomKeyChange'
 import type { UsePinnedMessagesReturn } from './usePinnedMessages'
 import type { UseSlowModeReturn } from './useSlowMode'
+import type { UseThreadReturn } from './useThread'
 import type { PrivateRoomInvite } from './usePrivateRooms'
 
 /**
@@ -133,9 +134,10 @@ export interface UseRoomMembershipReturn {
    * Queues a message and sends it as soon as the member is joined, again after
    * every join until the server acknowledges it; false for blank or over-long text.
    * With `attachments` (uploaded files, at most `LIMITS.attachmentsPerMessage`)
-   * the text is their caption and may be empty.
+   * the text is their caption and may be empty. With `threadId` (a root's
+   * id) it is a reply in that thread.
    */
-  send: (text: string, replyTo?: string, attachments?: FileInfo[]) => boolean
+  send: (text: string, replyTo?: string, attachments?: FileInfo[], threadId?: string) => boolean
   /** Leaves the room for good: the token and the unsent messages are forgotten and the socket closed. */
   leave: () => void
   /** Asks for the page before the oldest message shown; false when there is none or one is on its way. */
@@ -161,6 +163,8 @@ export interface UseRoomMembershipReturn {
   pins: UsePinnedMessagesReturn
   /** The room's slow mode and this member's countdown (useSlowMode). */
   slowMode: UseSlowModeReturn
+  /** The thread open in the side panel (useThread). */
+  thread: UseThreadReturn
   /** Stops every timer and listener and closes the link. */
   close: () => void
 }

@@ -15,7 +15,7 @@ import type { ShownContent, UseSealedMessagesReturn } from './useSealedMessages'
  * `useRoomPage()` instead of a chain of props and events.
  */
 /** What the room's screen reads of the membership as it is (useRoomMembership's own refs). */
-type MembershipState = Pick<UseRoomMembershipReturn, 'online' | 'members' | 'users' | 'self' | 'timeline' | 'rttMs' | 'error' | 'typing' | 'hasOlder' | 'loadingOlder' | 'title' | 'owner' | 'peer' | 'invites' | 'finder' | 'pins' | 'slowMode'>
+type MembershipState = Pick<UseRoomMembershipReturn, 'online' | 'members' | 'users' | 'self' | 'timeline' | 'rttMs' | 'error' | 'typing' | 'hasOlder' | 'loadingOlder' | 'title' | 'owner' | 'peer' | 'invites' | 'finder' | 'pins' | 'slowMode' | 'thread'>
   & Partial<Pick<UseRoomMembershipReturn, 'e2eeSalt' | 'e2eeGeneration' | 'changePassword'>>
 
 export interface RoomPage extends MembershipState {
@@ -42,8 +42,11 @@ export interface RoomPage extends MembershipState {
   firstUnreadSeq: Readonly<Ref<number | undefined>>
   /** What the live region has said (useRoomAnnouncer). */
   announcements: Readonly<Ref<AnnouncedLine[]>>
-  /** `attachments` only when files go with it; the text is then their caption and may be empty. */
-  send: (text: string, replyTo?: string, attachments?: FileInfo[]) => void
+  /**
+   * `attachments` only when files go with it; the text is then their caption
+   * and may be empty. `threadId`: a reply in that thread (the thread panel's).
+   */
+  send: (text: string, replyTo?: string, attachments?: FileInfo[], threadId?: string) => void
   leave: () => void
   reconnect: () => void
   setTyping: (typing: boolean) => void

@@ -5,6 +5,7 @@ import { withMessageChange } from '../utils/conversation'
 import type { MessageChangeFrame } from '../utils/conversation'
 import type { LocalText } from '../utils/local-text'
 import { highestSeq, mergeChatMessages, mergePresence } from '../utils/timeline'
+import { isThreadReply, withThreadReplies } from '../utils/thread-summary'
 import type { TimelineEntry } from '../utils/timeline'
 
 export interface UseRoomStateReturn {
@@ -31,9 +32,9 @@ export interface UseRoomStateReturn {
   applyCounts: (counts: { online: number, members: number }) => void
   /** Takes a presence frame and adds "<name> joined" / "<name> left" lines. */
   applyPresence: (frame: PresenceFrame) => void
-  /** Adds the messages the timeline does not show yet, in seq order. */
+  /** Adds the messages the timeline does not show yet, in seq order; a thread reply counts into its root's summary instead. */
   appendMessages: (messages: ChatMessage[]) => void
-  /** The highest seq shown, for the next join's `lastSeq`. */
+  /** The highest seq shown or counted (thread replies too), for the next join's `lastSeq`. */
   lastSeq: () => number | undefined
   /** The lowest seq shown, for the next `history` request. */
   oldestSeq: () => number | undefined
@@ -64,6 +65,9 @@ const UNRECOVERED_LINE: LocalText = { key: 'system.unrecovered' }
 const PASSWORD_IGNORED_LINE: LocalText = { key: 'system.passwordIgnored' }
 // Any seq is before this: asks for the newest page.
 const NEWEST = Number.MAX_SAFE_INTEGER
+// Thread replies remembered as counted; past this the memory starts again
+// (a resume asks from the highest seq seen, so an old reply is not replayed).
+const COUNTED_REPLIES_MAX = 10_000
 
 /** The room as the server's frames describe it: counts, members and a timeline of at most `historyLimit` entries. */
 export function useRoomState(historyLimit: number): UseRoomStateReturn {
@@ -87,9 +91,28 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
   // and the page is fetching; `after` undefined for a join that brought no
   // history at all, which needs one page.
   let missing: { after: number | undefined, before: number } | undefined
+  // Replies are not in the timeline, so the highest one seen is kept apart: a
+  // resume must not replay (and count again) what was already taken.
+  let countedReplies = new Set<string>()
+  let highestReplySeq: number | undefined
 
   function setTimeline(next: TimelineEntry[]) {
     if (next !== timeline.value) timeline.value = next.slice(-timelineCap)
+  }
+
+  /** `base` with the messages merged: main ones in place, thread replies into their roots' summaries. */
+  function merged(base: TimelineEntry[], messages: readonly ChatMessage[]): TimelineEntry[] {
+    const replies = messages.filter(isThreadReply)
+    if (replies.length === 0) return mergeChatMessages(base, messages, self.value?.id)
+    for (const reply of replies) highestReplySeq = Math.max(highestReplySeq ?? 0, reply.seq)
+    if (countedReplies.size > COUNTED_REPLIES_MAX) countedReplies = new Set()
+    const main = mergeChatMessages(base, messages.filter(message => !isThreadReply(message)), self.value?.id)
+    return withThreadReplies(main, replies, countedReplies)
+  }
+
+  function lastSeq(): number | undefined {
+    const shown = highestSeq(timeline.value)
+    return highestReplySeq === undefined ? shown : Math.max(shown ?? 0, highestReplySeq)
   }
 
   function oldestSeq(): number | undefined {
@@ -101,7 +124,7 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
     pagesLoaded = true
     hasOlder.value = frame.hasMore && frame.messages.length > 0
     timelineCap = Math.min(MAX_LOADED_ENTRIES, timelineCap + frame.messages.length)
-    setTimeline(mergeChatMessages(timeline.value, frame.messages, self.value?.id))
+    setTimeline(merged(timeline.value, frame.messages))
   }
 
   function applyMissingPage(frame: HistoryPageFrame) {
@@ -109,7 +132,7 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
     const { after } = missing
     const first = frame.messages[0]?.seq
     timelineCap = Math.min(MAX_LOADED_ENTRIES, timelineCap + frame.messages.length)
-    setTimeline(mergeChatMessages(timeline.value, frame.messages, self.value?.id))
+    setTimeline(merged(timeline.value, frame.messages))
     if (after === undefined) {
       // A join that brought nothing: this page is its history.
       missing = undefined
@@ -135,7 +158,7 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
   }
 
   function appendMessages(messages: ChatMessage[]) {
-    setTimeline(mergeChatMessages(timeline.value, messages, self.value?.id))
+    setTimeline(merged(timeline.value, messages))
   }
 
   function applyCounts(counts: { online: number, members: number }) {
@@ -144,7 +167,7 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
   }
 
   function applyJoined(frame: JoinedFrame) {
-    const shownBefore = highestSeq(timeline.value)
+    const shownBefore = lastSeq()
     self.value = frame.you
     title.value = frame.title || undefined
     visibility.value = frame.visibility
@@ -155,8 +178,14 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
     // The messages shown may come from a server that no longer has them (a
     // restart counts seq from 1 again), so they cannot be merged with its
     // history; the line makes the gap visible instead of silent.
-    if (frame.recovered === false) setTimeline([...mergeChatMessages([], frame.history, frame.you.id), systemLine(UNRECOVERED_LINE)])
-    else appendMessages(frame.history)
+    if (frame.recovered === false) {
+      countedReplies = new Set()
+      highestReplySeq = undefined
+      setTimeline([...merged([], frame.history), systemLine(UNRECOVERED_LINE)])
+    }
+    else {
+      appendMessages(frame.history)
+    }
     typing.value = []
     if (!pagesLoaded || frame.recovered === false) hasOlder.value = (oldestSeq() ?? 1) > 1
     const firstSeq = frame.history[0]?.seq ?? NEWEST
@@ -191,7 +220,7 @@ export function useRoomState(historyLimit: number): UseRoomStateReturn {
     applyCounts,
     applyPresence,
     appendMessages,
-    lastSeq: () => highestSeq(timeline.value),
+    lastSeq,
     oldestSeq,
     hasOlder,
     typing,

@@ -20,8 +20,10 @@ function changedMessage(message: ChatMessage, frame: MessageChangeFrame): ChatMe
     return { ...rest, text: frame.text, editedAt: frame.editedAt, ...(frame.cipher ? { cipher: frame.cipher } : {}) }
   }
   if (frame.type === 'deleted') {
-    const { seq, id, roomId, from, at, clientId } = message
-    return { type: 'chat', seq, id, roomId, from, at, text: '', deleted: true, ...(clientId ? { clientId } : {}), ...(frame.deletedBy ? { deletedBy: frame.deletedBy } : {}) }
+    // A deleted root keeps its thread (it opens from the tombstone); a deleted reply stays in its thread.
+    const { seq, id, roomId, from, at, clientId, thread, threadId } = message
+    const kept = { ...(clientId ? { clientId } : {}), ...(thread ? { thread } : {}), ...(threadId ? { threadId } : {}) }
+    return { type: 'chat', seq, id, roomId, from, at, text: '', deleted: true, ...kept, ...(frame.deletedBy ? { deletedBy: frame.deletedBy } : {}) }
   }
   const reactions: Reactions = { ...message.reactions }
   const members = (reactions[frame.emoji] ?? []).filter(id => id !== frame.memberId)

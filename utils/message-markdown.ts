@@ -102,3 +102,19 @@ export function markdownVNodes(tokens: Token[]): VNodeArrayChildren {
 export function isInline(nodes: VNodeArrayChildren): boolean {
   return nodes.every(node => typeof node === 'string' || !['p', 'blockquote', 'ul', 'ol', 'pre'].includes(String((node as VNode).type)))
 }
+
+/**
+ * The message's words without their Markdown markers, on one line: what a
+ * pinned message's excerpt shows (`**bold**` reads as "bold"). From the same
+ * tokens the message is drawn with, so the two never disagree on a marker.
+ */
+export function plainTextOf(text: string): string {
+  const words: string[] = []
+  function visit(token: Token) {
+    if (token.children) token.children.forEach(visit)
+    else if (token.type === 'text' || token.type === 'code_inline' || token.type === 'fence') words.push(token.content)
+    else if (token.type === 'softbreak' || token.type === 'hardbreak' || token.type === 'paragraph_close' || token.type === 'list_item_close') words.push(' ')
+  }
+  parseMessage(text).forEach(visit)
+  return words.join('').replace(/\s+/g, ' ').trim()
+}

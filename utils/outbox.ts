@@ -14,6 +14,8 @@ export interface OutboxItem {
   writtenAt: number
   /** The id of the message it answers. */
   replyTo?: string
+  /** A reply in a thread: the root's id. It shows in the thread's panel, not the main timeline. */
+  threadId?: string
   /** Files uploaded for it: their ids go in the frame, the rest shows while it is pending. */
   attachments?: FileInfo[]
   /** The server refused it for what it carries: it is not sent again, and shows as not sent until discarded. */
@@ -88,6 +90,7 @@ function isOutboxItem(value: unknown): value is OutboxItem {
   return typeof item === 'object' && item !== null
     && typeof item.clientId === 'string' && item.clientId.length > 0 && item.clientId.length <= LIMITS.clientIdMaxLength
     && typeof item.text === 'string'
+    && (item.threadId === undefined || typeof item.threadId === 'string')
     && (item.attachments === undefined || (Array.isArray(item.attachments) && item.attachments.every(isStoredFile)))
     && isSendableMessage(item.text, item.attachments)
     && typeof item.writtenAt === 'number'

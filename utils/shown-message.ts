@@ -1,4 +1,4 @@
-import type { FileInfo, Reactions, ReplyRef } from '../shared/protocol'
+import type { FileInfo, Reactions, ReplyRef, ThreadSummary } from '../shared/protocol'
 
 /** A message as a message item shows it: posted, or still pending in the outbox (no `id`). */
 export interface ShownMessage {
@@ -22,4 +22,6 @@ export interface ShownMessage {
   undecryptable?: boolean
   /** Sealed under an earlier password of the room, whose key this reader never had: `text` says so (with `undecryptable`, shown the same way). */
   earlierKey?: boolean
+  /** It started a thread: how many replies, and when the last came. */
+  thread?: ThreadSummary
 }

@@ -29,8 +29,13 @@ function chatEntry(message: ChatMessage, selfId: string | undefined, usedKeys: R
   return { kind: 'chat', key, message, mine }
 }
 
-/** The timeline followed by the pending messages: they have no seq yet, so they come after every posted one. */
-export function withPendingEntries(timeline: TimelineEntry[], pending: readonly OutboxItem[], senderName: string): TimelineEntry[] {
+/**
+ * The timeline followed by the pending messages of one conversation (the main
+ * one, or the thread of `threadId`): they have no seq yet, so they come after
+ * every posted one.
+ */
+export function withPendingEntries(timeline: TimelineEntry[], allPending: readonly OutboxItem[], senderName: string, threadId?: string): TimelineEntry[] {
+  const pending = allPending.filter(item => item.threadId === threadId)
   if (pending.length === 0) return timeline
   return [...timeline, ...pending.map(({ clientId, text, writtenAt, attachments, refused }): PendingEntry =>
     ({ kind: 'pending', key: ownKey(clientId), clientId, text, writtenAt, senderName, ...(attachments ? { attachments } : {}), ...(refused ? { refused } : {}) }))]

@@ -45,8 +45,8 @@ export interface RoomPageValues {
 /** Search, pins and slow mode as the room has them, over a spy for what they send (the page's `sent`). */
 function conversationTools(selfId: string | undefined, ownerId: string | undefined) {
   const sent = vi.fn((_frame: unknown) => true)
-  const { finder, pins, slowMode } = useConversationTools({ send: sent, selfId: () => selfId, isOwner: () => ownerId !== undefined && ownerId === selfId })
-  return { finder, pins, slowMode, sent }
+  const { finder, pins, slowMode, thread } = useConversationTools({ send: sent, selfId: () => selfId, isOwner: () => ownerId !== undefined && ownerId === selfId })
+  return { finder, pins, slowMode, thread, sent }
 }
 
 /** A room page of fixed values whose actions are spies, as a RoomSession would provide it. */
