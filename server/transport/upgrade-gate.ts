@@ -35,6 +35,15 @@ export function judgeUpgrade(request: IncomingMessage, options: UpgradeGateOptio
  * nothing by choosing the HTTP transport.
  */
 export function judgeOrigin(request: IncomingMessage, pathname: string, options: Omit<UpgradeGateOptions, 'path'>): UpgradeVerdict {
+  return originRefusal(request, pathname, options)
+    ?? { ok: true, address: clientAddress(request.socket.remoteAddress, request.headers, options.trustedProxies) }
+}
+
+/** The Origin check alone, for a caller that has the client address already: a refusal, or undefined. */
+export function originRefusal(request: IncomingMessage, pathname: string, options: Omit<UpgradeGateOptions, 'path'>): (UpgradeVerdict & { ok: false }) | undefined {
+  const origin = request.headers.origin
+  // No Origin: not a browser, which the check below lets in unless required.
+  if (!origin && !options.requireOrigin) return undefined
   const host = request.headers.host ?? 'localhost'
   // Without a configured public origin, "our own" is whatever Host the
   // request names, which a DNS-rebinding page controls (docs/security.md).
@@ -42,8 +51,8 @@ export function judgeOrigin(request: IncomingMessage, pathname: string, options:
   const allowed = [...options.allowedOrigins]
   // A page served over https behind a TLS-terminating proxy still counts as our own origin.
   if (!options.publicOrigin) allowed.push(`https://${host}`)
-  if (!isOriginAllowed(request.headers.origin ?? null, ownUrl, allowed, options.requireOrigin)) {
+  if (!isOriginAllowed(origin ?? null, ownUrl, allowed, options.requireOrigin)) {
     return { ok: false, status: 403, code: 'ORIGIN_NOT_ALLOWED', message: 'this origin may not open a connection here' }
   }
-  return { ok: true, address: clientAddress(request.socket.remoteAddress, request.headers, options.trustedProxies) }
+  return undefined
 }
