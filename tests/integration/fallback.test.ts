@@ -164,6 +164,23 @@ describe('the fallback on two instances sharing Redis', () => {
     expect(Date.now() - joinedAt).toBeLessThan(2500)
   })
 
+  it('one member with a tab on the fallback of one instance and a tab on a socket of the other is one member, online until both close', async () => {
+    const room = freshRoom()
+    const watcher = await joinRoom(two.wsUrl, room, 'Watcher')
+    keepOnline(watcher.client)
+    const first = await joinOver(FALLBACK, one, room, 'Ada')
+    keepOnline(first.client)
+    const second = await joinRoom(two.wsUrl, room, 'Ada', { token: first.joined.token })
+    keepOnline(second.client)
+    expect(second.joined.you.id).toBe(first.joined.you.id)
+    expect(second.joined.presence).toMatchObject({ online: 2, members: 2 })
+    first.client.close()
+    await sleep(500)
+    expect(watcher.client.frames.filter(frame => frame.type === 'presence').at(-1)).toMatchObject({ online: 2, members: 2 })
+    second.client.close()
+    await presenceWith(watcher.client, { online: 1, members: 2 }, 1500)
+  })
+
   it('a fallback member whose session ends on one instance drops out of online on the other; one that goes silent leaves within the window', async () => {
     const room = freshRoom()
     const bob = await joinRoom(two.wsUrl, room, 'Bob')
