@@ -31,7 +31,8 @@ type Transport = 'WebSocket' | 'fallback'
 interface Member { ping: () => void, close: () => void }
 
 async function socketMember(base: string, roomId: string, n: number): Promise<Member> {
-  const ws = new WebSocket(`${base.replace('http', 'ws')}/ws`)
+  // A browser names its page's origin on the upgrade, and on every fallback request.
+  const ws = new WebSocket(`${base.replace('http', 'ws')}/ws`, { origin: base })
   await new Promise((done, fail) => ws.once('open', done).once('error', fail))
   const joined = new Promise<void>(done => ws.on('message', (data) => {
     if (data.toString().startsWith('{"type":"joined"')) done()
@@ -45,7 +46,7 @@ function post(base: string, agent: Agent, session: string, frames: string[], ack
   const url = `${base}/ws/send?session=${session}${ack ? `&ack=${ack}` : ''}`
   const body = JSON.stringify(frames)
   return new Promise((done, fail) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'origin': base, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
       res.resume()
       res.once('end', () => done(res.statusCode ?? 0))
     })
@@ -65,7 +66,7 @@ async function streamMember(base: string, roomId: string, n: number): Promise<Me
   let lastEventId: string | undefined
   let stream: ClientRequest | undefined
   const session = await new Promise<string>((done, fail) => {
-    stream = request(`${base}/ws/stream`, { agent: false }, (res) => {
+    stream = request(`${base}/ws/stream`, { agent: false, headers: { origin: base } }, (res) => {
       let pending = ''
       let named = false
       res.setEncoding('utf8')
