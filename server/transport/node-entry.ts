@@ -28,6 +28,11 @@ const server = new HttpServer({
   requestTimeout: Number(config.requestTimeoutMs),
   // The timeouts above are enforced on this beat (Node's default is 30 s).
   connectionsCheckingInterval: 1000,
+  // A page on the fallback POSTs a ping every heartbeat (6 s): Node's default
+  // of 5 s closes its connection between two, and every ping would cost a
+  // new TCP connection (accepted, parsed, closed) where a socket's costs a
+  // frame. Two heartbeats keep it; the per-address TCP cap still bounds them.
+  keepAliveTimeout: Math.max(5000, 2 * Number(config.public.heartbeatIntervalMs)),
 }, (req, res) => {
   if (!serveFallbackDirectly(req, res)) void nitroListener(req, res)
 })

@@ -35,15 +35,43 @@ export function judgeUpgrade(request: IncomingMessage, options: UpgradeGateOptio
  * nothing by choosing the HTTP transport.
  */
 export function judgeOrigin(request: IncomingMessage, pathname: string, options: Omit<UpgradeGateOptions, 'path'>): UpgradeVerdict {
+  return originRefusal(request, pathname, options)
+    ?? { ok: true, address: clientAddress(request.socket.remoteAddress, request.headers, options.trustedProxies) }
+}
+
+type OriginRefusal = UpgradeVerdict & { ok: false }
+
+const ORIGIN_REFUSED: OriginRefusal = { ok: false, status: 403, code: 'ORIGIN_NOT_ALLOWED', message: 'this origin may not open a connection here' }
+/** Verdicts by Origin and Host, per gate: a page on the fallback sends the same pair with every POST. */
+const verdicts = new WeakMap<object, Map<string, boolean>>()
+/** Pairs remembered per gate; past it they are forgotten at once (a client inventing Origins only costs itself the parsing). */
+const MAX_REMEMBERED_ORIGINS = 256
+
+/** The Origin check alone, for a caller that has the client address already: a refusal, or undefined. */
+export function originRefusal(request: IncomingMessage, pathname: string, options: Omit<UpgradeGateOptions, 'path'>): OriginRefusal | undefined {
+  const origin = request.headers.origin
+  // No Origin: not a browser, which the check below lets in unless required.
+  if (!origin && !options.requireOrigin) return undefined
   const host = request.headers.host ?? 'localhost'
+  let remembered = verdicts.get(options)
+  if (!remembered) verdicts.set(options, remembered = new Map())
+  // The path does not change an origin: the pair decides.
+  const key = `${origin ?? ''}\n${host}`
+  let allowed = remembered.get(key)
+  if (allowed === undefined) {
+    allowed = isOwnOrAllowed(origin, host, pathname, options)
+    if (remembered.size >= MAX_REMEMBERED_ORIGINS) remembered.clear()
+    remembered.set(key, allowed)
+  }
+  return allowed ? undefined : ORIGIN_REFUSED
+}
+
+function isOwnOrAllowed(origin: string | undefined, host: string, pathname: string, options: Omit<UpgradeGateOptions, 'path'>): boolean {
   // Without a configured public origin, "our own" is whatever Host the
   // request names, which a DNS-rebinding page controls (docs/security.md).
   const ownUrl = options.publicOrigin || `http://${host}${pathname}`
   const allowed = [...options.allowedOrigins]
   // A page served over https behind a TLS-terminating proxy still counts as our own origin.
   if (!options.publicOrigin) allowed.push(`https://${host}`)
-  if (!isOriginAllowed(request.headers.origin ?? null, ownUrl, allowed, options.requireOrigin)) {
-    return { ok: false, status: 403, code: 'ORIGIN_NOT_ALLOWED', message: 'this origin may not open a connection here' }
-  }
-  return { ok: true, address: clientAddress(request.socket.remoteAddress, request.headers, options.trustedProxies) }
+  return isOriginAllowed(origin ?? null, ownUrl, allowed, options.requireOrigin)
 }

@@ -103,3 +103,79 @@ test('behind a proxy that strips Upgrade, the page connects over the fallback, c
   await ada.context().close()
   await bob.context().close()
 })
+
+/**
+ * Every value `read` takes on the page from now on (each change, in order),
+ * for a check afterwards that nothing else showed meanwhile.
+ */
+async function recordChanges(page: Page, name: string, testId: string, attribute?: string): Promise<() => Promise<string[]>> {
+  await page.evaluate(({ name, testId, attribute }) => {
+    const seen: string[] = []
+    const read = () => {
+      const element = document.querySelector(`[data-testid="${testId}"]`)
+      const value = element ? (attribute ? element.getAttribute(attribute) ?? '' : element.textContent?.trim() ?? '') : '(gone)'
+      if (seen.at(-1) !== value) seen.push(value)
+    }
+    read()
+    new MutationObserver(read).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true })
+    Object.assign(window, { [name]: seen })
+  }, { name, testId, attribute })
+  return () => page.evaluate(name => (window as unknown as Record<string, string[]>)[name]!, name)
+}
+
+test('once WebSocket passes the proxy again, the page on the fallback moves back to it without a visible reconnect, and nothing is lost', async ({ browser }) => {
+  // The page tries a WebSocket every 30 s while on the fallback.
+  test.setTimeout(120_000)
+  const roomId = freshRoomId()
+  const ada = await newPerson(browser)
+  const bob = await newPerson(browser)
+  const adaSockets: Array<{ url: string, closed: () => boolean }> = []
+  ada.on('websocket', (socket) => {
+    let closed = false
+    socket.on('close', () => (closed = true))
+    adaSockets.push({ url: socket.url(), closed: () => closed })
+  })
+
+  await joinAt(ada, nginx!.url, 'Ada', roomId)
+  await expect(status(ada)).toHaveAttribute('data-state', 'connected', { timeout: 5000 })
+  await expect(status(ada)).toHaveAttribute('data-transport', 'fallback')
+  await joinAt(bob, `http://127.0.0.1:${port}`, 'Bob', roomId)
+  for (const page of [ada, bob]) await expect(onlineCount(page)).toHaveText(/^\s*2 online/)
+  await say(bob, 'before the proxy changed')
+  await expect(conversation(ada)).toHaveText(['before the proxy changed'])
+
+  const adaStates = await recordChanges(ada, '__adaStates', 'connection-status', 'data-state')
+  const bobCounts = await recordChanges(bob, '__bobCounts', 'online-count')
+  // The proxy is fixed: the documented site, Upgrade passed through. Ada's stream stays on the old worker.
+  await nginx!.reload()
+  const socketsBefore = adaSockets.length
+  // Bob keeps talking while Ada's page finds out; Ada too.
+  const fromBob = ['one while the proxy changes', 'two while the proxy changes']
+  for (const text of fromBob) await say(bob, text)
+  await expect(conversation(ada)).toHaveText(['before the proxy changed', ...fromBob])
+  await say(ada, 'from Ada, still on the fallback')
+  await expect(conversation(bob)).toHaveText(['before the proxy changed', ...fromBob, 'from Ada, still on the fallback'])
+
+  await expect(status(ada)).toHaveAttribute('data-transport', 'websocket', { timeout: 45_000 })
+  const viaProxy = adaSockets.slice(socketsBefore).filter(socket => socket.url.startsWith(nginx!.wsUrl))
+  expect(viaProxy.length).toBeGreaterThanOrEqual(1)
+  expect(viaProxy.at(-1)!.closed()).toBe(false)
+  await expect(ada.getByTestId('connection-transport')).toHaveCount(0)
+
+  // Now over the socket: both ways, and all of it once.
+  const before = ['before the proxy changed', ...fromBob, 'from Ada, still on the fallback']
+  await say(bob, 'after the move')
+  await expect(conversation(ada)).toHaveText([...before, 'after the move'])
+  await say(ada, 'Ada on a socket')
+  const lines = [...before, 'after the move', 'Ada on a socket']
+  for (const page of [ada, bob]) {
+    await expect(conversation(page)).toHaveText(lines)
+    await expect(onlineCount(page)).toHaveText(/^\s*2 online/)
+  }
+  // Nobody saw a reconnect: Ada's status never left "connected", and Bob never saw her go.
+  expect(await adaStates()).toEqual(['connected'])
+  expect((await bobCounts()).every(text => /^2 online/.test(text))).toBe(true)
+
+  await ada.context().close()
+  await bob.context().close()
+})

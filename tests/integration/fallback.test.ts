@@ -1,10 +1,12 @@
 import WebSocket from 'ws'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { LobbyFrame, LobbyRoom } from '../../shared/protocol'
 import { startRedis } from '../support/redis'
 import type { RunningRedis } from '../support/redis'
 import { startServer } from '../support/server'
 import type { RunningServer } from '../support/server'
 import { closeAllStreams, connectStream, openStream, postFrames } from '../support/stream-client'
+import type { StreamClient } from '../support/stream-client'
 import { closeEveryClient, joinOver, ROOMY_HTTP_ENV, TRANSPORTS } from '../support/transports'
 import { joinRoom } from '../support/ws-client'
 
@@ -27,9 +29,44 @@ beforeAll(async () => {
   ])
 })
 afterEach(() => {
+  for (const timer of pingers) clearInterval(timer)
+  pingers.clear()
   closeEveryClient()
   closeAllStreams()
 })
+
+// FAST_ENV's heartbeat window is 1.5 s: the clients here that must stay ping every 400 ms.
+const pingers = new Set<ReturnType<typeof setInterval>>()
+function keepOnline<T extends { send: (frame: object) => void }>(client: T): T {
+  pingers.add(setInterval(() => client.send({ type: 'ping' }), 400))
+  return client
+}
+
+/** A page of the lobby on the fallback: a stream that watches the lobby and keeps itself alive. */
+async function lobbyWatcher(url: string): Promise<{ client: StreamClient, first: LobbyFrame }> {
+  const client = keepOnline(await connectStream(url))
+  client.send({ type: 'watch', scope: 'lobby' })
+  return { client, first: await client.next('lobby') }
+}
+
+/** Waits for a presence frame with these counts (earlier ones, other counts, are passed over). */
+async function presenceWith(client: { next: StreamClient['next'] }, expected: { online: number, members: number }, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const frame = await client.next('presence', Math.max(1, deadline - Date.now()))
+    if (frame.online === expected.online && frame.members === expected.members) return
+  }
+}
+
+/** The next lobby diff whose changed rooms include `id` with the given fields. */
+async function diffWith(client: StreamClient, id: string, expected: Partial<LobbyRoom>, timeoutMs: number): Promise<LobbyFrame> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const frame = await client.next('lobby', Math.max(1, deadline - Date.now()))
+    const room = frame.changed?.find(r => r.id === id)
+    if (room && Object.entries(expected).every(([key, value]) => room[key as keyof LobbyRoom] === value)) return frame
+  }
+}
 afterAll(async () => {
   await Promise.all([server, one, two].map(running => running.stop()))
   await redis.kill()
@@ -97,7 +134,74 @@ describe('the fallback stream', () => {
   })
 })
 
+describe('the lobby watch over the fallback', () => {
+  it('a watcher on the fallback sees a public room\'s counts change within 2 s as members join and leave on sockets', async () => {
+    const room = freshRoom()
+    const { client, first } = await lobbyWatcher(server.url)
+    expect(first.rooms).toBeInstanceOf(Array)
+    expect(first.rooms!.map(listed => listed.id)).not.toContain(room)
+    const joinedAt = Date.now()
+    const ann = await joinRoom(server.wsUrl, room, 'Ann', { visibility: 'public', title: 'Over HTTP' })
+    keepOnline(ann.client)
+    await diffWith(client, room, { online: 1, members: 1, title: 'Over HTTP' }, 2000)
+    expect(Date.now() - joinedAt).toBeLessThan(2000)
+    keepOnline((await joinRoom(server.wsUrl, room, 'Ben')).client)
+    await diffWith(client, room, { online: 2, members: 2 }, 2000)
+    ann.client.send({ type: 'leave' })
+    await diffWith(client, room, { online: 1, members: 1 }, 2000)
+    // The watcher was kept alive by its POSTed pings the whole time: its stream never ended.
+    expect(client.events.filter(event => event.event === 'close' || event.event === 'gone')).toEqual([])
+  })
+})
+
 describe('the fallback on two instances sharing Redis', () => {
+  it('a fallback watcher of the lobby on one instance sees a join on the other within 2.5 s', async () => {
+    const room = freshRoom()
+    const { client } = await lobbyWatcher(one.url)
+    const joinedAt = Date.now()
+    keepOnline((await joinRoom(two.wsUrl, room, 'Ann', { visibility: 'public', title: 'Across' })).client)
+    await diffWith(client, room, { online: 1, members: 1, title: 'Across' }, 2500)
+    expect(Date.now() - joinedAt).toBeLessThan(2500)
+  })
+
+  it('one member with a tab on the fallback of one instance and a tab on a socket of the other is one member, online until both close', async () => {
+    const room = freshRoom()
+    const watcher = await joinRoom(two.wsUrl, room, 'Watcher')
+    keepOnline(watcher.client)
+    const first = await joinOver(FALLBACK, one, room, 'Ada')
+    keepOnline(first.client)
+    const second = await joinRoom(two.wsUrl, room, 'Ada', { token: first.joined.token })
+    keepOnline(second.client)
+    expect(second.joined.you.id).toBe(first.joined.you.id)
+    expect(second.joined.presence).toMatchObject({ online: 2, members: 2 })
+    first.client.close()
+    await sleep(500)
+    expect(watcher.client.frames.filter(frame => frame.type === 'presence').at(-1)).toMatchObject({ online: 2, members: 2 })
+    second.client.close()
+    await presenceWith(watcher.client, { online: 1, members: 2 }, 1500)
+  })
+
+  it('a fallback member whose session ends on one instance drops out of online on the other; one that goes silent leaves within the window', async () => {
+    const room = freshRoom()
+    const bob = await joinRoom(two.wsUrl, room, 'Bob')
+    keepOnline(bob.client)
+    const ada = await joinOver(FALLBACK, one, room, 'Ada')
+    keepOnline(ada.client)
+    await presenceWith(bob.client, { online: 2, members: 2 }, 3000)
+    const closedAt = Date.now()
+    ada.client.close()
+    await presenceWith(bob.client, { online: 1, members: 2 }, 3000)
+    expect(Date.now() - closedAt).toBeLessThan(1500)
+
+    // Cy's stream stays open but he posts nothing more, not even a ping: a frozen page.
+    await joinOver(FALLBACK, one, room, 'Cy')
+    await presenceWith(bob.client, { online: 2, members: 3 }, 3000)
+    const silentFrom = Date.now()
+    await presenceWith(bob.client, { online: 1, members: 3 }, 5000)
+    // FAST_ENV's 1.5 s window, plus the sweep and the hop between instances.
+    expect(Date.now() - silentFrom).toBeLessThan(1500 + 1500)
+  })
+
   it('a member on the fallback of one instance chats with a member on a socket of the other, with one count', async () => {
     const room = freshRoom()
     const ada = await joinOver(FALLBACK, one, room, 'Ada')

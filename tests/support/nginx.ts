@@ -21,6 +21,12 @@ export interface RunningNginx {
   output: () => string
   /** `host:port` of the instance that nginx sends this client address to. */
   upstreamFor: (localAddress: string) => Promise<string>
+  /**
+   * Writes the site again (`alterSite` of the documented one, or it as it
+   * is) and reloads, as `nginx -s reload` does: connections already open stay
+   * with the old workers until they end, new ones get the new site.
+   */
+  reload: (alterSite?: (site: string) => string) => Promise<void>
   stop: () => Promise<void>
 }
 
@@ -166,6 +172,12 @@ export async function startNginx(upstreams: readonly string[], port?: number, op
     async upstreamFor(localAddress) {
       const { headers } = await httpGet(`${url}/api/health`, localAddress)
       return String(headers['x-upstream-addr'])
+    },
+    async reload(alterSite) {
+      writeFileSync(join(folder, 'heartbeat.conf'), alterSite ? alterSite(site) : site)
+      child.kill('SIGHUP')
+      // Its workers start within a moment; a test checks what it needs through them.
+      await new Promise(resolve => setTimeout(resolve, 1000))
     },
     stop,
   }

@@ -34,6 +34,9 @@ function refuse(event: H3Event, refusal: { status: number, code: string, message
 }
 
 function startStream(res: ServerResponse): void {
+  // The stream is its connection's last response, so its body may end with
+  // the connection: each event goes out as written, without chunk framing.
+  res.useChunkedEncodingByDefault = false
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
