@@ -21,9 +21,9 @@ export function useStatsHistory(): StatsHistory | undefined {
 }
 
 /**
- * Whether the request may read the admin figures: 'ok', 'wrong' (no token or
- * a wrong one, counted against its address) or a wait in ms while that
- * address has guessed too often.
+ * Whether the request carries the metrics token (/metrics and the admin
+ * page): 'ok', 'wrong' (no token or a wrong one, counted against its
+ * address) or a wait in ms while that address has guessed too often.
  */
 export function checkAdminToken(event: H3Event): 'ok' | 'wrong' | number {
   if (!attempts) {

@@ -29,9 +29,9 @@ async function stats(url = server.url): Promise<Stats> {
 }
 
 /** A request from its own source address (the failed-token budget is per address). */
-function getFrom(localAddress: string, headers: Record<string, string>): Promise<{ status: number, headers: Record<string, unknown> }> {
+function getFrom(localAddress: string, headers: Record<string, string>, path = '/api/admin/stats'): Promise<{ status: number, headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const url = new URL('/api/admin/stats', server.url)
+    const url = new URL(path, server.url)
     request({ host: url.hostname, port: url.port, path: url.pathname, localAddress, agent: false, headers }, (res) => {
       res.resume()
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }))
@@ -69,6 +69,8 @@ describe('GET /api/admin/stats', () => {
     expect(blocked.status).toBe(429)
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0)
     expect((await getFrom('127.0.8.2', METRICS_HEADERS)).status).toBe(200)
+    // /metrics takes the same token, so it shares the budget: no second ten guesses there.
+    expect((await getFrom('127.0.8.1', METRICS_HEADERS, '/metrics')).status).toBe(429)
   })
 
   it('the figures move when clients join and chat: connections, rooms, members online, messages a second', async () => {
