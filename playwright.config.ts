@@ -11,6 +11,8 @@ process.env.E2E_PORT ??= execFileSync(process.execPath, ['-e',
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`
 // The run's own rooms database, removed by the global teardown: runs never share one.
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'hb-e2e-data-'))
+// Unlocks /metrics and the admin page (tests/e2e/admin.spec.ts).
+process.env.E2E_METRICS_TOKEN ??= 'e2e-metrics-token'
 
 // Playwright's own Chromium where it is installed (a laptop), Debian's
 // chromium package elsewhere: Playwright cannot download a browser here.
@@ -51,6 +53,7 @@ export default defineConfig({
       NUXT_MEMBERS_PER_ADDRESS: '100000',
       NUXT_ROOMS_PER_ADDRESS_PER_MINUTE: '100000',
       NUXT_PASSWORD_HASHES_PER_MINUTE: '100000',
+      NUXT_METRICS_TOKEN: process.env.E2E_METRICS_TOKEN,
     },
   },
 })

@@ -16,6 +16,8 @@ export interface MetricsSources {
   instance?: string
 }
 
+const PER_HANDLE_METRICS = ['nodejs_active_handles', 'nodejs_active_handles_total', 'nodejs_active_resources', 'nodejs_active_resources_total']
+
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
 
 /**
@@ -32,6 +34,10 @@ export function createMetrics(sources: MetricsSources): { registry: Registry, ti
   // CPU at a thousand pings a second (bench/metrics.ts). Lag worth alerting
   // on is tens of milliseconds, which 50 ms sampling still sees.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 50 })
+  // These walk every handle of the process on each scrape (a socket is one):
+  // a millisecond and more at 2000 connections, most of a scrape's cost
+  // (bench/metrics.ts). heartbeat_connections and process_open_fds say the same cheaply.
+  for (const name of PER_HANDLE_METRICS) registry.removeSingleMetric(name)
   const registers = [registry]
 
   const gauge = (name: string, help: string, read: (live: LiveCounts) => number) => new Gauge({

@@ -146,6 +146,11 @@ export class RoomHub {
     }
   }
 
+  /** Each room with sockets here and how many, for the admin page (server/metrics/busiest-rooms.ts). */
+  roomSizes(): Iterable<readonly [roomId: string, sockets: number]> {
+    return this.sockets.index.roomSizes()
+  }
+
   open(conn: Connection): void {
     if (this.shuttingDown) return conn.close(CLOSE_CODES.goingAway, 'server shutting down')
     const now = Date.now()

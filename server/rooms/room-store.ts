@@ -163,6 +163,23 @@ export interface PeerLink {
   readLive(roomId: string): Promise<Map<string, string[]>>
   /** Drops what processes not in `alive` recorded in the room: the lease holder's slow clean-up. */
   pruneLive(roomId: string, alive: ReadonlySet<string>): Promise<void>
+  /**
+   * For the admin page: publishes this instance's name and socket count, and
+   * answers every instance's last known beat (its age by this process's
+   * clock), name and count, this one first. Called every few seconds, never per socket.
+   */
+  fleet(self: { name: string, connections: number }): Promise<InstanceHealth[]>
+}
+
+/** One instance as the admin page shows it. */
+export interface InstanceHealth {
+  instanceId: string
+  /** Its NUXT_METRICS_INSTANCE (hostname:pid by default), as it last published it; undefined before it has. */
+  name?: string
+  /** Since its beat was last seen to change, by this process's clock; -1 before this one's first beat. */
+  beatAgeMs: number
+  /** Its sockets, as it last published them. */
+  connections?: number
 }
 
 /** A room's history and the changes to held messages, by the rules of message-changes.ts. */

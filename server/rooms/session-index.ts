@@ -99,6 +99,11 @@ export class SessionIndex {
     fanoutSince(started)
   }
 
+  /** Each room with sockets here and how many (the admin page's busiest rooms); a walk of the rooms, not of the sockets. */
+  * roomSizes(): Generator<readonly [roomId: string, sockets: number]> {
+    for (const [roomId, sessions] of this.byRoom) yield [roomId, sessions.size]
+  }
+
   get roomCount(): number {
     return this.byRoom.size
   }

@@ -14,11 +14,16 @@ export function useMetrics(): Registry | undefined {
   const made = createMetrics({
     live: () => useRoomHub().stats(),
     // With Redis several instances report the same series: each names itself.
-    instance: config.redisUrl ? String(config.metricsInstance || `${hostname()}:${process.pid}`) : undefined,
+    instance: config.redisUrl ? metricsInstanceName() : undefined,
   })
   recordTimings(made.timings)
   registry = made.registry
   return registry
+}
+
+/** This instance's name on its metrics and on the admin page: NUXT_METRICS_INSTANCE, or hostname:pid. */
+export function metricsInstanceName(): string {
+  return String(useRuntimeConfig().metricsInstance || `${hostname()}:${process.pid}`)
 }
 
 /**

@@ -2,6 +2,8 @@
 export const ROOMS_KEY = 'hb:rooms'
 /** instanceId -> its last beat: which instances are alive (presence/peer-watch.ts). */
 export const INSTANCES_KEY = 'hb:instances'
+/** instanceId -> its socket count, for the admin page; pruned to the instances of INSTANCES_KEY. */
+export const INSTANCE_LOAD_KEY = 'hb:instance-load'
 /** Held for one idle-room sweep interval by the instance whose turn it is. */
 export const IDLE_SWEEP_LOCK_KEY = 'hb:idle-sweep'
 const CHANNEL = /^hb:\{(.+)\}:events$/

@@ -1,5 +1,5 @@
-import type { PeerLink } from '../room-store'
-import { INSTANCES_KEY, roomKeys } from './keys'
+import type { InstanceHealth, PeerLink } from '../room-store'
+import { INSTANCE_LOAD_KEY, INSTANCES_KEY, roomKeys } from './keys'
 
 interface PeerCommands {
   on(event: 'ready', listener: () => void): unknown
@@ -28,6 +28,7 @@ export class RedisPeerLink implements PeerLink {
   /** peerId -> [the beat value last seen, when this process saw it change]. */
   private readonly beats = new Map<string, [string, number]>()
   private beaten = false
+  private lastBeatAt = 0
   links = 0
 
   /** `lost` is told when this instance's own beat was gone from Redis: its data may be lost (a flush, an eviction, a failover). */
@@ -40,6 +41,7 @@ export class RedisPeerLink implements PeerLink {
     const added = await this.redis.hset(INSTANCES_KEY, this.instanceId, now)
     if (added === 1 && this.beaten) this.lost()
     this.beaten = true
+    this.lastBeatAt = now
     const recorded = await this.redis.hgetall(INSTANCES_KEY)
     const alive = new Set<string>()
     const forgotten: string[] = []
@@ -55,6 +57,20 @@ export class RedisPeerLink implements PeerLink {
     for (const peerId of this.beats.keys()) if (!(peerId in recorded)) this.beats.delete(peerId)
     if (forgotten.length > 0) await this.redis.hdel(INSTANCES_KEY, ...forgotten)
     return alive
+  }
+
+  async fleet(self: { name: string, connections: number }): Promise<InstanceHealth[]> {
+    const now = Date.now()
+    await this.redis.hset(INSTANCE_LOAD_KEY, this.instanceId, JSON.stringify(self))
+    const loads = await this.redis.hgetall(INSTANCE_LOAD_KEY)
+    const fleet: InstanceHealth[] = [{ instanceId: this.instanceId, ...self, beatAgeMs: this.lastBeatAt ? now - this.lastBeatAt : -1 }]
+    for (const [peerId, [, changedAt]] of this.beats) {
+      fleet.push({ instanceId: peerId, ...publishedLoad(loads[peerId]), beatAgeMs: now - changedAt })
+    }
+    // The beats prune INSTANCES_KEY; the loads follow them, so this hash stays the size of the fleet too.
+    const gone = Object.keys(loads).filter(peerId => peerId !== this.instanceId && !this.beats.has(peerId))
+    if (gone.length > 0) await this.redis.hdel(INSTANCE_LOAD_KEY, ...gone)
+    return fleet
   }
 
   async writeLive(roomId: string, changes: ReadonlyArray<readonly [memberId: string, active: boolean]>): Promise<void> {
@@ -86,5 +102,15 @@ export class RedisPeerLink implements PeerLink {
 
   async pruneLive(roomId: string, alive: ReadonlySet<string>): Promise<void> {
     await this.run('LIVE_PRUNE', [roomKeys(roomId).live], ...alive)
+  }
+}
+
+function publishedLoad(value: string | undefined): { name?: string, connections?: number } {
+  try {
+    const load = JSON.parse(value ?? 'null') as { name?: unknown, connections?: unknown } | null
+    return { name: typeof load?.name === 'string' ? load.name : undefined, connections: typeof load?.connections === 'number' ? load.connections : undefined }
+  }
+  catch {
+    return {}
   }
 }
