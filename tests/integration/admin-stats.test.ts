@@ -29,12 +29,14 @@ async function stats(url = server.url): Promise<Stats> {
 }
 
 /** A request from its own source address (the failed-token budget is per address). */
-function getFrom(localAddress: string, headers: Record<string, string>, path = '/api/admin/stats'): Promise<{ status: number, headers: Record<string, unknown> }> {
+function getFrom(localAddress: string, headers: Record<string, string>, path = '/api/admin/stats'): Promise<{ status: number, headers: Record<string, unknown>, body: string }> {
   return new Promise((resolve, reject) => {
     const url = new URL(path, server.url)
     request({ host: url.hostname, port: url.port, path: url.pathname, localAddress, agent: false, headers }, (res) => {
-      res.resume()
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }))
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => (body += chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
     }).on('error', reject).end()
   })
 }
@@ -71,6 +73,16 @@ describe('GET /api/admin/stats', () => {
     expect((await getFrom('127.0.8.2', METRICS_HEADERS)).status).toBe(200)
     // /metrics takes the same token, so it shares the budget: no second ten guesses there.
     expect((await getFrom('127.0.8.1', METRICS_HEADERS, '/metrics')).status).toBe(429)
+  })
+
+  it('wrong tokens sent to /api/health count against the address too, and health then shows the status alone', async () => {
+    for (let i = 0; i < 11; i++) {
+      const answer = await getFrom('127.0.8.3', { authorization: `Bearer guess-${i}` }, '/api/health')
+      expect(JSON.parse(answer.body)).toEqual({ status: 'ok' })
+    }
+    expect((await getFrom('127.0.8.3', METRICS_HEADERS)).status).toBe(429)
+    expect(JSON.parse((await getFrom('127.0.8.3', METRICS_HEADERS, '/api/health')).body)).toEqual({ status: 'ok' })
+    expect(JSON.parse((await getFrom('127.0.8.4', METRICS_HEADERS, '/api/health')).body)).toHaveProperty('rooms')
   })
 
   it('the figures move when clients join and chat: connections, rooms, members online, messages a second', async () => {
