@@ -5,16 +5,11 @@
 // scan's cap (LIMITS.searchScanMax, 10,000 messages). A timing on a shared
 // machine: printed, not asserted. SEARCH_MESSAGES and SEARCH_QUERIES change
 // the sizes (100000, 200).
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
-import { spawnServer } from './servers.js'
-import type { ChildServer } from './servers.js'
+import { startStoreServer } from './store-server.js'
+import type { BenchStore } from './store-server.js'
 
-const SERVER_ENTRY = resolve(process.env.BENCH_SERVER_ENTRY ?? '.output/server/index.mjs')
 const SQLITE_MESSAGES = Number(process.env.SEARCH_MESSAGES ?? 100_000)
 // The scan stores read at most this many (LIMITS.searchScanMax): their cap.
 const SCAN_CAP = 10_000
@@ -121,15 +116,6 @@ async function measure(wsUrl: string, roomId: string, token: string): Promise<st
   return rows
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no free port'))))
-    })
-  })
-}
-
 async function untilJoinable(wsUrl: string): Promise<void> {
   for (let tries = 0; ; tries++) {
     const client = await Client.open(wsUrl)
@@ -142,31 +128,9 @@ async function untilJoinable(wsUrl: string): Promise<void> {
   }
 }
 
-async function run(store: string, messages: number, env: Record<string, string>): Promise<string[]> {
-  const extra: ChildServer[] = []
-  let redisUrl: string | undefined
-  if (store === 'redis') {
-    const port = await freePort()
-    const { server } = await spawnServer('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], process.env, /Ready to accept connections/, 3000)
-    extra.push(server)
-    redisUrl = `redis://127.0.0.1:${port}`
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'hb-bench-search-'))
-  const serverEnv = {
-    ...process.env,
-    NUXT_DATA_DIR: dataDir,
-    NUXT_HISTORY_LIMIT: String(messages),
-    NUXT_FRAMES_PER_SECOND: '100000',
-    NUXT_FRAME_BURST: '100000',
-    ...(redisUrl ? { NUXT_REDIS_URL: redisUrl } : {}),
-    ...env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    NODE_ENV: 'production',
-  }
-  const { server, match } = await spawnServer(`app (${store})`, process.execPath, [SERVER_ENTRY], serverEnv, /Listening on https?:\/\/[^\s]*:(\d+)/, 3000)
+async function run(store: BenchStore, messages: number): Promise<string[]> {
+  const { wsUrl, stop } = await startStoreServer(store, messages)
   try {
-    const wsUrl = `ws://127.0.0.1:${match[1]}/ws`
     await untilJoinable(wsUrl)
     const filled = performance.now()
     const token = await fill(wsUrl, 'searchbench', messages)
@@ -174,17 +138,15 @@ async function run(store: string, messages: number, env: Record<string, string>)
     return (await measure(wsUrl, 'searchbench', token)).map(row => `${store.padEnd(7)} ${String(messages).padStart(6)}  ${row}`)
   }
   finally {
-    await server.stop()
-    for (const sidecar of extra) await sidecar.stop()
-    rmSync(dataDir, { recursive: true, force: true })
+    await stop()
   }
 }
 
 async function main(): Promise<void> {
   const rows = [
-    ...await run('sqlite', SQLITE_MESSAGES, {}),
-    ...await run('memory', SCAN_CAP, { NUXT_STORE: 'memory' }),
-    ...await run('redis', SCAN_CAP, {}),
+    ...await run('sqlite', SQLITE_MESSAGES),
+    ...await run('memory', SCAN_CAP),
+    ...await run('redis', SCAN_CAP),
   ]
   console.log(`\nSearch latency over a socket, ${QUERIES} queries of each kind, 20 results at most\n`)
   for (const row of rows) console.log(row)

@@ -8,16 +8,11 @@
 // SQLite holds THREADS_MESSAGES (100,000); memory and Redis 10,000, a
 // generous NUXT_HISTORY_LIMIT for them. A timing on a shared machine:
 // printed, not asserted. THREADS_PAGES changes the pages per kind (100).
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
-import { spawnServer } from './servers.js'
-import type { ChildServer } from './servers.js'
+import { startStoreServer } from './store-server.js'
+import type { BenchStore } from './store-server.js'
 
-const SERVER_ENTRY = resolve(process.env.BENCH_SERVER_ENTRY ?? '.output/server/index.mjs')
 const SQLITE_MESSAGES = Number(process.env.THREADS_MESSAGES ?? 100_000)
 const SCAN_STORE_MESSAGES = 10_000
 const PAGES = Number(process.env.THREADS_PAGES ?? 100)
@@ -131,57 +126,24 @@ async function measure(wsUrl: string, roomId: string, token: string, roots: Root
   return rows
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no free port'))))
-    })
-  })
-}
-
-async function run(store: string, messages: number, env: Record<string, string>): Promise<string[]> {
-  const extra: ChildServer[] = []
-  let redisUrl: string | undefined
-  if (store === 'redis') {
-    const port = await freePort()
-    const { server } = await spawnServer('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], process.env, /Ready to accept connections/, 3000)
-    extra.push(server)
-    redisUrl = `redis://127.0.0.1:${port}`
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'hb-bench-threads-'))
-  const serverEnv = {
-    ...process.env,
-    NUXT_DATA_DIR: dataDir,
-    NUXT_HISTORY_LIMIT: String(messages),
-    NUXT_FRAMES_PER_SECOND: '100000',
-    NUXT_FRAME_BURST: '100000',
-    ...(redisUrl ? { NUXT_REDIS_URL: redisUrl } : {}),
-    ...env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    NODE_ENV: 'production',
-  }
-  const { server, match } = await spawnServer(`app (${store})`, process.execPath, [SERVER_ENTRY], serverEnv, /Listening on https?:\/\/[^\s]*:(\d+)/, 3000)
+async function run(store: BenchStore, messages: number): Promise<string[]> {
+  const { wsUrl, stop } = await startStoreServer(store, messages)
   try {
-    const wsUrl = `ws://127.0.0.1:${match[1]}/ws`
     const filled = performance.now()
     const { token, roots } = await fill(wsUrl, 'threadbench', messages)
     console.log(`[threads] ${store}: ${messages} messages in one room (nine in ten thread replies), written in ${((performance.now() - filled) / 1000).toFixed(1)} s`)
     return (await measure(wsUrl, 'threadbench', token, roots)).map(row => `${store.padEnd(7)} ${String(messages).padStart(6)}  ${row}`)
   }
   finally {
-    await server.stop()
-    for (const sidecar of extra) await sidecar.stop()
-    rmSync(dataDir, { recursive: true, force: true })
+    await stop()
   }
 }
 
 async function main(): Promise<void> {
   const rows = [
-    ...await run('sqlite', SQLITE_MESSAGES, {}),
-    ...await run('memory', SCAN_STORE_MESSAGES, { NUXT_STORE: 'memory' }),
-    ...await run('redis', SCAN_STORE_MESSAGES, {}),
+    ...await run('sqlite', SQLITE_MESSAGES),
+    ...await run('memory', SCAN_STORE_MESSAGES),
+    ...await run('redis', SCAN_STORE_MESSAGES),
   ]
   console.log(`\nHistory pages of 50 over a socket with threads, ${PAGES} of each kind\n`)
   for (const row of rows) console.log(row)
