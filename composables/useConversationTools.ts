@@ -76,7 +76,7 @@ export function useConversationTools(options: UseConversationToolsOptions): UseC
         return false
       case 'chat':
         if (frame.from.id === selfId()) slowMode.sent()
-        thread.takeReply(frame)
+        thread.heard(frame)
         return false
       case 'edited':
       case 'reaction':

@@ -2,6 +2,7 @@ import type { Ref } from 'vue'
 import { getCurrentScope, onScopeDispose, shallowRef, watch } from 'vue'
 import type { Translate } from '../utils/local-text'
 import { throttleAnnouncements } from '../utils/throttle-announcements'
+import type { ChatMessage } from '../shared/protocol'
 import type { TimelineEntry } from '../utils/timeline'
 
 export interface UseRoomAnnouncerOptions {
@@ -9,6 +10,8 @@ export interface UseRoomAnnouncerOptions {
   online: Readonly<Ref<number>>
   members: Readonly<Ref<number>>
   self: Readonly<Ref<{ id: string } | undefined>>
+  /** The latest thread reply another member sent (useThread's heardReply): replies are not in the timeline. */
+  threadReply?: Readonly<Ref<ChatMessage | undefined>>
   /** vue-i18n's `t`: the lines are said in the page's language. */
   t: Translate
   /** Count changes are said at most this often; the latest count wins. @default 10000 */
@@ -35,7 +38,7 @@ interface Counts { online: number, members: number }
  * 10 s. What the join brought, and the reader's own messages, are not said.
  */
 export function useRoomAnnouncer(options: UseRoomAnnouncerOptions): UseRoomAnnouncerReturn {
-  const { timeline, online, members, self, t, countIntervalMs = 10_000, messageIntervalMs = 1000, keptLines = 5 } = options
+  const { timeline, online, members, self, threadReply, t, countIntervalMs = 10_000, messageIntervalMs = 1000, keptLines = 5 } = options
 
   const lines = shallowRef<AnnouncedLine[]>([])
   let lineId = 0
@@ -79,6 +82,12 @@ export function useRoomAnnouncer(options: UseRoomAnnouncerOptions): UseRoomAnnou
     seenUpTo = highest
   }, { immediate: true })
 
+  const stopReplies = threadReply
+    ? watch(threadReply, (reply) => {
+        if (reply && !reply.deleted) messages.push({ name: reply.from.name, text: t('announce.inThread', { text: reply.text }) })
+      })
+    : () => {}
+
   const stopCounts = watch([online, members, self], ([onlineNow, membersNow, member]) => {
     if (!member) return
     // The counts the room opened with are on screen already, not news.
@@ -91,6 +100,7 @@ export function useRoomAnnouncer(options: UseRoomAnnouncerOptions): UseRoomAnnou
 
   function close() {
     stopMessages()
+    stopReplies()
     stopCounts()
     messages.close()
     counts.close()

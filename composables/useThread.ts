@@ -61,8 +61,12 @@ export interface UseThreadReturn {
   loadOlder: () => boolean
   /** Takes a `history` page that names a thread; false for any other page. */
   takePage: (frame: HistoryPageFrame) => boolean
-  /** A live reply (a chat with `threadId`): shown when its thread is open. */
+  /** A reply (a chat with `threadId`, live or replayed): shown when its thread is open. */
   takeReply: (message: ChatMessage) => void
+  /** The latest reply another member sent while this page listened, in any thread: for the screen reader's live region. */
+  heardReply: Readonly<Ref<ChatMessage | undefined>>
+  /** A live reply arrived (not one a join replayed). */
+  heard: (message: ChatMessage) => void
   /** An edit, delete or reaction reaches the root and the replies shown. */
   applyChange: (frame: MessageChangeFrame) => void
   /** A new join: what came meanwhile is asked for again, so the panel keeps no silent gap. */
@@ -82,6 +86,7 @@ export function useThread(options: UseThreadOptions): UseThreadReturn {
   const { send, selfId, findMessage = () => undefined, pending = () => [], selfName = () => '', pageSize = LIMITS.historyPageDefault, maxSeekPages = 20 } = options
   const current = shallowRef<OpenThread>()
   const replies = shallowRef<TimelineEntry[]>([])
+  const heardReply = shallowRef<ChatMessage>()
   const loading = shallowRef(false)
   const hasOlder = shallowRef(false)
   const loadingOlder = shallowRef(false)
@@ -176,6 +181,11 @@ export function useThread(options: UseThreadOptions): UseThreadReturn {
     replies.value = mergeChatMessages(replies.value, [message], selfId()).slice(-MAX_THREAD_ENTRIES)
   }
 
+  function heard(message: ChatMessage) {
+    if (message.threadId !== undefined && message.from.id !== selfId()) heardReply.value = message
+    takeReply(message)
+  }
+
   function applyChange(frame: MessageChangeFrame) {
     const thread = current.value
     if (!thread) return
@@ -211,5 +221,5 @@ export function useThread(options: UseThreadOptions): UseThreadReturn {
   }
 
   tryOnScopeDispose(stop)
-  return { current, entries, loading, hasOlder, loadingOlder, openThread, close, loadOlder, takePage, takeReply, applyChange, rejoined, refused, stop }
+  return { current, entries, loading, hasOlder, loadingOlder, openThread, close, loadOlder, takePage, takeReply, heardReply, heard, applyChange, rejoined, refused, stop }
 }

@@ -21,8 +21,9 @@ function mountAnnouncer(locale: 'en' | 'zh-CN' = 'en') {
   const online = shallowRef(2)
   const members = shallowRef(3)
   const self = shallowRef<{ id: string }>()
+  const threadReply = shallowRef<ChatMessage>()
   scope = effectScope()
-  const announcer = scope.run(() => useRoomAnnouncer({ timeline, online, members, self, t: createTestI18n(locale).global.t }))!
+  const announcer = scope.run(() => useRoomAnnouncer({ timeline, online, members, self, threadReply, t: createTestI18n(locale).global.t }))!
   const said = () => announcer.lines.value.map(line => line.text)
   // Lines are numbered as they are said; the region keeps only the last few.
   const timesSpoken = () => announcer.lines.value.at(-1)?.id ?? 0
@@ -39,7 +40,11 @@ function mountAnnouncer(locale: 'en' | 'zh-CN' = 'en') {
     members.value = total
     await nextTick()
   }
-  return { said, timesSpoken, join, receive, counts }
+  async function hearReply(message: ChatMessage) {
+    threadReply.value = message
+    await nextTick()
+  }
+  return { said, timesSpoken, join, receive, counts, hearReply }
 }
 
 beforeEach(() => {
@@ -52,6 +57,13 @@ afterEach(() => {
 })
 
 describe('the room\'s live region', () => {
+  it('says a reply another member posts in a thread, which the timeline does not show', async () => {
+    const room = mountAnnouncer()
+    await room.join()
+    await room.hearReply({ type: 'chat', seq: 5, id: 'c5', roomId: 'r', from: bob, text: 'noodles it is', at: 0, threadId: 'c1' })
+    expect(room.said()).toEqual(['Bob: in a thread: noodles it is'])
+  })
+
   it('says a new message of another member at once, but not what the join brought nor the reader\'s own', async () => {
     const room = mountAnnouncer()
     await room.join()
