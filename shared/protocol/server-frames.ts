@@ -42,7 +42,15 @@ export const ReactionsSchema = record(string(), array(string()))
 export const ThreadSummarySchema = object({ replyCount: number(), lastReplyAt: number() })
 
 /** A pinned message as the pinned bar shows it, whatever its age; the page keeps `excerpt` in step with `edited`. */
-export const PinnedRefSchema = object({ id: string(), seq: number(), from: MemberRefSchema, excerpt: string(), at: number() })
+export const PinnedRefSchema = object({
+  id: string(),
+  seq: number(),
+  from: MemberRefSchema,
+  excerpt: string(),
+  at: number(),
+  /** A pinned thread reply: its root's id, so that choosing it opens the thread. */
+  threadId: optional(string()),
+})
 
 export const ChatMessageSchema = object({
   type: literal('chat'),

@@ -27,6 +27,15 @@ describe('pins', () => {
     expect(wrapper.page.sent).toHaveBeenLastCalledWith({ type: 'history', around: 5, limit: 50 })
   })
 
+  it('choosing a pinned thread reply opens its thread, asking for the newest replies, instead of the main timeline around it', async () => {
+    const wrapper = room()
+    wrapper.page.pins.take({ type: 'pins', roomId: 'r', ids: ['m9'], pinned: [{ ...pin, id: 'm9', seq: 9, excerpt: 'in the thread', threadId: 'm5' }] })
+    await flushPromises()
+    await wrapper.get('[data-testid="pinned-message"]').trigger('click')
+    expect(wrapper.page.sent).toHaveBeenLastCalledWith(expect.objectContaining({ type: 'history', threadId: 'm5' }))
+    expect(wrapper.page.sent).not.toHaveBeenCalledWith(expect.objectContaining({ around: 9 }))
+  })
+
   it('the owner pins from a message\'s actions and unpins from the bar; a member is offered neither', async () => {
     const member = room({ ownerId: 'bob' })
     expect(member.find('[data-testid="action-pin"]').exists()).toBe(false)

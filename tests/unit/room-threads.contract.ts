@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ChatMessage } from '../../shared/protocol'
+import { pinnedRefsOf } from '../../server/rooms/conversation/pinned-refs'
 import { RoomHub } from '../../server/rooms/room-hub'
 import type { MemberRecord, RoomStore } from '../../server/rooms/types'
 import { FakeConnection } from '../support/fake-connection'
@@ -65,6 +66,14 @@ export function describeThreads(name: string, createStore: (historyLimit?: numbe
       expect((await store.findMessage('threads', 'root'))!.thread).toEqual({ replyCount: 1, lastReplyAt: 2 })
       // The seq was not taken: the next message is the fourth.
       expect(await post(store, 'next', 'next', 7)).toMatchObject({ message: { seq: 4 } })
+    })
+
+    it('a pinned thread reply names its root, so that choosing it opens the thread', async () => {
+      const store = await roomWithAdaAndBob()
+      await post(store, 'root', 'plan', 1)
+      await post(store, 'r1', 'the answer', 2, { threadId: 'root' }, bob)
+      const refs = await pinnedRefsOf(store, 'threads', ['r1', 'root'])
+      expect(refs.map(ref => [ref.id, ref.threadId])).toEqual([['r1', 'root'], ['root', undefined]])
     })
 
     it('pages the main timeline and a thread back with before and limit, counting only their own messages', async () => {

@@ -11,7 +11,7 @@ import type { RoomStore } from '../types'
 export async function pinnedRefsOf(store: Pick<RoomStore, 'findMessage'>, roomId: string, ids: readonly string[]): Promise<PinnedRef[]> {
   const messages = await Promise.all(ids.map(id => store.findMessage(roomId, id)))
   return messages.flatMap(message => (message && !message.deleted
-    ? [{ id: message.id, seq: message.seq, from: message.from, excerpt: replyExcerpt(message.text), at: message.at }]
+    ? [{ id: message.id, seq: message.seq, from: message.from, excerpt: replyExcerpt(message.text), at: message.at, ...(message.threadId ? { threadId: message.threadId } : {}) }]
     : []))
 }
 
