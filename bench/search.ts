@@ -6,7 +6,8 @@
 // machine: printed, not asserted. SEARCH_MESSAGES and SEARCH_QUERIES change
 // the sizes (100000, 200).
 import { performance } from 'node:perf_hooks'
-import WebSocket from 'ws'
+import { FrameClient } from './frame-client.js'
+import { percentile } from './measure.js'
 import { startStoreServer } from './store-server.js'
 import type { BenchStore } from './store-server.js'
 
@@ -18,43 +19,6 @@ const QUERIES = Number(process.env.SEARCH_QUERIES ?? 200)
 const SEARCHES_PER_SOCKET = 5
 const TOPICS = ['budget', 'deploy', 'lunch', 'review', 'release', 'incident', 'design', 'hiring', 'roadmap', 'travel']
 const CHINESE = ['今天开会讨论预算', '明天一起吃火锅吧', '版本发布推迟了', '请大家看一下设计稿']
-
-interface Frame { type: string, [key: string]: unknown }
-
-class Client {
-  private readonly queue: Frame[] = []
-  private waiting: (() => void) | undefined
-
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      this.queue.push(JSON.parse(data.toString()) as Frame)
-      this.waiting?.()
-    })
-  }
-
-  static async open(url: string): Promise<Client> {
-    const ws = new WebSocket(url)
-    await new Promise((done, fail) => ws.once('open', done).once('error', fail))
-    return new Client(ws)
-  }
-
-  send(frame: object): void {
-    this.ws.send(JSON.stringify(frame))
-  }
-
-  /** The next frame of that type; others are dropped. */
-  async next(type: string): Promise<Frame> {
-    for (;;) {
-      const index = this.queue.findIndex(frame => frame.type === type || frame.type === 'error')
-      if (index >= 0) {
-        const [frame] = this.queue.splice(0, index + 1).slice(-1)
-        if (frame!.type === 'error' && type !== 'error') throw new Error(`error frame: ${JSON.stringify(frame)}`)
-        return frame!
-      }
-      await new Promise<void>(wake => this.waiting = wake)
-    }
-  }
-}
 
 function messageText(i: number): string {
   if (i % 7 === 0) return `${CHINESE[i % CHINESE.length]} #${i}`
@@ -72,12 +36,8 @@ const QUERY_KINDS: Array<[string, (n: number) => string]> = [
   ['no match', n => `zzqx${n}`],
 ]
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
-}
-
 async function fill(wsUrl: string, roomId: string, count: number): Promise<string> {
-  const writer = await Client.open(wsUrl)
+  const writer = await FrameClient.open(wsUrl)
   writer.send({ type: 'join', roomId, name: 'Writer', create: true })
   const joined = await writer.next('joined')
   const window = 500
@@ -95,11 +55,11 @@ async function measure(wsUrl: string, roomId: string, token: string): Promise<st
   for (const [kind, queryOf] of QUERY_KINDS) {
     const times: number[] = []
     let matched = 0
-    let client: Client | undefined
+    let client: FrameClient | undefined
     for (let n = 0; n < QUERIES; n++) {
       if (n % SEARCHES_PER_SOCKET === 0) {
         client?.ws.close()
-        client = await Client.open(wsUrl)
+        client = await FrameClient.open(wsUrl)
         client.send({ type: 'join', roomId, name: 'Writer', token })
         await client.next('joined')
       }
@@ -111,14 +71,14 @@ async function measure(wsUrl: string, roomId: string, token: string): Promise<st
     }
     client?.ws.close()
     times.sort((a, b) => a - b)
-    rows.push(`${kind.padEnd(14)} p50 ${percentile(times, 0.5).toFixed(2).padStart(7)} ms   p99 ${percentile(times, 0.99).toFixed(2).padStart(7)} ms   (${(matched / QUERIES).toFixed(1)} results each)`)
+    rows.push(`${kind.padEnd(14)} p50 ${percentile(times, 50).toFixed(2).padStart(7)} ms   p99 ${percentile(times, 99).toFixed(2).padStart(7)} ms   (${(matched / QUERIES).toFixed(1)} results each)`)
   }
   return rows
 }
 
 async function untilJoinable(wsUrl: string): Promise<void> {
   for (let tries = 0; ; tries++) {
-    const client = await Client.open(wsUrl)
+    const client = await FrameClient.open(wsUrl)
     client.send({ type: 'join', roomId: 'ready-probe', name: 'Probe', create: true })
     const answered = await Promise.race([client.next('joined').then(() => true, () => false), new Promise<boolean>(done => setTimeout(done, 1000, false))])
     client.ws.close()

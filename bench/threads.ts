@@ -9,7 +9,8 @@
 // generous NUXT_HISTORY_LIMIT for them. A timing on a shared machine:
 // printed, not asserted. THREADS_PAGES changes the pages per kind (100).
 import { performance } from 'node:perf_hooks'
-import WebSocket from 'ws'
+import { FrameClient } from './frame-client.js'
+import { percentile } from './measure.js'
 import { startStoreServer } from './store-server.js'
 import type { BenchStore } from './store-server.js'
 
@@ -19,43 +20,6 @@ const PAGES = Number(process.env.THREADS_PAGES ?? 100)
 // Under a socket's answer budget (128 KiB a second, each page reserving 256 KiB first): a new socket after that many.
 const PAGES_PER_SOCKET = 10
 
-interface Frame { type: string, [key: string]: unknown }
-
-class Client {
-  private readonly queue: Frame[] = []
-  private waiting: (() => void) | undefined
-
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      this.queue.push(JSON.parse(data.toString()) as Frame)
-      this.waiting?.()
-    })
-  }
-
-  static async open(url: string): Promise<Client> {
-    const ws = new WebSocket(url)
-    await new Promise((done, fail) => ws.once('open', done).once('error', fail))
-    return new Client(ws)
-  }
-
-  send(frame: object): void {
-    this.ws.send(JSON.stringify(frame))
-  }
-
-  /** The next frame of that type; others are dropped, an error throws (RATE_LIMITED is handed back when `limited`). */
-  async next(type: string, limited = false): Promise<Frame> {
-    for (;;) {
-      const index = this.queue.findIndex(frame => frame.type === type || frame.type === 'error')
-      if (index >= 0) {
-        const [frame] = this.queue.splice(0, index + 1).slice(-1)
-        if (frame!.type === 'error' && !(limited && frame!.code === 'RATE_LIMITED')) throw new Error(`error frame: ${JSON.stringify(frame)}`)
-        return frame!
-      }
-      await new Promise<void>(wake => this.waiting = wake)
-    }
-  }
-}
-
 interface Roots { sparse: string, busy: string }
 
 /**
@@ -64,7 +28,7 @@ interface Roots { sparse: string, busy: string }
  * those (the busy thread).
  */
 async function fill(wsUrl: string, roomId: string, count: number): Promise<{ token: string, roots: Roots }> {
-  const writer = await Client.open(wsUrl)
+  const writer = await FrameClient.open(wsUrl)
   writer.send({ type: 'join', roomId, name: 'Writer', create: true })
   const joined = await writer.next('joined')
   const post = async (i: number, threadId?: string) => {
@@ -85,10 +49,6 @@ async function fill(wsUrl: string, roomId: string, count: number): Promise<{ tok
   return { token: joined.token as string, roots: { sparse, busy } }
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
-}
-
 async function measure(wsUrl: string, roomId: string, token: string, roots: Roots): Promise<string[]> {
   const kinds: Array<[string, object]> = [
     ['main, newest', { before: Number.MAX_SAFE_INTEGER }],
@@ -99,11 +59,11 @@ async function measure(wsUrl: string, roomId: string, token: string, roots: Root
   for (const [kind, request] of kinds) {
     const times: number[] = []
     let messages = 0
-    let client: Client | undefined
+    let client: FrameClient | undefined
     for (let n = 0; n < PAGES; n++) {
       if (n % PAGES_PER_SOCKET === 0) {
         client?.ws.close()
-        client = await Client.open(wsUrl)
+        client = await FrameClient.open(wsUrl)
         client.send({ type: 'join', roomId, name: 'Writer', token })
         await client.next('joined')
       }
@@ -121,7 +81,7 @@ async function measure(wsUrl: string, roomId: string, token: string, roots: Root
     }
     client?.ws.close()
     times.sort((a, b) => a - b)
-    rows.push(`${kind.padEnd(14)} p50 ${percentile(times, 0.5).toFixed(2).padStart(7)} ms   p99 ${percentile(times, 0.99).toFixed(2).padStart(7)} ms   (${(messages / PAGES).toFixed(0)} messages a page)`)
+    rows.push(`${kind.padEnd(14)} p50 ${percentile(times, 50).toFixed(2).padStart(7)} ms   p99 ${percentile(times, 99).toFixed(2).padStart(7)} ms   (${(messages / PAGES).toFixed(0)} messages a page)`)
   }
   return rows
 }
