@@ -2,11 +2,15 @@
 // members on WebSocket against 1,000 on the fallback transport (an SSE stream
 // down, POSTs up), each transport on a fresh server of its own, both servers
 // loaded and measured over the same window, so that whatever else the machine
-// runs weighs on both alike. Every member pings at the app's 6 s. Printed: the
-// server's memory per connection and its CPU, for each transport, and the
-// fallback's ratio to WebSocket's (target: within 2x). FALLBACK_CLIENTS and
-// FALLBACK_SECONDS change the count (1,000) and the measured window (30 s);
-// --cpu-prof profiles both servers into bench/results/profiles.
+// runs weighs on both alike. Every member pings at the app's 6 s. Printed, for
+// each transport: the server's CPU, and its memory per connection twice: the
+// live heap the open connections hold (from heap snapshots, which collect
+// garbage first, so it does not depend on when the collector last ran) and RSS
+// (what the OS sees, noisy by a few MiB). Then the fallback's ratio to WebSocket's (target: within 2x),
+// per round and the median of the rounds; each round starts fresh servers and
+// swaps which transport goes first. FALLBACK_CLIENTS, FALLBACK_SECONDS and
+// FALLBACK_ROUNDS change the count (1,000), the measured window (30 s) and the
+// rounds (3); --cpu-prof profiles both servers into bench/results/profiles.
 import { Agent, request } from 'node:http'
 import type { ClientRequest } from 'node:http'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -14,13 +18,24 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import WebSocket from 'ws'
-import { cpuSeconds, rssBytes } from './measure.js'
-import { spawnServer } from './servers.js'
+import { liveHeapBytes, readHeapSnapshot } from './heap-snapshot.js'
+import { cpuSeconds, percentile, rssBytes } from './measure.js'
+import { spawnServer, takeHeapSnapshot } from './servers.js'
 import type { ChildServer } from './servers.js'
 
 const SERVER_ENTRY = resolve(process.env.BENCH_SERVER_ENTRY ?? '.output/server/index.mjs')
 const CLIENTS = Number(process.env.FALLBACK_CLIENTS ?? 1000)
 const SECONDS = Number(process.env.FALLBACK_SECONDS ?? 30)
+const ROUNDS = Number(process.env.FALLBACK_ROUNDS ?? 3)
+/** Members connected and closed before the baseline, so that code first run for a connection is not counted per connection. */
+const WARM_UP_MEMBERS = 50
+/**
+ * Quiet time before the baseline RSS. A server just started and warmed up
+ * holds garbage and a grown young generation until V8's memory reducer finds
+ * it idle and shrinks the heap: read 3 s after the warm-up, the baseline sat
+ * 15 MiB high, and 1,000 sockets seemed to take less than nothing.
+ */
+const SETTLE_MS = 20_000
 const PING_MS = 6000
 const MEMBERS_PER_ROOM = 10
 const TARGET_RATIO = 2
@@ -42,8 +57,8 @@ async function socketMember(base: string, roomId: string, n: number): Promise<Me
   return { ping: () => ws.send('{"type":"ping"}'), close: () => ws.terminate() }
 }
 
-function post(base: string, agent: Agent, session: string, frames: string[], ack: string | undefined): Promise<number> {
-  const url = `${base}/ws/send?session=${session}${ack ? `&ack=${ack}` : ''}`
+function post(base: string, agent: Agent, session: string, frames: string[], ack: string | undefined, close = false): Promise<number> {
+  const url = `${base}/ws/send?session=${session}${ack ? `&ack=${ack}` : ''}${close ? '&close=1' : ''}`
   const body = JSON.stringify(frames)
   return new Promise((done, fail) => {
     const req = request(url, { method: 'POST', agent, headers: { 'origin': base, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
@@ -91,23 +106,28 @@ async function streamMember(base: string, roomId: string, n: number): Promise<Me
   await post(base, agent, session, [JSON.stringify({ type: 'join', roomId, name: `m${n}`, create: true })], undefined)
   return {
     ping: () => void post(base, agent, session, ['{"type":"ping"}'], lastEventId).catch(() => {}),
+    // As a page closes: the session ends at once, not after the resume window.
     close: () => {
-      stream?.destroy()
-      agent.destroy()
+      void post(base, agent, session, [], undefined, true).catch(() => {}).finally(() => {
+        stream?.destroy()
+        agent.destroy()
+      })
     },
   }
 }
 
-interface Figures { transport: Transport, perConnectionBytes: number, cpuPercent: number, baselineRss: number, loadedRss: number }
+interface Figures { transport: Transport, cpuPercent: number, heapPerConnection: number, rssPerConnection: number, baselineRss: number, loadedRss: number }
 
 const PROFILES = resolve('bench/results/profiles')
 const CPU_PROF = process.argv.includes('--cpu-prof')
 
 /** One transport's server and members; both run side by side and are read over the same window. */
-interface Run { transport: Transport, server: ChildServer, base: string, dataDir: string, members: Member[], timers: Array<ReturnType<typeof setInterval>>, baselineRss: number }
+interface Run { transport: Transport, server: ChildServer, base: string, dataDir: string, snapshotDir: string, members: Member[], timers: Array<ReturnType<typeof setInterval>> }
 
 async function start(transport: Transport): Promise<Run> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hb-bench-fallback-'))
+  const snapshotDir = join(dataDir, 'heap')
+  mkdirSync(snapshotDir)
   const env = {
     ...process.env,
     NODE_ENV: 'production',
@@ -119,21 +139,25 @@ async function start(transport: Transport): Promise<Run> {
     NUXT_MAX_CONNECTIONS_PER_ADDRESS: String(CLIENTS * 2),
     NUXT_MAX_TCP_CONNECTIONS_PER_ADDRESS: String(CLIENTS * 3),
     NUXT_MEMBERS_PER_ADDRESS: String(CLIENTS * 2),
-    NUXT_ROOMS_PER_ADDRESS_PER_MINUTE: String(CLIENTS),
+    NUXT_ROOMS_PER_ADDRESS_PER_MINUTE: String(CLIENTS * 2),
     NUXT_HTTP_REQUESTS_PER_SECOND: String(CLIENTS * 10),
     NUXT_HTTP_BURST: String(CLIENTS * 10),
   }
-  const nodeArgs: string[] = []
+  const nodeArgs = ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`]
   if (CPU_PROF) {
     mkdirSync(PROFILES, { recursive: true })
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=fallback-bench-${transport}-${Date.now()}.cpuprofile`)
   }
   const { server, match } = await spawnServer(`app-${transport}`, process.execPath, [...nodeArgs, SERVER_ENTRY], env, /Listening on https?:\/\/[^\s]*:(\d+)/, CPU_PROF ? 20_000 : 3000)
-  return { transport, server, base: `http://127.0.0.1:${match[1]}`, dataDir, members: [], timers: [], baselineRss: 0 }
+  return { transport, server, base: `http://127.0.0.1:${match[1]}`, dataDir, snapshotDir, members: [], timers: [] }
+}
+
+function opener(transport: Transport): typeof socketMember {
+  return transport === 'WebSocket' ? socketMember : streamMember
 }
 
 async function connectMembers(run: Run): Promise<void> {
-  const open = run.transport === 'WebSocket' ? socketMember : streamMember
+  const open = opener(run.transport)
   for (let i = 0; i < CLIENTS; i += 50) {
     run.members.push(...await Promise.all(Array.from({ length: Math.min(50, CLIENTS - i) }, (_, k) => open(run.base, `bench-fallback-${Math.floor((i + k) / MEMBERS_PER_ROOM)}`, i + k))))
   }
@@ -141,6 +165,13 @@ async function connectMembers(run: Run): Promise<void> {
   run.members.forEach((member, i) => {
     setTimeout(() => run.timers.push(setInterval(member.ping, PING_MS)), Math.floor(i * PING_MS / run.members.length))
   })
+}
+
+/** Members that join and leave before the baseline: what a server compiles and pools on its first connections is not per connection. */
+async function warmUp(run: Run): Promise<void> {
+  const open = opener(run.transport)
+  const members = await Promise.all(Array.from({ length: WARM_UP_MEMBERS }, (_, k) => open(run.base, `bench-warm-up-${Math.floor(k / MEMBERS_PER_ROOM)}`, k)))
+  for (const member of members) member.close()
 }
 
 /** The median of a process's RSS sampled every 250 ms for `ms`: one sample lands wherever the collector happens to be. */
@@ -153,54 +184,103 @@ async function medianRss(pids: number[], ms: number): Promise<number[]> {
   return samples.map(list => list.sort((a, b) => a - b)[Math.floor(list.length / 2)]!)
 }
 
-async function stop(run: Run): Promise<void> {
+/** Live heap bytes of a server now (the snapshot file is read, then removed). */
+async function liveHeap(run: Run): Promise<number> {
+  const file = await takeHeapSnapshot(run.server, run.snapshotDir)
+  const bytes = liveHeapBytes(readHeapSnapshot(file))
+  rmSync(file, { force: true })
+  return bytes
+}
+
+function closeMembers(run: Run): void {
   for (const timer of run.timers) clearInterval(timer)
   for (const member of run.members) member.close()
+  run.timers = []
+  run.members = []
+}
+
+async function stop(run: Run): Promise<void> {
+  closeMembers(run)
   await run.server.stop()
   rmSync(run.dataDir, { recursive: true, force: true })
 }
 
-async function measureBoth(): Promise<Figures[]> {
+/**
+ * One round: a fresh server per transport, started, warmed up and loaded in
+ * `order`, CPU and RSS read over the same window. Then the live heap, with the
+ * members connected and again once they have all closed: the difference is
+ * what the open connections hold. (A snapshot before the load would do, but
+ * taking one leaves the server's RSS higher for the rest of its life.) What
+ * stays once they close, the rooms' member lists, is the same for both.
+ */
+async function measureRound(order: readonly Transport[]): Promise<Figures[]> {
   const runs: Run[] = []
   try {
-    for (const transport of ['WebSocket', 'fallback'] as const) runs.push(await start(transport))
+    for (const transport of order) runs.push(await start(transport))
     const pids = runs.map(run => run.server.pid)
-    await sleep(2000)
-    const baselines = await medianRss(pids, 2000)
-    runs.forEach((run, i) => run.baselineRss = baselines[i]!)
+    for (const run of runs) await warmUp(run)
+    await sleep(SETTLE_MS)
+    const baselineRss = await medianRss(pids, 2000)
     // One after the other: each server's connecting is not what is measured.
     for (const run of runs) await connectMembers(run)
     await sleep(PING_MS + 2000)
     const cpuBefore = pids.map(pid => cpuSeconds(pid))
     const startedAt = Date.now()
-    const loaded = await medianRss(pids, SECONDS * 1000)
+    const loadedRss = await medianRss(pids, SECONDS * 1000)
     const seconds = (Date.now() - startedAt) / 1000
-    return runs.map((run, i) => ({
+    const cpuPercent = pids.map((pid, i) => (cpuSeconds(pid) - cpuBefore[i]!) / seconds * 100)
+    const loadedHeap: number[] = []
+    for (const run of runs) loadedHeap.push(await liveHeap(run))
+    for (const run of runs) closeMembers(run)
+    await sleep(3000)
+    const closedHeap: number[] = []
+    for (const run of runs) closedHeap.push(await liveHeap(run))
+    const figures = runs.map((run, i) => ({
       transport: run.transport,
-      perConnectionBytes: (loaded[i]! - run.baselineRss) / CLIENTS,
-      cpuPercent: (cpuSeconds(pids[i]!) - cpuBefore[i]!) / seconds * 100,
-      baselineRss: run.baselineRss,
-      loadedRss: loaded[i]!,
+      cpuPercent: cpuPercent[i]!,
+      heapPerConnection: (loadedHeap[i]! - closedHeap[i]!) / CLIENTS,
+      rssPerConnection: (loadedRss[i]! - baselineRss[i]!) / CLIENTS,
+      baselineRss: baselineRss[i]!,
+      loadedRss: loadedRss[i]!,
     }))
+    return ['WebSocket', 'fallback'].map(transport => figures.find(row => row.transport === transport)!)
   }
   finally {
     await Promise.all(runs.map(run => stop(run)))
   }
 }
 
+interface Ratios { heap: number, rss: number, cpu: number }
+
+const ratiosOf = ([socket, fallback]: Figures[]): Ratios => ({
+  heap: fallback!.heapPerConnection / socket!.heapPerConnection,
+  rss: fallback!.rssPerConnection / socket!.rssPerConnection,
+  cpu: fallback!.cpuPercent / socket!.cpuPercent,
+})
+
+// A WebSocket figure at or below zero (memory that shrank) makes no ratio: said so, never "met".
+const verdict = (ratio: number) => (!(ratio > 0) ? 'NOT MEASURED' : ratio <= TARGET_RATIO ? 'met' : 'MISSED')
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50)
+
 async function main(): Promise<void> {
-  const [socket, fallback] = await measureBoth() as [Figures, Figures]
-  const memoryRatio = fallback.perConnectionBytes / socket.perConnectionBytes
-  const cpuRatio = fallback.cpuPercent / socket.cpuPercent
-  // A WebSocket figure at or below zero (RSS that shrank) makes no ratio: said so, never "met".
-  const verdict = (ratio: number) => (!(ratio > 0) ? 'NOT MEASURED' : ratio <= TARGET_RATIO ? 'met' : 'MISSED')
-  console.log(`\nFallback transport: ${CLIENTS} members on each transport, rooms of ${MEMBERS_PER_ROOM}, a ping every ${PING_MS / 1000} s each, a fresh server per transport, both measured over the same ${SECONDS} s (target: within ${TARGET_RATIO}x of WebSocket)\n`)
-  console.log('| transport | server RSS before / loaded MiB | RSS per connection KiB | server CPU % of a core |')
-  console.log('|---|---|---|---|')
-  for (const row of [socket, fallback]) {
-    console.log(`| ${row.transport} | ${(row.baselineRss / KiB / KiB).toFixed(0)} / ${(row.loadedRss / KiB / KiB).toFixed(0)} | ${(row.perConnectionBytes / KiB).toFixed(1)} | ${row.cpuPercent.toFixed(2)} |`)
+  console.log(`\nFallback transport: ${CLIENTS} members on each transport, rooms of ${MEMBERS_PER_ROOM}, a ping every ${PING_MS / 1000} s each, a fresh server per transport in each of ${ROUNDS} rounds, both measured over the same ${SECONDS} s (target: within ${TARGET_RATIO}x of WebSocket)\n`)
+  console.log('| round | transport | live heap per connection KiB | server RSS before / loaded MiB | RSS per connection KiB | server CPU % of a core |')
+  console.log('|---|---|---|---|---|---|')
+  const rounds: Ratios[] = []
+  for (let round = 1; round <= ROUNDS; round++) {
+    const order: Transport[] = round % 2 === 1 ? ['WebSocket', 'fallback'] : ['fallback', 'WebSocket']
+    const figures = await measureRound(order)
+    for (const row of figures) {
+      console.log(`| ${round} | ${row.transport} | ${(row.heapPerConnection / KiB).toFixed(1)} | ${(row.baselineRss / KiB / KiB).toFixed(0)} / ${(row.loadedRss / KiB / KiB).toFixed(0)} | ${(row.rssPerConnection / KiB).toFixed(1)} | ${row.cpuPercent.toFixed(2)} |`)
+    }
+    const ratios = ratiosOf(figures)
+    rounds.push(ratios)
+    console.log(`| ${round} | fallback / WebSocket | ${ratios.heap.toFixed(2)}x | | ${ratios.rss.toFixed(2)}x | ${ratios.cpu.toFixed(2)}x |`)
   }
-  console.log(`| fallback / WebSocket | | ${memoryRatio.toFixed(2)}x (${verdict(memoryRatio)}) | ${cpuRatio.toFixed(2)}x (${verdict(cpuRatio)}) |`)
+  const heap = median(rounds.map(r => r.heap))
+  const rss = median(rounds.map(r => r.rss))
+  const cpu = median(rounds.map(r => r.cpu))
+  console.log(`\nMedian of ${ROUNDS} rounds, fallback / WebSocket: live heap per connection ${heap.toFixed(2)}x (${verdict(heap)}), RSS per connection ${rss.toFixed(2)}x (${verdict(rss)}), CPU ${cpu.toFixed(2)}x (${verdict(cpu)})`)
 }
 
 main().then(() => process.exit(0), (error: unknown) => {

@@ -3,15 +3,10 @@
 //   node bench/dist/bench/heap-summary.js <file.heapsnapshot> [connections] [top=30]
 // With the connection count, each row also says how many per connection, so
 // the per-socket structures stand out (a count near 1, 2, 3 per connection).
-import { readFileSync } from 'node:fs'
+import { readHeapSnapshot } from './heap-snapshot.js'
+import type { HeapSnapshot } from './heap-snapshot.js'
 
-interface Snapshot {
-  snapshot: { meta: { node_fields: string[], node_types: [string[], ...unknown[]] } }
-  nodes: number[]
-  strings: string[]
-}
-
-export function summarizeHeap(snapshot: Snapshot, connections = 0, top = 30): string {
+export function summarizeHeap(snapshot: HeapSnapshot, connections = 0, top = 30): string {
   const fields = snapshot.snapshot.meta.node_fields
   const types = snapshot.snapshot.meta.node_types[0]
   const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map(field => fields.indexOf(field)) as [number, number, number]
@@ -40,5 +35,5 @@ export function summarizeHeap(snapshot: Snapshot, connections = 0, top = 30): st
 }
 
 const [file, connections, top] = process.argv.slice(2)
-if (file) console.log(summarizeHeap(JSON.parse(readFileSync(file, 'utf8')) as Snapshot, Number(connections) || 0, Number(top) || 30))
+if (file) console.log(summarizeHeap(readHeapSnapshot(file), Number(connections) || 0, Number(top) || 30))
 else console.error('usage: node bench/dist/bench/heap-summary.js <file.heapsnapshot> [connections] [top]')

@@ -122,18 +122,18 @@ function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
   })
 }
 
-/** Asks a server started with --heap-snapshot for a snapshot; resolves with its path once written. */
-export async function takeHeapSnapshot(server: ChildServer): Promise<string> {
-  const before = new Set(readdirSync(PROFILES))
+/** Asks a server started with --heapsnapshot-signal=SIGUSR2 for a snapshot; resolves with its path once written. */
+export async function takeHeapSnapshot(server: ChildServer, dir = PROFILES): Promise<string> {
+  const before = new Set(readdirSync(dir))
   process.kill(server.pid, 'SIGUSR2')
   let lastSize = -1
   for (let waited = 0; waited < 120_000; waited += 500) {
     await sleep(500)
-    const file = readdirSync(PROFILES).find(name => name.endsWith('.heapsnapshot') && !before.has(name))
+    const file = readdirSync(dir).find(name => name.endsWith('.heapsnapshot') && !before.has(name))
     if (!file) continue
     // V8 writes the snapshot while the server's loop stands still: done when it stops growing.
-    const size = statSync(resolve(PROFILES, file)).size
-    if (size > 0 && size === lastSize) return resolve(PROFILES, file)
+    const size = statSync(resolve(dir, file)).size
+    if (size > 0 && size === lastSize) return resolve(dir, file)
     lastSize = size
   }
   throw new Error(`no heap snapshot from ${server.name} within 2 minutes`)

@@ -112,7 +112,7 @@ export function createHubSocketServer(hub: () => RoomHub, options: HubSocketServ
         })
       }
       // The raw socket's close comes whatever happens (a failed handshake included), so the slot is always given back.
-      socket.once('close', () => slots.release(verdict.address))
+      socket.on('close', () => slots.release(verdict.address))
       addresses.set(request, verdict.address)
       super.handleUpgrade(request, socket, head, callback)
     }

@@ -49,7 +49,9 @@ server.on('connection', (socket: Socket) => {
   if (useTrustedProxies().has(peer)) return
   const address = peerGroup(peer)
   if (!tcpSlots.take(address)) return void socket.destroy()
-  socket.once('close', () => tcpSlots.release(address))
+  // `on`: close comes once, and `once` would hold a wrapper and a bound
+  // function for every open connection.
+  socket.on('close', () => tcpSlots.release(address))
 })
 
 const port = Number(process.env.NITRO_PORT || process.env.PORT || 3000)

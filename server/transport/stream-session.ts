@@ -51,7 +51,7 @@ export class StreamSession implements Connection {
     this.response?.destroy()
     this.response = response
     this.detachedSince = undefined
-    response.once('close', () => {
+    response.on('close', () => {
       if (this.response !== response) return
       this.response = undefined
       this.budget.forget(this)

@@ -5,6 +5,7 @@ import type { AddressSlots } from './address-slots'
 import type { SendBudget } from './send-budget'
 import { ReplayTotal, StreamReplay } from './stream-replay'
 import { sseEvent, StreamSession } from './stream-session'
+import type { StreamSessionEvents } from './stream-session'
 
 export interface StreamSessionsOptions {
   /** A stream that dropped may come back within this and resume its session. @default 10000 */
@@ -41,6 +42,14 @@ export class StreamSessions {
   private readonly replayKeepMs: number
   private readonly keepAliveMs: number
   private readonly maxSessions: number
+  // One for every session: a closure each would be kept as long as it.
+  private readonly events: StreamSessionEvents = {
+    ended: (ended) => {
+      this.sessions.delete(ended.id)
+      this.slots.release(ended.remoteAddress)
+      this.hub().close(ended)
+    },
+  }
 
   constructor(
     private readonly hub: () => RoomHub,
@@ -78,13 +87,7 @@ export class StreamSessions {
     }
     const id = randomBytes(24).toString('base64url')
     const replay = new StreamReplay(this.total, this.replayMaxBytes, this.replayKeepMs)
-    const session = new StreamSession(id, address, this.budget, replay, {
-      ended: (ended) => {
-        this.sessions.delete(ended.id)
-        this.slots.release(ended.remoteAddress)
-        this.hub().close(ended)
-      },
-    })
+    const session = new StreamSession(id, address, this.budget, replay, this.events)
     this.sessions.set(id, session)
     const now = Date.now()
     session.attach(response, undefined, now)
