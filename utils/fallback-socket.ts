@@ -152,8 +152,11 @@ export class FallbackSocket {
         this.retryTimer = setTimeout(() => void this.post(), retryAfterS * 1000)
         return
       }
-      // Gone (ended, or another instance), or another address: as a dropped socket, the link joins again.
-      if (response.status === 410 || response.status === 403) return this.finish(ABNORMAL_CLOSURE)
+      // Gone (ended, or another instance), another address, or a proxy that
+      // could not reach the server (502, 504): the frames were not taken, and
+      // nobody will answer them. As a dropped socket: the link joins again
+      // with lastSeq and the outbox sends what was not acknowledged.
+      if (!response.ok) return this.finish(ABNORMAL_CLOSURE)
     }
     catch {
       // The network failed: as a dropped socket.

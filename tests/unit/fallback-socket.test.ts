@@ -139,6 +139,15 @@ describe('FallbackSocket', () => {
     expect(seen.closes).toEqual([1006])
   })
 
+  it('a POST answered 502 by a proxy that lost the server closes with 1006, so the link joins again and the outbox resends', async () => {
+    answer = () => Promise.resolve(new Response('<html>Bad Gateway</html>', { status: 502 }))
+    const { socket, seen } = openFallback()
+    socket.send('{"type":"chat","text":"hi","clientId":"c-1"}')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(seen.closes).toEqual([1006])
+    expect(socket.readyState).toBe(FallbackSocket.CLOSED)
+  })
+
   it('a POST answered 429 is sent again after Retry-After, frames and order kept', async () => {
     let calls = 0
     answer = () => Promise.resolve(++calls === 1 ? new Response(null, { status: 429, headers: { 'retry-after': '2' } }) : new Response(null, { status: 204 }))
