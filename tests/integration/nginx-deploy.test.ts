@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { JoinedFrame } from '../../shared/protocol'
 import { httpGet, startProxiedDeploy } from '../support/nginx'
 import type { ProxiedDeploy } from '../support/nginx'
 import { METRICS_HEADERS } from '../support/server'
+import { closeAllStreams, connectStream } from '../support/stream-client'
 import { closeAllClients, connect } from '../support/ws-client'
 import type { TestClient } from '../support/ws-client'
 
@@ -20,7 +22,10 @@ beforeAll(async () => {
   // The app's own caps (50 sockets, 100 TCP connections per address), not FAST_ENV's raised ones.
   deploy = await startProxiedDeploy({ NUXT_MAX_CONNECTIONS_PER_ADDRESS: undefined, NUXT_MAX_TCP_CONNECTIONS_PER_ADDRESS: undefined })
 })
-afterEach(() => closeAllClients())
+afterEach(() => {
+  closeAllClients()
+  closeAllStreams()
+})
 afterAll(() => deploy?.stop())
 
 /** A socket through nginx from `address`, with the Origin a page of the app would send. */
@@ -59,6 +64,24 @@ async function addressesOnOneInstance(prefix: string, count: number): Promise<st
   }
   expect(found).toHaveLength(count)
   return found
+}
+
+/**
+ * The TCP connections between nginx and the instance on `port`, open or just
+ * closed (ESTABLISHED, TIME_WAIT; /proc/net/tcp lists both ends, as both run
+ * here), each named by its port on nginx's side: a new name is a new connection.
+ */
+function connectionsTo(port: number): Set<string> {
+  const names = new Set<string>()
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const [, local, remote, state] = line.trim().split(/\s+/)
+    if (!local || !remote || (state !== '01' && state !== '06')) continue
+    const localPort = Number.parseInt(local.split(':')[1]!, 16)
+    const remotePort = Number.parseInt(remote.split(':')[1]!, 16)
+    if (localPort === port) names.add(remote)
+    else if (remotePort === port) names.add(local)
+  }
+  return names
 }
 
 describe('behind nginx as docs/deploy.md sets it up', () => {
@@ -132,5 +155,19 @@ describe('behind nginx as docs/deploy.md sets it up', () => {
     // Ten at once: a bucket shared with the flooder would have at most a token or two for them.
     const neighbourStatuses = await Promise.all(Array.from({ length: 10 }, () => httpGet(`${deploy.nginx.url}/api/rooms/nosuch`, neighbour).then(answer => answer.status)))
     expect(neighbourStatuses).toEqual(Array(10).fill(200))
+  })
+
+  it('a page on the fallback posts through nginx over connections nginx keeps: 30 POSTs reach the instance over a few connections, not one each', async () => {
+    const address = '127.0.5.1'
+    const port = Number((await deploy.nginx.upstreamFor(address)).split(':').at(-1))
+    const before = connectionsTo(port)
+    const ada = await connectStream(deploy.nginx.url, { localAddress: address, origin: deploy.nginx.url })
+    ada.send({ type: 'join', roomId: 'kept-connections', name: 'Ada', create: true })
+    await ada.next('joined')
+    for (let i = 0; i < 30; i++) expect((await ada.post([])).status).toBe(204)
+    const opened = [...connectionsTo(port)].filter(name => !before.has(name))
+    // The stream's, and the one or two its POSTs took turns on; one per POST would be 31.
+    expect(opened.length).toBeGreaterThanOrEqual(2)
+    expect(opened.length).toBeLessThanOrEqual(4)
   })
 })
