@@ -11,6 +11,8 @@
 // swaps which transport goes first. FALLBACK_CLIENTS, FALLBACK_SECONDS and
 // FALLBACK_ROUNDS change the count (1,000), the measured window (30 s) and the
 // rounds (3); --cpu-prof profiles both servers into bench/results/profiles.
+// --behind-nginx puts each server behind an nginx of its own with
+// deploy/nginx.conf, as docs/deploy.md runs it (nginx's CPU printed apart).
 import { Agent, request } from 'node:http'
 import type { ClientRequest } from 'node:http'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -20,6 +22,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import WebSocket from 'ws'
 import { liveHeapBytes, readHeapSnapshot } from './heap-snapshot.js'
 import { cpuSeconds, percentile, rssBytes } from './measure.js'
+import { startNginxProxy } from './nginx-proxy.js'
+import type { NginxProxy } from './nginx-proxy.js'
 import { spawnServer, takeHeapSnapshot } from './servers.js'
 import type { ChildServer } from './servers.js'
 
@@ -116,13 +120,14 @@ async function streamMember(base: string, roomId: string, n: number): Promise<Me
   }
 }
 
-interface Figures { transport: Transport, cpuPercent: number, heapPerConnection: number, rssPerConnection: number, baselineRss: number, loadedRss: number }
+interface Figures { transport: Transport, cpuPercent: number, nginxCpuPercent: number | undefined, heapPerConnection: number, rssPerConnection: number, baselineRss: number, loadedRss: number }
 
 const PROFILES = resolve('bench/results/profiles')
 const CPU_PROF = process.argv.includes('--cpu-prof')
+const BEHIND_NGINX = process.argv.includes('--behind-nginx')
 
 /** One transport's server and members; both run side by side and are read over the same window. */
-interface Run { transport: Transport, server: ChildServer, base: string, dataDir: string, snapshotDir: string, members: Member[], timers: Array<ReturnType<typeof setInterval>> }
+interface Run { transport: Transport, server: ChildServer, proxy: NginxProxy | undefined, base: string, dataDir: string, snapshotDir: string, members: Member[], timers: Array<ReturnType<typeof setInterval>> }
 
 async function start(transport: Transport): Promise<Run> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hb-bench-fallback-'))
@@ -149,7 +154,16 @@ async function start(transport: Transport): Promise<Run> {
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=fallback-bench-${transport}-${Date.now()}.cpuprofile`)
   }
   const { server, match } = await spawnServer(`app-${transport}`, process.execPath, [...nodeArgs, SERVER_ENTRY], env, /Listening on https?:\/\/[^\s]*:(\d+)/, CPU_PROF ? 20_000 : 3000)
-  return { transport, server, base: `http://127.0.0.1:${match[1]}`, dataDir, snapshotDir, members: [], timers: [] }
+  const upstream = `127.0.0.1:${match[1]}`
+  let proxy: NginxProxy | undefined
+  try {
+    if (BEHIND_NGINX) proxy = await startNginxProxy(upstream, join(dataDir, 'nginx'))
+  }
+  catch (error) {
+    await server.stop()
+    throw error
+  }
+  return { transport, server, proxy, base: proxy?.url ?? `http://${upstream}`, dataDir, snapshotDir, members: [], timers: [] }
 }
 
 function opener(transport: Transport): typeof socketMember {
@@ -201,6 +215,7 @@ function closeMembers(run: Run): void {
 
 async function stop(run: Run): Promise<void> {
   closeMembers(run)
+  await run.proxy?.stop()
   await run.server.stop()
   rmSync(run.dataDir, { recursive: true, force: true })
 }
@@ -224,11 +239,15 @@ async function measureRound(order: readonly Transport[]): Promise<Figures[]> {
     // One after the other: each server's connecting is not what is measured.
     for (const run of runs) await connectMembers(run)
     await sleep(PING_MS + 2000)
+    const nginxPids = runs.map(run => run.proxy?.pids() ?? [])
+    const nginxCpu = () => nginxPids.map(list => list.reduce((sum, pid) => sum + cpuSeconds(pid), 0))
     const cpuBefore = pids.map(pid => cpuSeconds(pid))
+    const nginxBefore = nginxCpu()
     const startedAt = Date.now()
     const loadedRss = await medianRss(pids, SECONDS * 1000)
     const seconds = (Date.now() - startedAt) / 1000
     const cpuPercent = pids.map((pid, i) => (cpuSeconds(pid) - cpuBefore[i]!) / seconds * 100)
+    const nginxPercent = nginxCpu().map((after, i) => (after - nginxBefore[i]!) / seconds * 100)
     const loadedHeap: number[] = []
     for (const run of runs) loadedHeap.push(await liveHeap(run))
     for (const run of runs) closeMembers(run)
@@ -238,6 +257,7 @@ async function measureRound(order: readonly Transport[]): Promise<Figures[]> {
     const figures = runs.map((run, i) => ({
       transport: run.transport,
       cpuPercent: cpuPercent[i]!,
+      nginxCpuPercent: run.proxy ? nginxPercent[i]! : undefined,
       heapPerConnection: (loadedHeap[i]! - closedHeap[i]!) / CLIENTS,
       rssPerConnection: (loadedRss[i]! - baselineRss[i]!) / CLIENTS,
       baselineRss: baselineRss[i]!,
@@ -263,19 +283,20 @@ const verdict = (ratio: number) => (!(ratio > 0) ? 'NOT MEASURED' : ratio <= TAR
 const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50)
 
 async function main(): Promise<void> {
-  console.log(`\nFallback transport: ${CLIENTS} members on each transport, rooms of ${MEMBERS_PER_ROOM}, a ping every ${PING_MS / 1000} s each, a fresh server per transport in each of ${ROUNDS} rounds, both measured over the same ${SECONDS} s (target: within ${TARGET_RATIO}x of WebSocket)\n`)
-  console.log('| round | transport | live heap per connection KiB | server RSS before / loaded MiB | RSS per connection KiB | server CPU % of a core |')
-  console.log('|---|---|---|---|---|---|')
+  const where = BEHIND_NGINX ? ', each server behind an nginx of its own (deploy/nginx.conf)' : ''
+  console.log(`\nFallback transport: ${CLIENTS} members on each transport, rooms of ${MEMBERS_PER_ROOM}, a ping every ${PING_MS / 1000} s each, a fresh server per transport in each of ${ROUNDS} rounds${where}, both measured over the same ${SECONDS} s (target: within ${TARGET_RATIO}x of WebSocket)\n`)
+  console.log('| round | transport | live heap per connection KiB | server RSS before / loaded MiB | RSS per connection KiB | server CPU % of a core | nginx CPU % of a core |')
+  console.log('|---|---|---|---|---|---|---|')
   const rounds: Ratios[] = []
   for (let round = 1; round <= ROUNDS; round++) {
     const order: Transport[] = round % 2 === 1 ? ['WebSocket', 'fallback'] : ['fallback', 'WebSocket']
     const figures = await measureRound(order)
     for (const row of figures) {
-      console.log(`| ${round} | ${row.transport} | ${(row.heapPerConnection / KiB).toFixed(1)} | ${(row.baselineRss / KiB / KiB).toFixed(0)} / ${(row.loadedRss / KiB / KiB).toFixed(0)} | ${(row.rssPerConnection / KiB).toFixed(1)} | ${row.cpuPercent.toFixed(2)} |`)
+      console.log(`| ${round} | ${row.transport} | ${(row.heapPerConnection / KiB).toFixed(1)} | ${(row.baselineRss / KiB / KiB).toFixed(0)} / ${(row.loadedRss / KiB / KiB).toFixed(0)} | ${(row.rssPerConnection / KiB).toFixed(1)} | ${row.cpuPercent.toFixed(2)} | ${row.nginxCpuPercent?.toFixed(2) ?? '-'} |`)
     }
     const ratios = ratiosOf(figures)
     rounds.push(ratios)
-    console.log(`| ${round} | fallback / WebSocket | ${ratios.heap.toFixed(2)}x | | ${ratios.rss.toFixed(2)}x | ${ratios.cpu.toFixed(2)}x |`)
+    console.log(`| ${round} | fallback / WebSocket | ${ratios.heap.toFixed(2)}x | | ${ratios.rss.toFixed(2)}x | ${ratios.cpu.toFixed(2)}x | |`)
   }
   const heap = median(rounds.map(r => r.heap))
   const rss = median(rounds.map(r => r.rss))

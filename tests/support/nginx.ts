@@ -1,17 +1,14 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { accessSync, chmodSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { get } from 'node:http'
 import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { findNginx, mainConfig, NGINX_SITE_CONFIG, siteConfigForTest } from './nginx-site'
 import { freePort, startRedis } from './redis'
 import type { RunningRedis } from './redis'
 import { startServer } from './server'
 import type { RunningServer } from './server'
-
-/** The nginx configuration that docs/deploy.md quotes and tells people to use. */
-export const NGINX_SITE_CONFIG = fileURLToPath(new URL('../../deploy/nginx.conf', import.meta.url))
 
 export interface RunningNginx {
   port: number
@@ -28,69 +25,6 @@ export interface RunningNginx {
    */
   reload: (alterSite?: (site: string) => string) => Promise<void>
   stop: () => Promise<void>
-}
-
-/**
- * deploy/nginx.conf as the tests run it: the lines marked `# TLS` become a
- * plain-http `listen`, and the upstream's servers become the given ones.
- * Everything else is the documented text, unchanged.
- */
-export function siteConfigForTest(site: string, listen: string, upstreams: readonly string[]): string {
-  const lines: string[] = []
-  let inUpstream = false
-  let listened = false
-  let listed = false
-  for (const line of site.split('\n')) {
-    if (/^\s*upstream\s+\S+\s*\{/.test(line)) inUpstream = true
-    else if (inUpstream && /^\s*\}/.test(line)) inUpstream = false
-    if (/#\s*TLS\s*$/.test(line)) {
-      if (!listened) lines.push(`    listen ${listen};`)
-      listened = true
-      continue
-    }
-    const server = inUpstream ? /^(\s*)server\s+[^\s;]+([^;]*);/.exec(line) : null
-    if (server) {
-      if (!listed) lines.push(...upstreams.map(upstream => `${server[1]}server ${upstream}${server[2]};`))
-      listed = true
-      continue
-    }
-    lines.push(line)
-  }
-  if (!listened || !listed) throw new Error(`${NGINX_SITE_CONFIG} no longer has the lines marked "# TLS" or the upstream servers that the tests replace`)
-  return lines.join('\n')
-}
-
-/** What a packaged nginx.conf would add around the site: here all in one temp folder, nothing root-only. */
-function mainConfig(folder: string): string {
-  return [
-    'daemon off;',
-    'worker_processes 1;',
-    `pid ${folder}/nginx.pid;`,
-    'error_log stderr warn;',
-    'events { worker_connections 4096; }',
-    'http {',
-    '    access_log off;',
-    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(kind => `    ${kind}_temp_path ${folder}/${kind}_temp;`),
-    // For the tests only: which instance answered, so a test can put two clients on one instance.
-    '    add_header X-Upstream-Addr $upstream_addr always;',
-    `    include ${folder}/heartbeat.conf;`,
-    '}',
-    '',
-  ].join('\n')
-}
-
-/** Debian installs nginx in /usr/sbin, which is not on every user's PATH. */
-function findNginx(): string | undefined {
-  const folders = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin'].filter(Boolean)
-  return folders.map(folder => join(folder, 'nginx')).find((path) => {
-    try {
-      accessSync(path, constants.X_OK)
-      return true
-    }
-    catch {
-      return false
-    }
-  })
 }
 
 /** A GET that leaves from `localAddress`; resolves with the status and headers. */

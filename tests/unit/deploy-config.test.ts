@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { NGINX_SITE_CONFIG } from '../support/nginx'
+import { NGINX_SITE_CONFIG } from '../support/nginx-site'
 
 // tests/integration/nginx-deploy.test.ts and tests/e2e/nginx-deploy.spec.ts
 // run deploy/nginx.conf for real; these keep the doc and the defaults in step with it.
