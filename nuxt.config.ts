@@ -150,6 +150,8 @@ export default defineNuxtConfig({
       heartbeatIntervalMs: 6000,
       /** NUXT_PUBLIC_RECONNECT_MAX_RETRIES: reconnect attempts before giving up. */
       reconnectMaxRetries: 10,
+      /** NUXT_PUBLIC_FALLBACK_PROBE_INTERVAL_MS: how often a page on the fallback transport tries a WebSocket again. */
+      fallbackProbeIntervalMs: 30_000,
     },
   },
   compatibilityDate: '2026-11-01',
