@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process'
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer, get } from 'node:http'
+import { get } from 'node:http'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { findNginx, mainConfig, siteConfigForTest } from '../tests/support/nginx-site.js'
+import { freePort } from '../tests/support/redis.js'
 
 /** An nginx in front of one server, as docs/deploy.md sets it up. */
 export interface NginxProxy {
@@ -15,15 +16,6 @@ export interface NginxProxy {
 
 // As every bench script, run from the repository's root (the compiled copy of nginx-site.js sits elsewhere).
 const SITE = resolve('deploy/nginx.conf')
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 function healthStatus(url: string): Promise<number> {
   return new Promise(resolve => get(`${url}/api/health`, { agent: false }, (res) => {
